@@ -1,0 +1,3 @@
+import { BaseServiceConfig } from '@callfleet/platform';
+
+export class MediaStreamConfig extends BaseServiceConfig {}

@@ -1,0 +1,10 @@
+import type { ServiceDefinition } from '@callfleet/platform';
+import { MediaStreamConfig } from './media-stream.config';
+import { MediaStreamModule } from './media-stream.module';
+
+export const mediaStreamService: ServiceDefinition<MediaStreamConfig> = {
+  name: 'media-stream',
+  description: 'Live call audio over WebSocket: decoding, speech/music/silence detection, audio frames on NATS.',
+  module: MediaStreamModule,
+  config: MediaStreamConfig,
+};

@@ -1,0 +1,3 @@
+import { DatabaseServiceConfig } from '@callfleet/persistence';
+
+export class WebhookIngestConfig extends DatabaseServiceConfig {}

@@ -1,0 +1,39 @@
+const fs = require('node:fs');
+const path = require('node:path');
+// Transpile-only (swc); types are checked separately by `npm run typecheck`.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2023',
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+const moduleNameMapper = {
+  '^@callfleet/(contracts|platform|persistence|resilience|telephony|testing)$': '<rootDir>/libs/$1/src/index.ts',
+};
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testRegex: '\\.spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'integration',
+      testRegex: '\\.(int|e2e)-spec\\.ts$',
+      testTimeout: 60_000,
+      slowTestThreshold: 20,
+    },
+  ],
+};

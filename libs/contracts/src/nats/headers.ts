@@ -1,0 +1,12 @@
+/** Headers carried on every fleet message. Set by the gateway or a service, never trusted from outside. */
+export const FleetHeader = {
+  REQUEST_ID: 'x-request-id',
+  ORG_ID: 'x-org-id',
+  USER_ID: 'x-user-id',
+  ROLES: 'x-roles',
+  TRACEPARENT: 'traceparent',
+} as const;
+
+/** NATS service API error headers (the `micro` convention). */
+export const NATS_SERVICE_ERROR = 'Nats-Service-Error';
+export const NATS_SERVICE_ERROR_CODE = 'Nats-Service-Error-Code';

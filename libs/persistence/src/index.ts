@@ -1,0 +1,3 @@
+export * from './database-config';
+export * from './org-scoped.repository';
+export * from './persistence.module';

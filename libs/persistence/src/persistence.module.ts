@@ -1,0 +1,85 @@
+import { HealthRegistry, SERVICE_CONFIG } from '@callfleet/platform';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import type { DatabaseServiceConfig } from './database-config';
+
+export interface SchemaOptions {
+  /** The service's own PostgreSQL schema; no other service reads it. */
+  schema: string;
+  // biome-ignore lint/complexity/noBannedTypes: TypeORM takes entity classes as Function
+  entities: MixedList<Function | string | EntitySchema>;
+  // biome-ignore lint/complexity/noBannedTypes: TypeORM takes migration classes as Function
+  migrations: MixedList<Function | string>;
+}
+
+export function createDataSource(url: string, options: SchemaOptions, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: `${options.schema}_migrations`,
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    extra: { max: poolSize, connectionTimeoutMillis: 3_000 },
+  });
+}
+
+/** Creates the schema (the migrations table lives in it), then runs pending migrations in one transaction. */
+export async function migrateSchema(url: string, options: SchemaOptions): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  const dataSource = createDataSource(url, options, 1);
+  await dataSource.initialize();
+  try {
+    const ran = await dataSource.runMigrations({ transaction: 'all' });
+    return ran.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * The service's TypeORM data source on its own schema: migrations run at start (never
+ * `synchronize`), the connection is checked by `/health/ready`, and closed on shutdown.
+ */
+@Module({})
+export class PersistenceModule {
+  static forSchema(options: SchemaOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      providers: [
+        {
+          provide: DataSource,
+          inject: [SERVICE_CONFIG, HealthRegistry],
+          useFactory: async (config: DatabaseServiceConfig, health: HealthRegistry) => {
+            const applied = await migrateSchema(config.DATABASE_URL, options);
+            if (applied.length) new Logger('Persistence').log(`applied migrations: ${applied.join(', ')}`);
+            const dataSource = createDataSource(config.DATABASE_URL, options, config.DATABASE_POOL_SIZE);
+            await dataSource.initialize();
+            health.register({ name: 'postgres', check: async () => void (await dataSource.query('SELECT 1')) });
+            return dataSource;
+          },
+        },
+        DatabaseLifecycle,
+      ],
+      exports: [DataSource],
+    };
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_HTTP_PORTS, FleetHeader } from '@callfleet/contracts';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type pino from 'pino';
+import { type BaseServiceConfig, ConfigValidationError, loadConfig } from '../config/service-config';
+import { FleetExceptionFilter, sendHttpError } from '../errors/fleet-exception.filter';
+import { createValidationPipe } from '../errors/validation';
+import { createRootLogger, PinoNestLogger } from '../logging/logger';
+import { RequestContext } from '../logging/request-context';
+import { MetricsService } from '../metrics/metrics.service';
+import { NatsConnectionService } from '../nats/nats-connection.service';
+import { NatsRpcServer } from '../nats/nats-rpc.server';
+import { PlatformModule } from './platform.module';
+import type { ServiceDefinition } from './service-definition';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface CreateServiceOptions {
+  /** Environment to read config from (defaults to process.env). Tests pass their own. */
+  env?: NodeJS.ProcessEnv;
+  /** Where JSON logs go (defaults to stdout). */
+  logDestination?: pino.DestinationStream;
+}
+
+export interface RunningService<C extends BaseServiceConfig = BaseServiceConfig> {
+  app: NestFastifyApplication;
+  config: C;
+  url: string;
+  logger: pino.Logger;
+  close(): Promise<void>;
+}
+
+function readVersion(): string {
+  for (const dir of [
+    process.cwd(),
+    join(__dirname, '..', '..', '..', '..'),
+    join(__dirname, '..', '..', '..', '..', '..'),
+  ]) {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+/** Boots one service the fleet's way: config, logs, NATS transport, discovery, health, metrics, errors. */
+export async function createService<C extends BaseServiceConfig>(
+  definition: ServiceDefinition<C>,
+  options: CreateServiceOptions = {},
+): Promise<RunningService<C>> {
+  const config = loadConfig(definition.name, definition.config, options.env ?? process.env);
+  const logger = createRootLogger(definition.name, config.LOG_LEVEL, options.logDestination);
+
+  @Module({
+    imports: [PlatformModule.forService(definition as unknown as ServiceDefinition, config), definition.module],
+  })
+  class ServiceRootModule {}
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: definition.http?.bodyLimitBytes?.(config) ?? DEFAULT_BODY_LIMIT,
+    trustProxy: true,
+    logger: false,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers[FleetHeader.REQUEST_ID];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', String(request.id));
+    RequestContext.run({ requestId: String(request.id) }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    metrics.httpRequestDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(status),
+        outcome: status >= 500 ? 'error' : status >= 400 ? 'rejected' : 'ok',
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  fastify.setErrorHandler((error, request, reply) => sendHttpError(error, request, reply));
+
+  app.useGlobalFilters(new FleetExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  await definition.http?.configure?.(app, config);
+
+  const nats = app.get(NatsConnectionService);
+  const server = new NatsRpcServer(nats, metrics, {
+    name: definition.name,
+    version: readVersion(),
+    description: definition.description,
+    metadata: { namespace: config.CALLFLEET_NAMESPACE },
+  });
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+
+  const port = config.PORT ?? DEFAULT_HTTP_PORTS[definition.name];
+  await app.listen({ port, host: config.HTTP_HOST });
+  const address = fastify.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const host = config.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : config.HTTP_HOST;
+  logger.info({ port: boundPort }, `${definition.name} ready`);
+
+  return {
+    app,
+    config,
+    url: `http://${host}:${boundPort}`,
+    logger,
+    close: () => app.close(),
+  };
+}
+
+/**
+ * The whole of a service's main.ts: boot, exit 1 with one readable line on bad config, and on
+ * SIGTERM/SIGINT stop taking work, finish in-flight work within SHUTDOWN_GRACE_MS, drain NATS, exit.
+ */
+export function runService<C extends BaseServiceConfig>(definition: ServiceDefinition<C>): void {
+  let running: RunningService<C> | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const grace = running?.config.SHUTDOWN_GRACE_MS ?? 10_000;
+    running?.logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      running?.logger.error(`shutdown took longer than ${grace} ms; exiting`);
+      process.exit(1);
+    }, grace).unref();
+    await running?.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  createService(definition).then(
+    (service) => {
+      running = service;
+    },
+    (error: unknown) => {
+      if (error instanceof ConfigValidationError) {
+        process.stderr.write(`${error.message}\n`);
+      } else {
+        process.stderr.write(
+          `${definition.name}: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+        );
+      }
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,80 @@
+import { type DynamicModule, Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { BaseServiceConfig } from '../config/service-config';
+import { HealthRegistry } from '../health/dependency-health';
+import { HealthController } from '../health/health.controller';
+import { JetStreamService } from '../jetstream/jetstream.service';
+import { KvStoreService } from '../kv/kv-store.service';
+import { MetricsController } from '../metrics/metrics.controller';
+import { MetricsService } from '../metrics/metrics.service';
+import { NatsConnectionService } from '../nats/nats-connection.service';
+import { NatsRpcClient } from '../nats/nats-rpc.client';
+import { SERVICE_CONFIG, SERVICE_DEFINITION, type ServiceDefinition } from './service-definition';
+
+/** Creates the streams the service publishes to before it takes any work. */
+class StreamSetup implements OnModuleInit {
+  constructor(
+    @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
+    @Inject(JetStreamService) private readonly jetstream: JetStreamService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const stream of this.definition.streams ?? []) await this.jetstream.ensureStream(stream);
+  }
+}
+
+/** What every service gets: config, NATS (RPC, JetStream, KV), metrics, health. Global. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(definition: ServiceDefinition, config: BaseServiceConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_DEFINITION, useValue: definition },
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: definition.config, useValue: config },
+        { provide: MetricsService, useValue: new MetricsService(definition.name) },
+        {
+          provide: NatsConnectionService,
+          useFactory: () =>
+            NatsConnectionService.connect({
+              servers: config.NATS_URL,
+              name: definition.name,
+              namespace: config.CALLFLEET_NAMESPACE,
+            }),
+        },
+        {
+          provide: NatsRpcClient,
+          useFactory: (nats: NatsConnectionService) => new NatsRpcClient(nats, config.NATS_REQUEST_TIMEOUT_MS),
+          inject: [NatsConnectionService],
+        },
+        {
+          provide: JetStreamService,
+          useFactory: (nats: NatsConnectionService, metrics: MetricsService) => new JetStreamService(nats, metrics),
+          inject: [NatsConnectionService, MetricsService],
+        },
+        {
+          provide: KvStoreService,
+          useFactory: (nats: NatsConnectionService) => new KvStoreService(nats),
+          inject: [NatsConnectionService],
+        },
+        HealthRegistry,
+        StreamSetup,
+      ],
+      exports: [
+        SERVICE_DEFINITION,
+        SERVICE_CONFIG,
+        definition.config,
+        MetricsService,
+        NatsConnectionService,
+        NatsRpcClient,
+        JetStreamService,
+        KvStoreService,
+        HealthRegistry,
+      ],
+    };
+  }
+}

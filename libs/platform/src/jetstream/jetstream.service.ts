@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@callfleet/contracts';
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+  type PubAck,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos, headers as natsHeaders } from '@nats-io/transport-node';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { RequestContext } from '../logging/request-context';
+import type { MetricsService } from '../metrics/metrics.service';
+import type { NatsConnectionService } from '../nats/nats-connection.service';
+import { contextFromHeaders, contextHeaders, decodeJson, encodeJson } from '../nats/nats-wire';
+
+export interface StreamSpec {
+  name: string;
+  subjects: readonly string[];
+  /** Max age of a message; 0 keeps forever. */
+  maxAgeMs?: number;
+  /** Window in which JetStream drops a repeated Nats-Msg-Id. */
+  duplicateWindowMs?: number;
+}
+
+export interface ConsumerSpec<T> {
+  stream: string;
+  durable: string;
+  /** One filter subject per consumer (nats-server 2.9). */
+  subject: string;
+  handler: (data: T, msg: JsMsg) => Promise<void>;
+  /** Deliveries before the message goes to the dead-letter subject. */
+  maxDeliver?: number;
+  /** Delay before each redelivery, by attempt; the last value repeats. */
+  backoffMs?: number[];
+  ackWaitMs?: number;
+}
+
+/** Prefix of dead-letter subjects: `dlq.<original subject>`. */
+export const DEAD_LETTER_PREFIX = 'dlq';
+
+/** Runs `fn`, retrying JetStream admin calls that fail while a stream leader is being elected. */
+async function retryTransient<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const text = String((error as Error)?.message ?? error);
+      if (i >= attempts || !/temporarily unavailable|timeout|no responders|503/i.test(text)) throw error;
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
+  }
+}
+
+/**
+ * Durable events on JetStream: streams created or updated at start, publishes de-duplicated by
+ * `Nats-Msg-Id`, and pull consumers with explicit ack, bounded redelivery with backoff, and a
+ * dead-letter subject after the last try. A handler states a subject and gets the decoded data.
+ */
+export class JetStreamService implements OnApplicationShutdown {
+  private readonly logger = new Logger('JetStream');
+  private readonly js: JetStreamClient;
+  private jsmPromise?: Promise<JetStreamManager>;
+  private readonly running: { messages: ConsumerMessages; loop: Promise<void> }[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly metrics: MetricsService,
+  ) {
+    this.js = jetstream(nats.nc);
+  }
+
+  private manager(): Promise<JetStreamManager> {
+    this.jsmPromise ??= jetstreamManager(this.nats.nc).catch((e) => {
+      this.jsmPromise = undefined;
+      throw e;
+    });
+    return this.jsmPromise;
+  }
+
+  async ensureStream(spec: StreamSpec): Promise<void> {
+    const { ns } = this.nats;
+    const config: Partial<StreamConfig> & { name: string } = {
+      name: ns.stream(spec.name),
+      subjects: spec.subjects.map((s) => ns.subject(s)),
+      max_age: nanos(spec.maxAgeMs ?? 0),
+      duplicate_window: nanos(spec.duplicateWindowMs ?? 2 * 60_000),
+    };
+    await retryTransient(async () => {
+      const jsm = await this.manager();
+      try {
+        await jsm.streams.info(config.name);
+        await jsm.streams.update(config.name, config);
+      } catch (error) {
+        if (!/stream not found/i.test(String((error as Error).message))) throw error;
+        await jsm.streams.add(config);
+      }
+    });
+  }
+
+  /** Publishes raw JSON with a message id (JetStream drops a repeat within the duplicate window). */
+  async publish(subject: string, data: unknown, msgId: string, extraHeaders?: Record<string, string>): Promise<PubAck> {
+    return this.js.publish(this.nats.ns.subject(subject), encodeJson(data), {
+      msgID: msgId,
+      headers: contextHeaders(RequestContext.current(), extraHeaders),
+    });
+  }
+
+  /** Wraps `data` in the event envelope and publishes it durably. */
+  async publishEvent<T>(
+    subject: string,
+    data: T,
+    meta: { orgId?: string | null; correlationId?: string | null; id?: string } = {},
+  ): Promise<EventEnvelope<T>> {
+    const ctx = RequestContext.current();
+    const envelope: EventEnvelope<T> = {
+      id: meta.id ?? randomUUID(),
+      type: subject,
+      occurredAt: new Date().toISOString(),
+      orgId: meta.orgId ?? ctx?.orgId ?? null,
+      correlationId: meta.correlationId ?? ctx?.requestId ?? null,
+      data,
+    };
+    await this.publish(subject, envelope, envelope.id);
+    return envelope;
+  }
+
+  /** Creates (or updates) the durable consumer and starts its loop. */
+  async consume<T>(spec: ConsumerSpec<T>): Promise<void> {
+    const { ns } = this.nats;
+    const stream = ns.stream(spec.stream);
+    const maxDeliver = spec.maxDeliver ?? 5;
+    const backoff = spec.backoffMs ?? [1_000, 5_000, 15_000, 30_000];
+    const jsm = await this.manager();
+    await retryTransient(() =>
+      jsm.consumers.add(stream, {
+        durable_name: spec.durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: ns.subject(spec.subject),
+        max_deliver: maxDeliver,
+        ack_wait: nanos(spec.ackWaitMs ?? 30_000),
+      }),
+    );
+    const consumer = await this.js.consumers.get(stream, spec.durable);
+    const messages = await consumer.consume({ max_messages: 64 });
+    const loop = (async () => {
+      for await (const msg of messages) {
+        await this.deliver(spec, msg, maxDeliver, backoff);
+      }
+    })().catch((error) => {
+      if (!this.stopping) this.logger.error(`consumer ${spec.durable} stopped: ${String(error)}`);
+    });
+    this.running.push({ messages, loop });
+  }
+
+  private async deliver<T>(spec: ConsumerSpec<T>, msg: JsMsg, maxDeliver: number, backoff: number[]): Promise<void> {
+    const outcome = this.metrics.counter(
+      'callfleet_jetstream_deliveries_total',
+      'JetStream deliveries by consumer and outcome',
+      ['consumer', 'outcome'],
+    );
+    const ctx = contextFromHeaders(msg.headers, randomUUID);
+    await RequestContext.run(ctx, async () => {
+      try {
+        await spec.handler(decodeJson(msg.data) as T, msg);
+        msg.ack();
+        outcome.inc({ consumer: spec.durable, outcome: 'ack' });
+      } catch (error) {
+        const attempt = msg.info.deliveryCount;
+        if (attempt >= maxDeliver) {
+          await this.deadLetter(msg, error);
+          msg.term(`dead-lettered after ${attempt} deliveries`);
+          outcome.inc({ consumer: spec.durable, outcome: 'dead-letter' });
+          return;
+        }
+        const delay = backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 1_000;
+        msg.nak(delay);
+        outcome.inc({ consumer: spec.durable, outcome: 'retry' });
+        this.logger.warn(
+          `${spec.durable}: delivery ${attempt}/${maxDeliver} failed (${String(error)}), retry in ${delay} ms`,
+        );
+      }
+    });
+  }
+
+  private async deadLetter(msg: JsMsg, error: unknown): Promise<void> {
+    const original = this.nats.ns.strip(msg.subject);
+    const h = natsHeaders();
+    for (const [k, v] of msg.headers ?? []) for (const value of v) h.append(k, value);
+    h.set('Callfleet-Dead-Letter-Reason', String((error as Error)?.message ?? error).slice(0, 500));
+    h.set('Callfleet-Original-Subject', original);
+    h.set('Callfleet-Deliveries', String(msg.info.deliveryCount));
+    h.set('Nats-Msg-Id', `dlq:${msg.info.stream}:${msg.info.streamSequence}`);
+    await this.js.publish(this.nats.ns.subject(`${DEAD_LETTER_PREFIX}.${original}`), msg.data, { headers: h });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const { messages } of this.running) await messages.close().catch(() => undefined);
+    await Promise.allSettled(this.running.splice(0).map((r) => r.loop));
+  }
+}

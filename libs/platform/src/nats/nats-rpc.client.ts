@@ -1,0 +1,59 @@
+import { type ErrorBody, ErrorCode, isErrorCode, NATS_SERVICE_ERROR_CODE } from '@callfleet/contracts';
+import { errors as natsErrors } from '@nats-io/transport-node';
+import { AppException } from '../errors/app.exception';
+import { RequestContext } from '../logging/request-context';
+import type { NatsConnectionService } from './nats-connection.service';
+import { contextHeaders, decodeJson, encodeJson } from './nats-wire';
+
+export interface RpcRequestOptions {
+  /** Overrides the service's NATS_REQUEST_TIMEOUT_MS. Every request has a timeout. */
+  timeoutMs?: number;
+  /** Extra headers; the current request context (request id, org, user, roles) is always copied. */
+  headers?: Record<string, string>;
+}
+
+/** Calls fleet subjects with the plain wire format. Errors come back as AppException with their code. */
+export class NatsRpcClient {
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
+    const { nc, ns } = this.nats;
+    let reply: Awaited<ReturnType<typeof nc.request>>;
+    try {
+      reply = await nc.request(ns.subject(subject), encodeJson(body), {
+        timeout: options.timeoutMs ?? this.defaultTimeoutMs,
+        headers: contextHeaders(RequestContext.current(), options.headers),
+      });
+    } catch (error) {
+      throw NatsRpcClient.transportError(subject, error);
+    }
+    let decoded: unknown;
+    try {
+      decoded = decodeJson(reply.data);
+    } catch {
+      throw new AppException(ErrorCode.EXTERNAL_SERVICE_ERROR, `Invalid reply from ${subject}`);
+    }
+    if (reply.headers?.get(NATS_SERVICE_ERROR_CODE)) {
+      const err = decoded as Partial<ErrorBody>;
+      const code = isErrorCode(err.code) ? err.code : ErrorCode.INTERNAL_ERROR;
+      throw new AppException(code, err.message ?? 'Request failed', err.details);
+    }
+    return decoded as TResult;
+  }
+
+  private static transportError(subject: string, error: unknown): AppException {
+    if (
+      error instanceof natsErrors.TimeoutError ||
+      (error instanceof Error && error.cause instanceof natsErrors.TimeoutError)
+    ) {
+      return new AppException(ErrorCode.TIMEOUT, `No answer from ${subject} in time`);
+    }
+    if (error instanceof natsErrors.RequestError && error.isNoResponders()) {
+      return new AppException(ErrorCode.SERVICE_UNAVAILABLE, `No service answers ${subject}`);
+    }
+    return new AppException(ErrorCode.SERVICE_UNAVAILABLE, `Messaging unavailable for ${subject}`);
+  }
+}

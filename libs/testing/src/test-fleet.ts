@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import {
+  type BaseServiceConfig,
+  createService,
+  type RunningService,
+  type ServiceDefinition,
+} from '@callfleet/platform';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+/** The machine's shared NATS; tests isolate themselves with a namespace, not a broker of their own. */
+export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** A namespace (subject, stream and bucket prefix) unique to this test run. */
+export function testNamespace(): string {
+  return `t${randomBytes(5).toString('hex')}`;
+}
+
+/** Collects a service's JSON log lines, so tests can assert on what was (and was not) logged. */
+export class LogCapture extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim()) this.lines.push(JSON.parse(line));
+    }
+    done();
+  }
+  text(): string {
+    return this.lines.map((l) => JSON.stringify(l)).join('\n');
+  }
+}
+
+export interface TestServiceOptions {
+  namespace: string;
+  natsUrl?: string;
+  databaseUrl?: string;
+  env?: Record<string, string>;
+}
+
+/** Boots a real service in this process on a free port, against real NATS and PostgreSQL. */
+export async function startTestService<C extends BaseServiceConfig>(
+  definition: ServiceDefinition<C>,
+  options: TestServiceOptions,
+): Promise<RunningService<C> & { logs: LogCapture }> {
+  const logs = new LogCapture();
+  const service = await createService(definition, {
+    env: {
+      NODE_ENV: 'test',
+      PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NATS_URL: options.natsUrl ?? TEST_NATS_URL,
+      CALLFLEET_NAMESPACE: options.namespace,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
+    },
+    logDestination: logs,
+  });
+  return Object.assign(service, { logs });
+}
+
+/** A plain NATS client (not Nest), as another team would use. */
+export function plainNatsClient(url = TEST_NATS_URL): Promise<NatsConnection> {
+  return connect({ servers: url, name: 'test-client' });
+}
