@@ -22,7 +22,9 @@ const common = {
   transform,
   moduleNameMapper,
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test'],
+  roots: ['apps', 'libs', 'tools', 'test']
+    .filter((d) => fs.existsSync(path.join(__dirname, d)))
+    .map((d) => `<rootDir>/${d}`),
 };
 
 module.exports = {
