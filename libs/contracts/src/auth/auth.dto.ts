@@ -228,3 +228,30 @@ export interface PrincipalDto {
 export interface ApiKeyPrincipalDto extends PrincipalDto {
   apiKeyId: string;
 }
+
+export class OkDto {
+  @ApiProperty({ example: true }) ok: true;
+}
+
+export interface ListDto<T> {
+  items: T[];
+}
+
+/** Claims of an access token (JWT, EdDSA, `kid` in the header). */
+export interface AccessTokenClaims {
+  /** The user id. */
+  sub: string;
+  org: string;
+  roles: Role[];
+  jti: string;
+  iat: number;
+  exp: number;
+  iss: 'callfleet-auth';
+  aud: 'callfleet';
+}
+
+export const ACCESS_TOKEN_ISSUER = 'callfleet-auth';
+export const ACCESS_TOKEN_AUDIENCE = 'callfleet';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** API keys are `cf_` followed by the key id and a secret; only a hash is stored. */
+export const API_KEY_PREFIX = 'cf_';
