@@ -62,7 +62,9 @@ describe('NATS wire format (plain client, no Nest)', () => {
   it('answers $SRV.PING and $SRV.INFO with its endpoints and counts them in $SRV.STATS', async () => {
     const replies: Record<string, unknown>[] = [];
     const inbox = nc.subscribe('_INBOX.srvtest.>', {
-      callback: (_e, m) => replies.push(m.json()),
+      callback: (_e, m) => {
+        replies.push(m.json());
+      },
     });
     nc.publish('$SRV.INFO.media-stream', '', { reply: '_INBOX.srvtest.1' });
     await new Promise((r) => setTimeout(r, 500));
