@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type pino from 'pino';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig } from '../config/service-config';
-import { FleetExceptionFilter, sendHttpError } from '../errors/fleet-exception.filter';
+import { FleetExceptionFilter } from '../errors/fleet-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { createRootLogger, PinoNestLogger } from '../logging/logger';
 import { RequestContext } from '../logging/request-context';
@@ -96,7 +96,7 @@ export async function createService<C extends BaseServiceConfig>(
     );
     done();
   });
-  fastify.setErrorHandler((error, request, reply) => sendHttpError(error, request, reply));
+  // Nest installs Fastify's error handler itself and routes body-parsing errors to FleetExceptionFilter.
 
   app.useGlobalFilters(new FleetExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

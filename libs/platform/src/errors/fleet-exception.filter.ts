@@ -6,7 +6,7 @@ import { resolveError } from './error-body';
 
 const logger = new Logger('Errors');
 
-/** Builds the one HTTP error envelope. Also used by Fastify's own error handler (body parsing, 404). */
+/** Builds the one HTTP error envelope (for route errors, body-parsing errors and unknown routes alike). */
 export function sendHttpError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body, unexpected } = resolveError(error);
   if (unexpected) logger.error(error instanceof Error ? error : String(error));
