@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { gatewayMeBenchmark } from './gateway-me.bench';
 import { type BenchmarkResult, printResult, saveResult } from './lib/report';
 import { natsRpcBenchmark } from './nats-rpc.bench';
 
@@ -6,7 +7,10 @@ type Benchmark = { name: string; run: () => Promise<BenchmarkResult> };
 
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-const BENCHMARKS: Benchmark[] = [{ name: 'nats-request-reply', run: () => natsRpcBenchmark(natsUrl) }];
+const BENCHMARKS: Benchmark[] = [
+  { name: 'nats-request-reply', run: () => natsRpcBenchmark(natsUrl) },
+  { name: 'gateway-auth-me', run: () => gatewayMeBenchmark(natsUrl) },
+];
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (default all), prints and saves ratios. */
 async function main(): Promise<void> {

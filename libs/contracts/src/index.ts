@@ -4,3 +4,7 @@ export * from './errors/error-codes';
 export * from './events/event-envelope';
 export * from './nats/headers';
 export * from './nats/subjects';
+export * from './telephony/call-flow.dto';
+export * from './telephony/normalized-telephony-event';
+export * from './telephony/telephony-provider';
+export * from './telephony/telephony-subjects';

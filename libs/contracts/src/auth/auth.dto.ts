@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { ROLES, type Role } from './roles';
 
 const normalizeEmail = ({ value }: { value: unknown }) =>
@@ -69,6 +80,8 @@ export class LogoutCommand extends LogoutDto {
   jti: string;
 
   /** Access token expiry (seconds since epoch), so the revocation entry can expire with it. */
+  @IsInt()
+  @IsPositive()
   exp: number;
 }
 

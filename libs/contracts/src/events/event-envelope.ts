@@ -15,3 +15,10 @@ export interface NotificationRequestedData {
   /** When the code expires; the code itself is never on the bus. */
   expiresAt: string;
 }
+
+/** `events.auth.v1.user-registered`: a new organization and its owner exist. */
+export interface UserRegisteredData {
+  userId: string;
+  orgId: string;
+  email: string;
+}

@@ -5,6 +5,8 @@ export const FleetHeader = {
   USER_ID: 'x-user-id',
   ROLES: 'x-roles',
   TRACEPARENT: 'traceparent',
+  /** The end user's IP as the gateway saw it (for audit); only on login/register. */
+  CLIENT_IP: 'x-client-ip',
 } as const;
 
 /** NATS service API error headers (the `micro` convention). */

@@ -48,6 +48,8 @@ export const ServiceName = {
   WEBHOOK_INGEST: 'webhook-ingest',
   RECORDING_PIPELINE: 'recording-pipeline',
   MEDIA_STREAM: 'media-stream',
+  /** Dev/test only: the simulated telephony provider, not part of a production fleet. */
+  TELEPHONY_SIM: 'telephony-sim',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 
@@ -58,4 +60,5 @@ export const DEFAULT_HTTP_PORTS: Readonly<Record<ServiceName, number>> = {
   auth: 3003,
   'call-orchestrator': 3004,
   'recording-pipeline': 3005,
+  'telephony-sim': 3900,
 };

@@ -1,0 +1,40 @@
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, IdParamDto, type ListDto, OkDto } from '@callfleet/contracts';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AuthClient } from '../auth-client/auth.client';
+import { Roles } from '../authentication/access.decorators';
+import { ApiErrors, ApiListResponse } from '../docs/api-responses';
+
+/** Machine credentials of the caller's organization (owners and admins only). */
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Roles('owner', 'admin')
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly auth: AuthClient) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an API key; the key is shown in this answer only' })
+  @ApiResponse({ status: 201, type: CreatedApiKeyDto })
+  @ApiErrors(401, 403)
+  create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    return this.auth.createApiKey(dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'API keys of the caller’s organization' })
+  @ApiListResponse(ApiKeyDto)
+  @ApiErrors(401, 403)
+  list(): Promise<ListDto<ApiKeyDto>> {
+    return this.auth.listApiKeys();
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Revoke an API key' })
+  @ApiResponse({ status: 200, type: OkDto })
+  @ApiErrors(401, 403, 404)
+  revoke(@Param() params: IdParamDto): Promise<OkDto> {
+    return this.auth.revokeApiKey(params);
+  }
+}

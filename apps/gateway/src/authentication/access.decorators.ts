@@ -1,0 +1,20 @@
+import type { Role } from '@callfleet/contracts';
+import { type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+
+const PUBLIC = Symbol('callfleet:public');
+const ROLES = Symbol('callfleet:roles');
+
+/** The route needs no credentials (login, register, ...). Every other API route does. */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+/** Only callers with one of these roles may use the route; others get 403 INSUFFICIENT_PERMISSIONS. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+export function isPublic(reflector: Reflector, context: ExecutionContext): boolean {
+  return reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;
+}
+
+export function requiredRoles(reflector: Reflector, context: ExecutionContext): Role[] {
+  return reflector.getAllAndOverride<Role[]>(ROLES, [context.getHandler(), context.getClass()]) ?? [];
+}

@@ -1,0 +1,44 @@
+import { ErrorCode } from '@callfleet/contracts';
+import { AppException } from '@callfleet/platform';
+import fastifyHelmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { API_PREFIX, isApiRequest } from '../api-prefix';
+import { setupApiDocs } from '../docs/api-docs';
+import type { GatewayConfig } from '../gateway.config';
+import { contentSecurityPolicyFor, hasBody, isJsonContentType, parseCorsOrigins } from './http-policies';
+
+/**
+ * The gateway's edge, installed before it listens: the /api/v1 prefix (health and metrics stay at
+ * the root, where probes and Prometheus look), security headers, CORS for the configured origins,
+ * JSON-only bodies, and the OpenAPI docs.
+ */
+export async function configureHttpEdge(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+
+  // helmet's own CSP is off: the header depends on the path (see contentSecurityPolicyFor).
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('content-security-policy', contentSecurityPolicyFor(request.url));
+    done();
+  });
+
+  app.enableCors({
+    origin: parseCorsOrigins(config.CORS_ORIGINS),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'],
+    maxAge: 600,
+  });
+
+  // Refused before parsing: a form or text body would otherwise reach validation as something else.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    if (isApiRequest(request) && hasBody(request.headers) && !isJsonContentType(request.headers['content-type'])) {
+      done(new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json'));
+      return;
+    }
+    done(null, payload);
+  });
+
+  setupApiDocs(app);
+}

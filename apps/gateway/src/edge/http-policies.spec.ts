@@ -1,0 +1,53 @@
+import { pickClientIp } from './client-ip';
+import {
+  API_CONTENT_SECURITY_POLICY,
+  contentSecurityPolicyFor,
+  DOCS_CONTENT_SECURITY_POLICY,
+  hasBody,
+  isJsonContentType,
+  parseCorsOrigins,
+} from './http-policies';
+
+describe('edge policies', () => {
+  it('lets only the docs page load its own scripts and styles; the API allows nothing', () => {
+    expect(contentSecurityPolicyFor('/api/docs')).toBe(DOCS_CONTENT_SECURITY_POLICY);
+    expect(contentSecurityPolicyFor('/api/docs/swagger-ui-bundle.js')).toBe(DOCS_CONTENT_SECURITY_POLICY);
+    expect(contentSecurityPolicyFor('/api/v1/auth/me')).toBe(API_CONTENT_SECURITY_POLICY);
+    expect(contentSecurityPolicyFor('/api/docsevil')).toBe(API_CONTENT_SECURITY_POLICY);
+    expect(API_CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(DOCS_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(DOCS_CONTENT_SECURITY_POLICY).not.toContain("script-src 'self' 'unsafe-inline'");
+  });
+
+  it('reads CORS origins as an exact list', () => {
+    expect(parseCorsOrigins('http://localhost:5173, https://app.example.com/ ,,')).toEqual([
+      'http://localhost:5173',
+      'https://app.example.com',
+    ]);
+  });
+
+  it('accepts JSON bodies only', () => {
+    expect(isJsonContentType('application/json')).toBe(true);
+    expect(isJsonContentType('application/json; charset=utf-8')).toBe(true);
+    expect(isJsonContentType('application/merge-patch+json')).toBe(true);
+    expect(isJsonContentType('text/plain')).toBe(false);
+    expect(isJsonContentType('application/x-www-form-urlencoded')).toBe(false);
+    expect(isJsonContentType('application/jsonp')).toBe(false);
+    expect(isJsonContentType(undefined)).toBe(false);
+  });
+
+  it('knows when a request has a body', () => {
+    expect(hasBody({ 'content-length': '2' })).toBe(true);
+    expect(hasBody({ 'transfer-encoding': 'chunked' })).toBe(true);
+    expect(hasBody({ 'content-length': '0' })).toBe(false);
+    expect(hasBody({})).toBe(false);
+  });
+
+  it('takes the client address as many hops in as there are trusted proxies', () => {
+    // socket peer, then X-Forwarded-For from right to left: a client-written entry comes last.
+    const chain = ['10.0.0.5', '203.0.113.7', '6.6.6.6'];
+    expect(pickClientIp(chain, 0)).toBe('10.0.0.5');
+    expect(pickClientIp(chain, 1)).toBe('203.0.113.7');
+    expect(pickClientIp(['10.0.0.5'], 1)).toBe('10.0.0.5');
+  });
+});

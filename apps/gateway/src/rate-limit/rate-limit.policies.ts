@@ -1,0 +1,74 @@
+import { type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import type { GatewayConfig } from '../gateway.config';
+import { parseRateLimitRule, type RateLimitRule } from './fixed-window';
+
+/** The budgets a route can draw on. `api` and `anonymous` apply to every API call; the others per route. */
+export const RateLimitPolicy = {
+  LOGIN: 'login',
+  REGISTER: 'register',
+  VERIFY_EMAIL: 'verify-email',
+  VERIFY_EMAIL_RESEND: 'verify-email-resend',
+  PASSWORD_RESET: 'password-reset',
+  API: 'api',
+  ANONYMOUS: 'anonymous',
+} as const;
+export type RateLimitPolicy = (typeof RateLimitPolicy)[keyof typeof RateLimitPolicy];
+
+/** What a budget is counted per. */
+export type RateLimitSubject = 'email+ip' | 'email' | 'ip' | 'org';
+
+export interface RateLimitPolicySpec {
+  rule: RateLimitRule;
+  per: RateLimitSubject;
+}
+
+export function rateLimitPolicies(config: GatewayConfig): Record<RateLimitPolicy, RateLimitPolicySpec> {
+  return {
+    login: { rule: parseRateLimitRule(config.RATE_LIMIT_LOGIN), per: 'email+ip' },
+    register: { rule: parseRateLimitRule(config.RATE_LIMIT_REGISTER), per: 'ip' },
+    'verify-email': { rule: parseRateLimitRule(config.RATE_LIMIT_VERIFY_EMAIL), per: 'email' },
+    'verify-email-resend': { rule: parseRateLimitRule(config.RATE_LIMIT_VERIFY_EMAIL_RESEND), per: 'email' },
+    'password-reset': { rule: parseRateLimitRule(config.RATE_LIMIT_PASSWORD_RESET), per: 'email' },
+    api: { rule: parseRateLimitRule(config.RATE_LIMIT_API), per: 'org' },
+    anonymous: { rule: parseRateLimitRule(config.RATE_LIMIT_ANONYMOUS), per: 'ip' },
+  };
+}
+
+/** What is known about a caller when its budgets are counted. */
+export interface CallerFacts {
+  ip: string;
+  /** The email a credential route is about (from the body, normalized), if any. */
+  email?: string;
+  orgId?: string;
+}
+
+/** The identity a budget is counted under; the policy name keeps equal values of different kinds apart. */
+export function rateLimitSubject(per: RateLimitSubject, caller: CallerFacts): string {
+  const email = caller.email ?? '';
+  switch (per) {
+    case 'email+ip':
+      return `email:${email}|ip:${caller.ip}`;
+    case 'email':
+      return `email:${email}`;
+    case 'ip':
+      return `ip:${caller.ip}`;
+    case 'org':
+      return `org:${caller.orgId ?? ''}`;
+  }
+}
+
+/** The email a body names, normalized the way the DTOs normalize it, so `A@x.com ` and `a@x.com` share a budget. */
+export function emailOfBody(body: unknown): string | undefined {
+  const email = (body as { email?: unknown } | null | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : undefined;
+}
+
+const ROUTE_POLICY = Symbol('callfleet:rate-limit');
+
+/** Draws on a route-specific budget, on top of the general one every API call draws on. */
+export const RateLimit = (policy: Exclude<RateLimitPolicy, 'api' | 'anonymous'>) => SetMetadata(ROUTE_POLICY, policy);
+
+export function routePolicy(reflector: Reflector, context: ExecutionContext): RateLimitPolicy | undefined {
+  return reflector.get<RateLimitPolicy | undefined>(ROUTE_POLICY, context.getHandler());
+}

@@ -1,0 +1,7 @@
+/** The telephony providers whose webhooks the fleet accepts. `generic` is any sender speaking Standard Webhooks. */
+export const TELEPHONY_PROVIDERS = ['twilio', 'exotel', 'ringcentral', 'jambonz', 'generic'] as const;
+export type TelephonyProvider = (typeof TELEPHONY_PROVIDERS)[number];
+
+export function isTelephonyProvider(value: unknown): value is TelephonyProvider {
+  return typeof value === 'string' && (TELEPHONY_PROVIDERS as readonly string[]).includes(value);
+}

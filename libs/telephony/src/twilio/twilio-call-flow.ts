@@ -1,0 +1,37 @@
+import type { CallFlowRequestDto, CallFlowResponseDto } from '@callfleet/contracts';
+import { type FormFields, parseFormBody } from '../webhooks/webhook-fields';
+import { WebhookPayloadError } from '../webhooks/webhook-payload.error';
+import { mediaTypeOf, type WebhookRequest } from '../webhooks/webhook-request';
+import { fallbackTwiml, TWIML_CONTENT_TYPE } from './twiml';
+
+function first(fields: FormFields, name: string): string | undefined {
+  const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Twilio's voice `Url` request (also redirects and `<Dial action>`) as a `calls.v1.flow` request.
+ * Verify its signature first, like any Twilio webhook.
+ */
+export function twilioCallFlowRequest(request: WebhookRequest, accountKey: string): CallFlowRequestDto {
+  if (mediaTypeOf(request) !== 'application/x-www-form-urlencoded') {
+    throw new WebhookPayloadError('Twilio call-flow requests are form-encoded', 'UNSUPPORTED_MEDIA_TYPE');
+  }
+  const fields = parseFormBody(request.rawBody);
+  const callId = first(fields, 'CallSid');
+  if (!callId) throw new WebhookPayloadError('Twilio call-flow request without CallSid');
+  const { CallSid: _callSid, From: _from, To: _to, ...params } = fields;
+  return {
+    provider: 'twilio',
+    accountKey,
+    callId,
+    from: first(fields, 'From') ?? '',
+    to: first(fields, 'To') ?? '',
+    params,
+  };
+}
+
+/** A short pause and a hang-up: never leaves a caller in dead air when the orchestrator is away. */
+export function twilioFallbackFlow(pauseSec = 1): CallFlowResponseDto {
+  return { contentType: TWIML_CONTENT_TYPE, body: fallbackTwiml(pauseSec) };
+}

@@ -1,0 +1,176 @@
+import { contractProblems } from '../../test/normalized-event.assertions';
+import { formWebhook, jsonWebhook } from '../../test/webhook-requests';
+import { parseTwilioWebhook } from './twilio-webhook.parser';
+
+const context = { accountKey: 'acme-main', receivedAt: new Date('2025-01-14T17:05:00Z') };
+const callSid = 'CAe1644a7eed5088b159577c5802d8be38';
+
+/** A status callback as Twilio posts it (call progress events, API version 2010-04-01). */
+function statusCallback(overrides: Record<string, string>): Record<string, string> {
+  return {
+    AccountSid: 'AC0123456789abcdef0123456789abcdef',
+    ApiVersion: '2010-04-01',
+    CallSid: callSid,
+    CallStatus: 'ringing',
+    CallbackSource: 'call-progress-events',
+    Called: '+15558675310',
+    Caller: '+15017122661',
+    Direction: 'outbound-api',
+    From: '+15017122661',
+    SequenceNumber: '1',
+    Timestamp: 'Tue, 14 Jan 2025 17:03:41 +0000',
+    To: '+15558675310',
+    ...overrides,
+  };
+}
+
+describe('parseTwilioWebhook', () => {
+  it.each([
+    ['queued', 'initiated'],
+    ['initiated', 'initiated'],
+    ['ringing', 'ringing'],
+    ['in-progress', 'answered'],
+    ['completed', 'completed'],
+    ['busy', 'busy'],
+    ['no-answer', 'no-answer'],
+    ['failed', 'failed'],
+    ['canceled', 'canceled'],
+  ])('maps CallStatus %s to %s', (callStatus, status) => {
+    const [event] = parseTwilioWebhook(formWebhook(statusCallback({ CallStatus: callStatus })), context);
+    expect(event.status).toBe(status);
+  });
+
+  it('reads a completed status callback into one normalized event', () => {
+    const events = parseTwilioWebhook(
+      formWebhook(
+        statusCallback({ CallStatus: 'completed', SequenceNumber: '3', CallDuration: '42', AnsweredBy: 'human' }),
+      ),
+      context,
+    );
+    expect(events).toEqual([
+      expect.objectContaining({
+        eventId: `twilio:${callSid}:completed:3`,
+        provider: 'twilio',
+        accountKey: 'acme-main',
+        kind: 'call-status',
+        callId: callSid,
+        status: 'completed',
+        answeredBy: 'human',
+        sequence: 3,
+        from: '+15017122661',
+        to: '+15558675310',
+        durationSec: 42,
+        occurredAt: '2025-01-14T17:03:41.000Z',
+      }),
+    ]);
+    expect(events[0].raw).toMatchObject({ CallbackSource: 'call-progress-events', Direction: 'outbound-api' });
+    expect(contractProblems(events)).toEqual([]);
+  });
+
+  it('gives a redelivery the same id and the next status another', () => {
+    const first = parseTwilioWebhook(formWebhook(statusCallback({})), context)[0];
+    const again = parseTwilioWebhook(formWebhook(statusCallback({})), { ...context, receivedAt: new Date() })[0];
+    const next = parseTwilioWebhook(
+      formWebhook(statusCallback({ CallStatus: 'in-progress', SequenceNumber: '2' })),
+      context,
+    )[0];
+    expect(again.eventId).toBe(first.eventId);
+    expect(next.eventId).not.toBe(first.eventId);
+  });
+
+  it('reads an async AMD callback', () => {
+    const events = parseTwilioWebhook(
+      formWebhook({
+        AccountSid: 'AC0123456789abcdef0123456789abcdef',
+        AnsweredBy: 'machine_end_beep',
+        CallSid: callSid,
+        MachineDetectionDuration: '4120',
+      }),
+      context,
+    );
+    expect(events).toEqual([
+      expect.objectContaining({ kind: 'amd', callId: callSid, status: 'answered', answeredBy: 'machine_end_beep' }),
+    ]);
+    expect(events[0].eventId).toMatch(/^twilio:sha256:[0-9a-f]{64}$/);
+    expect(contractProblems(events)).toEqual([]);
+  });
+
+  it('reads an unknown AnsweredBy as unknown rather than refusing the callback', () => {
+    const [event] = parseTwilioWebhook(formWebhook({ CallSid: callSid, AnsweredBy: 'robot' }), context);
+    expect(event.answeredBy).toBe('unknown');
+  });
+
+  it('reads a recording status callback', () => {
+    const events = parseTwilioWebhook(
+      formWebhook({
+        AccountSid: 'AC0123456789abcdef0123456789abcdef',
+        CallSid: callSid,
+        ErrorCode: '0',
+        RecordingChannels: '2',
+        RecordingDuration: '37',
+        RecordingSid: 'RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a',
+        RecordingSource: 'OutboundAPI',
+        RecordingStartTime: 'Tue, 14 Jan 2025 17:03:50 +0000',
+        RecordingStatus: 'completed',
+        RecordingUrl:
+          'https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a',
+      }),
+      context,
+    );
+    expect(events).toEqual([
+      expect.objectContaining({
+        eventId: 'twilio:RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a:completed',
+        kind: 'recording',
+        callId: callSid,
+        recording: {
+          recordingId: 'RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a',
+          url: 'https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a',
+          durationSec: 37,
+          status: 'completed',
+          channels: 2,
+        },
+        occurredAt: '2025-01-14T17:05:00.000Z',
+      }),
+    ]);
+    expect(contractProblems(events)).toEqual([]);
+  });
+
+  it('reads the JSON variant too', () => {
+    const [event] = parseTwilioWebhook(jsonWebhook(statusCallback({ CallStatus: 'in-progress' })), context);
+    expect(event.status).toBe('answered');
+  });
+
+  it.each([
+    ['no CallSid', formWebhook({ CallStatus: 'ringing' })],
+    ['an unknown CallStatus', formWebhook(statusCallback({ CallStatus: 'exploded' }))],
+    ['neither status, AMD nor recording', formWebhook({ CallSid: callSid })],
+    [
+      'a recording URL that is not http(s)',
+      formWebhook({
+        CallSid: callSid,
+        RecordingSid: 'RE1',
+        RecordingStatus: 'completed',
+        RecordingUrl: 'file:///etc/passwd',
+      }),
+    ],
+    ['broken JSON', { ...jsonWebhook({}), rawBody: Buffer.from('{"CallSid":') }],
+    ['a JSON array', jsonWebhook([1, 2])],
+  ])('refuses %s with a 4xx error', (_, request) => {
+    expect(() => parseTwilioWebhook(request, context)).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('refuses a content type it does not read with 415', () => {
+    const request = { ...formWebhook(statusCallback({})), headers: { 'content-type': 'text/plain' } };
+    expect(() => parseTwilioWebhook(request, context)).toThrow(expect.objectContaining({ status: 415 }));
+  });
+
+  it('keeps a field named __proto__ as data, never as the prototype', () => {
+    const request = {
+      ...formWebhook(statusCallback({})),
+      rawBody: Buffer.from(`${formWebhook(statusCallback({})).rawBody}&__proto__=x`),
+    };
+    const [event] = parseTwilioWebhook(request, context);
+    expect(Object.getPrototypeOf(event.raw)).toBe(Object.prototype);
+    expect(Object.hasOwn(event.raw, '__proto__')).toBe(true);
+  });
+});

@@ -1,0 +1,131 @@
+import {
+  ANSWERED_BY,
+  type AnsweredBy,
+  type CallStatus,
+  type NormalizedTelephonyEvent,
+  RECORDING_STATUSES,
+  type RecordingStatus,
+} from '@callfleet/contracts';
+import { hashedEventId } from '../webhooks/event-id';
+import { compactEvent, receivedAtIso } from '../webhooks/normalized-event';
+import { isoFromDate } from '../webhooks/timestamps';
+import { fieldText, optionalNumber, readWebhookFields, requiredField } from '../webhooks/webhook-fields';
+import { WebhookPayloadError } from '../webhooks/webhook-payload.error';
+import type { WebhookParseContext, WebhookRequest } from '../webhooks/webhook-request';
+
+const TWILIO_CALL_STATUS: Readonly<Record<string, CallStatus>> = {
+  queued: 'initiated',
+  initiated: 'initiated',
+  ringing: 'ringing',
+  'in-progress': 'answered',
+  completed: 'completed',
+  busy: 'busy',
+  'no-answer': 'no-answer',
+  failed: 'failed',
+  canceled: 'canceled',
+};
+
+/** Twilio's CallStatus in our vocabulary; throws on a value Twilio does not document. */
+export function mapTwilioCallStatus(callStatus: string): CallStatus {
+  const status = Object.hasOwn(TWILIO_CALL_STATUS, callStatus) ? TWILIO_CALL_STATUS[callStatus] : undefined;
+  if (!status) throw new WebhookPayloadError(`Unknown Twilio CallStatus "${callStatus}"`);
+  return status;
+}
+
+/** Our answeredBy set is Twilio's; anything new from Twilio reads as unknown rather than failing the webhook. */
+export function mapTwilioAnsweredBy(answeredBy: string | undefined): AnsweredBy | undefined {
+  if (!answeredBy) return undefined;
+  return (ANSWERED_BY as readonly string[]).includes(answeredBy) ? (answeredBy as AnsweredBy) : 'unknown';
+}
+
+function recordingStatus(value: string): RecordingStatus {
+  if (!(RECORDING_STATUSES as readonly string[]).includes(value)) {
+    throw new WebhookPayloadError(`Unknown Twilio RecordingStatus "${value}"`);
+  }
+  return value as RecordingStatus;
+}
+
+function httpUrl(value: string, field: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return value;
+  } catch {
+    // fall through
+  }
+  throw new WebhookPayloadError(`Twilio ${field} is not an http(s) URL`);
+}
+
+/**
+ * Twilio's status callbacks, async AMD callbacks and recording status callbacks, told apart by
+ * their fields (each goes to its own URL, but the body says what it is).
+ */
+export function parseTwilioWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {
+  const fields = readWebhookFields(request, 'Twilio');
+  const callId = requiredField(fields, 'CallSid', 'Twilio');
+  const common = {
+    provider: 'twilio' as const,
+    accountKey: context.accountKey,
+    callId,
+    raw: fields,
+  };
+
+  const recordingSid = fieldText(fields, 'RecordingSid');
+  if (recordingSid) {
+    const status = recordingStatus(requiredField(fields, 'RecordingStatus', 'Twilio'));
+    return [
+      compactEvent({
+        ...common,
+        eventId: `twilio:${recordingSid}:${status}`,
+        kind: 'recording',
+        recording: {
+          recordingId: recordingSid,
+          url: httpUrl(requiredField(fields, 'RecordingUrl', 'Twilio'), 'RecordingUrl'),
+          durationSec: optionalNumber(fields, 'RecordingDuration'),
+          status,
+          channels: optionalNumber(fields, 'RecordingChannels'),
+        },
+        occurredAt: isoFromDate(fieldText(fields, 'Timestamp')) ?? receivedAtIso(context),
+      }),
+    ];
+  }
+
+  const callStatus = fieldText(fields, 'CallStatus');
+  if (callStatus) {
+    const sequenceText = fieldText(fields, 'SequenceNumber');
+    const sequence = sequenceText && /^\d{1,9}$/.test(sequenceText) ? Number(sequenceText) : undefined;
+    return [
+      compactEvent({
+        ...common,
+        eventId:
+          sequence !== undefined
+            ? `twilio:${callId}:${callStatus}:${sequence}`
+            : hashedEventId('twilio', context.accountKey, fields),
+        kind: 'call-status',
+        status: mapTwilioCallStatus(callStatus),
+        answeredBy: mapTwilioAnsweredBy(fieldText(fields, 'AnsweredBy')),
+        sequence,
+        from: fieldText(fields, 'From'),
+        to: fieldText(fields, 'To'),
+        durationSec: optionalNumber(fields, 'CallDuration'),
+        occurredAt: isoFromDate(fieldText(fields, 'Timestamp')) ?? receivedAtIso(context),
+      }),
+    ];
+  }
+
+  const answeredBy = mapTwilioAnsweredBy(fieldText(fields, 'AnsweredBy'));
+  if (answeredBy) {
+    // Async AMD: CallSid, AccountSid, AnsweredBy, MachineDetectionDuration; no id, so the payload hash.
+    return [
+      compactEvent({
+        ...common,
+        eventId: hashedEventId('twilio', context.accountKey, fields),
+        kind: 'amd',
+        status: 'answered',
+        answeredBy,
+        occurredAt: receivedAtIso(context),
+      }),
+    ];
+  }
+
+  throw new WebhookPayloadError('Twilio webhook is neither a status, AMD nor recording callback');
+}

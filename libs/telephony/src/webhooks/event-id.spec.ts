@@ -1,0 +1,32 @@
+import { canonicalJson, hashedEventId } from './event-id';
+
+describe('canonicalJson', () => {
+  it('does not depend on key order, at any depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'x' } })).toBe(
+      canonicalJson({ a: { c: 'x', d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
+    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+  });
+
+  it('keeps array order and drops undefined fields', () => {
+    expect(canonicalJson([2, 1])).not.toBe(canonicalJson([1, 2]));
+    expect(canonicalJson({ a: undefined, b: null })).toBe('{"b":null}');
+  });
+});
+
+describe('hashedEventId', () => {
+  const payload = { CallSid: 'c1', Status: 'completed' };
+
+  it('is stable for the same payload and account', () => {
+    expect(hashedEventId('exotel', 'a', payload)).toBe(
+      hashedEventId('exotel', 'a', { Status: 'completed', CallSid: 'c1' }),
+    );
+  });
+
+  it('differs by account, by payload and by discriminator', () => {
+    const id = hashedEventId('exotel', 'a', payload);
+    expect(hashedEventId('exotel', 'b', payload)).not.toBe(id);
+    expect(hashedEventId('exotel', 'a', { ...payload, Status: 'busy' })).not.toBe(id);
+    expect(hashedEventId('exotel', 'a', payload, 'recording')).not.toBe(id);
+  });
+});
