@@ -1,0 +1,224 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AudioClip, ClipName } from '../recordings/audio-clips';
+import type { AudioSegment } from '../recordings/recording-composer';
+import type { DialTarget, StreamRequest } from '../twiml/twiml';
+import type { CallStatus, FarEndPhase, HistoryEntry, HistoryInput, SimCall } from './sim-call';
+import { realMillis, simSecondsSince } from './sim-clock';
+
+export type CallEventType = 'initiated' | 'ringing' | 'answered' | 'answered-by' | 'bridged' | 'ended' | 'recording';
+
+/** What the provider-flavoured reporters hear from a call; they turn it into webhooks. */
+export interface CallEvent {
+  type: CallEventType;
+  call: SimCall;
+}
+
+/** Our side of a call once it is answered: TwiML for Twilio; Exotel and RingCentral calls have none. */
+export interface CallDriver {
+  /** Follows the instructions until they end (resolves) or `signal` aborts (redirect or hang-up). */
+  run(runtime: CallRuntime, signal: AbortSignal): Promise<void>;
+}
+
+const PHASE_CLIPS: Record<FarEndPhase, ClipName> = {
+  dialing: 'silence',
+  ringing: 'silence',
+  'ivr-menu': 'ivr-menu',
+  hold: 'hold-music',
+  'live-agent': 'live-agent',
+  announcement: 'too-busy',
+  'voicemail-greeting': 'voicemail-greeting',
+  'voicemail-recording': 'silence',
+  bridged: 'live-agent',
+  ended: 'silence',
+};
+
+/**
+ * The live state of one simulated call: its clock, what the far end hears and does, and how it
+ * ends. Everything a driver or a far-end script does goes through here and lands in the history.
+ */
+export class CallRuntime {
+  private readonly lifetime = new AbortController();
+  /** Aborted when the call is bridged: the far end's own script stops, the bridged talk begins. */
+  private readonly farEndScript = new AbortController();
+  private driverRun?: AbortController;
+  private pendingDriver?: CallDriver;
+  private digitBuffer = '';
+  private digitArrived?: () => void;
+  private readonly phases: { phase: FarEndPhase; at: number }[] = [];
+  private readonly ended: Promise<void>;
+
+  constructor(
+    readonly call: SimCall,
+    private readonly clips: ReadonlyMap<ClipName, AudioClip>,
+    private readonly emit: (type: CallEventType) => void,
+  ) {
+    this.ended = new Promise((resolve) => this.lifetime.signal.addEventListener('abort', () => resolve()));
+  }
+
+  get signal(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
+  get farEndSignal(): AbortSignal {
+    return AbortSignal.any([this.lifetime.signal, this.farEndScript.signal]);
+  }
+
+  get isOver(): boolean {
+    return this.lifetime.signal.aborted;
+  }
+
+  get isAnswered(): boolean {
+    return this.call.answeredAt !== undefined;
+  }
+
+  untilEnded(): Promise<void> {
+    return this.ended;
+  }
+
+  simNow(): number {
+    return simSecondsSince(this.call);
+  }
+
+  /** Waits simulated seconds (scaled to real time); rejects when `signal` aborts. */
+  sleep(simSeconds: number, signal: AbortSignal = this.lifetime.signal): Promise<void> {
+    return sleep(realMillis(simSeconds, this.call.timeScale), undefined, { signal });
+  }
+
+  clipSeconds(name: ClipName): number {
+    return this.clips.get(name)?.seconds ?? 5;
+  }
+
+  note(entry: HistoryInput): void {
+    this.call.history.push({ at: new Date().toISOString(), simSeconds: this.simNow(), ...entry } as HistoryEntry);
+  }
+
+  setStatus(status: CallStatus): void {
+    this.call.status = status;
+    this.note({ type: 'status', status });
+    if (status === 'initiated' || status === 'ringing') this.emit(status);
+  }
+
+  phase(phase: FarEndPhase): void {
+    this.call.farEndPhase = phase;
+    this.phases.push({ phase, at: this.simNow() });
+    this.note({ type: 'far-end', phase });
+  }
+
+  answer(driver: CallDriver | undefined): void {
+    this.call.answeredAt = new Date().toISOString();
+    this.setStatus('in-progress');
+    this.emit('answered');
+    const first = this.pendingDriver ?? driver;
+    if (first) this.startDriver(first);
+  }
+
+  /** Runs new instructions in place of the current ones (a redirect); before answer they wait for it. */
+  startDriver(driver: CallDriver): void {
+    if (!this.isAnswered) {
+      this.pendingDriver = driver;
+      return;
+    }
+    this.driverRun?.abort();
+    const run = new AbortController();
+    this.driverRun = run;
+    const signal = AbortSignal.any([run.signal, this.lifetime.signal]);
+    driver.run(this, signal).then(
+      () => {
+        if (!signal.aborted) this.hangUp('instructions', 'instructions ended');
+      },
+      (error: unknown) => {
+        if (signal.aborted) return;
+        const code = (error as { twilioErrorCode?: number }).twilioErrorCode;
+        this.note({
+          type: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          ...(code === undefined ? {} : { code }),
+        });
+        this.hangUp('instructions', 'instructions failed');
+      },
+    );
+  }
+
+  setAnsweredBy(answeredBy: string): void {
+    this.call.answeredBy = answeredBy;
+    this.note({ type: 'answered-by', answeredBy });
+    this.emit('answered-by');
+  }
+
+  /** DTMF from our side; the far end reads it with waitForDigits. */
+  sendDigits(digits: string): void {
+    if (!digits) return;
+    this.call.digitsReceived.push(digits);
+    this.note({ type: 'digits', digits });
+    this.digitBuffer += digits;
+    this.digitArrived?.();
+  }
+
+  /** The digits pressed within `simSeconds` (empty when none were); the far end's ear. */
+  async waitForDigits(simSeconds: number): Promise<string> {
+    if (!this.digitBuffer) {
+      const stopWaiting = new AbortController();
+      const arrived = new Promise<void>((resolve) => {
+        this.digitArrived = resolve;
+      });
+      const timeout = this.sleep(simSeconds, AbortSignal.any([this.farEndSignal, stopWaiting.signal])).catch(
+        () => undefined,
+      );
+      await Promise.race([arrived, timeout]);
+      stopWaiting.abort();
+      this.digitArrived = undefined;
+      this.farEndSignal.throwIfAborted();
+    }
+    const digits = this.digitBuffer;
+    this.digitBuffer = '';
+    return digits;
+  }
+
+  requestStream(stream: StreamRequest, bidirectional: boolean): void {
+    this.call.streams.push(stream);
+    this.note({ type: 'stream-requested', stream, bidirectional });
+  }
+
+  /** Connects the far end to another party (a Dial or a transfer); the far end's script stops. */
+  bridge(target: DialTarget): void {
+    if (this.isOver) return;
+    this.call.bridgedTo = target;
+    this.note({ type: 'bridged', target });
+    this.farEndScript.abort();
+    this.emit('bridged');
+  }
+
+  get isBridged(): boolean {
+    return this.call.bridgedTo !== undefined;
+  }
+
+  hangUp(by: 'api' | 'far-end' | 'instructions', reason: string): void {
+    if (this.isOver) return;
+    this.note({ type: 'hang-up', by, reason });
+    this.lifetime.abort();
+  }
+
+  /** Ends the call's clock and waits without a hang-up entry (it never connected, or it already ended). */
+  close(): void {
+    this.lifetime.abort();
+  }
+
+  /** What the far end played from answer to hang-up, as stretches of fixture audio. */
+  audioSegments(): AudioSegment[] {
+    const answeredAt = this.call.answeredAt ? this.phaseStartAfterAnswer() : undefined;
+    if (answeredAt === undefined) return [];
+    const end = this.simNow();
+    const segments: AudioSegment[] = [];
+    const spoken = this.phases.filter((p) => p.at >= answeredAt);
+    spoken.forEach((p, i) => {
+      const until = spoken[i + 1]?.at ?? end;
+      if (p.phase !== 'ended' && until > p.at) segments.push({ clip: PHASE_CLIPS[p.phase], seconds: until - p.at });
+    });
+    return segments;
+  }
+
+  private phaseStartAfterAnswer(): number {
+    const answered = this.call.history.find((h) => h.type === 'status' && h.status === 'in-progress');
+    return answered?.simSeconds ?? 0;
+  }
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccountsService, parseBasicAuth } from '../accounts/accounts.service';
+import type { SimAccount } from '../accounts/sim-account';
+import type { CallDriver } from '../calls/call-runtime';
+import { CallsService } from '../calls/calls.service';
+import { ApiFaultsService } from '../provider-api/api-faults.service';
+import { type FormFields, formValue, formValues, isForm, resolveCallbackUrl } from '../provider-api/form-fields';
+import { exotelError } from '../provider-api/provider-api-error';
+import { ProviderApiErrorFilter } from '../provider-api/provider-api-error.filter';
+import { providerBaseUrl } from '../provider-api/provider-base-url';
+import { TelephonySimConfig } from '../telephony-sim.config';
+import { exotelCallResource, exotelXml } from './exotel-format';
+
+const PHONE = /^\+?[0-9]{3,15}$/;
+const CALL_SID = /^[0-9a-f]{32}$/;
+
+/** Exotel connects `From` to a second number: once `From` answers, it is bridged to `To`. */
+function connectTwoNumbers(to: string): CallDriver {
+  return {
+    run: async (rt, signal) => {
+      rt.bridge({ kind: 'number', value: to });
+      await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    },
+  };
+}
+
+/** Exotel's v1 voice API: `Calls/connect` (number to a flow, or two numbers) and call details. */
+@Controller('v1/Accounts/:accountSid/Calls')
+@UseFilters(ProviderApiErrorFilter)
+export class ExotelController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly calls: CallsService,
+    private readonly faults: ApiFaultsService,
+    private readonly config: TelephonySimConfig,
+  ) {}
+
+  @Post(':action')
+  @HttpCode(200)
+  async connect(
+    @Param('accountSid') accountSid: string,
+    @Param('action') action: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const account = this.authenticate(request, accountSid);
+    if (action !== 'connect' && action !== 'connect.json') throw exotelError(404, 'Resource not found');
+    const form: FormFields = isForm(body) ? body : {};
+    const from = formValue(form, 'From');
+    await this.failIfFaulty(account, from);
+    const callerId = formValue(form, 'CallerId');
+    const to = formValue(form, 'To');
+    const flowUrl = formValue(form, 'Url');
+    if (!from || !PHONE.test(from)) throw exotelError(400, 'From is required and must be a phone number');
+    if (!callerId) throw exotelError(400, 'CallerId is required');
+    if (!to && !flowUrl) throw exotelError(400, 'Either To or Url is required');
+    if (to && !PHONE.test(to)) throw exotelError(400, 'To must be a phone number');
+    const rawCallback = formValue(form, 'StatusCallback');
+    const statusCallback =
+      rawCallback === undefined
+        ? account.webhookBaseUrl && `${account.webhookBaseUrl}/status`
+        : resolveCallbackUrl(rawCallback, account.webhookBaseUrl);
+    if (rawCallback !== undefined && !statusCallback) throw exotelError(400, 'StatusCallback is not a valid URL');
+    const timeOut = formValue(form, 'TimeOut');
+    if (timeOut !== undefined && !/^\d{1,4}$/.test(timeOut)) throw exotelError(400, 'TimeOut must be seconds');
+
+    const events = Object.keys(form)
+      .filter((k) => /^StatusCallbackEvents(\[\d*\])?$/.test(k))
+      .flatMap((k) => formValues(form, k));
+    const call = this.calls.place({
+      account,
+      sid: randomBytes(16).toString('hex'),
+      to: from,
+      from: callerId,
+      providerBaseUrl: providerBaseUrl(request, this.config.SIM_PUBLIC_URL),
+      ringTimeoutSeconds: timeOut ? Math.max(1, Number(timeOut)) : 45,
+      record: formValue(form, 'Record') === 'true',
+      ...(to ? { driver: connectTwoNumbers(to) } : {}),
+      extra: {
+        exotel: {
+          callerId,
+          ...(flowUrl ? { flowUrl } : {}),
+          ...(to ? { connectTo: to } : {}),
+          ...(statusCallback ? { statusCallback } : {}),
+          statusCallbackEvents: events,
+          statusCallbackJson: formValue(form, 'StatusCallbackContentType') === 'application/json',
+          ...(formValue(form, 'CustomField') ? { customField: formValue(form, 'CustomField') } : {}),
+        },
+      },
+    });
+    this.calls.note(call, { type: 'api-request', method: 'POST', path: request.url, params: form, status: 200 });
+    this.send(reply, action.endsWith('.json'), exotelCallResource(call));
+  }
+
+  @Get(':callResource')
+  async details(
+    @Param('accountSid') accountSid: string,
+    @Param('callResource') resource: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    const json = resource.endsWith('.json');
+    const sid = json ? resource.slice(0, -5) : resource;
+    const call = CALL_SID.test(sid) ? this.calls.findForAccount(account.sid, sid) : undefined;
+    if (!call) throw exotelError(404, 'Resource not found');
+    this.calls.note(call, { type: 'api-request', method: 'GET', path: request.url, status: 200 });
+    this.send(reply, json, exotelCallResource(call));
+  }
+
+  private send(reply: FastifyReply, json: boolean, resource: unknown): void {
+    if (json) void reply.status(200).send(resource);
+    else void reply.status(200).header('content-type', 'application/xml').send(exotelXml(resource));
+  }
+
+  private authenticate(request: FastifyRequest, accountSid: string): SimAccount {
+    const credentials = parseBasicAuth(request.headers.authorization);
+    const account = credentials
+      ? this.accounts.authenticateBasic(credentials.user, credentials.password, 'exotel', accountSid)
+      : undefined;
+    if (!account) throw exotelError(401, 'Authentication is required to view this resource.');
+    return account;
+  }
+
+  private async failIfFaulty(account: SimAccount, dialedNumber?: string): Promise<void> {
+    const fault = await this.faults.check(account, dialedNumber);
+    if (!fault) return;
+    if (fault.kind === 'error') throw exotelError(500, 'Internal Server Error');
+    const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds) };
+    if (fault.kind === 'unavailable') throw exotelError(503, 'Service Unavailable', retryAfter);
+    throw exotelError(429, 'Too Many Requests', retryAfter);
+  }
+}

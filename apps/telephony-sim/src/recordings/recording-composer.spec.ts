@@ -1,0 +1,54 @@
+import { findFixturesDir, loadClips } from './audio-clips';
+import { readFrameHeader, splitFrames } from './mp3-frames';
+import { composeMp3, composeWav, recordingSeconds } from './recording-composer';
+import { buildWav, parseWav, WavFormatError } from './wav-format';
+
+const clips = loadClips(findFixturesDir());
+
+describe('recordings made of fixture audio', () => {
+  const segments = [
+    { clip: 'ivr-menu', seconds: 3.5 },
+    { clip: 'hold-music', seconds: 20 },
+    { clip: 'live-agent', seconds: 2.25 },
+  ] as const;
+
+  it('composes a WAV of exactly the segments length, 8 kHz mono 16-bit', () => {
+    const wav = composeWav(segments, clips, 300);
+    const audio = parseWav(wav);
+    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(wav.readUInt32LE(4)).toBe(wav.length - 8);
+    expect(audio).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16 });
+    expect(audio.data.length).toBe(25.75 * 8000 * 2);
+    // Hold music is really there: the stretch is not silent.
+    const hold = audio.data.subarray(4 * 16000, 5 * 16000);
+    expect(Math.max(...new Int16Array(hold.buffer, hold.byteOffset, hold.length / 2))).toBeGreaterThan(1000);
+  });
+
+  it('cuts a long call at the configured maximum', () => {
+    const long = [{ clip: 'hold-music', seconds: 3600 }] as const;
+    expect(parseWav(composeWav(long, clips, 60)).data.length).toBe(60 * 16000);
+    expect(recordingSeconds(long, 60)).toBe(60);
+  });
+
+  it('composes an MP3 of whole, valid frames of about the same length', () => {
+    const mp3 = composeMp3(segments, clips, 300);
+    const { header, frames } = splitFrames(mp3);
+    expect(header).toMatchObject({ sampleRate: 8000, bitrateKbps: 16, samplesPerFrame: 576 });
+    expect(frames.length * frames[0].length).toBe(mp3.length);
+    expect(Math.abs((frames.length * 576) / 8000 - 25.75)).toBeLessThan(0.2);
+  });
+
+  it('reads MP3 frame headers and refuses what is not one', () => {
+    expect(readFrameHeader(Buffer.from([0xff, 0xe3, 0x28, 0xc4]), 0)).toMatchObject({ version: 2.5, frameLength: 144 });
+    expect(readFrameHeader(Buffer.from([0xff, 0xfb, 0x90, 0x64]), 0)).toMatchObject({ version: 1, frameLength: 417 });
+    expect(readFrameHeader(Buffer.from('RIFF'), 0)).toBeUndefined();
+    expect(() => splitFrames(Buffer.from('not an mp3 at all'))).toThrow();
+  });
+
+  it('round-trips WAV and refuses broken files', () => {
+    const audio = { sampleRate: 8000, channels: 1, bitsPerSample: 16, data: Buffer.from([1, 0, 2, 0]) };
+    expect(parseWav(buildWav(audio))).toEqual(audio);
+    expect(() => parseWav(Buffer.from('RIFF0000WAVE'))).toThrow(WavFormatError);
+    expect(() => parseWav(buildWav(audio).subarray(0, 42))).toThrow(WavFormatError);
+  });
+});

@@ -1,0 +1,33 @@
+import type { ServiceDefinition } from '@callfleet/platform';
+import { ApiRequestLog } from './admin/api-request-log';
+import { TelephonySimConfig } from './telephony-sim.config';
+import { TelephonySimModule } from './telephony-sim.module';
+
+export const telephonySimService: ServiceDefinition<TelephonySimConfig> = {
+  name: 'telephony-sim',
+  description: 'Simulated telephony provider (dev and test): Twilio, Exotel and RingCentral wire formats.',
+  module: TelephonySimModule,
+  config: TelephonySimConfig,
+  http: {
+    configure: (app) => {
+      // Requests refused before a call exists (bad credentials, a failing-API scenario) are kept too.
+      const log = app.get(ApiRequestLog);
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onResponse', (request, reply, done) => {
+          const path = request.url.split('?')[0];
+          if (log.isProviderPath(path)) {
+            log.add({
+              at: new Date().toISOString(),
+              method: request.method,
+              path,
+              status: reply.statusCode,
+              durationMs: Math.round(reply.elapsedTime),
+            });
+          }
+          done();
+        });
+    },
+  },
+};

@@ -1,0 +1,165 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AccountsService, parseBasicAuth } from '../accounts/accounts.service';
+import type { SimAccount } from '../accounts/sim-account';
+import { CallsService } from '../calls/calls.service';
+import type { SimCall } from '../calls/sim-call';
+import { ApiFaultsService } from '../provider-api/api-faults.service';
+import { type FormFields, formValue, isForm, resolveCallbackUrl } from '../provider-api/form-fields';
+import { ProviderApiError, twilioError } from '../provider-api/provider-api-error';
+import { ProviderApiErrorFilter } from '../provider-api/provider-api-error.filter';
+import { providerBaseUrl } from '../provider-api/provider-base-url';
+import { TelephonySimConfig } from '../telephony-sim.config';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
+import { parseCreateCall } from './create-call-request';
+import { TwilioCallDriver, type TwimlSource } from './twilio-call-driver';
+import { TwilioCallbacks } from './twilio-callbacks';
+import { MAX_INLINE_TWIML } from './twilio-limits';
+import { callResource } from './twilio-resources';
+
+const CALL_SID = /^CA[0-9a-f]{32}$/;
+
+/** Twilio's Programmable Voice REST API: create, list, fetch and update calls. */
+@Controller('2010-04-01/Accounts/:accountSid')
+@UseFilters(ProviderApiErrorFilter)
+export class TwilioApiController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly calls: CallsService,
+    private readonly faults: ApiFaultsService,
+    private readonly callbacks: TwilioCallbacks,
+    private readonly webhooks: WebhookDispatcher,
+    private readonly config: TelephonySimConfig,
+  ) {}
+
+  @Post('Calls.json')
+  @HttpCode(201)
+  async create(@Param('accountSid') accountSid: string, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const account = this.authenticate(request, accountSid);
+    const form: FormFields = isForm(body) ? body : {};
+    await this.failIfFaulty(account, formValue(form, 'To'));
+    const parsed = parseCreateCall(form, account.webhookBaseUrl);
+    if (parsed instanceof ProviderApiError) throw parsed;
+    const source: TwimlSource = parsed.options.url
+      ? { url: parsed.options.url, method: parsed.options.method }
+      : { twiml: parsed.options.twiml ?? '<Response/>' };
+    const call = this.calls.place({
+      account,
+      to: parsed.to,
+      from: parsed.from,
+      providerBaseUrl: providerBaseUrl(request, this.config.SIM_PUBLIC_URL),
+      ringTimeoutSeconds: parsed.timeoutSeconds,
+      record: parsed.record,
+      driver: new TwilioCallDriver(source, this.callbacks, this.webhooks, true),
+      extra: { twilio: parsed.options },
+    });
+    this.calls.note(call, { type: 'api-request', method: 'POST', path: request.url, params: form, status: 201 });
+    return callResource(call);
+  }
+
+  @Get('Calls.json')
+  async list(@Param('accountSid') accountSid: string, @Req() request: FastifyRequest) {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    const calls = this.calls.list({ accountSid: account.sid }).reverse();
+    return {
+      calls: calls.map(callResource),
+      page: 0,
+      page_size: calls.length,
+      uri: request.url,
+      first_page_uri: request.url,
+      next_page_uri: null,
+      previous_page_uri: null,
+    };
+  }
+
+  @Get('Calls/:callResource')
+  async fetch(
+    @Param('accountSid') accountSid: string,
+    @Param('callResource') resource: string,
+    @Req() request: FastifyRequest,
+  ) {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    const call = this.requireCall(account, resource);
+    this.calls.note(call, { type: 'api-request', method: 'GET', path: request.url, status: 200 });
+    return callResource(call);
+  }
+
+  @Post('Calls/:callResource')
+  @HttpCode(200)
+  async update(
+    @Param('accountSid') accountSid: string,
+    @Param('callResource') resource: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    const call = this.requireCall(account, resource);
+    const form: FormFields = isForm(body) ? body : {};
+    const status = formValue(form, 'Status');
+    const url = formValue(form, 'Url');
+    const twiml = formValue(form, 'Twiml');
+    const refuse = (error: ProviderApiError): never => {
+      this.calls.note(call, {
+        type: 'api-request',
+        method: 'POST',
+        path: request.url,
+        params: form,
+        status: error.status,
+      });
+      throw error;
+    };
+    if (status !== undefined && status !== 'completed' && status !== 'canceled') {
+      refuse(twilioError(400, 21220, 'Status must be completed or canceled'));
+    }
+    if (status === undefined && (url || twiml) && !this.calls.isLive(call)) {
+      refuse(twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.'));
+    }
+    if (twiml && twiml.length > MAX_INLINE_TWIML) {
+      refuse(twilioError(400, 21220, `Twiml is longer than ${MAX_INLINE_TWIML} characters`));
+    }
+    const resolvedUrl = url === undefined ? undefined : resolveCallbackUrl(url, account.webhookBaseUrl);
+    if (url !== undefined && !resolvedUrl) refuse(twilioError(400, 21205, 'Url is not a valid URL'));
+
+    this.calls.note(call, { type: 'api-request', method: 'POST', path: request.url, params: form, status: 200 });
+    if (status === 'completed' || (status === 'canceled' && !call.answeredAt)) {
+      this.calls.hangUp(call, `Status=${status}`);
+    } else if (resolvedUrl || twiml) {
+      const method = formValue(form, 'Method')?.toUpperCase() === 'GET' ? 'GET' : 'POST';
+      const source: TwimlSource = resolvedUrl ? { url: resolvedUrl, method } : { twiml: twiml as string };
+      this.calls.redirect(call, new TwilioCallDriver(source, this.callbacks, this.webhooks, false));
+    }
+    return callResource(call);
+  }
+
+  private authenticate(request: FastifyRequest, accountSid: string): SimAccount {
+    const credentials = parseBasicAuth(request.headers.authorization);
+    const account = credentials
+      ? this.accounts.authenticateBasic(credentials.user, credentials.password, 'twilio', accountSid)
+      : undefined;
+    if (!account) throw twilioError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    return account;
+  }
+
+  private async failIfFaulty(account: SimAccount, dialedNumber?: string): Promise<void> {
+    const fault = await this.faults.check(account, dialedNumber);
+    if (!fault) return;
+    if (fault.kind === 'error') throw twilioError(500, 20500, 'Internal Server Error');
+    const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds) };
+    if (fault.kind === 'unavailable') throw twilioError(503, 20503, 'Service Unavailable', retryAfter);
+    throw twilioError(429, 20429, 'Too Many Requests', retryAfter);
+  }
+
+  private requireCall(account: SimAccount, resource: string): SimCall {
+    const sid = resource.endsWith('.json') ? resource.slice(0, -'.json'.length) : resource;
+    const call = CALL_SID.test(sid) ? this.calls.findForAccount(account.sid, sid) : undefined;
+    if (!call) throw twilioError(404, 20404, `The requested resource ${resourcePath(account, sid)} was not found`);
+    return call;
+  }
+}
+
+function resourcePath(account: SimAccount, sid: string): string {
+  return `/2010-04-01/Accounts/${account.sid}/Calls/${sid.replace(/[^\w]/g, '').slice(0, 40)}.json`;
+}

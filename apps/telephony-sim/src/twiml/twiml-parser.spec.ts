@@ -1,0 +1,57 @@
+import { parseTwiml, TwimlParseError } from './twiml-parser';
+
+describe('parseTwiml', () => {
+  it('turns a hunt leg document into ordered steps', () => {
+    const steps = parseTwiml(`<?xml version="1.0" encoding="UTF-8"?>
+      <Response>
+        <Play digits="ww1w2"/>
+        <Pause length="3"/>
+        <Say loop="2">Hello there</Say>
+        <Connect><Stream url="wss://media.example/ws" name="leg-1"><Parameter name="legId" value="L1"/></Stream></Connect>
+        <Hangup/>
+      </Response>`);
+    expect(steps).toEqual([
+      { verb: 'Play', digits: 'ww1w2', loop: 1 },
+      { verb: 'Pause', lengthSeconds: 3 },
+      { verb: 'Say', text: 'Hello there', loop: 2 },
+      { verb: 'Connect', stream: { url: 'wss://media.example/ws', name: 'leg-1', parameters: { legId: 'L1' } } },
+      { verb: 'Hangup' },
+    ]);
+  });
+
+  it('reads every way of dialing', () => {
+    const [bare, queue, many] = parseTwiml(
+      '<Response><Dial>+15550001111</Dial><Dial timeout="10" action="/after"><Queue>support</Queue></Dial>' +
+        '<Dial><Number>+1555</Number><Client>agent7</Client></Dial></Response>',
+    );
+    expect(bare).toEqual({ verb: 'Dial', targets: [{ kind: 'number', value: '+15550001111' }], timeoutSeconds: 30 });
+    expect(queue).toMatchObject({
+      targets: [{ kind: 'queue', value: 'support' }],
+      timeoutSeconds: 10,
+      action: '/after',
+    });
+    expect(many).toMatchObject({ targets: [{ kind: 'number' }, { kind: 'client', value: 'agent7' }] });
+  });
+
+  it('keeps unknown verbs as unsupported instead of failing the call', () => {
+    expect(parseTwiml('<Response><Enqueue>q</Enqueue></Response>')).toEqual([{ verb: 'Unsupported', name: 'Enqueue' }]);
+    expect(parseTwiml('<Response/>')).toEqual([]);
+  });
+
+  it.each([
+    ['not XML', 'hello'],
+    ['unclosed tags', '<Response><Play>'],
+    ['another root', '<Document><Hangup/></Document>'],
+    ['bad digits', '<Response><Play digits="12a"/></Response>'],
+    ['a negative pause', '<Response><Pause length="-1"/></Response>'],
+    ['an entity bomb', '<!DOCTYPE r [<!ENTITY a "aaaa">]><Response><Say>&a;</Say></Response>'],
+    ['a stream that is not a WebSocket', '<Response><Connect><Stream url="http://x"/></Connect></Response>'],
+    ['a dial without a target', '<Response><Dial></Dial></Response>'],
+  ])('refuses %s', (_, document) => {
+    expect(() => parseTwiml(document)).toThrow(TwimlParseError);
+  });
+
+  it('refuses a document that is too large', () => {
+    expect(() => parseTwiml(`<Response>${'<Pause/>'.repeat(10_000)}</Response>`)).toThrow(/too large/);
+  });
+});
