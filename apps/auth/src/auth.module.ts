@@ -1,0 +1,27 @@
+import { PersistenceModule } from '@callfleet/persistence';
+import { Module } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { authSchema } from './auth.schema';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
+import { RegistrationModule } from './registration/registration.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
+
+/** Identities, organizations, sessions and keys of the fleet; answers only on NATS. */
+@Module({
+  imports: [
+    PersistenceModule.forSchema(authSchema),
+    TokensModule,
+    AccountsModule,
+    SessionsModule,
+    RegistrationModule,
+    EmailVerificationModule,
+    PasswordResetModule,
+    UsersModule,
+    ApiKeysModule,
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,134 @@
+import { AuthSubjects, type MeDto, type TokenPairDto } from '@callfleet/contracts';
+import { AuthHarness, GOOD_PASSWORD, uniqueEmail } from './auth-harness';
+
+describe('auth codes: password reset and email verification', () => {
+  let auth: AuthHarness;
+
+  const register = async (email: string) =>
+    (
+      await auth.request<TokenPairDto>(AuthSubjects.REGISTER, {
+        email,
+        password: GOOD_PASSWORD,
+        name: 'Reset Tester',
+        organizationName: 'Reset Org',
+      })
+    ).body;
+  const requestReset = (email: string) => auth.request(AuthSubjects.PASSWORD_RESET_REQUEST, { email });
+  const confirm = (email: string, code: string, newPassword = 'a-brand-new-passphrase-77') =>
+    auth.request(AuthSubjects.PASSWORD_RESET_CONFIRM, { email, code, newPassword });
+  const login = (email: string, password: string) =>
+    auth.request<TokenPairDto>(AuthSubjects.LOGIN, { email, password });
+  /** A 6-digit code that is surely not `code`. */
+  const other = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  beforeAll(async () => {
+    auth = await AuthHarness.start();
+  });
+  afterAll(async () => {
+    await auth?.stop();
+  });
+
+  it('resets a password with the mailed code, once, ending every session', async () => {
+    const email = uniqueEmail('reset');
+    const session = await register(email);
+
+    expect((await requestReset(email)).body).toEqual({ accepted: true });
+    expect((await requestReset(uniqueEmail('nobody'))).body).toEqual({ accepted: true });
+    const code = auth.codeFor(email, 'password-reset');
+
+    const wrong = await confirm(email, other(code));
+    expect(wrong.status).toBe('400');
+    expect(wrong.body.code).toBe('BAD_REQUEST');
+
+    expect((await confirm(email, code)).body).toEqual({ ok: true });
+    const again = await confirm(email, code, 'yet-another-passphrase-88');
+    expect(again.status).toBe('400');
+    expect(again.body.message).toBe(wrong.body.message);
+
+    expect((await login(email, GOOD_PASSWORD)).body.code).toBe('INVALID_CREDENTIALS');
+    expect((await login(email, 'a-brand-new-passphrase-77')).status).toBeUndefined();
+    const oldSession = await auth.request(AuthSubjects.REFRESH, { refreshToken: session.refreshToken });
+    expect(oldSession.body.code).toBe('INVALID_TOKEN');
+
+    const audit = await auth.db.query(`SELECT 1 FROM auth.audit_log WHERE event = 'password_reset' AND user_id = $1`, [
+      AuthHarness.identityOf(session).userId,
+    ]);
+    expect(audit).toHaveLength(1);
+    const stored = await auth.db.query<{ code_hash: string }>(`SELECT code_hash FROM auth.verification_codes`);
+    expect(stored.map((r) => r.code_hash)).not.toContain(code);
+  });
+
+  it('keeps only the newest code of a purpose alive', async () => {
+    const email = uniqueEmail('newest');
+    await register(email);
+    await requestReset(email);
+    const first = auth.codeFor(email, 'password-reset');
+    await requestReset(email);
+    const second = auth.codeFor(email, 'password-reset');
+    if (first !== second) expect((await confirm(email, first)).status).toBe('400');
+    expect((await confirm(email, second)).body).toEqual({ ok: true });
+  });
+
+  it('kills a code after 5 wrong guesses', async () => {
+    const email = uniqueEmail('guess');
+    await register(email);
+    await requestReset(email);
+    const code = auth.codeFor(email, 'password-reset');
+    let guess = code;
+    for (let i = 0; i < 5; i++) {
+      guess = other(guess);
+      expect((await confirm(email, guess)).status).toBe('400');
+    }
+    expect((await confirm(email, code)).status).toBe('400');
+  });
+
+  it('refuses a weak new password without burning the code', async () => {
+    const email = uniqueEmail('weak');
+    await register(email);
+    await requestReset(email);
+    const code = auth.codeFor(email, 'password-reset');
+    const weak = await confirm(email, code, 'qwertyuiop');
+    expect(weak.status).toBe('400');
+    expect(weak.body.code).toBe('VALIDATION_ERROR');
+    expect(JSON.stringify(weak.body.details)).toContain('"field":"newPassword"');
+    expect((await confirm(email, code)).body).toEqual({ ok: true });
+  });
+
+  it('verifies the email with the code sent at registration; resend replaces it', async () => {
+    const email = uniqueEmail('verify');
+    const identity = AuthHarness.identityOf(await register(email));
+    const firstCode = auth.codeFor(email, 'email-verification');
+
+    expect((await auth.request(AuthSubjects.VERIFY_EMAIL_RESEND, { email })).body).toEqual({ accepted: true });
+    expect((await auth.request(AuthSubjects.VERIFY_EMAIL_RESEND, { email: uniqueEmail() })).body).toEqual({
+      accepted: true,
+    });
+    const secondCode = auth.codeFor(email, 'email-verification');
+    if (firstCode !== secondCode) {
+      expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: firstCode })).status).toBe('400');
+    }
+    const malformed = await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: '12345' });
+    expect(malformed.body.code).toBe('VALIDATION_ERROR');
+    // A code of another purpose does not verify the email, even for the same user.
+    await requestReset(email);
+    const resetCode = auth.codeFor(email, 'password-reset');
+    if (resetCode !== secondCode) {
+      expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: resetCode })).status).toBe('400');
+    }
+
+    expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: secondCode })).body).toEqual({ ok: true });
+    const me = await auth.request<MeDto>(AuthSubjects.ME, {}, AuthHarness.as(identity));
+    expect(me.body.emailVerified).toBe(true);
+    expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: secondCode })).status).toBe('400');
+  });
+
+  it('logs codes only in the dev notifier line, and no password anywhere', () => {
+    const lines = auth.service.logs.lines.filter((l) => typeof l.code === 'string');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.context === 'Notifier')).toBe(true);
+    const text = auth.service.logs.text();
+    for (const secret of [GOOD_PASSWORD, 'a-brand-new-passphrase-77', 'yet-another-passphrase-88', 'qwertyuiop']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
