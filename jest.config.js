@@ -34,7 +34,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testRegex: '\\.(int|e2e)-spec\\.ts$',
-      testTimeout: 60_000,
+      // jest-circus reads testTimeout from the global config only; a project's own is ignored.
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration-timeout.ts'],
       slowTestThreshold: 20,
     },
   ],

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@callfleet/contracts';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Logger, Module } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { IsInt, IsString, Min } from 'class-validator';
 import { AppException, BaseServiceConfig, NatsRpcContext, RequestContext, type ServiceDefinition } from '../src';
@@ -16,6 +16,8 @@ export class EchoDto {
 /** A tiny service exercising the platform the way real features use it. */
 @Controller()
 export class EchoHandlers {
+  private readonly logger = new Logger('Echo');
+
   @MessagePattern('echo.v1.repeat')
   repeat(@Payload() dto: EchoDto, @Ctx() ctx: NatsRpcContext) {
     return {
@@ -36,8 +38,17 @@ export class EchoHandlers {
     throw new Error('secret internal detail');
   }
 
+  /** Logs what it is given, as a careless feature might: the logger must still hide secrets. */
+  @MessagePattern('echo.v1.log')
+  log(@Payload() body: Record<string, unknown>) {
+    this.logger.log({ ...body, msg: 'echo received' });
+    return { logged: true };
+  }
+
   @MessagePattern('echo.v1.slow')
   async slow(@Payload() body: { ms: number }) {
+    // Tells a process test that the request is in flight, so it can send SIGTERM at that moment.
+    this.logger.log('slow request started');
     await new Promise((r) => setTimeout(r, body.ms));
     return { done: true };
   }

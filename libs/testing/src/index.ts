@@ -1,3 +1,4 @@
+export * from './built-dist';
 export * from './free-port';
 export * from './nats-server';
 export * from './test-database';

@@ -86,11 +86,14 @@ export class JetStreamService implements OnApplicationShutdown {
 
   async ensureStream(spec: StreamSpec): Promise<void> {
     const { ns } = this.nats;
+    const maxAgeMs = spec.maxAgeMs ?? 0;
+    // JetStream refuses a duplicate window longer than the stream keeps messages.
+    const duplicateWindowMs = Math.min(spec.duplicateWindowMs ?? 2 * 60_000, maxAgeMs || Number.POSITIVE_INFINITY);
     const config: Partial<StreamConfig> & { name: string } = {
       name: ns.stream(spec.name),
       subjects: spec.subjects.map((s) => ns.subject(s)),
-      max_age: nanos(spec.maxAgeMs ?? 0),
-      duplicate_window: nanos(spec.duplicateWindowMs ?? 2 * 60_000),
+      max_age: nanos(maxAgeMs),
+      duplicate_window: nanos(duplicateWindowMs),
     };
     await retryTransient(async () => {
       const jsm = await this.manager();
@@ -176,7 +179,9 @@ export class JetStreamService implements OnApplicationShutdown {
         const attempt = msg.info.deliveryCount;
         if (attempt >= maxDeliver) {
           await this.deadLetter(msg, error);
-          msg.term(`dead-lettered after ${attempt} deliveries`);
+          // No reason argument: nats-server 2.9 ignores "+TERM <reason>" and would keep the message
+          // pending; the reason travels in the dead letter's headers instead.
+          msg.term();
           outcome.inc({ consumer: spec.durable, outcome: 'dead-letter' });
           return;
         }

@@ -1,0 +1,119 @@
+import { Streams } from '@callfleet/contracts';
+import { TEST_NATS_URL, testNamespace, waitFor } from '@callfleet/testing';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamService, MetricsService, NatsConnectionService } from '../src';
+
+describe('JetStream helpers (shared broker, own namespace)', () => {
+  const namespace = testNamespace();
+  const events = { name: 'EVENTS', subjects: ['events.>'] };
+  let nats: NatsConnectionService;
+  let metrics: MetricsService;
+  let jetstream: JetStreamService;
+  let jsm: JetStreamManager;
+
+  beforeAll(async () => {
+    nats = await NatsConnectionService.connect({ servers: TEST_NATS_URL, name: 'jetstream-test', namespace });
+    metrics = new MetricsService('jetstream-test');
+    jetstream = new JetStreamService(nats, metrics);
+    jsm = await jetstreamManager(nats.nc);
+    await jetstream.ensureStream(events);
+    await jetstream.ensureStream(Streams.DEAD_LETTER);
+  });
+
+  afterAll(async () => {
+    await jetstream?.onApplicationShutdown();
+    for (const stream of [events.name, Streams.DEAD_LETTER.name]) {
+      await jsm?.streams.delete(nats.ns.stream(stream)).catch(() => undefined);
+    }
+    await nats?.onApplicationShutdown();
+  });
+
+  const streamMessages = async (stream: string) => (await jsm.streams.info(nats.ns.stream(stream))).state.messages;
+
+  it('creates a stream once and updates it in place when asked again', async () => {
+    await jetstream.ensureStream({ ...events, maxAgeMs: 60_000 });
+    await jetstream.ensureStream({ ...events, maxAgeMs: 60_000 });
+    const info = await jsm.streams.info(nats.ns.stream('EVENTS'));
+    expect(info.config.subjects).toEqual([`${namespace}.events.>`]);
+    expect(info.config.max_age).toBe(60_000 * 1_000_000);
+    const names: string[] = [];
+    for await (const name of jsm.streams.names(`${namespace}.events.>`)) names.push(name);
+    expect(names).toEqual([nats.ns.stream('EVENTS')]);
+  });
+
+  it('stores a message published twice with the same id once', async () => {
+    const before = await streamMessages('EVENTS');
+    const first = await jetstream.publish('events.test.v1.once', { n: 1 }, 'same-id');
+    const second = await jetstream.publish('events.test.v1.once', { n: 1 }, 'same-id');
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+    expect(await streamMessages('EVENTS')).toBe(before + 1);
+
+    const envelope = await jetstream.publishEvent('events.test.v1.enveloped', { ok: true }, { orgId: 'org-1' });
+    await jetstream.publishEvent('events.test.v1.enveloped', { ok: true }, { id: envelope.id, orgId: 'org-1' });
+    expect(await streamMessages('EVENTS')).toBe(before + 2);
+    const stored = await jsm.streams.getMessage(nats.ns.stream('EVENTS'), {
+      last_by_subj: `${namespace}.events.test.v1.enveloped`,
+    });
+    expect(stored?.json()).toMatchObject({ id: envelope.id, type: 'events.test.v1.enveloped', orgId: 'org-1' });
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(envelope.id);
+  });
+
+  it('redelivers a failing message with backoff, then dead-letters it on dlq.<subject> with the reason', async () => {
+    const attempts: number[] = [];
+    await jetstream.consume<{ order: string }>({
+      stream: 'EVENTS',
+      durable: 'always-fails',
+      subject: 'events.test.v1.fails',
+      maxDeliver: 3,
+      backoffMs: [20, 50],
+      handler: async (_data, msg) => {
+        attempts.push(msg.info.deliveryCount);
+        throw new Error(`downstream refused order (attempt ${msg.info.deliveryCount})`);
+      },
+    });
+    await jetstream.publish('events.test.v1.fails', { order: 'A-1' }, 'fails-1');
+
+    const dlqStream = nats.ns.stream(Streams.DEAD_LETTER.name);
+    const dead = await waitFor(
+      () => jsm.streams.getMessage(dlqStream, { last_by_subj: `${namespace}.dlq.events.test.v1.fails` }),
+      10_000,
+      'the dead letter',
+    );
+    expect(dead?.json()).toEqual({ order: 'A-1' });
+    expect(dead?.header.get('Callfleet-Dead-Letter-Reason')).toBe('downstream refused order (attempt 3)');
+    expect(dead?.header.get('Callfleet-Original-Subject')).toBe('events.test.v1.fails');
+    expect(dead?.header.get('Callfleet-Deliveries')).toBe('3');
+
+    // Terminated after the dead letter: nothing left pending, never a fourth delivery.
+    await waitFor(async () => {
+      const info = await jsm.consumers.info(nats.ns.stream('EVENTS'), 'always-fails');
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    }, 5_000);
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('acks a message its handler accepted, so it is never delivered again', async () => {
+    const seen: unknown[] = [];
+    await jetstream.consume<{ order: string }>({
+      stream: 'EVENTS',
+      durable: 'accepts',
+      subject: 'events.test.v1.accepted',
+      ackWaitMs: 1_000,
+      handler: async (data) => {
+        seen.push(data);
+      },
+    });
+    await jetstream.publish('events.test.v1.accepted', { order: 'B-2' }, 'accepted-1');
+
+    const consumer = await waitFor(async () => {
+      const info = await jsm.consumers.info(nats.ns.stream('EVENTS'), 'accepts');
+      return info.ack_floor.stream_seq > 0 && info.num_ack_pending === 0 && info;
+    }, 10_000);
+    expect(consumer.num_redelivered).toBe(0);
+    expect(seen).toEqual([{ order: 'B-2' }]);
+    const deliveries = await metrics.registry.getSingleMetricAsString('callfleet_jetstream_deliveries_total');
+    expect(deliveries).toMatch(/consumer="accepts",outcome="ack"[^}]*} 1$/m);
+    expect(deliveries).toMatch(/consumer="always-fails",outcome="dead-letter"[^}]*} 1$/m);
+  });
+});

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import {
+  builtServices,
+  childEnv,
+  FLEET_SERVICES,
+  type FleetServiceSpec,
+  parsePortBase,
+  serviceEntry,
+  servicePort,
+} from './fleet-services';
+
+const spec = (name: string) => FLEET_SERVICES.find((s) => s.name === name) as FleetServiceSpec;
+
+describe('fleet services', () => {
+  it('lists the six services on their documented ports, plus the simulator', () => {
+    expect(Object.fromEntries(FLEET_SERVICES.map((s) => [s.name, s.defaultPort]))).toEqual({
+      gateway: 3000,
+      'webhook-ingest': 3001,
+      'media-stream': 3002,
+      auth: 3003,
+      'call-orchestrator': 3004,
+      'recording-pipeline': 3005,
+      'telephony-sim': 3900,
+    });
+  });
+
+  it('moves the whole port layout with FLEET_PORT_BASE, keeping each offset', () => {
+    expect(servicePort(spec('gateway'))).toBe(3000);
+    expect(servicePort(spec('gateway'), 41000)).toBe(41000);
+    expect(servicePort(spec('recording-pipeline'), 41000)).toBe(41005);
+    expect(servicePort(spec('telephony-sim'), 41000)).toBe(41900);
+  });
+
+  it('refuses a FLEET_PORT_BASE that is not a port or pushes a service past 65535', () => {
+    expect(parsePortBase(undefined, FLEET_SERVICES)).toBeUndefined();
+    expect(parsePortBase('', FLEET_SERVICES)).toBeUndefined();
+    expect(parsePortBase('20000', FLEET_SERVICES)).toBe(20000);
+    for (const bad of ['abc', '80', '65000', '3000.5']) {
+      expect(() => parsePortBase(bad, FLEET_SERVICES)).toThrow(/FLEET_PORT_BASE/);
+    }
+  });
+
+  it('starts what is built: a missing simulator is fine, a missing core service is named', () => {
+    const built = new Set(['gateway', 'auth', 'media-stream'].map((n) => serviceEntry('/repo', n)));
+    const { runnable, missingCore } = builtServices(FLEET_SERVICES, '/repo', (p) => built.has(p));
+    expect(runnable.map((s) => s.name)).toEqual(['gateway', 'media-stream', 'auth']);
+    expect(missingCore).toEqual(['webhook-ingest', 'call-orchestrator', 'recording-pipeline']);
+    expect(serviceEntry('/repo', 'auth')).toBe(join('/repo', 'dist', 'apps', 'auth', 'src', 'main.js'));
+  });
+
+  describe('a service environment', () => {
+    const input = {
+      parentEnv: { LOG_LEVEL: 'debug', DATABASE_URL: 'postgres://mine', PORT: '1', NODE_ENV: '' },
+      port: 3004,
+      natsUrl: 'nats://127.0.0.1:4222',
+      databaseUrl: 'postgres://postgres:pw@127.0.0.1:5433/callfleet',
+      dataDir: '/repo/.data',
+    };
+
+    it('gives DATABASE_URL only to services that own a schema', () => {
+      expect(childEnv(spec('call-orchestrator'), input).DATABASE_URL).toBe(input.databaseUrl);
+      expect(childEnv(spec('gateway'), input)).not.toHaveProperty('DATABASE_URL');
+      expect(childEnv(spec('media-stream'), input)).not.toHaveProperty('DATABASE_URL');
+    });
+
+    it('sets the port, NATS and development mode, and keeps the developer variables', () => {
+      const env = childEnv(spec('gateway'), { ...input, port: 3000 });
+      expect(env).toMatchObject({ PORT: '3000', NATS_URL: input.natsUrl, NODE_ENV: 'development', LOG_LEVEL: 'debug' });
+      expect(childEnv(spec('gateway'), { ...input, parentEnv: { NODE_ENV: 'production' } }).NODE_ENV).toBe(
+        'production',
+      );
+    });
+
+    it('points auth at the signing keys under the data directory', () => {
+      expect(childEnv(spec('auth'), input).JWT_KEYS_DIR).toBe(join('/repo/.data', 'keys'));
+      expect(childEnv(spec('gateway'), input)).not.toHaveProperty('JWT_KEYS_DIR');
+    });
+  });
+});

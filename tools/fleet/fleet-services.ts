@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_HTTP_PORTS, type ServiceName } from '@callfleet/contracts';
+
+/** One process of the local fleet, as `npm start` runs it. */
+export interface FleetServiceSpec {
+  name: ServiceName;
+  defaultPort: number;
+  /** Owns a PostgreSQL schema, so it gets DATABASE_URL. */
+  usesDatabase: boolean;
+  /** Started only when built (dev tools such as the simulator); a missing core service is warned about. */
+  optional?: boolean;
+  /** Variables only this service reads, given the fleet's data directory. */
+  extraEnv?: (dataDir: string) => Record<string, string>;
+  /** Extra rows for the printed table, e.g. the gateway's API and Swagger UI. */
+  links?: { label: string; path: string }[];
+}
+
+export const FLEET_SERVICES: readonly FleetServiceSpec[] = [
+  {
+    name: 'gateway',
+    defaultPort: DEFAULT_HTTP_PORTS.gateway,
+    usesDatabase: false,
+    links: [
+      { label: 'gateway API', path: '/api/v1' },
+      { label: 'Swagger UI', path: '/api/docs' },
+    ],
+  },
+  { name: 'webhook-ingest', defaultPort: DEFAULT_HTTP_PORTS['webhook-ingest'], usesDatabase: true },
+  { name: 'media-stream', defaultPort: DEFAULT_HTTP_PORTS['media-stream'], usesDatabase: false },
+  {
+    name: 'auth',
+    defaultPort: DEFAULT_HTTP_PORTS.auth,
+    usesDatabase: true,
+    extraEnv: (dataDir) => ({ JWT_KEYS_DIR: join(dataDir, 'keys') }),
+  },
+  { name: 'call-orchestrator', defaultPort: DEFAULT_HTTP_PORTS['call-orchestrator'], usesDatabase: true },
+  { name: 'recording-pipeline', defaultPort: DEFAULT_HTTP_PORTS['recording-pipeline'], usesDatabase: true },
+  // A dev and test tool: started when built, never missed when not.
+  { name: 'telephony-sim', defaultPort: DEFAULT_HTTP_PORTS['telephony-sim'], usesDatabase: false, optional: true },
+];
+
+/** Where `npm run build` puts a service's entry point. */
+export function serviceEntry(rootDir: string, name: string): string {
+  return join(rootDir, 'dist', 'apps', name, 'src', 'main.js');
+}
+
+/** The services that are built, and the core ones that are not (so the caller can say so). */
+export function builtServices(
+  specs: readonly FleetServiceSpec[],
+  rootDir: string,
+  exists: (path: string) => boolean = existsSync,
+): { runnable: FleetServiceSpec[]; missingCore: string[] } {
+  const runnable = specs.filter((s) => exists(serviceEntry(rootDir, s.name)));
+  const missingCore = specs.filter((s) => !s.optional && !runnable.includes(s)).map((s) => s.name);
+  return { runnable, missingCore };
+}
+
+const PORT_LAYOUT_ORIGIN = DEFAULT_HTTP_PORTS.gateway;
+
+/**
+ * A service's HTTP port. FLEET_PORT_BASE moves the whole layout (gateway at the base, the others at
+ * their usual offset from it), so a second fleet or a test never collides with a developer's fleet.
+ */
+export function servicePort(spec: FleetServiceSpec, portBase?: number): number {
+  return portBase === undefined ? spec.defaultPort : portBase + (spec.defaultPort - PORT_LAYOUT_ORIGIN);
+}
+
+/** Reads FLEET_PORT_BASE; undefined when unset, an error naming the variable when it is not a usable port. */
+export function parsePortBase(value: string | undefined, specs: readonly FleetServiceSpec[]): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const base = Number(value);
+  const highest = Math.max(...specs.map((s) => servicePort(s, 0)));
+  if (!Number.isInteger(base) || base < 1024 || base + highest > 65535) {
+    throw new Error(`FLEET_PORT_BASE must be an integer from 1024 to ${65535 - highest}, got "${value}"`);
+  }
+  return base;
+}
+
+export interface ChildEnvInput {
+  parentEnv: NodeJS.ProcessEnv;
+  port: number;
+  natsUrl: string;
+  databaseUrl: string;
+  dataDir: string;
+}
+
+/**
+ * The environment a service process starts with: the developer's own variables (LOG_LEVEL,
+ * CALLFLEET_NAMESPACE, ...) plus what the fleet decided. DATABASE_URL only reaches services that own
+ * a schema, so a stateless service cannot grow a hidden dependency on it.
+ */
+export function childEnv(spec: FleetServiceSpec, input: ChildEnvInput): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...input.parentEnv };
+  delete env.DATABASE_URL;
+  Object.assign(env, {
+    NODE_ENV: input.parentEnv.NODE_ENV || 'development',
+    PORT: String(input.port),
+    NATS_URL: input.natsUrl,
+    ...(spec.usesDatabase ? { DATABASE_URL: input.databaseUrl } : {}),
+    ...spec.extraEnv?.(input.dataDir),
+  });
+  return env;
+}

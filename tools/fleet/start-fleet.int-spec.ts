@@ -1,0 +1,151 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ensureBuilt, REPO_ROOT, TestDatabase, TestNatsServer, waitFor } from '@callfleet/testing';
+import { FLEET_SERVICES, servicePort } from './fleet-services';
+
+const START_FLEET = 'dist/tools/fleet/start-fleet.js';
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A FLEET_PORT_BASE whose whole layout is free, so the test never meets a developer's running fleet. */
+async function freePortBase(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ports = FLEET_SERVICES.map((s) => servicePort(s, base));
+    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
+  }
+}
+
+/** Every live process descended from `root`, from /proc. */
+function descendants(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const [child, parent] of parentOf) {
+      if (parent === pid) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+interface FleetRun {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+function runFleet(env: Record<string, string>): FleetRun {
+  const child = spawn(process.execPath, [join(REPO_ROOT, START_FLEET)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => stdout.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  return { child, stdout, stderr, exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+describe('npm start (built start-fleet)', () => {
+  let broker: TestNatsServer;
+  let database: TestDatabase;
+  const dataDir = mkdtempSync(join(tmpdir(), 'callfleet-fleet-'));
+  const runs: FleetRun[] = [];
+
+  beforeAll(async () => {
+    await ensureBuilt([START_FLEET]);
+    broker = await TestNatsServer.start();
+    database = await TestDatabase.create();
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await broker?.dispose();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts every built service, waits until all are ready, and on SIGINT stops them all', async () => {
+    const portBase = await freePortBase();
+    const fleet = runFleet({
+      NATS_URL: broker.url,
+      DATABASE_URL: database.url,
+      FLEET_PORT_BASE: String(portBase),
+      FLEET_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
+    runs.push(fleet);
+    await waitFor(
+      async () => {
+        if (fleet.child.exitCode !== null) throw new Error(`fleet exited: ${fleet.stderr.join('\n')}`);
+        return fleet.stdout.some((l) => l.startsWith('fleet | ready: '));
+      },
+      60_000,
+      'the fleet ready line',
+    );
+
+    const started = fleet.stdout
+      .map((l) => /^fleet \| started (\S+) \(pid (\d+)\) on port (\d+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map(([, name, pid, port]) => ({ name, pid: Number(pid), port: Number(port) }));
+    const built = FLEET_SERVICES.filter((s) => existsSync(join(REPO_ROOT, 'dist/apps', s.name, 'src/main.js')));
+    expect(started.map((s) => s.name).sort()).toEqual(built.map((s) => s.name).sort());
+    expect(started.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['call-orchestrator', 'media-stream', 'recording-pipeline', 'webhook-ingest']),
+    );
+    for (const service of started) {
+      expect(service.port).toBe(servicePort(FLEET_SERVICES.find((s) => s.name === service.name)!, portBase));
+      const ready = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
+      expect({ service: service.name, status: ready.status }).toEqual({ service: service.name, status: 200 });
+    }
+    expect(fleet.stdout.join('\n')).toContain(`http://localhost:${portBase + 4}/metrics`);
+
+    const children = descendants(fleet.child.pid!);
+    expect(children).toEqual(expect.arrayContaining(started.map((s) => s.pid)));
+    fleet.child.kill('SIGINT');
+    expect(await fleet.exit).toBe(0);
+    expect(fleet.stdout.at(-1)).toBe('fleet | stopped');
+    expect(children.filter(isAlive)).toEqual([]);
+    expect([...fleet.stdout, ...fleet.stderr].filter((l) => l.includes('"level":"error"'))).toEqual([]);
+  }, 90_000);
+
+  it('stops with a clear message when NATS_URL points at a server that does not answer', async () => {
+    const fleet = runFleet({ NATS_URL: 'nats://192.0.2.10:4222', DATABASE_URL: database.url, FLEET_DATA_DIR: dataDir });
+    runs.push(fleet);
+    expect(await fleet.exit).toBe(1);
+    expect(fleet.stderr.join('\n')).toMatch(/NATS: nothing answers at nats:\/\/192\.0\.2\.10:4222.*NATS_URL/);
+  }, 20_000);
+});
