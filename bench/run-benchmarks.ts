@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { gatewayMeBenchmark } from './gateway-me.bench';
+import { ingestBenchmark } from './ingest.bench';
 import { type BenchmarkResult, printResult, saveResult } from './lib/report';
 import { natsRpcBenchmark } from './nats-rpc.bench';
 
@@ -10,6 +11,7 @@ const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const BENCHMARKS: Benchmark[] = [
   { name: 'nats-request-reply', run: () => natsRpcBenchmark(natsUrl) },
   { name: 'gateway-auth-me', run: () => gatewayMeBenchmark(natsUrl) },
+  { name: 'ingest-twilio-status', run: () => ingestBenchmark(natsUrl) },
 ];
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (default all), prints and saves ratios. */

@@ -35,14 +35,18 @@ export function canConnect(host: string, port: number, timeoutMs = 1_000): Promi
   });
 }
 
-/** NATS_SERVER_BIN, then PATH, then where Debian puts it (/usr/sbin is often not on a user's PATH). */
+/**
+ * NATS_SERVER_BIN when set (and then only it: an explicit choice is never silently replaced), else PATH,
+ * else where Debian puts it (/usr/sbin is often not on a user's PATH).
+ */
 export function findNatsServerBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [
-    env.NATS_SERVER_BIN,
-    ...(env.PATH ?? '').split(delimiter).map((dir) => dir && join(dir, 'nats-server')),
-    '/usr/sbin/nats-server',
-    '/usr/local/bin/nats-server',
-  ];
+  const candidates = env.NATS_SERVER_BIN
+    ? [env.NATS_SERVER_BIN]
+    : [
+        ...(env.PATH ?? '').split(delimiter).map((dir) => dir && join(dir, 'nats-server')),
+        '/usr/sbin/nats-server',
+        '/usr/local/bin/nats-server',
+      ];
   return candidates.find((path): path is string => {
     if (!path) return false;
     try {

@@ -142,10 +142,23 @@ describe('npm start (built start-fleet)', () => {
     expect([...fleet.stdout, ...fleet.stderr].filter((l) => l.includes('"level":"error"'))).toEqual([]);
   }, 90_000);
 
-  it('stops with a clear message when NATS_URL points at a server that does not answer', async () => {
-    const fleet = runFleet({ NATS_URL: 'nats://192.0.2.10:4222', DATABASE_URL: database.url, FLEET_DATA_DIR: dataDir });
+  it('stops with a message saying how to get NATS when nothing listens and there is no nats-server binary', async () => {
+    // A loopback port nobody listens on; never a real remote address from a test.
+    const free = createServer();
+    const port = await new Promise<number>((resolve) =>
+      free.listen(0, '127.0.0.1', () => {
+        const address = free.address();
+        free.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      }),
+    );
+    const fleet = runFleet({
+      NATS_URL: `nats://127.0.0.1:${port}`,
+      NATS_SERVER_BIN: join(dataDir, 'no-such-nats-server'),
+      DATABASE_URL: database.url,
+      FLEET_DATA_DIR: dataDir,
+    });
     runs.push(fleet);
     expect(await fleet.exit).toBe(1);
-    expect(fleet.stderr.join('\n')).toMatch(/NATS: nothing answers at nats:\/\/192\.0\.2\.10:4222.*NATS_URL/);
+    expect(fleet.stderr.join('\n')).toMatch(/no nats-server binary was found.*apt-get install nats-server.*NATS_URL/);
   }, 20_000);
 });

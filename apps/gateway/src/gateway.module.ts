@@ -6,13 +6,22 @@ import { AuthClientModule } from './auth-client/auth-client.module';
 import { AccessGuard } from './authentication/access.guard';
 import { AuthenticationGuard } from './authentication/authentication.guard';
 import { AuthenticationModule } from './authentication/authentication.module';
+import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { UsersModule } from './users/users.module';
 
 /** The public REST API: authenticates callers, limits them, and forwards to the services over NATS. */
 @Module({
-  imports: [AuthClientModule, AuthenticationModule, RateLimitModule, AuthRoutesModule, ApiKeysModule, UsersModule],
+  imports: [
+    AuthClientModule,
+    AuthenticationModule,
+    RateLimitModule,
+    AuthRoutesModule,
+    ApiKeysModule,
+    UsersModule,
+    ProviderAccountsModule,
+  ],
   providers: [
     // Global guards run in this order: find out who calls, count the call, then allow or refuse it.
     { provide: APP_GUARD, useExisting: AuthenticationGuard },

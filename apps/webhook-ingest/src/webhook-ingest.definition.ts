@@ -1,10 +1,28 @@
+import { Streams } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { WebhookIngestConfig } from './webhook-ingest.config';
 import { WebhookIngestModule } from './webhook-ingest.module';
+import { keepRawBodies } from './webhooks/raw-body';
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export const webhookIngestService: ServiceDefinition<WebhookIngestConfig> = {
   name: 'webhook-ingest',
   description: 'Telephony providers’ door: verifies, deduplicates and durably publishes provider webhooks.',
   module: WebhookIngestModule,
   config: WebhookIngestConfig,
+  streams: [
+    {
+      ...Streams.INGRESS,
+      maxAgeMs: 7 * DAY_MS,
+      // Covers providers' retries (Twilio's within seconds, the simulator's within 30 s) with room to
+      // spare; repeats after it are caught by processed_webhook_events. JetStream keeps every id of
+      // the window in memory, which is why it is not a day.
+      duplicateWindowMs: 10 * 60_000,
+    },
+  ],
+  http: {
+    bodyLimitBytes: (config) => config.WEBHOOK_BODY_LIMIT_BYTES,
+    configure: (app, config) => keepRawBodies(app, config.WEBHOOK_BODY_LIMIT_BYTES),
+  },
 };

@@ -1,7 +1,21 @@
 import { PersistenceModule } from '@callfleet/persistence';
 import { Module } from '@nestjs/common';
+import { DevProviderAccountsModule } from './dev-provider-accounts/dev-provider-accounts.module';
+import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
+import { RetentionModule } from './retention/retention.module';
+import { RingCentralSubscriptionsModule } from './ringcentral-subscriptions/ringcentral-subscriptions.module';
 import { webhookIngestSchema } from './webhook-ingest.schema';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
-/** Telephony providers’ door: verifies, deduplicates and durably publishes provider webhooks. Features arrive with later issues; the service already boots, answers discovery, health and metrics. */
-@Module({ imports: [PersistenceModule.forSchema(webhookIngestSchema)] })
+/** Telephony providers’ door: verifies, deduplicates and durably publishes provider webhooks. */
+@Module({
+  imports: [
+    PersistenceModule.forSchema(webhookIngestSchema),
+    ProviderAccountsModule,
+    WebhooksModule,
+    RingCentralSubscriptionsModule,
+    RetentionModule,
+    DevProviderAccountsModule,
+  ],
+})
 export class WebhookIngestModule {}

@@ -6,5 +6,7 @@ export * from './nats/headers';
 export * from './nats/subjects';
 export * from './telephony/call-flow.dto';
 export * from './telephony/normalized-telephony-event';
+export * from './telephony/provider-account.dto';
 export * from './telephony/telephony-provider';
 export * from './telephony/telephony-subjects';
+export * from './telephony/webhook-routes';

@@ -1,11 +1,10 @@
 import { ErrorCode } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
+import { AppException, mostRestrictive, type RateLimitDecision } from '@callfleet/platform';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApiRequest } from '../api-prefix';
 import { ClientIpResolver } from '../edge/client-ip';
-import { mostRestrictive, type RateLimitDecision } from './fixed-window';
 import { emailOfBody, RateLimitPolicy, routePolicy } from './rate-limit.policies';
 import { RateLimiter } from './rate-limiter';
 

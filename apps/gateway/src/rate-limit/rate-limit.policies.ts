@@ -1,7 +1,7 @@
+import { parseRateLimitRule, type RateLimitRule } from '@callfleet/platform';
 import { type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import type { GatewayConfig } from '../gateway.config';
-import { parseRateLimitRule, type RateLimitRule } from './fixed-window';
 
 /** The budgets a route can draw on. `api` and `anonymous` apply to every API call; the others per route. */
 export const RateLimitPolicy = {

@@ -1,8 +1,16 @@
-import { ErrorCode } from '@callfleet/contracts';
-import { AppException, KvStoreService, MetricsService } from '@callfleet/platform';
+import { ErrorCode, KvBuckets } from '@callfleet/contracts';
+import {
+  AppException,
+  counterKey,
+  decide,
+  KvStoreService,
+  MetricsService,
+  RateLimitCounters,
+  type RateLimitDecision,
+  windowAt,
+} from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '../gateway.config';
-import { counterKey, decide, type RateLimitDecision, windowAt } from './fixed-window';
 import {
   type CallerFacts,
   type RateLimitPolicy,
@@ -10,7 +18,6 @@ import {
   rateLimitPolicies,
   rateLimitSubject,
 } from './rate-limit.policies';
-import { RateLimitCounters } from './rate-limit-counters';
 
 /** Counts requests against the configured budgets in the store all replicas share. */
 @Injectable()
@@ -27,7 +34,7 @@ export class RateLimiter {
     this.policies = rateLimitPolicies(config);
     // A counter must outlive its window; entries of every window expire with the longest one.
     const longestWindowMs = Math.max(...Object.values(this.policies).map((p) => p.rule.windowMs));
-    this.counters = new RateLimitCounters(kv, longestWindowMs);
+    this.counters = new RateLimitCounters(kv, { bucket: KvBuckets.RATE_LIMITS, ttlMs: longestWindowMs });
   }
 
   /**

@@ -207,7 +207,7 @@ export class ApiKeyDto {
   @ApiProperty({ description: 'First characters of the key, to recognise it' }) prefix: string;
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty() createdAt: string;
-  @ApiPropertyOptional() lastUsedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastUsedAt: string | null;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {

@@ -5,9 +5,10 @@ import { DEFAULT_HTTP_PORTS, FleetHeader } from '@callfleet/contracts';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pino from 'pino';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig } from '../config/service-config';
-import { FleetExceptionFilter } from '../errors/fleet-exception.filter';
+import { FleetExceptionFilter, sendHttpError } from '../errors/fleet-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { createRootLogger, PinoNestLogger } from '../logging/logger';
 import { RequestContext } from '../logging/request-context';
@@ -72,6 +73,9 @@ export async function createService<C extends BaseServiceConfig>(
       const given = req.headers[FleetHeader.REQUEST_ID];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
+    // URLs the router refuses before any route (a malformed escape, an over-long segment) get the envelope too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendHttpError(error, request, reply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, adapter, {
     logger: new PinoNestLogger(logger),

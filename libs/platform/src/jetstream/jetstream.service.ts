@@ -107,11 +107,21 @@ export class JetStreamService implements OnApplicationShutdown {
     });
   }
 
-  /** Publishes raw JSON with a message id (JetStream drops a repeat within the duplicate window). */
-  async publish(subject: string, data: unknown, msgId: string, extraHeaders?: Record<string, string>): Promise<PubAck> {
+  /**
+   * Publishes raw JSON with a message id (JetStream drops a repeat within the duplicate window).
+   * `timeoutMs` bounds the wait for the PubAck (default: the client's, 5 s).
+   */
+  async publish(
+    subject: string,
+    data: unknown,
+    msgId: string,
+    extraHeaders?: Record<string, string>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<PubAck> {
     return this.js.publish(this.nats.ns.subject(subject), encodeJson(data), {
       msgID: msgId,
       headers: contextHeaders(RequestContext.current(), extraHeaders),
+      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     });
   }
 

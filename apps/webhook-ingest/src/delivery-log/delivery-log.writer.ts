@@ -1,0 +1,99 @@
+import { MetricsService } from '@callfleet/platform';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** What the log keeps of one webhook request. */
+export interface DeliveryLogRow {
+  receivedAt: Date;
+  requestId: string;
+  provider: string;
+  accountKey: string | null;
+  kind: string;
+  statusCode: number;
+  latencyMs: number;
+  /** valid, invalid, unknown-account, not-checked, handshake. */
+  verification: string;
+  eventCount: number;
+  error: string | null;
+}
+
+const BATCH_SIZE = 500;
+const FLUSH_DELAY_MS = 250;
+/** Beyond this many unwritten rows (database down under load) new rows are dropped and counted. */
+const MAX_BUFFERED = 20_000;
+
+/**
+ * `webhook_delivery_log`, written in batches off the request path: the log is for operators, and a
+ * provider's answer must not wait for it (nor fail when it cannot be written).
+ */
+@Injectable()
+export class DeliveryLogWriter implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('DeliveryLog');
+  private buffer: DeliveryLogRow[] = [];
+  private timer?: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  record(row: DeliveryLogRow): void {
+    if (this.buffer.length >= MAX_BUFFERED) {
+      this.dropped(1);
+      return;
+    }
+    this.buffer.push(row);
+    if (this.buffer.length >= BATCH_SIZE) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
+  }
+
+  /** Writes everything recorded so far. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.buffer;
+    this.buffer = [];
+    this.writing = this.writing.then(async () => {
+      for (let start = 0; start < rows.length; start += BATCH_SIZE)
+        await this.write(rows.slice(start, start + BATCH_SIZE));
+    });
+    return this.writing;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private async write(rows: DeliveryLogRow[]): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `INSERT INTO ingest.webhook_delivery_log
+           (received_at, request_id, provider, account_key, kind, status_code, latency_ms, verification, event_count, error)
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::real[],
+                              $8::text[], $9::int[], $10::text[])`,
+        [
+          rows.map((r) => r.receivedAt.toISOString()),
+          rows.map((r) => r.requestId),
+          rows.map((r) => r.provider),
+          rows.map((r) => r.accountKey),
+          rows.map((r) => r.kind),
+          rows.map((r) => r.statusCode),
+          rows.map((r) => r.latencyMs),
+          rows.map((r) => r.verification),
+          rows.map((r) => r.eventCount),
+          rows.map((r) => r.error),
+        ],
+      );
+    } catch (error) {
+      this.dropped(rows.length);
+      this.logger.warn(`${rows.length} delivery log rows not written: ${String(error)}`);
+    }
+  }
+
+  private dropped(count: number): void {
+    this.metrics
+      .counter('callfleet_webhooks_delivery_log_dropped_total', 'Delivery log rows that could not be written')
+      .inc(count);
+  }
+}

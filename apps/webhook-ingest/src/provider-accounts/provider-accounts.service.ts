@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CreateProviderAccountDto,
+  ErrorCode,
+  type ListDto,
+  type ProviderAccountDto,
+  providerWebhookUrls,
+  type TelephonyProvider,
+} from '@callfleet/contracts';
+import { type OrgScopedRepository, orgScoped } from '@callfleet/persistence';
+import { AppException, SecretBox } from '@callfleet/platform';
+import type { ProviderAccount, WebhookSecrets } from '@callfleet/telephony';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, In, type Repository } from 'typeorm';
+import { PublicBaseUrl } from '../public-url/public-base-url';
+import { ProviderSubscriptionEntity } from '../ringcentral-subscriptions/provider-subscription.entity';
+import { WebhookIngestConfig } from '../webhook-ingest.config';
+import {
+  type AccountSecrets,
+  accountSecretsFrom,
+  adapterAccountOf,
+  newAccountKey,
+  secretNamesOf,
+  webhookSecretsOf,
+} from './account-secrets';
+import { ProviderAccountEntity } from './provider-account.entity';
+
+/** A provider account with its secrets opened, as webhooks and jobs use it. Never leaves the process. */
+export interface ResolvedAccount {
+  id: string;
+  orgId: string;
+  provider: TelephonyProvider;
+  accountKey: string;
+  webhookSecrets: WebhookSecrets;
+  /** For the telephony adapters and the RingCentral subscription client. */
+  adapterAccount: ProviderAccount;
+}
+
+/** Features that act when accounts come and go (RingCentral subscriptions). */
+export interface ProviderAccountListener {
+  created?(account: ResolvedAccount): void;
+  /** Awaited before the row goes; a failure is logged and does not stop the delete. */
+  deleting?(account: ResolvedAccount): Promise<void>;
+}
+
+const MAX_LISTED = 500;
+const MAX_CACHED = 10_000;
+/** An unknown key is remembered briefly, so a flood of made-up keys costs no database reads. */
+const UNKNOWN_CACHE_MS = 5_000;
+const sealedFor = (id: string) => `provider-account:${id}`;
+
+@Injectable()
+export class ProviderAccountsService {
+  private readonly logger = new Logger('ProviderAccounts');
+  private readonly accounts: Repository<ProviderAccountEntity>;
+  private readonly orgAccounts: (orgId: string) => OrgScopedRepository<ProviderAccountEntity>;
+  private readonly subscriptions: Repository<ProviderSubscriptionEntity>;
+  private readonly cache = new Map<string, { expiresAt: number; account: Promise<ResolvedAccount | undefined> }>();
+  private readonly listeners: ProviderAccountListener[] = [];
+
+  constructor(
+    dataSource: DataSource,
+    private readonly box: SecretBox,
+    private readonly config: WebhookIngestConfig,
+    private readonly publicUrl: PublicBaseUrl,
+  ) {
+    this.accounts = dataSource.getRepository(ProviderAccountEntity);
+    this.orgAccounts = orgScoped(this.accounts);
+    this.subscriptions = dataSource.getRepository(ProviderSubscriptionEntity);
+  }
+
+  listen(listener: ProviderAccountListener): void {
+    this.listeners.push(listener);
+  }
+
+  async create(
+    orgId: string,
+    dto: CreateProviderAccountDto,
+    options: { devSimulator?: boolean } = {},
+  ): Promise<ProviderAccountDto> {
+    const { secrets, problems } = accountSecretsFrom(dto);
+    if (problems.length > 0)
+      throw new AppException(ErrorCode.VALIDATION_ERROR, 'Invalid provider account', { problems });
+    const id = randomUUID();
+    const { keyId, sealed } = this.box.seal(JSON.stringify(secrets), sealedFor(id));
+    const entity = this.orgAccounts(orgId).create({
+      id,
+      provider: dto.provider,
+      accountKey: newAccountKey(dto.provider),
+      name: dto.name,
+      apiBaseUrl: dto.apiBaseUrl ?? null,
+      ipAllowList: dto.ipAllowList ?? [],
+      secretNames: secretNamesOf(secrets),
+      secretsKeyId: keyId,
+      secretsSealed: sealed,
+      isDevSimulator: options.devSimulator ?? false,
+    });
+    const saved = await this.orgAccounts(orgId).save(entity);
+    const resolved = this.resolved(saved, secrets);
+    for (const listener of this.listeners) listener.created?.(resolved);
+    return this.toDto(saved, await this.subscriptionsOf([saved.id]));
+  }
+
+  async list(orgId: string): Promise<ListDto<ProviderAccountDto>> {
+    const rows = await this.orgAccounts(orgId).find({}, { createdAt: 'ASC' }, MAX_LISTED);
+    const subscriptions = await this.subscriptionsOf(rows.map((r) => r.id));
+    return { items: rows.map((row) => this.toDto(row, subscriptions)) };
+  }
+
+  async get(orgId: string, id: string): Promise<ProviderAccountDto> {
+    const row = await this.orgAccounts(orgId).getOne({ id }, 'Provider account');
+    return this.toDto(row, await this.subscriptionsOf([row.id]));
+  }
+
+  async delete(orgId: string, id: string): Promise<void> {
+    const row = await this.orgAccounts(orgId).getOne({ id }, 'Provider account');
+    const resolved = this.open(row);
+    for (const listener of this.listeners) {
+      await listener.deleting?.(resolved).catch((error: unknown) => {
+        this.logger.warn(`cleanup for deleted account ${row.accountKey} failed: ${String(error)}`);
+      });
+    }
+    await this.orgAccounts(orgId).delete({ id });
+    this.cache.delete(row.accountKey);
+  }
+
+  /**
+   * The account a webhook is addressed to, secrets opened, or undefined when there is none for
+   * that provider. Served from memory for ACCOUNT_CACHE_TTL_MS: a deleted account stops being
+   * accepted by other replicas within that time.
+   */
+  resolve(provider: TelephonyProvider, accountKey: string): Promise<ResolvedAccount | undefined> {
+    const now = Date.now();
+    const cached = this.cache.get(accountKey);
+    if (cached && cached.expiresAt > now) return cached.account.then((a) => (a?.provider === provider ? a : undefined));
+    if (this.cache.size >= MAX_CACHED) this.evictExpired(now);
+    const account = this.accounts.findOne({ where: { accountKey } }).then((row) => (row ? this.open(row) : undefined));
+    const entry = { expiresAt: now + this.config.ACCOUNT_CACHE_TTL_MS, account };
+    this.cache.set(accountKey, entry);
+    account.then(
+      (found) => {
+        if (!found) entry.expiresAt = Math.min(entry.expiresAt, Date.now() + UNKNOWN_CACHE_MS);
+      },
+      () => this.cache.delete(accountKey),
+    );
+    return account.then((a) => (a?.provider === provider ? a : undefined));
+  }
+
+  /** Every account of a provider, secrets opened (for jobs such as subscription renewal). */
+  async allOf(provider: TelephonyProvider, ids?: string[]): Promise<ResolvedAccount[]> {
+    const rows = await this.accounts.find({ where: { provider, ...(ids ? { id: In(ids) } : {}) } });
+    return rows.map((row) => this.open(row));
+  }
+
+  private open(row: ProviderAccountEntity): ResolvedAccount {
+    let secrets: AccountSecrets;
+    try {
+      secrets = JSON.parse(
+        this.box.open({ keyId: row.secretsKeyId, sealed: row.secretsSealed }, sealedFor(row.id)),
+      ) as AccountSecrets;
+    } catch (error) {
+      // A missing or rotated-out key: the operator must fix ENCRYPTION_KEYS; until then providers retry.
+      this.logger.error(`secrets of provider account ${row.accountKey} cannot be opened: ${String(error)}`);
+      throw new AppException(ErrorCode.SERVICE_UNAVAILABLE, 'Provider account secrets are unavailable');
+    }
+    return this.resolved(row, secrets);
+  }
+
+  private resolved(row: ProviderAccountEntity, secrets: AccountSecrets): ResolvedAccount {
+    return {
+      id: row.id,
+      orgId: row.orgId,
+      provider: row.provider,
+      accountKey: row.accountKey,
+      webhookSecrets: webhookSecretsOf(row.provider, secrets, row.ipAllowList),
+      adapterAccount: adapterAccountOf(row, secrets),
+    };
+  }
+
+  private evictExpired(now: number): void {
+    for (const [key, entry] of this.cache) if (entry.expiresAt <= now) this.cache.delete(key);
+    // Still full of live entries (a flood of distinct keys): start over rather than grow without bound.
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+  }
+
+  private async subscriptionsOf(accountIds: string[]): Promise<Map<string, ProviderSubscriptionEntity>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.subscriptions.find({ where: { accountId: In(accountIds) } });
+    return new Map(rows.map((row) => [row.accountId, row]));
+  }
+
+  private toDto(
+    row: ProviderAccountEntity,
+    subscriptions: Map<string, ProviderSubscriptionEntity>,
+  ): ProviderAccountDto {
+    const subscription = subscriptions.get(row.id);
+    return {
+      id: row.id,
+      provider: row.provider,
+      accountKey: row.accountKey,
+      name: row.name,
+      apiBaseUrl: row.apiBaseUrl,
+      webhookUrls: providerWebhookUrls(row.provider, this.publicUrl.get(), row.accountKey),
+      secretsSet: row.secretNames,
+      ipAllowList: row.ipAllowList,
+      subscription: subscription
+        ? {
+            status: subscription.status,
+            expiresAt: subscription.expiresAt?.toISOString() ?? null,
+            lastError: subscription.lastError,
+          }
+        : null,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+}

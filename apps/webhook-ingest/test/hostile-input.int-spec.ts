@@ -1,0 +1,166 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { type ProviderAccountDto, WebhookRoutes } from '@callfleet/contracts';
+import { Webhook } from 'standardwebhooks';
+import twilio from 'twilio';
+import { envelopeOf, formBody, type HttpAnswer, IngestHarness, TWILIO_FORM } from './ingest-harness';
+
+const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const AUTH_TOKEN = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
+const BODY_LIMIT = 16 * 1024;
+
+/**
+ * Whatever arrives (malformed, mislabelled, oversized, unauthenticated, addressed to nobody), the
+ * answer is a 4xx with the error envelope: never a 500, never an event stored.
+ */
+describe('webhook-ingest: hostile and malformed requests', () => {
+  let ingest: IngestHarness;
+  let generic: ProviderAccountDto;
+  let twilioAccount: ProviderAccountDto;
+
+  beforeAll(async () => {
+    ingest = await IngestHarness.start({ env: { WEBHOOK_BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+    const orgId = randomUUID();
+    generic = await ingest.createAccount(orgId, {
+      provider: 'generic',
+      name: 'generic',
+      webhookSecrets: { signingSecret: WHSEC },
+    });
+    twilioAccount = await ingest.createAccount(orgId, {
+      provider: 'twilio',
+      name: 'twilio',
+      credentials: { accountSid: 'AC11111111111111111111111111111111', authToken: AUTH_TOKEN },
+    });
+  });
+
+  afterAll(async () => {
+    await ingest?.stop();
+  });
+
+  /** Signed correctly (so the check passes and the body itself is what is judged). */
+  const signedGeneric = (body: string | Buffer, contentType = 'application/json') => {
+    const id = `msg_${randomUUID()}`;
+    const now = new Date();
+    const timestamp = Math.floor(now.getTime() / 1000);
+    // The reference library decodes a Buffer as UTF-8 before signing; bytes that are not UTF-8 are
+    // signed raw here, as the specification says (the signature covers the raw body).
+    const signature =
+      typeof body === 'string'
+        ? new Webhook(WHSEC).sign(id, now, body)
+        : `v1,${createHmac('sha256', Buffer.from(WHSEC.slice(6), 'base64'))
+            .update(`${id}.${timestamp}.`)
+            .update(body)
+            .digest('base64')}`;
+    return ingest.post(WebhookRoutes.generic(generic.accountKey), body, {
+      'content-type': contentType,
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signature,
+    });
+  };
+
+  const signedTwilio = (params: Record<string, string>) => {
+    const path = WebhookRoutes.twilioStatus(twilioAccount.accountKey);
+    return ingest.post(path, formBody(params), {
+      'content-type': TWILIO_FORM,
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, ingest.url(path), params),
+    });
+  };
+
+  const expectRefused = (answer: HttpAnswer, status: number, code?: string) => {
+    expect(answer.status).toBe(status);
+    const envelope = envelopeOf(answer);
+    if (code) expect(envelope.code).toBe(code);
+  };
+
+  it('refuses unknown providers, unknown or malformed account keys and unknown routes with 404', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    for (const path of [
+      '/webhooks/vonage/acct-1',
+      '/webhooks/generic/generic-0000000000000000',
+      '/webhooks/generic/..%2F..%2Fadmin',
+      '/webhooks/twilio/twilio-0000000000000000/transcription',
+      `/webhooks/twilio/${twilioAccount.accountKey}`,
+      '/webhooks',
+      '/nothing-here',
+    ]) {
+      expectRefused(await ingest.post(path, 'a=1', form), 404, 'NOT_FOUND');
+    }
+    const get = await fetch(ingest.url(WebhookRoutes.twilioStatus(twilioAccount.accountKey)));
+    expect(get.status).toBe(404);
+    // URLs the router itself refuses (a segment longer than it takes, a broken escape): still the envelope.
+    expectRefused(await ingest.post(`/webhooks/generic/${'a'.repeat(300)}`, '{}', form), 400, 'BAD_REQUEST');
+    expectRefused(await ingest.post('/webhooks/generic/%E0%A4%A', '{}', form), 400, 'BAD_REQUEST');
+  });
+
+  it('refuses requests without or with garbage signatures with 401', async () => {
+    const body = JSON.stringify({ type: 'call.ended' });
+    expectRefused(
+      await ingest.post(WebhookRoutes.generic(generic.accountKey), body, { 'content-type': 'application/json' }),
+      401,
+      'UNAUTHORIZED',
+    );
+    expectRefused(
+      await ingest.post(WebhookRoutes.generic(generic.accountKey), body, {
+        'content-type': 'application/json',
+        'webhook-id': 'x',
+        'webhook-timestamp': 'yesterday',
+        'webhook-signature': 'v1,%%%not-base64%%% v2 ,,,',
+      }),
+      401,
+    );
+    expectRefused(
+      await ingest.post(WebhookRoutes.twilioStatus(twilioAccount.accountKey), 'CallSid=CA1', {
+        'content-type': TWILIO_FORM,
+        'x-twilio-signature': '\u00ff'.repeat(10),
+      }),
+      401,
+    );
+  });
+
+  it('refuses malformed bodies that carry a valid signature with 400', async () => {
+    for (const body of ['{"type": ', '[1,2,3]', 'null', '{"data": {}}', '', '\u0000\u0001\u0002', '{"type": 42}']) {
+      expectRefused(await signedGeneric(body), 400);
+    }
+    expectRefused(await signedGeneric(Buffer.from([0xff, 0xfe, 0x7b, 0x22, 0x74])), 400);
+    expectRefused(await signedTwilio({ CallStatus: 'ringing' }), 400, 'VALIDATION_ERROR');
+    expectRefused(await signedTwilio({ CallSid: 'CA1', CallStatus: 'teleported' }), 400, 'VALIDATION_ERROR');
+    expectRefused(
+      await signedTwilio({ CallSid: 'CA1', __proto__: 'x', constructor: 'y' } as Record<string, string>),
+      400,
+    );
+  });
+
+  it('refuses bodies of a type the provider never sends with 415', async () => {
+    const body = JSON.stringify({ type: 'call.ended' });
+    for (const type of [
+      'text/plain',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+    ]) {
+      expectRefused(await signedGeneric(body, type), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+  });
+
+  it('refuses bodies over the limit with 413 before reading them', async () => {
+    const huge = JSON.stringify({ type: 'x', data: 'a'.repeat(BODY_LIMIT) });
+    expectRefused(await signedGeneric(huge), 413, 'PAYLOAD_TOO_LARGE');
+    expectRefused(
+      await ingest.post(WebhookRoutes.twilioStatus(twilioAccount.accountKey), `CallSid=${'a'.repeat(BODY_LIMIT)}`, {
+        'content-type': TWILIO_FORM,
+      }),
+      413,
+    );
+  });
+
+  it('stored none of it and counted every refusal', async () => {
+    expect(await ingest.storedEvents()).toEqual([]);
+    const refusals = await Promise.all(
+      ['invalid-signature', 'malformed', 'unknown-account'].map((outcome) =>
+        ingest.metric('callfleet_webhooks_received_total', { outcome }),
+      ),
+    );
+    expect(refusals.every((n) => n > 0)).toBe(true);
+    expect(await ingest.metric('callfleet_webhooks_received_total', { outcome: 'error' })).toBe(0);
+  });
+});

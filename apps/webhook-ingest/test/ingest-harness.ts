@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CreateProviderAccountDto,
+  FleetHeader,
+  type HttpErrorEnvelope,
+  KvBuckets,
+  NATS_SERVICE_ERROR_CODE,
+  type NormalizedTelephonyEvent,
+  type ProviderAccountDto,
+  ProviderAccountSubjects,
+  Streams,
+} from '@callfleet/contracts';
+import { MetricsService, SubjectNamespace } from '@callfleet/platform';
+import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace } from '@callfleet/testing';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
+import { webhookIngestService } from '../src/webhook-ingest.definition';
+
+export type IngestService = Awaited<ReturnType<typeof startTestService>>;
+
+export interface StoredEvent {
+  subject: string;
+  msgId: string | undefined;
+  orgId: string | undefined;
+  event: NormalizedTelephonyEvent;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: () => unknown;
+}
+
+/** webhook-ingest with its own database and namespace, as providers and other services see it. */
+export class IngestHarness {
+  readonly ns: SubjectNamespace;
+  private nc?: NatsConnection;
+
+  private constructor(
+    readonly namespace: string,
+    readonly db: TestDatabase,
+    readonly natsUrl: string,
+    public service: IngestService,
+    private readonly env: Record<string, string>,
+  ) {
+    this.ns = new SubjectNamespace(namespace);
+  }
+
+  static async start(options: { env?: Record<string, string>; natsUrl?: string } = {}): Promise<IngestHarness> {
+    const namespace = testNamespace();
+    const db = await TestDatabase.create();
+    const natsUrl = options.natsUrl ?? TEST_NATS_URL;
+    const env = { DEV_PROVIDER_ACCOUNTS: 'false', ...options.env };
+    const service = await startTestService(webhookIngestService, { namespace, databaseUrl: db.url, natsUrl, env });
+    return new IngestHarness(namespace, db, natsUrl, service, env);
+  }
+
+  /** Stops the service and starts it again on the same database and namespace (a new port). */
+  async restartService(env: Record<string, string> = {}): Promise<void> {
+    await this.service.close();
+    this.service = await startTestService(webhookIngestService, {
+      namespace: this.namespace,
+      databaseUrl: this.db.url,
+      natsUrl: this.natsUrl,
+      env: { ...this.env, ...env },
+    });
+  }
+
+  async client(): Promise<NatsConnection> {
+    this.nc ??= await connect({ servers: this.natsUrl, name: 'ingest-test' });
+    return this.nc;
+  }
+
+  /** A plain NATS request as the gateway makes it, with the caller's identity in the fleet headers. */
+  async request<T>(
+    subject: string,
+    body: unknown,
+    caller: { orgId: string; roles?: string[] },
+  ): Promise<{ ok: true; body: T } | { ok: false; status: number; body: { code: string; message: string } }> {
+    const nc = await this.client();
+    const h = natsHeaders();
+    h.set(FleetHeader.REQUEST_ID, randomUUID());
+    h.set(FleetHeader.ORG_ID, caller.orgId);
+    h.set(FleetHeader.USER_ID, randomUUID());
+    h.set(FleetHeader.ROLES, (caller.roles ?? ['admin']).join(','));
+    const reply = await nc.request(this.ns.subject(subject), JSON.stringify(body), { timeout: 5_000, headers: h });
+    const status = reply.headers?.get(NATS_SERVICE_ERROR_CODE);
+    return status ? { ok: false, status: Number(status), body: reply.json() } : { ok: true, body: reply.json<T>() };
+  }
+
+  async createAccount(orgId: string, dto: CreateProviderAccountDto): Promise<ProviderAccountDto> {
+    const answer = await this.request<ProviderAccountDto>(ProviderAccountSubjects.CREATE, dto, { orgId });
+    if (!answer.ok) throw new Error(`account not created: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  /** The webhook URL of a path on this service, as a provider calls it. */
+  url(path: string): string {
+    return `${this.service.url}${path}`;
+  }
+
+  async post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<HttpAnswer> {
+    const response = await fetch(this.url(path), { method: 'POST', headers, body });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+  }
+
+  /** Every message in INGRESS, in stream order. */
+  async storedEvents(): Promise<StoredEvent[]> {
+    const nc = await this.client();
+    const jsm = await jetstreamManager(nc);
+    const stream = this.ns.stream(Streams.INGRESS.name);
+    const { messages } = (await jsm.streams.info(stream)).state;
+    if (messages === 0) return [];
+    const consumer = await jetstream(nc).consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+    const stored: StoredEvent[] = [];
+    while (stored.length < messages) {
+      const batch = await consumer.fetch({ max_messages: Math.min(1000, messages - stored.length), expires: 2_000 });
+      for await (const msg of batch) {
+        stored.push({
+          subject: this.ns.strip(msg.subject),
+          msgId: msg.headers?.get('Nats-Msg-Id') || undefined,
+          orgId: msg.headers?.get(FleetHeader.ORG_ID) || undefined,
+          event: msg.json<NormalizedTelephonyEvent>(),
+        });
+      }
+    }
+    await consumer.delete().catch(() => undefined);
+    return stored;
+  }
+
+  async metric(name: string, labels: Record<string, string>): Promise<number> {
+    const metrics = this.service.app.get(MetricsService);
+    const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+    return values
+      .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+
+  async stop(): Promise<void> {
+    await this.service?.close();
+    const nc = await this.client().catch(() => undefined);
+    if (nc) {
+      const jsm = await jetstreamManager(nc);
+      for (const stream of [Streams.INGRESS.name, Streams.EVENTS.name]) {
+        await jsm.streams.delete(this.ns.stream(stream)).catch(() => undefined);
+      }
+      const kvm = new Kvm(nc);
+      await kvm
+        .open(this.ns.bucket(KvBuckets.WEBHOOK_RATE_LIMITS))
+        .then((kv) => kv.destroy())
+        .catch(() => undefined);
+      await nc.close();
+    }
+    await this.db.drop();
+  }
+}
+
+/** Asserts the fleet's error envelope and returns it. */
+export function envelopeOf(answer: HttpAnswer): HttpErrorEnvelope {
+  const body = answer.json() as HttpErrorEnvelope;
+  expect(body).toEqual(
+    expect.objectContaining({
+      error: expect.any(String),
+      code: expect.any(String),
+      requestId: expect.any(String),
+      timestamp: expect.any(String),
+    }),
+  );
+  expect(answer.headers.get('content-type')).toMatch(/application\/json/);
+  return body;
+}
+
+/** Form body of Twilio parameters, in the order given (Twilio's signature does not depend on it). */
+export function formBody(params: Record<string, string>): string {
+  return new URLSearchParams(params).toString();
+}
+
+export const TWILIO_FORM = 'application/x-www-form-urlencoded; charset=utf-8';

@@ -1,0 +1,176 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  AuthEvents,
+  type ListDto,
+  type ProviderAccountDto,
+  ProviderAccountSubjects,
+  WebhookRoutes,
+} from '@callfleet/contracts';
+import { JetStreamService } from '@callfleet/platform';
+import { waitFor } from '@callfleet/testing';
+import twilio from 'twilio';
+import { formBody, IngestHarness, TWILIO_FORM } from './ingest-harness';
+
+const AUTH_TOKEN = 'secret-auth-token-0123456789abcdef';
+const twilioAccount = (name: string) => ({
+  provider: 'twilio' as const,
+  name,
+  credentials: { accountSid: 'AC22222222222222222222222222222222', authToken: AUTH_TOKEN },
+});
+const OLD_KEY = `old-2025:${randomBytes(32).toString('base64')}`;
+const NEW_KEY = `new-2026:${randomBytes(32).toString('base64')}`;
+
+/** The provider-accounts subjects webhook-ingest answers (the gateway's /api/v1/provider-accounts). */
+describe('webhook-ingest: provider accounts over NATS', () => {
+  let ingest: IngestHarness;
+  const orgA = randomUUID();
+  const orgB = randomUUID();
+
+  beforeAll(async () => {
+    ingest = await IngestHarness.start({ env: { ENCRYPTION_KEYS: OLD_KEY, DEV_PROVIDER_ACCOUNTS: 'true' } });
+  });
+
+  afterAll(async () => {
+    await ingest?.stop();
+  });
+
+  it('creates an account whose secrets are stored sealed and never answered', async () => {
+    const created = await ingest.createAccount(orgA, twilioAccount('main'));
+    expect(created).toMatchObject({
+      provider: 'twilio',
+      name: 'main',
+      accountKey: expect.stringMatching(/^twilio-[0-9a-f]{16}$/),
+      secretsSet: ['credentials.accountSid', 'credentials.authToken'],
+      webhookUrls: { status: ingest.url(WebhookRoutes.twilioStatus(created.accountKey)) },
+    });
+    expect(JSON.stringify(created)).not.toContain(AUTH_TOKEN);
+
+    const [row] = await ingest.db.query<Record<string, unknown>>(
+      'SELECT * FROM ingest.provider_accounts WHERE id = $1',
+      [created.id],
+    );
+    expect(row.secrets_key_id).toBe('old-2025');
+    expect(JSON.stringify(row)).not.toContain(AUTH_TOKEN);
+    expect(JSON.stringify(row)).not.toContain('AC22222222222222222222222222222222');
+  });
+
+  it('keeps each org to its own accounts: another org’s id is not found', async () => {
+    const mine = await ingest.createAccount(orgA, twilioAccount('a'));
+    const theirs = await ingest.createAccount(orgB, twilioAccount('b'));
+    const listA = await ingest.request<ListDto<ProviderAccountDto>>(ProviderAccountSubjects.LIST, {}, { orgId: orgA });
+    expect(listA.ok && listA.body.items.map((a) => a.id)).toContain(mine.id);
+    expect(listA.ok && listA.body.items.map((a) => a.id)).not.toContain(theirs.id);
+    for (const subject of [ProviderAccountSubjects.GET, ProviderAccountSubjects.DELETE]) {
+      const answer = await ingest.request(subject, { id: theirs.id }, { orgId: orgA });
+      expect(answer).toMatchObject({ ok: false, status: 404, body: { code: 'NOT_FOUND' } });
+    }
+    const stillThere = await ingest.request(ProviderAccountSubjects.GET, { id: theirs.id }, { orgId: orgB });
+    expect(stillThere.ok).toBe(true);
+  });
+
+  it('lets only owners and admins manage accounts, and needs an org', async () => {
+    for (const roles of [['agent'], ['viewer'], []]) {
+      const answer = await ingest.request(ProviderAccountSubjects.LIST, {}, { orgId: orgA, roles });
+      expect(answer).toMatchObject({ ok: false, status: 403, body: { code: 'INSUFFICIENT_PERMISSIONS' } });
+    }
+    const noOrg = await ingest.request(ProviderAccountSubjects.LIST, {}, { orgId: 'not-a-uuid' });
+    expect(noOrg).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it('refuses accounts that lack what their provider needs, or carry what it does not use', async () => {
+    for (const [dto, problem] of [
+      [{ provider: 'twilio', name: 'x', credentials: { accountSid: 'AC1' } }, 'credentials.authToken is required'],
+      [{ provider: 'exotel', name: 'x' }, 'webhookSecrets.pathSecret is required'],
+      [
+        { provider: 'generic', name: 'x', webhookSecrets: { signingSecret: 'not base64 !!' } },
+        'Standard Webhooks secret',
+      ],
+      [
+        {
+          provider: 'jambonz',
+          name: 'x',
+          webhookSecrets: { signingSecret: 'long enough' },
+          credentials: { accessToken: 't' },
+        },
+        'not used by jambonz',
+      ],
+      [
+        { provider: 'exotel', name: 'x', webhookSecrets: { pathSecret: 'p'.repeat(30) }, ipAllowList: ['10.0.0.0/33'] },
+        'ipAllowList',
+      ],
+    ] as const) {
+      const answer = await ingest.request(ProviderAccountSubjects.CREATE, dto, { orgId: orgA });
+      expect(answer).toMatchObject({ ok: false, status: 400, body: { code: 'VALIDATION_ERROR' } });
+      expect(JSON.stringify(answer.body)).toContain(problem);
+    }
+    for (const dto of [
+      { provider: 'vonage', name: 'x' },
+      { provider: 'twilio' },
+      { provider: 'twilio', name: 'x', extra: 1 },
+    ]) {
+      const answer = await ingest.request(ProviderAccountSubjects.CREATE, dto, { orgId: orgA });
+      expect(answer).toMatchObject({ ok: false, status: 400 });
+    }
+  });
+
+  it('stops accepting webhooks for a deleted account', async () => {
+    const account = await ingest.createAccount(orgA, twilioAccount('to delete'));
+    const path = WebhookRoutes.twilioStatus(account.accountKey);
+    const params = { CallSid: `CA${randomUUID().replace(/-/g, '')}`, CallStatus: 'ringing', SequenceNumber: '1' };
+    const post = () =>
+      ingest.post(path, formBody(params), {
+        'content-type': TWILIO_FORM,
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, ingest.url(path), params),
+      });
+    expect((await post()).status).toBe(200);
+    const deleted = await ingest.request(ProviderAccountSubjects.DELETE, { id: account.id }, { orgId: orgA });
+    expect(deleted).toEqual({ ok: true, body: { ok: true } });
+    expect((await post()).status).toBe(404);
+  });
+
+  it('gives every newly registered org a ready simulator account, once however often the event comes', async () => {
+    const orgId = randomUUID();
+    const jetstream = ingest.service.app.get(JetStreamService);
+    const registered = { userId: randomUUID(), orgId, email: 'new@example.com' };
+    // Delivered twice, as at-least-once delivery may.
+    await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
+    await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
+    const list = async () => {
+      const answer = await ingest.request<ListDto<ProviderAccountDto>>(ProviderAccountSubjects.LIST, {}, { orgId });
+      return answer.ok ? answer.body.items : [];
+    };
+    const [account] = await waitFor(async () => {
+      const items = await list();
+      return items.length > 0 && items;
+    });
+    expect(account).toMatchObject({ provider: 'twilio', apiBaseUrl: 'http://127.0.0.1:3900' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await list()).toHaveLength(1);
+  });
+
+  it('never writes a secret to its logs', () => {
+    expect(ingest.service.logs.lines.length).toBeGreaterThan(0);
+    expect(ingest.service.logs.text()).not.toContain(AUTH_TOKEN);
+  });
+
+  it('still opens secrets sealed with the previous key after a key rotation, and seals new ones with the new key', async () => {
+    const before = await ingest.createAccount(orgA, twilioAccount('before rotation'));
+    await ingest.restartService({ ENCRYPTION_KEYS: `${NEW_KEY},${OLD_KEY}` });
+    const path = WebhookRoutes.twilioStatus(before.accountKey);
+    const params = { CallSid: `CA${randomUUID().replace(/-/g, '')}`, CallStatus: 'ringing', SequenceNumber: '1' };
+    const answer = await ingest.post(path, formBody(params), {
+      'content-type': TWILIO_FORM,
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, ingest.url(path), params),
+    });
+    expect(answer.status).toBe(200);
+    const after = await ingest.createAccount(orgA, twilioAccount('after rotation'));
+    const rows = await ingest.db.query<{ id: string; secrets_key_id: string }>(
+      'SELECT id, secrets_key_id FROM ingest.provider_accounts WHERE id = ANY($1::uuid[])',
+      [[before.id, after.id]],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.secrets_key_id]))).toEqual({
+      [before.id]: 'old-2025',
+      [after.id]: 'new-2026',
+    });
+  });
+});
