@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ensureBuilt, REPO_ROOT, TestDatabase, TestNatsServer, waitFor } from '@callfleet/testing';
+import { ensureBuilt, plainNatsClient, REPO_ROOT, TestDatabase, TestNatsServer, waitFor } from '@callfleet/testing';
+import { createInbox } from '@nats-io/transport-node';
 import { FLEET_SERVICES, servicePort } from './fleet-services';
 
 const START_FLEET = 'dist/tools/fleet/start-fleet.js';
@@ -98,7 +99,7 @@ describe('npm start (built start-fleet)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts every built service, waits until all are ready, and on SIGINT stops them all', async () => {
+  it('starts every built service, all discoverable, readiness following NATS, and on SIGINT stops them all', async () => {
     const portBase = await freePortBase();
     const fleet = runFleet({
       NATS_URL: broker.url,
@@ -132,6 +133,34 @@ describe('npm start (built start-fleet)', () => {
       expect({ service: service.name, status: ready.status }).toEqual({ service: service.name, status: 200 });
     }
     expect(fleet.stdout.join('\n')).toContain(`http://localhost:${portBase + 4}/metrics`);
+
+    // Discovery: a plain NATS client sees every service of the fleet answer $SRV.PING.
+    const nc = await plainNatsClient(broker.url);
+    const inbox = createInbox();
+    const answered = new Set<string>();
+    nc.subscribe(inbox, { callback: (_e, m) => void answered.add(m.json<{ name: string }>().name) });
+    nc.publish('$SRV.PING', '', { reply: inbox });
+    await waitFor(async () => answered.size >= started.length, 5_000, 'every service to answer $SRV.PING');
+    expect([...answered].sort()).toEqual(started.map((s) => s.name).sort());
+    await nc.close();
+
+    // Readiness follows the broker for every service: 503 within 10 s of NATS stopping, 200 within
+    // 10 s of it coming back, with no restart of any service.
+    const readiness = async () =>
+      Promise.all(started.map(async (s) => (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).status));
+    await broker.stop();
+    await waitFor(
+      async () => (await readiness()).every((status) => status === 503),
+      10_000,
+      'every service to answer 503',
+    );
+    await broker.resume();
+    await waitFor(
+      async () => (await readiness()).every((status) => status === 200),
+      10_000,
+      'every service to answer 200',
+    );
+    expect(started.every((s) => isAlive(s.pid))).toBe(true);
 
     const children = descendants(fleet.child.pid!);
     expect(children).toEqual(expect.arrayContaining(started.map((s) => s.pid)));

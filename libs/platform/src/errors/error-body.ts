@@ -38,7 +38,9 @@ function fromHttpException(error: HttpException): ResolvedError {
     }
     if (response.details !== undefined) details = response.details;
   }
-  return { status, body: { code, message, ...(details === undefined ? {} : { details }) }, unexpected: status >= 500 };
+  // An HttpException is thrown on purpose (e.g. Terminus answering 503 while a dependency is down);
+  // only a plain 500 means something broke.
+  return { status, body: { code, message, ...(details === undefined ? {} : { details }) }, unexpected: status === 500 };
 }
 
 /** Turns anything thrown into the status and body we answer with. One place for the whole fleet. */
