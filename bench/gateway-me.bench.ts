@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenPairDto } from '@callfleet/contracts';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
+import { createBenchDatabase } from './lib/bench-database';
 import { freePort, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult } from './lib/report';
 import type { LatencySummary } from './lib/stats';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function load(url: string, headers: Record<string, string>): Promise<LatencySummary> {
   await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 }); // warm-up
@@ -28,16 +27,6 @@ async function load(url: string, headers: Record<string, string>): Promise<Laten
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_PG });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * (b) An authenticated read through the gateway — JWT verified locally, revocation and rate limit
  * checked, auth asked over NATS, PostgreSQL read — against a bare Fastify route answering the same JSON.
@@ -45,16 +34,13 @@ async function adminQuery(sql: string): Promise<void> {
  */
 export async function gatewayMeBenchmark(natsUrl: string): Promise<BenchmarkResult> {
   const namespace = `bench${randomBytes(3).toString('hex')}`;
-  const database = `callfleet_bench_${randomBytes(3).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${database}"`);
-  const databaseUrl = new URL(ADMIN_PG);
-  databaseUrl.pathname = `/${database}`;
+  const database = await createBenchDatabase();
   const [authPort, gatewayPort] = [await freePort(), await freePort()];
   const common = { NATS_URL: natsUrl, CALLFLEET_NAMESPACE: namespace, HTTP_HOST: '127.0.0.1', NODE_ENV: 'development' };
   const auth = spawnService('auth', {
     ...common,
     PORT: String(authPort),
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: database.url,
     JWT_KEYS_DIR: mkdtempSync(join(tmpdir(), 'bench-keys-')),
   });
   // The per-org API budget would stop a load test; everything else (the limiter's KV round trip) stays on.
@@ -95,6 +81,6 @@ export async function gatewayMeBenchmark(natsUrl: string): Promise<BenchmarkResu
     );
   } finally {
     await Promise.all([stop(gateway), stop(auth), ...(bare ? [stop(bare)] : [])]);
-    await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await database.drop();
   }
 }

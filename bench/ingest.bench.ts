@@ -11,7 +11,7 @@ import { computeTwilioSignature } from '@callfleet/telephony';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
+import { createBenchDatabase } from './lib/bench-database';
 import { freePort, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult } from './lib/report';
 import type { LatencySummary } from './lib/stats';
@@ -20,22 +20,11 @@ const RATE = Number(process.env.BENCH_INGEST_RATE ?? 2_000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = 2;
 const CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 100);
-const ADMIN_PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const AUTH_TOKEN = randomBytes(16).toString('hex');
 
 interface SignedDelivery {
   body: string;
   signature: string;
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_PG });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** `count` distinct status callbacks (one call each), signed as Twilio signs them for `url`. */
@@ -141,10 +130,7 @@ async function deleteStream(natsUrl: string, namespace: string): Promise<void> {
  */
 export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult> {
   const namespace = `bench${randomBytes(3).toString('hex')}`;
-  const database = `callfleet_bench_${randomBytes(3).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${database}"`);
-  const databaseUrl = new URL(ADMIN_PG);
-  databaseUrl.pathname = `/${database}`;
+  const database = await createBenchDatabase();
   const port = await freePort();
   const ingest = spawnService('webhook-ingest', {
     NATS_URL: natsUrl,
@@ -152,7 +138,7 @@ export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult>
     HTTP_HOST: '127.0.0.1',
     NODE_ENV: 'development',
     PORT: String(port),
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: database.url,
     DEV_PROVIDER_ACCOUNTS: 'false',
     // The per-account budget would refuse a load test; the limiter itself stays on the path.
     WEBHOOK_RATE_LIMIT_PER_MINUTE: '1000000000',
@@ -187,6 +173,6 @@ export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult>
   } finally {
     await Promise.all([stop(ingest), ...(bare ? [stop(bare)] : [])]);
     await deleteStream(natsUrl, namespace);
-    await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await database.drop();
   }
 }

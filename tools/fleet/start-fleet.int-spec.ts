@@ -1,10 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { ensureBuilt, plainNatsClient, REPO_ROOT, TestDatabase, TestNatsServer, waitFor } from '@callfleet/testing';
+import {
+  type BuiltProcess,
+  ensureBuilt,
+  plainNatsClient,
+  REPO_ROOT,
+  runBuilt,
+  TestDatabase,
+  TestNatsServer,
+  waitFor,
+} from '@callfleet/testing';
 import { createInbox } from '@nats-io/transport-node';
 import { FLEET_SERVICES, servicePort } from './fleet-services';
 
@@ -61,30 +68,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-interface FleetRun {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exit: Promise<number | null>;
-}
-
-function runFleet(env: Record<string, string>): FleetRun {
-  const child = spawn(process.execPath, [join(REPO_ROOT, START_FLEET)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => stdout.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  return { child, stdout, stderr, exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
+const runFleet = (env: Record<string, string>) => runBuilt(START_FLEET, env);
 
 describe('npm start (built start-fleet)', () => {
   let broker: TestNatsServer;
   let database: TestDatabase;
   const dataDir = mkdtempSync(join(tmpdir(), 'callfleet-fleet-'));
-  const runs: FleetRun[] = [];
+  const runs: BuiltProcess[] = [];
 
   beforeAll(async () => {
     await ensureBuilt([START_FLEET]);
@@ -165,7 +155,7 @@ describe('npm start (built start-fleet)', () => {
     const children = descendants(fleet.child.pid!);
     expect(children).toEqual(expect.arrayContaining(started.map((s) => s.pid)));
     fleet.child.kill('SIGINT');
-    expect(await fleet.exit).toBe(0);
+    expect((await fleet.exit).code).toBe(0);
     expect(fleet.stdout.at(-1)).toBe('fleet | stopped');
     expect(children.filter(isAlive)).toEqual([]);
     expect([...fleet.stdout, ...fleet.stderr].filter((l) => l.includes('"level":"error"'))).toEqual([]);
@@ -187,7 +177,7 @@ describe('npm start (built start-fleet)', () => {
       FLEET_DATA_DIR: dataDir,
     });
     runs.push(fleet);
-    expect(await fleet.exit).toBe(1);
+    expect((await fleet.exit).code).toBe(1);
     expect(fleet.stderr.join('\n')).toMatch(/no nats-server binary was found.*apt-get install nats-server.*NATS_URL/);
   }, 20_000);
 });

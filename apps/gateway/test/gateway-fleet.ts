@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpErrorEnvelope, TokenPairDto } from '@callfleet/contracts';
-import { startTestService, TestDatabase, testNamespace } from '@callfleet/testing';
+import { expectErrorEnvelope, startTestService, TestDatabase, testNamespace } from '@callfleet/testing';
 import { authService } from '../../auth/src/auth.definition';
 import { gatewayService } from '../src/gateway.definition';
 
@@ -143,17 +143,7 @@ export function registration(label: string) {
 
 /** Asserts the fleet's error envelope and returns it. */
 export function envelopeOf(answer: HttpAnswer<unknown>): HttpErrorEnvelope {
-  const body = answer.body as HttpErrorEnvelope;
-  expect(body).toEqual(
-    expect.objectContaining({
-      error: expect.any(String),
-      code: expect.any(String),
-      requestId: expect.any(String),
-      timestamp: expect.any(String),
-    }),
-  );
-  expect(answer.headers.get('content-type')).toMatch(/application\/json/);
-  return body;
+  return expectErrorEnvelope(answer.body, answer.headers);
 }
 
 export type TokenPair = TokenPairDto;

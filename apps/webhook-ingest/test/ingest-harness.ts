@@ -11,7 +11,7 @@ import {
   Streams,
 } from '@callfleet/contracts';
 import { MetricsService, SubjectNamespace } from '@callfleet/platform';
-import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace } from '@callfleet/testing';
+import { expectErrorEnvelope, startTestService, TEST_NATS_URL, TestDatabase, testNamespace } from '@callfleet/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
@@ -160,17 +160,7 @@ export class IngestHarness {
 
 /** Asserts the fleet's error envelope and returns it. */
 export function envelopeOf(answer: HttpAnswer): HttpErrorEnvelope {
-  const body = answer.json() as HttpErrorEnvelope;
-  expect(body).toEqual(
-    expect.objectContaining({
-      error: expect.any(String),
-      code: expect.any(String),
-      requestId: expect.any(String),
-      timestamp: expect.any(String),
-    }),
-  );
-  expect(answer.headers.get('content-type')).toMatch(/application\/json/);
-  return body;
+  return expectErrorEnvelope(answer.json(), answer.headers);
 }
 
 /** Form body of Twilio parameters, in the order given (Twilio's signature does not depend on it). */

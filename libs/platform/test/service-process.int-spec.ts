@@ -1,36 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { ensureBuilt, plainNatsClient, REPO_ROOT, TEST_NATS_URL, testNamespace, waitFor } from '@callfleet/testing';
+import {
+  type BuiltProcess,
+  ensureBuilt,
+  plainNatsClient,
+  runBuilt,
+  TEST_NATS_URL,
+  testNamespace,
+  waitFor,
+} from '@callfleet/testing';
 
 const ORCHESTRATOR_MAIN = 'dist/apps/call-orchestrator/src/main.js';
 const ECHO_MAIN = 'dist/libs/platform/test/echo-service.main.js';
 
-interface RunningProcess {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Runs a built entry point with exactly `env` (plus PATH), the way a container would. */
-function runBuilt(entry: string, env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, entry)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => stdout.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout, stderr, exit };
-}
-
 describe('a service process (built, as in production)', () => {
-  const started: RunningProcess[] = [];
+  const started: BuiltProcess[] = [];
 
   beforeAll(() => ensureBuilt([ORCHESTRATOR_MAIN, ECHO_MAIN]), 240_000);
   afterAll(() => {

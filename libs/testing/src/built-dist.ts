@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 /** The repository root (this file is libs/testing/src/built-dist.ts). */
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -54,4 +55,27 @@ export async function ensureBuilt(entries: string[]): Promise<void> {
   });
   const missing = entries.filter((e) => !existsSync(join(REPO_ROOT, e)));
   if (missing.length) throw new Error(`build for process tests did not produce ${missing.join(', ')}`);
+}
+
+export interface BuiltProcess {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs a built entry point (a path under the repository) with exactly `env` plus PATH, as a container would. */
+export function runBuilt(entry: string, env: Record<string, string>): BuiltProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, entry)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  if (child.stdout) createInterface({ input: child.stdout }).on('line', (l) => stdout.push(l));
+  if (child.stderr) createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout, stderr, exit };
 }

@@ -1,4 +1,5 @@
 export * from './built-dist';
+export * from './error-envelope';
 export * from './free-port';
 export * from './nats-server';
 export * from './test-database';
