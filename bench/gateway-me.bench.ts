@@ -44,11 +44,11 @@ export async function gatewayMeBenchmark(natsUrl: string): Promise<BenchmarkResu
     JWT_KEYS_DIR: mkdtempSync(join(tmpdir(), 'bench-keys-')),
   });
   // The per-org API budget would stop a load test; everything else (the limiter's KV round trip) stays on.
-  const gateway = spawnService('gateway', { ...common, PORT: String(gatewayPort), RATE_LIMIT_API: '1000000000/1h' });
+  const gateway = spawnService('gateway', { ...common, PORT: String(gatewayPort), RATE_LIMIT_API: '100000000/1h' });
   let bare: ReturnType<typeof spawnScript> | undefined;
   try {
-    await waitForHttp(`http://127.0.0.1:${authPort}/health/ready`);
-    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health/ready`);
+    await waitForHttp(`http://127.0.0.1:${authPort}/health/ready`, 30_000, auth);
+    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health/ready`, 30_000, gateway);
     const api = `http://127.0.0.1:${gatewayPort}/api/v1`;
     const registered = await fetch(`${api}/auth/register`, {
       method: 'POST',

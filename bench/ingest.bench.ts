@@ -145,7 +145,7 @@ export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult>
   });
   let bare: ReturnType<typeof spawnScript> | undefined;
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+    await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 30_000, ingest);
     const account = await createTwilioAccount(natsUrl, namespace);
     const path = WebhookRoutes.twilioStatus(account.accountKey);
     const origin = `http://127.0.0.1:${port}`;

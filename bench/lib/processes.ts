@@ -31,9 +31,11 @@ export function spawnScript(relativeJs: string, env: Record<string, string>): Ch
   });
 }
 
-export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+/** Waits until `url` answers 2xx; gives up at once if `process` (the server behind it) exits. */
+export async function waitForHttp(url: string, timeoutMs = 30_000, process?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (process && process.exitCode !== null) throw new Error(`${url}: its process exited (code ${process.exitCode})`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {

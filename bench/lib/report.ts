@@ -11,9 +11,9 @@ export interface BenchmarkResult {
   baseline: { label: string } & LatencySummary;
   /** ours / baseline throughput (1.0 = as fast as the baseline). */
   throughputRatio: number;
-  /** ours / baseline p50 latency (1.0 = as fast as the baseline). */
-  p50Ratio: number;
-  p99Ratio: number;
+  /** ours / baseline p50 latency (1.0 = as fast as the baseline); null when the baseline is below the tool's resolution (autocannon: 1 ms). */
+  p50Ratio: number | null;
+  p99Ratio: number | null;
   measuredAt: string;
   machine: string;
   node: string;
@@ -29,13 +29,13 @@ export function makeResult(
   ours: BenchmarkResult['ours'],
   baseline: BenchmarkResult['baseline'],
 ): BenchmarkResult {
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
   return {
     name,
     description,
     ours,
     baseline,
-    throughputRatio: ratio(ours.throughputPerSec, baseline.throughputPerSec),
+    throughputRatio: ratio(ours.throughputPerSec, baseline.throughputPerSec) ?? 0,
     p50Ratio: ratio(ours.p50Ms, baseline.p50Ms),
     p99Ratio: ratio(ours.p99Ms, baseline.p99Ms),
     measuredAt: new Date().toISOString(),
@@ -50,7 +50,10 @@ export function printResult(r: BenchmarkResult): void {
   console.log(`\n${r.name}: ${r.description}`);
   console.log(row(r.ours));
   console.log(row(r.baseline));
-  console.log(`  ratio (ours/baseline): throughput ${r.throughputRatio}  p50 ${r.p50Ratio}  p99 ${r.p99Ratio}`);
+  const shown = (v: number | null) => (v === null ? 'n/a (baseline under 1 ms)' : String(v));
+  console.log(
+    `  ratio (ours/baseline): throughput ${r.throughputRatio}  p50 ${shown(r.p50Ratio)}  p99 ${shown(r.p99Ratio)}`,
+  );
 }
 
 /** Saves the result and regenerates the table in docs/benchmarks.md from every saved result. */

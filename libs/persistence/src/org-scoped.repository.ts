@@ -1,6 +1,13 @@
 import { ErrorCode } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
-import type { DeepPartial, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import type {
+  DeepPartial,
+  FindOptionsOrder,
+  FindOptionsRelations,
+  FindOptionsWhere,
+  ObjectLiteral,
+  Repository,
+} from 'typeorm';
 
 /**
  * A repository view that can only see one organization's rows. Every query gets `orgId` added, so
@@ -22,13 +29,13 @@ export class OrgScopedRepository<T extends ObjectLiteral & { orgId: string }> {
     return this.repository.find({ where: this.scope(where), order, take });
   }
 
-  findOne(where: FindOptionsWhere<T>): Promise<T | null> {
-    return this.repository.findOne({ where: this.scope(where) });
+  findOne(where: FindOptionsWhere<T>, relations?: FindOptionsRelations<T>): Promise<T | null> {
+    return this.repository.findOne({ where: this.scope(where), relations });
   }
 
-  /** Finds one row of this org or throws NOT_FOUND. */
-  async getOne(where: FindOptionsWhere<T>, what = 'Resource'): Promise<T> {
-    const row = await this.findOne(where);
+  /** Finds one row of this org (with the `relations` asked for, in the same query) or throws NOT_FOUND. */
+  async getOne(where: FindOptionsWhere<T>, what = 'Resource', relations?: FindOptionsRelations<T>): Promise<T> {
+    const row = await this.findOne(where, relations);
     if (!row) throw new AppException(ErrorCode.NOT_FOUND, `${what} not found`);
     return row;
   }

@@ -99,8 +99,11 @@ export class AccountsService {
   }
 
   async me(caller: Caller): Promise<MeDto> {
-    const membership = await this.requireMember(caller);
-    const org = await this.dataSource.getRepository(Organization).findOneByOrFail({ id: caller.orgId });
+    // One round trip: membership, user (eager) and organization joined.
+    const membership = await this.memberships(caller.orgId).getOne({ userId: caller.userId }, 'User', {
+      organization: true,
+    });
+    const org = membership.organization as Organization;
     return {
       userId: membership.userId,
       email: membership.user.email,
