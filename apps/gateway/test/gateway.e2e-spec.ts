@@ -282,6 +282,8 @@ describe('gateway (auth + two gateway replicas, real NATS and PostgreSQL)', () =
         },
         { rawBody: '', headers: { 'content-type': 'application/json' } },
         {},
+        // Nesting deep enough to overflow a recursive validator's stack.
+        { rawBody: `${'['.repeat(5000)}${']'.repeat(5000)}`, headers: { 'content-type': 'application/json' } },
       ];
       for (const options of cases) {
         const answer = await a.api('POST', '/auth/register', options);

@@ -9,6 +9,7 @@ export * from './errors/fleet-exception.filter';
 export * from './errors/validation';
 export * from './health/dependency-health';
 export * from './http/client-ip';
+export * from './http/json-depth';
 export * from './jetstream/jetstream.service';
 export * from './kv/kv-store.service';
 export * from './logging/logger';

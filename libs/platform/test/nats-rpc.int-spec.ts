@@ -48,6 +48,9 @@ describe('NATS wire format (plain client, no Nest)', () => {
     const reply = await nc.request(`${ns}.echo.v1.repeat`, '{not json', { timeout: 3000 });
     expect(reply.headers?.get(NATS_SERVICE_ERROR_CODE)).toBe('400');
     expect(reply.json<{ code: string }>().code).toBe('BAD_REQUEST');
+    const deep = await nc.request(`${ns}.echo.v1.repeat`, `${'['.repeat(5000)}${']'.repeat(5000)}`, { timeout: 3000 });
+    expect(deep.headers?.get(NATS_SERVICE_ERROR_CODE)).toBe('400');
+    expect(deep.json<{ message: string }>().message).toMatch(/nests deeper/);
   });
 
   it('maps a domain error to its code and status, and hides internals of an unexpected one', async () => {

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_HTTP_PORTS, FleetHeader } from '@callfleet/contracts';
+import { DEFAULT_HTTP_PORTS, ErrorCode, FleetHeader } from '@callfleet/contracts';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pino from 'pino';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig } from '../config/service-config';
+import { AppException } from '../errors/app.exception';
 import { FleetExceptionFilter, sendHttpError } from '../errors/fleet-exception.filter';
 import { createValidationPipe } from '../errors/validation';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/json-depth';
 import { createRootLogger, PinoNestLogger } from '../logging/logger';
 import { RequestContext } from '../logging/request-context';
 import { MetricsService } from '../metrics/metrics.service';
@@ -86,6 +88,11 @@ export async function createService<C extends BaseServiceConfig>(
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', String(request.id));
     RequestContext.run({ requestId: String(request.id) }, done);
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (exceedsJsonDepth(request.body)) {
+      done(new AppException(ErrorCode.BAD_REQUEST, `Request body nests deeper than ${MAX_JSON_DEPTH} levels`));
+    } else done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;

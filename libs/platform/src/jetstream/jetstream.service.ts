@@ -14,6 +14,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, headers as natsHeaders } from '@nats-io/transport-node';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import { RequestContext } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
@@ -68,12 +69,20 @@ export class JetStreamService implements OnApplicationShutdown {
   private jsmPromise?: Promise<JetStreamManager>;
   private readonly running: { messages: ConsumerMessages; loop: Promise<void> }[] = [];
   private stopping = false;
+  private readonly deliveries: Counter<'consumer' | 'outcome'>;
 
   constructor(
     private readonly nats: NatsConnectionService,
-    private readonly metrics: MetricsService,
+    metrics: MetricsService,
   ) {
     this.js = jetstream(nats.nc);
+    // Registered at start, not on the first delivery, so the dead-letter alert and the dashboard
+    // find the metric in every service's scrape (deploy/test keeps them in step).
+    this.deliveries = metrics.counter(
+      'callfleet_jetstream_deliveries_total',
+      'JetStream deliveries by consumer and outcome',
+      ['consumer', 'outcome'],
+    );
   }
 
   private manager(): Promise<JetStreamManager> {
@@ -174,11 +183,7 @@ export class JetStreamService implements OnApplicationShutdown {
   }
 
   private async deliver<T>(spec: ConsumerSpec<T>, msg: JsMsg, maxDeliver: number, backoff: number[]): Promise<void> {
-    const outcome = this.metrics.counter(
-      'callfleet_jetstream_deliveries_total',
-      'JetStream deliveries by consumer and outcome',
-      ['consumer', 'outcome'],
-    );
+    const outcome = this.deliveries;
     const ctx = contextFromHeaders(msg.headers, randomUUID);
     await RequestContext.run(ctx, async () => {
       try {

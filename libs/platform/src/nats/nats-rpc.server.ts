@@ -6,6 +6,7 @@ import { BaseRpcContext, type CustomTransportStrategy, type MessageHandler, Serv
 import { lastValueFrom } from 'rxjs';
 import { AppException } from '../errors/app.exception';
 import { type ResolvedError, resolveError } from '../errors/error-body';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/json-depth';
 import { RequestContext } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from './nats-connection.service';
@@ -102,6 +103,9 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
           payload = decodeJson(msg.data);
         } catch {
           throw new AppException(ErrorCode.BAD_REQUEST, 'Request body is not valid JSON');
+        }
+        if (exceedsJsonDepth(payload)) {
+          throw new AppException(ErrorCode.BAD_REQUEST, `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
         }
         const result = await handler(payload, new NatsRpcContext([pattern, msg.headers]));
         const value = await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
