@@ -22,7 +22,7 @@ const common = {
   transform,
   moduleNameMapper,
   rootDir: __dirname,
-  roots: ['apps', 'libs', 'tools', 'test']
+  roots: ['apps', 'libs', 'tools', 'test', 'deploy']
     .filter((d) => fs.existsSync(path.join(__dirname, d)))
     .map((d) => `<rootDir>/${d}`),
 };

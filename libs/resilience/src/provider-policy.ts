@@ -81,6 +81,19 @@ function breakerState(state: CircuitState): BreakerState {
   return 'open';
 }
 
+/** The metrics of every provider policy (get-or-create: one set per process). */
+function providerPolicyMetrics(metrics: MetricsService) {
+  return {
+    stateGauge: metrics.gauge(
+      'callfleet_provider_breaker_state',
+      'Circuit breaker state per provider policy: 0 closed, 1 open, 2 half-open',
+      ['policy'],
+    ),
+    retries: metrics.counter('callfleet_provider_retries_total', 'Provider call retries', ['policy']),
+    calls: metrics.counter('callfleet_provider_calls_total', 'Provider calls by outcome', ['policy', 'outcome']),
+  };
+}
+
 /**
  * Builds the resilience policy for one provider account, layered outermost first:
  * retry (transient failures only, full-jitter backoff, `Retry-After` honoured) → circuit breaker
@@ -93,13 +106,7 @@ export function createProviderPolicy(options: ProviderPolicyOptions, metrics: Me
   const random = options.random ?? Math.random;
   const backoffOptions = options.backoff ?? DEFAULT_PROVIDER_POLICY.backoff;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_PROVIDER_POLICY.maxRetryAfterMs;
-  const stateGauge = metrics.gauge(
-    'callfleet_provider_breaker_state',
-    'Circuit breaker state per provider policy: 0 closed, 1 open, 2 half-open',
-    ['policy'],
-  );
-  const retries = metrics.counter('callfleet_provider_retries_total', 'Provider call retries', ['policy']);
-  const calls = metrics.counter('callfleet_provider_calls_total', 'Provider calls by outcome', ['policy', 'outcome']);
+  const { stateGauge, retries, calls } = providerPolicyMetrics(metrics);
 
   const breaker = circuitBreaker(handleWhen(isTransientFailure), {
     halfOpenAfter: options.breaker.halfOpenAfterMs,
@@ -202,7 +209,10 @@ export class ProviderPolicyRegistry {
   constructor(
     private readonly metrics: MetricsService,
     private readonly defaults: Omit<ProviderPolicyOptions, 'name'> = DEFAULT_PROVIDER_POLICY,
-  ) {}
+  ) {
+    // Registered before the first provider call, so the breaker alert and dashboard find the metrics.
+    providerPolicyMetrics(metrics);
+  }
 
   get(name: string, overrides: Partial<Omit<ProviderPolicyOptions, 'name'>> = {}): ProviderPolicy {
     let policy = this.policies.get(name);

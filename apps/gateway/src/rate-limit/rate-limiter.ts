@@ -53,6 +53,16 @@ export class RateLimiter implements BeforeApplicationShutdown {
       // Batched budgets never wait for the store: while it is away each replica enforces them alone.
       onStoreError: (error) => this.storeUnavailable('batched', true, error),
     });
+    // Registered at start, not on the first outage, so the rate-limit store alert finds the metric.
+    this.storeErrors();
+  }
+
+  private storeErrors() {
+    return this.metrics.counter(
+      'callfleet_gateway_rate_limit_store_errors_total',
+      'Rate limit checks the shared store could not answer, by policy and what was done (open: let through, closed: refused)',
+      ['policy', 'fallback'],
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -60,13 +70,7 @@ export class RateLimiter implements BeforeApplicationShutdown {
   }
 
   private storeUnavailable(policy: string, failOpen: boolean, error: unknown): void {
-    this.metrics
-      .counter(
-        'callfleet_gateway_rate_limit_store_errors_total',
-        'Rate limit checks the shared store could not answer, by policy and what was done (open: let through, closed: refused)',
-        ['policy', 'fallback'],
-      )
-      .inc({ policy, fallback: failOpen ? 'open' : 'closed' });
+    this.storeErrors().inc({ policy, fallback: failOpen ? 'open' : 'closed' });
     if (!failOpen || Date.now() - this.lastWarnedAt > 10_000) {
       this.lastWarnedAt = Date.now();
       this.logger.warn(

@@ -39,6 +39,9 @@ export class RingCentralSubscriptionsService implements OnApplicationBootstrap, 
     private readonly metrics: MetricsService,
   ) {
     this.subscriptions = dataSource.getRepository(ProviderSubscriptionEntity);
+    // Registered at start, not on the first failure, so the renewal alert finds the metric.
+    this.renewalFailures();
+    this.expiryGauge();
   }
 
   onApplicationBootstrap(): void {
@@ -142,13 +145,7 @@ export class RingCentralSubscriptionsService implements OnApplicationBootstrap, 
       });
     } catch (error) {
       const failures = row.failures + 1;
-      this.metrics
-        .counter(
-          'callfleet_ringcentral_subscription_renewal_failures_total',
-          'Failed attempts to create or renew a RingCentral WebHook subscription, by account',
-          ['account'],
-        )
-        .inc({ account: account.accountKey });
+      this.renewalFailures().inc({ account: account.accountKey });
       const message = error instanceof AppException ? error.message : 'unexpected error';
       this.logger.warn(`subscription of ${account.accountKey} not renewed (attempt ${failures}): ${String(error)}`);
       Object.assign(row, {
@@ -180,6 +177,14 @@ export class RingCentralSubscriptionsService implements OnApplicationBootstrap, 
       verificationToken,
       expiresInSeconds: this.config.RINGCENTRAL_SUBSCRIPTION_TTL_SECONDS,
     });
+  }
+
+  private renewalFailures() {
+    return this.metrics.counter(
+      'callfleet_ringcentral_subscription_renewal_failures_total',
+      'Failed attempts to create or renew a RingCentral WebHook subscription, by account',
+      ['account'],
+    );
   }
 
   private expiryGauge() {

@@ -15,7 +15,18 @@ export class DeliveryTracker {
     private readonly log: DeliveryLogWriter,
     private readonly metrics: MetricsService,
     private readonly config: WebhookIngestConfig,
-  ) {}
+  ) {
+    // Registered at start, not on the first webhook, so alerts and dashboards find the metric.
+    this.received();
+  }
+
+  private received() {
+    return this.metrics.counter(
+      'callfleet_webhooks_received_total',
+      'Provider webhook requests by provider and outcome',
+      ['provider', 'outcome'],
+    );
+  }
 
   async track<T>(
     route: WebhookRoute,
@@ -45,12 +56,7 @@ export class DeliveryTracker {
   ): void {
     const outcome = delivery.outcome ?? (status < 400 ? 'accepted' : outcomeForStatus(status));
     const { route } = delivery;
-    this.metrics
-      .counter('callfleet_webhooks_received_total', 'Provider webhook requests by provider and outcome', [
-        'provider',
-        'outcome',
-      ])
-      .inc({ provider: route.provider, outcome });
+    this.received().inc({ provider: route.provider, outcome });
     this.log.record({
       receivedAt: new Date(Date.now() - reply.elapsedTime),
       requestId: RequestContext.current()?.requestId ?? String(request.id),

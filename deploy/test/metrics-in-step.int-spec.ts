@@ -1,0 +1,96 @@
+import { startTestService, TestDatabase, testNamespace } from '@callfleet/testing';
+import { authService } from '../../apps/auth/src/auth.definition';
+import { callOrchestratorService } from '../../apps/call-orchestrator/src/call-orchestrator.definition';
+import { gatewayService } from '../../apps/gateway/src/gateway.definition';
+import { mediaStreamService } from '../../apps/media-stream/src/media-stream.definition';
+import { recordingPipelineService } from '../../apps/recording-pipeline/src/recording-pipeline.definition';
+import { telephonySimService } from '../../apps/telephony-sim/src/telephony-sim.definition';
+import { webhookIngestService } from '../../apps/webhook-ingest/src/webhook-ingest.definition';
+import { dashboardExpressions, dashboardVariableQueries, ruleExpressions } from './deploy-files';
+import { exportedSampleNames, grafanaVariableMetricNames, promqlMetricNames } from './promql-metric-names';
+
+/**
+ * Not exported by our services, on purpose: `up` is written by Prometheus for every target, and
+ * kube_deployment_* come from kube-state-metrics (installed with the prometheus-operator).
+ */
+const FROM_OUTSIDE_THE_FLEET = [/^up$/, /^kube_deployment_/];
+
+/**
+ * "Dashboards and alert rules only use metrics the services really export": the whole fleet runs
+ * in this process on real NATS and PostgreSQL, and one scrape of each /metrics must name every
+ * metric the alert rules and the Grafana dashboard read.
+ */
+describe('alert rules and dashboards in step with the services', () => {
+  let db: TestDatabase;
+  const services: Awaited<ReturnType<typeof startTestService>>[] = [];
+  const exported = new Set<string>();
+
+  beforeAll(async () => {
+    const namespace = testNamespace();
+    db = await TestDatabase.create();
+    const withDb = { namespace, databaseUrl: db.url };
+    services.push(await startTestService(authService, withDb));
+    services.push(await startTestService(gatewayService, { namespace }));
+    services.push(await startTestService(webhookIngestService, { ...withDb, env: { DEV_PROVIDER_ACCOUNTS: 'false' } }));
+    services.push(await startTestService(callOrchestratorService, withDb));
+    services.push(await startTestService(recordingPipelineService, withDb));
+    services.push(await startTestService(mediaStreamService, { namespace }));
+    services.push(await startTestService(telephonySimService, { namespace }));
+    // A little traffic, as any running fleet has: an HTTP request through each service, and an API
+    // call through the gateway's rate limits (their decisions counter appears on the first one).
+    for (const service of services) await fetch(`${service.url}/health/ready`);
+    const gateway = services[1];
+    const login = await fetch(`${gateway.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'not-the-password-1' }),
+    });
+    expect(login.status).toBe(401);
+    for (const service of services) {
+      const response = await fetch(`${service.url}/metrics`);
+      expect(response.status).toBe(200);
+      for (const name of exportedSampleNames(await response.text())) exported.add(name);
+    }
+  });
+
+  afterAll(async () => {
+    for (const service of services.reverse()) await service.close();
+    await db?.drop();
+  });
+
+  const notExported = (names: Iterable<string>) =>
+    [...names].filter((n) => !exported.has(n) && !FROM_OUTSIDE_THE_FLEET.some((pattern) => pattern.test(n)));
+
+  it('exports every metric the alert rules read', () => {
+    const expressions = ruleExpressions();
+    expect(expressions.size).toBeGreaterThan(5);
+    for (const [alert, expr] of expressions) {
+      const names = promqlMetricNames(expr);
+      expect({ alert, readsAMetric: names.size > 0 }).toEqual({ alert, readsAMetric: true });
+      expect({ alert, notExported: notExported(names) }).toEqual({ alert, notExported: [] });
+    }
+  });
+
+  it('exports every metric the dashboard panels and variables read', () => {
+    const targets = dashboardExpressions();
+    expect(targets.length).toBeGreaterThan(10);
+    for (const { title, expr } of targets) {
+      expect({ panel: title, notExported: notExported(promqlMetricNames(expr)) }).toEqual({
+        panel: title,
+        notExported: [],
+      });
+    }
+    for (const query of dashboardVariableQueries()) {
+      expect({ query, notExported: notExported(grafanaVariableMetricNames(query)) }).toEqual({
+        query,
+        notExported: [],
+      });
+    }
+  });
+
+  it('would notice a metric no service exports', () => {
+    expect(notExported(promqlMetricNames('rate(callfleet_made_up_total[5m]) > up'))).toEqual([
+      'callfleet_made_up_total',
+    ]);
+  });
+});
