@@ -54,7 +54,7 @@ export async function natsRpcBenchmark(natsUrl: string): Promise<BenchmarkResult
   await service.close();
   return makeResult(
     'nats-request-reply',
-    `request/reply of a small JSON DTO, ${TOTAL} requests at concurrency ${CONCURRENCY}: platform client + Nest handler (validation, context, metrics) vs raw @nats-io/transport-node client and subscriber`,
+    `request/reply of a small JSON DTO, ${TOTAL} requests at concurrency ${CONCURRENCY}: platform client + Nest handler (validation, context, metrics) vs the raw @nats-io/transport-node client (default options) and subscriber`,
     { label: 'platform NatsRpcClient -> NatsRpcServer', ...ours },
     { label: 'raw nats.js request -> raw subscriber', ...baseline },
   );
