@@ -36,6 +36,9 @@ module.exports = {
       testRegex: '\\.(int|e2e)-spec\\.ts$',
       // jest-circus reads testTimeout from the global config only; a project's own is ignored.
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration-timeout.ts'],
+      // Streams and KV buckets of the run's namespaces are deleted from the shared NATS afterwards.
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       slowTestThreshold: 20,
     },
   ],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { TokenPairDto } from '@callfleet/contracts';
 import autocannon from 'autocannon';
 import { createBenchDatabase } from './lib/bench-database';
-import { freePort, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
+import { freePort, purgeBenchNamespace, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult } from './lib/report';
 import type { LatencySummary } from './lib/stats';
 
@@ -82,5 +82,6 @@ export async function gatewayMeBenchmark(natsUrl: string): Promise<BenchmarkResu
   } finally {
     await Promise.all([stop(gateway), stop(auth), ...(bare ? [stop(bare)] : [])]);
     await database.drop();
+    await purgeBenchNamespace(natsUrl, namespace);
   }
 }

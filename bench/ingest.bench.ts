@@ -8,11 +8,10 @@ import {
 } from '@callfleet/contracts';
 import { SubjectNamespace } from '@callfleet/platform';
 import { computeTwilioSignature } from '@callfleet/telephony';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import { createBenchDatabase } from './lib/bench-database';
-import { freePort, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
+import { freePort, purgeBenchNamespace, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult } from './lib/report';
 import type { LatencySummary } from './lib/stats';
 
@@ -115,13 +114,6 @@ async function createTwilioAccount(natsUrl: string, namespace: string): Promise<
   }
 }
 
-async function deleteStream(natsUrl: string, namespace: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl, name: 'bench-ingest-cleanup' });
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(new SubjectNamespace(namespace).stream('INGRESS')).catch(() => undefined);
-  await nc.close();
-}
-
 /**
  * (c) Twilio-signed status callbacks at a fixed 2,000 requests/s into webhook-ingest (account
  * lookup, signature check, rate limit, dedupe read, durable JetStream publish with PubAck, processed
@@ -172,7 +164,7 @@ export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult>
     );
   } finally {
     await Promise.all([stop(ingest), ...(bare ? [stop(bare)] : [])]);
-    await deleteStream(natsUrl, namespace);
+    await purgeBenchNamespace(natsUrl, namespace);
     await database.drop();
   }
 }

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { purgeNamespace } from '@callfleet/platform';
+import { connect } from '@nats-io/transport-node';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -53,4 +55,14 @@ export async function stop(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Deletes the streams and KV buckets a benchmark's namespace left on the broker. */
+export async function purgeBenchNamespace(natsUrl: string, namespace: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl, name: 'bench-cleanup' });
+  try {
+    await purgeNamespace(nc, namespace);
+  } finally {
+    await nc.close();
+  }
 }

@@ -3,4 +3,5 @@ export * from './error-envelope';
 export * from './free-port';
 export * from './nats-server';
 export * from './test-database';
+export * from './test-environment';
 export * from './test-fleet';

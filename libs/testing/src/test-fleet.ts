@@ -7,13 +7,17 @@ import {
   type ServiceDefinition,
 } from '@callfleet/platform';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { recordNamespace } from './namespace-cleanup';
+import { TEST_NATS_URL } from './test-environment';
 
-/** The machine's shared NATS; tests isolate themselves with a namespace, not a broker of their own. */
-export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-
-/** A namespace (subject, stream and bucket prefix) unique to this test run. */
+/**
+ * A namespace (subject, stream and bucket prefix) unique to this test. It is recorded in the run's
+ * namespace file (see namespace-cleanup.ts) so its streams and buckets are deleted when the run ends.
+ */
 export function testNamespace(): string {
-  return `t${randomBytes(5).toString('hex')}`;
+  const namespace = `t${randomBytes(5).toString('hex')}`;
+  recordNamespace(namespace);
+  return namespace;
 }
 
 /** Collects a service's JSON log lines, so tests can assert on what was (and was not) logged. */

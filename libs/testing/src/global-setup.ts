@@ -1,0 +1,5 @@
+import { startNamespaceRecording } from './namespace-cleanup';
+
+export default function globalSetup(): void {
+  startNamespaceRecording();
+}
