@@ -27,22 +27,29 @@ export function createDataSource(url: string, options: SchemaOptions, poolSize =
   });
 }
 
-/** Creates the schema (the migrations table lives in it), then runs pending migrations in one transaction. */
+/**
+ * Creates the schema (the migrations table lives in it), then runs pending migrations in one
+ * transaction. Replicas starting together would race on both, so the whole step holds a
+ * PostgreSQL advisory lock per schema: the first runs the migrations, the others then find none.
+ */
 export async function migrateSchema(url: string, options: SchemaOptions): Promise<string[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
+  const lockKey = `callfleet-migrations:${options.schema}`;
   try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
+    const dataSource = createDataSource(url, options, 1);
+    await dataSource.initialize();
+    try {
+      const ran = await dataSource.runMigrations({ transaction: 'all' });
+      return ran.map((m) => m.name);
+    } finally {
+      await dataSource.destroy();
+    }
   } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
     await client.end();
-  }
-  const dataSource = createDataSource(url, options, 1);
-  await dataSource.initialize();
-  try {
-    const ran = await dataSource.runMigrations({ transaction: 'all' });
-    return ran.map((m) => m.name);
-  } finally {
-    await dataSource.destroy();
   }
 }
 

@@ -16,8 +16,8 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
     metrics = new MetricsService('jetstream-test');
     jetstream = new JetStreamService(nats, metrics);
     jsm = await jetstreamManager(nats.nc);
+    // The dead-letter stream is not created here: consume() must create it itself.
     await jetstream.ensureStream(events);
-    await jetstream.ensureStream(Streams.DEAD_LETTER);
   });
 
   afterAll(async () => {
@@ -61,13 +61,18 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
 
   it('redelivers a failing message with backoff, then dead-letters it on dlq.<subject> with the reason', async () => {
     const attempts: number[] = [];
+    const handled: string[] = [];
     await jetstream.consume<{ order: string }>({
       stream: 'EVENTS',
       durable: 'always-fails',
       subject: 'events.test.v1.fails',
       maxDeliver: 3,
       backoffMs: [20, 50],
-      handler: async (_data, msg) => {
+      handler: async (data, msg) => {
+        if (data.order !== 'A-1') {
+          handled.push(data.order);
+          return;
+        }
         attempts.push(msg.info.deliveryCount);
         throw new Error(`downstream refused order (attempt ${msg.info.deliveryCount})`);
       },
@@ -91,6 +96,10 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
       return info.num_ack_pending === 0 && info.num_pending === 0;
     }, 5_000);
     expect(attempts).toEqual([1, 2, 3]);
+
+    // The consumer goes on after a dead letter.
+    await jetstream.publish('events.test.v1.fails', { order: 'A-2' }, 'fails-2');
+    await waitFor(async () => handled.includes('A-2'), 10_000, 'the next message to be handled');
   });
 
   it('acks a message its handler accepted, so it is never delivered again', async () => {

@@ -135,7 +135,14 @@ export async function createService<C extends BaseServiceConfig>(
     config,
     url: `http://${host}:${boundPort}`,
     logger,
-    close: () => app.close(),
+    // Stop taking work first (HTTP, then NATS requests, each finishing what is in flight), and only
+    // then run Nest's shutdown: its beforeApplicationShutdown hooks (flushing rate-limit tallies,
+    // delivery logs) would otherwise run while requests still arrive.
+    close: async () => {
+      await fastify.close();
+      await server.close();
+      await app.close();
+    },
   };
 }
 

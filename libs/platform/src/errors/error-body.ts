@@ -63,9 +63,18 @@ export function resolveError(error: unknown): ResolvedError {
     const message = code === ErrorCode.PAYLOAD_TOO_LARGE ? 'Request body is too large' : (e.message ?? 'Bad request');
     return { status: ERROR_HTTP_STATUS[code], body: { code, message }, unexpected: false };
   }
-  if (error instanceof SyntaxError || (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)) {
+  // Only errors that carry a client status (body parsers set one); a SyntaxError from our own code is a bug, not a 400.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code = errorCodeForStatus(e.statusCode ?? 400);
     return { status: ERROR_HTTP_STATUS[code], body: { code, message: e.message ?? 'Bad request' }, unexpected: false };
+  }
+  if (isDatabaseUnavailable(e)) {
+    // The database is down or restarting: a passing condition the client should retry, not a bug.
+    return {
+      status: 503,
+      body: { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'Database unavailable, retry shortly' },
+      unexpected: false,
+    };
   }
   if (e.name === 'QueryFailedError') {
     if (e.driverError?.code === '23505') {
@@ -74,4 +83,20 @@ export function resolveError(error: unknown): ResolvedError {
     return { status: 500, body: { code: ErrorCode.DATABASE_ERROR, message: 'Database error' }, unexpected: true };
   }
   return { status: 500, body: { code: ErrorCode.INTERNAL_ERROR, message: 'Internal server error' }, unexpected: true };
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+/** PostgreSQL SQLSTATEs of a server going away: admin/crash shutdown, cannot connect now (class 57P), connection exceptions (class 08). */
+const UNAVAILABLE_SQLSTATE = /^(57P0[1-3]|08\w{3})$/;
+
+/** True for errors meaning PostgreSQL could not be reached, as pg and TypeORM report them. */
+export function isDatabaseUnavailable(error: {
+  code?: unknown;
+  message?: unknown;
+  driverError?: { code?: string };
+}): boolean {
+  const code = typeof error.code === 'string' ? error.code : error.driverError?.code;
+  if (code && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+  const message = typeof error.message === 'string' ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connection to server .* failed/i.test(message);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@callfleet/contracts';
+import { type EventEnvelope, Streams } from '@callfleet/contracts';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -42,6 +42,13 @@ export interface ConsumerSpec<T> {
   ackWaitMs?: number;
 }
 
+interface RunningConsumer {
+  messages?: ConsumerMessages;
+  loop: Promise<void>;
+}
+
+const CONSUMER_RESTART_DELAY_MS = 1_000;
+
 /** Prefix of dead-letter subjects: `dlq.<original subject>`. */
 export const DEAD_LETTER_PREFIX = 'dlq';
 
@@ -67,7 +74,7 @@ export class JetStreamService implements OnApplicationShutdown {
   private readonly logger = new Logger('JetStream');
   private readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
-  private readonly running: { messages: ConsumerMessages; loop: Promise<void> }[] = [];
+  private readonly running: RunningConsumer[] = [];
   private stopping = false;
   private readonly deliveries: Counter<'consumer' | 'outcome'>;
 
@@ -170,16 +177,40 @@ export class JetStreamService implements OnApplicationShutdown {
         ack_wait: nanos(spec.ackWaitMs ?? 30_000),
       }),
     );
-    const consumer = await this.js.consumers.get(stream, spec.durable);
-    const messages = await consumer.consume({ max_messages: 64 });
-    const loop = (async () => {
-      for await (const msg of messages) {
-        await this.deliver(spec, msg, maxDeliver, backoff);
+    // Dead letters need somewhere to go before the first message can exhaust its deliveries.
+    await this.ensureStream(Streams.DEAD_LETTER);
+    const entry: RunningConsumer = { loop: Promise.resolve() };
+    entry.loop = this.runConsumer(stream, spec, maxDeliver, backoff, entry);
+    this.running.push(entry);
+  }
+
+  /**
+   * Pulls and delivers until shutdown. Nothing a single message does may stop the loop, and if the
+   * pull itself fails (the consumer was deleted, a long outage) it starts again after a pause.
+   */
+  private async runConsumer<T>(
+    stream: string,
+    spec: ConsumerSpec<T>,
+    maxDeliver: number,
+    backoff: number[],
+    entry: RunningConsumer,
+  ): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const consumer = await this.js.consumers.get(stream, spec.durable);
+        entry.messages = await consumer.consume({ max_messages: 64 });
+        for await (const msg of entry.messages) {
+          try {
+            await this.deliver(spec, msg, maxDeliver, backoff);
+          } catch (error) {
+            this.logger.error(`${spec.durable}: delivery could not be settled: ${String(error)}`);
+          }
+        }
+      } catch (error) {
+        if (!this.stopping) this.logger.error(`consumer ${spec.durable} interrupted, restarting: ${String(error)}`);
       }
-    })().catch((error) => {
-      if (!this.stopping) this.logger.error(`consumer ${spec.durable} stopped: ${String(error)}`);
-    });
-    this.running.push({ messages, loop });
+      if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, CONSUMER_RESTART_DELAY_MS));
+    }
   }
 
   private async deliver<T>(spec: ConsumerSpec<T>, msg: JsMsg, maxDeliver: number, backoff: number[]): Promise<void> {
@@ -193,7 +224,14 @@ export class JetStreamService implements OnApplicationShutdown {
       } catch (error) {
         const attempt = msg.info.deliveryCount;
         if (attempt >= maxDeliver) {
-          await this.deadLetter(msg, error);
+          try {
+            await this.deadLetter(msg, error);
+          } catch (deadLetterError) {
+            // Not stored anywhere yet: keep the message (the server redelivers it after ack_wait).
+            outcome.inc({ consumer: spec.durable, outcome: 'dead-letter-failed' });
+            this.logger.error(`${spec.durable}: dead letter not stored, message kept: ${String(deadLetterError)}`);
+            return;
+          }
           // No reason argument: nats-server 2.9 ignores "+TERM <reason>" and would keep the message
           // pending; the reason travels in the dead letter's headers instead.
           msg.term();
@@ -223,7 +261,7 @@ export class JetStreamService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    for (const { messages } of this.running) await messages.close().catch(() => undefined);
+    for (const { messages } of this.running) await messages?.close().catch(() => undefined);
     await Promise.allSettled(this.running.splice(0).map((r) => r.loop));
   }
 }
