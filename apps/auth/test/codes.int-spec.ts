@@ -14,8 +14,12 @@ describe('auth codes: password reset and email verification', () => {
       })
     ).body;
   const requestReset = (email: string) => auth.request(AuthSubjects.PASSWORD_RESET_REQUEST, { email });
-  const confirm = (email: string, code: string, newPassword = 'a-brand-new-passphrase-77') =>
-    auth.request(AuthSubjects.PASSWORD_RESET_CONFIRM, { email, code, newPassword });
+  const confirm = (
+    email: string,
+    code: string,
+    newPassword = 'a-brand-new-passphrase-77',
+    headers: Record<string, string> = {},
+  ) => auth.request(AuthSubjects.PASSWORD_RESET_CONFIRM, { email, code, newPassword }, headers);
   const login = (email: string, password: string) =>
     auth.request<TokenPairDto>(AuthSubjects.LOGIN, { email, password });
   /** A 6-digit code that is surely not `code`. */
@@ -28,7 +32,7 @@ describe('auth codes: password reset and email verification', () => {
     await auth?.stop();
   });
 
-  it('resets a password with the mailed code, once, ending every session', async () => {
+  it('resets a password with the mailed code, once, ending every session, audited with the client IP', async () => {
     const email = uniqueEmail('reset');
     const session = await register(email);
 
@@ -40,7 +44,7 @@ describe('auth codes: password reset and email verification', () => {
     expect(wrong.status).toBe('400');
     expect(wrong.body.code).toBe('BAD_REQUEST');
 
-    expect((await confirm(email, code)).body).toEqual({ ok: true });
+    expect((await confirm(email, code, undefined, { 'x-client-ip': '198.51.100.23' })).body).toEqual({ ok: true });
     const again = await confirm(email, code, 'yet-another-passphrase-88');
     expect(again.status).toBe('400');
     expect(again.body.message).toBe(wrong.body.message);
@@ -50,10 +54,10 @@ describe('auth codes: password reset and email verification', () => {
     const oldSession = await auth.request(AuthSubjects.REFRESH, { refreshToken: session.refreshToken });
     expect(oldSession.body.code).toBe('INVALID_TOKEN');
 
-    const audit = await auth.db.query(`SELECT 1 FROM auth.audit_log WHERE event = 'password_reset' AND user_id = $1`, [
+    const audit = await auth.db.query(`SELECT ip FROM auth.audit_log WHERE event = 'password_reset' AND user_id = $1`, [
       AuthHarness.identityOf(session).userId,
     ]);
-    expect(audit).toHaveLength(1);
+    expect(audit).toEqual([{ ip: '198.51.100.23' }]);
     const stored = await auth.db.query<{ code_hash: string }>(`SELECT code_hash FROM auth.verification_codes`);
     expect(stored.map((r) => r.code_hash)).not.toContain(code);
   });

@@ -153,6 +153,36 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     expect(afterLogout.body.code).toBe('INVALID_TOKEN');
   });
 
+  it('leaves no live refresh token when a logout races a refresh of the same family', async () => {
+    const email = uniqueEmail('race');
+    await register(email);
+    for (let round = 0; round < 20; round++) {
+      const pair = remember((await login(email)).body);
+      const claims = decodeJwt(pair.accessToken);
+      const [refreshed] = await Promise.all([
+        refresh(pair.refreshToken),
+        auth.request(
+          AuthSubjects.LOGOUT,
+          { jti: claims.jti, exp: claims.exp, refreshToken: pair.refreshToken },
+          AuthHarness.as(AuthHarness.identityOf(pair)),
+        ),
+      ]);
+      // Whichever ran first, the family is over: a token the refresh minted must not work.
+      if (refreshed.status === undefined) {
+        remember(refreshed.body);
+        const minted = await refresh(refreshed.body.refreshToken);
+        expect({ round, code: minted.body.code }).toEqual({ round, code: 'INVALID_TOKEN' });
+      }
+      const live = await auth.db.query(
+        `SELECT 1 FROM auth.refresh_tokens t
+          WHERE t.revoked_at IS NULL
+            AND t.family_id = (SELECT family_id FROM auth.refresh_tokens WHERE token_hash = encode(sha256($1::bytea), 'hex'))`,
+        [pair.refreshToken],
+      );
+      expect({ round, live: live.length }).toEqual({ round, live: 0 });
+    }
+  });
+
   it('logout leaves another user’s refresh token alone, and needs a user', async () => {
     const victimEmail = uniqueEmail('victim');
     await register(victimEmail);

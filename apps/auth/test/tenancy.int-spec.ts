@@ -87,6 +87,23 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
     expect(after.body.code).toBe('INVALID_TOKEN');
   });
 
+  it('caps a key at its creator’s current role and refuses it once the creator leaves the org', async () => {
+    const owner = await registerOwner('leaver');
+    const key = (await createKey(owner, { name: 'ops', role: 'admin' })).body;
+    expect((await verify(key.key)).body.roles).toEqual(['admin']);
+
+    await auth.db.query(`UPDATE auth.memberships SET role = 'viewer' WHERE org_id = $1 AND user_id = $2`, [
+      owner.orgId,
+      owner.userId,
+    ]);
+    expect((await verify(key.key)).body.roles).toEqual(['viewer']);
+
+    await auth.db.query(`DELETE FROM auth.memberships WHERE org_id = $1 AND user_id = $2`, [owner.orgId, owner.userId]);
+    const afterLeaving = await verify(key.key);
+    expect(afterLeaving.status).toBe('401');
+    expect(afterLeaving.body.code).toBe('INVALID_TOKEN');
+  });
+
   it('never shows or touches another organization’s keys: 404 for its ids', async () => {
     const listA = await auth.request<ListDto<ApiKeyDto>>(AuthSubjects.API_KEY_LIST, {}, AuthHarness.as(ownerA));
     expect(listA.body.items.length).toBeGreaterThan(0);

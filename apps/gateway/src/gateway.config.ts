@@ -35,6 +35,15 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(1_000)
   JWKS_REFRESH_MIN_INTERVAL_MS = 30_000;
 
+  /**
+   * The key set is also refetched on this schedule, so a key auth stops publishing (retired or
+   * compromised) stops verifying tokens without a gateway restart.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  JWKS_REFRESH_INTERVAL_MS = 5 * 60_000;
+
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -61,6 +70,13 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Reset codes are 6 digits: bounding requests per email bounds how many codes an attacker can try. */
   @Matches(RATE_LIMIT_RULE, { message: ruleMessage('RATE_LIMIT_PASSWORD_RESET') })
   RATE_LIMIT_PASSWORD_RESET = '5/15m';
+
+  /**
+   * Token refreshes, per refresh token. Refresh draws on this budget instead of the anonymous one, so
+   * an office behind one NAT address is not refused when its browsers refresh at the same time.
+   */
+  @Matches(RATE_LIMIT_RULE, { message: ruleMessage('RATE_LIMIT_REFRESH') })
+  RATE_LIMIT_REFRESH = '30/15m';
 
   /** Every authenticated call, per organization. */
   @Matches(RATE_LIMIT_RULE, { message: ruleMessage('RATE_LIMIT_API') })

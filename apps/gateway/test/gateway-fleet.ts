@@ -57,9 +57,12 @@ export class GatewayClient {
 
 /** auth (with its own database and key directory) and two gateway replicas on one NATS namespace. */
 export class GatewayFleet {
+  private authRunning = true;
+
   private constructor(
     readonly namespace: string,
-    private readonly db: TestDatabase,
+    /** auth's database, for reading its audit log. */
+    readonly db: TestDatabase,
     readonly keysDir: string,
     public auth: Awaited<ReturnType<typeof startTestService>>,
     readonly gateways: Awaited<ReturnType<typeof startTestService>>[],
@@ -112,18 +115,35 @@ export class GatewayFleet {
       .replace(/:/g, '-');
     const { privateKey } = generateKeyPairSync('ed25519');
     writeFileSync(join(this.keysDir, `${kid}.pem`), privateKey.export({ format: 'pem', type: 'pkcs8' }));
-    await this.auth.close();
+    await this.stopAuth();
+    await this.startAuth();
+    return kid;
+  }
+
+  /** Retires a signing key the way an operator does: its `<kid>.pem` removed, then auth (re)started. */
+  async retireSigningKey(kid: string): Promise<void> {
+    rmSync(join(this.keysDir, `${kid}.pem`));
+    await this.stopAuth();
+    await this.startAuth();
+  }
+
+  async stopAuth(): Promise<void> {
+    if (this.authRunning) await this.auth.close();
+    this.authRunning = false;
+  }
+
+  private async startAuth(): Promise<void> {
     this.auth = await startTestService(authService, {
       namespace: this.namespace,
       databaseUrl: this.db.url,
       env: { JWT_KEYS_DIR: this.keysDir },
     });
-    return kid;
+    this.authRunning = true;
   }
 
   async stop(): Promise<void> {
     for (const gateway of this.gateways) await gateway.close();
-    await this.auth?.close();
+    await this.stopAuth();
     await this.db?.drop();
     rmSync(this.keysDir, { recursive: true, force: true });
   }

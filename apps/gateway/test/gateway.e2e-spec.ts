@@ -113,6 +113,36 @@ describe('gateway (auth + two gateway replicas, real NATS and PostgreSQL)', () =
       expect(refresh.status).toBe(401);
     });
 
+    it('tells auth the client address for its audit log on refresh reuse and password reset', async () => {
+      const account = registration('audited');
+      const pair = (await a.api<TokenPair>('POST', '/auth/register', { body: account })).body;
+      expect((await a.api('POST', '/auth/refresh', { body: { refreshToken: pair.refreshToken } })).status).toBe(200);
+      expect((await b.api('POST', '/auth/refresh', { body: { refreshToken: pair.refreshToken } })).status).toBe(401);
+
+      const request = await a.api('POST', '/auth/password-reset/request', { body: { email: account.email } });
+      expect(request.status).toBe(202);
+      // Nest's logger is process-wide: in this one-process fleet, auth's lines may land in any service's capture.
+      const mailed = [fleet.auth, ...fleet.gateways]
+        .flatMap((service) => service.logs.lines)
+        .find((line) => line.notification === 'password-reset' && line.email === account.email);
+      const confirm = await b.api('POST', '/auth/password-reset/confirm', {
+        body: { email: account.email, code: String(mailed?.code), newPassword: 'a-brand-new-passphrase-77' },
+      });
+      expect(confirm.status).toBe(200);
+
+      const audit = await fleet.db.query<{ event: string; ip: string | null }>(
+        `SELECT event, ip FROM auth.audit_log WHERE user_id = $1 ORDER BY event`,
+        [claimsOf(pair.accessToken).sub],
+      );
+      const registeredFrom = audit.find((entry) => entry.event === 'registered')?.ip;
+      expect(registeredFrom).toBeTruthy();
+      expect(audit).toEqual([
+        { event: 'password_reset', ip: registeredFrom },
+        { event: 'refresh_reuse', ip: registeredFrom },
+        { event: 'registered', ip: registeredFrom },
+      ]);
+    });
+
     it('answers a wrong password and an unknown email alike', async () => {
       const wrong = await a.api('POST', '/auth/login', {
         body: { email: claimsEmail(), password: 'not-the-password' },

@@ -33,9 +33,14 @@ describe('webhook-ingest: Standard Webhooks, Jambonz, Exotel, RingCentral (real 
     });
 
     /** A delivery signed by the standardwebhooks reference library, at `sentAt`. */
-    const deliver = (id: string, sentAt: Date, payload = { type: 'call.ended', data: { callId: 'c-1' } }) => {
+    const deliver = (
+      id: string,
+      sentAt: Date,
+      payload = { type: 'call.ended', data: { callId: 'c-1' } },
+      to: ProviderAccountDto = account,
+    ) => {
       const body = JSON.stringify(payload);
-      return ingest.post(WebhookRoutes.generic(account.accountKey), body, {
+      return ingest.post(WebhookRoutes.generic(to.accountKey), body, {
         'content-type': 'application/json',
         'webhook-id': id,
         'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
@@ -47,12 +52,37 @@ describe('webhook-ingest: Standard Webhooks, Jambonz, Exotel, RingCentral (real 
       const id = `msg_${randomUUID()}`;
       const answer = await deliver(id, new Date());
       expect(answer.status).toBe(200);
-      expect(await storedOf(`generic:${id}`)).toEqual([
+      expect(await storedOf(`generic:${account.accountKey}:${id}`)).toEqual([
         expect.objectContaining({
           subject: 'ingress.generic.v1.generic',
           event: expect.objectContaining({ type: 'call.ended', callId: 'c-1', accountKey: account.accountKey }),
         }),
       ]);
+    });
+
+    it("stores another org's delivery that reuses a webhook-id: senders' ids are not unique across tenants", async () => {
+      const otherOrgId = randomUUID();
+      const otherAccount = await ingest.createAccount(otherOrgId, {
+        provider: 'generic',
+        name: 'another tenant',
+        webhookSecrets: { signingSecret: WHSEC },
+      });
+      const id = `msg_${randomUUID()}`;
+      const ours = await deliver(id, new Date());
+      const theirs = await deliver(id, new Date(), { type: 'call.started', data: { callId: 'c-2' } }, otherAccount);
+      expect(ours.json()).toEqual({ accepted: 1, duplicates: 0 });
+      expect(theirs.json()).toEqual({ accepted: 1, duplicates: 0 });
+
+      const stored = (await ingest.storedEvents()).filter((s) => s.event.eventId.endsWith(`:${id}`));
+      expect(stored.map((s) => ({ orgId: s.orgId, accountKey: s.event.accountKey, type: s.event.type }))).toEqual([
+        { orgId, accountKey: account.accountKey, type: 'call.ended' },
+        { orgId: otherOrgId, accountKey: otherAccount.accountKey, type: 'call.started' },
+      ]);
+      const marked = await ingest.db.query<{ account_key: string }>(
+        'SELECT account_key FROM ingest.processed_webhook_events WHERE event_id LIKE $1',
+        [`%:${id}`],
+      );
+      expect(marked.map((row) => row.account_key).sort()).toEqual([account.accountKey, otherAccount.accountKey].sort());
     });
 
     it.each([
@@ -63,7 +93,7 @@ describe('webhook-ingest: Standard Webhooks, Jambonz, Exotel, RingCentral (real 
       const answer = await deliver(id, new Date(Date.now() + minutes * 60_000));
       expect(answer.status).toBe(401);
       expect(envelopeOf(answer).code).toBe('UNAUTHORIZED');
-      expect(await storedOf(`generic:${id}`)).toEqual([]);
+      expect(await storedOf(`generic:${account.accountKey}:${id}`)).toEqual([]);
     });
   });
 
@@ -204,7 +234,7 @@ describe('webhook-ingest: Standard Webhooks, Jambonz, Exotel, RingCentral (real 
         });
       expect((await send('not-our-token')).status).toBe(401);
       expect((await send(verificationToken)).status).toBe(200);
-      expect(await storedOf(`ringcentral:${uuid}:p-1`)).toEqual([
+      expect(await storedOf(`ringcentral:${account.accountKey}:${uuid}:p-1`)).toEqual([
         expect.objectContaining({
           subject: 'ingress.ringcentral.v1.call-status',
           event: expect.objectContaining({ callId: 's-abc', partyId: 'p-1', status: 'answered', sequence: 7 }),

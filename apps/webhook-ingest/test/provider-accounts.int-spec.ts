@@ -98,6 +98,8 @@ describe('webhook-ingest: provider accounts over NATS', () => {
         { provider: 'exotel', name: 'x', webhookSecrets: { pathSecret: 'p'.repeat(30) }, ipAllowList: ['10.0.0.0/33'] },
         'ipAllowList',
       ],
+      // Credentials would go to cloud metadata: refused even outside production.
+      [{ ...twilioAccount('x'), apiBaseUrl: 'http://169.254.169.254/latest' }, 'apiBaseUrl: 169.254.169.254'],
     ] as const) {
       const answer = await ingest.request(ProviderAccountSubjects.CREATE, dto, { orgId: orgA });
       expect(answer).toMatchObject({ ok: false, status: 400, body: { code: 'VALIDATION_ERROR' } });

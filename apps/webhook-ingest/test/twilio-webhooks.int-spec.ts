@@ -75,7 +75,7 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       subject: 'ingress.twilio.v1.call-status',
-      msgId: `twilio:${callSid}:ringing:1`,
+      msgId: `twilio:${account.accountKey}:${callSid}:ringing:1`,
       orgId,
       event: {
         provider: 'twilio',
@@ -167,7 +167,7 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
     }
   });
 
-  it('limits each account to its budget per minute: 429 with Retry-After, other accounts unaffected', async () => {
+  it('limits each account to its budget per minute: 503 with Retry-After (providers retry 5xx), other accounts unaffected', async () => {
     const busy = await accountOf('busy');
     const calm = await accountOf('calm');
     // Budgets are per minute since the epoch: keep the burst inside one minute.
@@ -179,10 +179,18 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
       ),
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(40);
-    const refused = answers.filter((a) => a.status === 429);
+    const refused = answers.filter((a) => a.status === 503);
     expect(refused).toHaveLength(1);
-    expect(envelopeOf(refused[0]).code).toBe('RATE_LIMIT_EXCEEDED');
-    expect(Number(refused[0].headers.get('retry-after'))).toBeGreaterThan(0);
+    const retryAfter = Number(refused[0].headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    // The limiter's own wait (until its window ends), not the generic outage one.
+    expect(envelopeOf(refused[0])).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: { retryAfterSeconds: retryAfter },
+    });
+    expect(
+      await ingest.metric('callfleet_webhooks_received_total', { provider: 'twilio', outcome: 'rate-limited' }),
+    ).toBe(1);
     const other = await signedPost(
       WebhookRoutes.twilioStatus(calm.accountKey),
       statusCallback(newCallSid(), 'ringing', 1),

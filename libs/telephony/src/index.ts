@@ -1,4 +1,5 @@
 export * from './adapter/adapter-options';
+export * from './adapter/outbound-url-policy';
 export * from './adapter/provider-account';
 export * from './adapter/provider-http.client';
 export * from './adapter/recording-download';

@@ -13,7 +13,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, LessThan, type Repository } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
 import { AuditEvent, AuditService } from '../audit/audit.service';
-import { type Caller, MANAGER_ROLES, requireCanGrant, requireRole } from '../caller/caller';
+import { type Caller, lowerRole, MANAGER_ROLES, requireCanGrant, requireRole } from '../caller/caller';
 import { ApiKey } from './api-key.entity';
 import { apiKeySecretMatches, generateApiKey, parseApiKey } from './api-key-format';
 
@@ -94,13 +94,19 @@ export class ApiKeysService {
     });
   }
 
-  /** The principal a presented key stands for. Unknown, malformed and revoked keys all get INVALID_TOKEN. */
+  /**
+   * The principal a presented key stands for. Unknown, malformed and revoked keys all get
+   * INVALID_TOKEN, and so does a key whose creator has left the org: a key acts for its creator,
+   * never with more than the creator's role as it is now.
+   */
   async verify(presented: string): Promise<ApiKeyPrincipalDto> {
     const parsed = parseApiKey(presented);
     if (!parsed) throw INVALID_KEY();
     // Looked up across orgs on purpose: this is where the org of a machine client is learned.
     const key = await this.keys.findOneBy({ prefix: parsed.prefix });
     if (!key || key.revokedAt || !apiKeySecretMatches(parsed.secret, key.secretHash)) throw INVALID_KEY();
+    const creator = await this.accounts.memberships(key.orgId).findOne({ userId: key.createdBy });
+    if (!creator) throw INVALID_KEY();
     const now = Date.now();
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
       // Conditional, so replicas verifying the same key at once write it once.
@@ -112,6 +118,7 @@ export class ApiKeysService {
         { lastUsedAt: new Date(now) },
       );
     }
-    return { userId: key.createdBy, orgId: key.orgId, roles: [key.role], kind: 'api-key', apiKeyId: key.id };
+    const role = lowerRole(key.role, creator.role);
+    return { userId: key.createdBy, orgId: key.orgId, roles: [role], kind: 'api-key', apiKeyId: key.id };
   }
 }

@@ -1,5 +1,5 @@
 import { RequestContext } from '@callfleet/platform';
-import { currentCaller, currentUserId, requireCanGrant, requireRole } from './caller';
+import { currentCaller, currentUserId, lowerRole, requireCanGrant, requireRole } from './caller';
 
 const ORG = '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10';
 const USER = 'a3d5b7c9-1e2f-4a6b-8c0d-2e4f6a8b0c1d';
@@ -37,5 +37,12 @@ describe('caller identity', () => {
     expect(() => requireCanGrant(admin, 'owner')).toThrow(
       expect.objectContaining({ code: 'INSUFFICIENT_PERMISSIONS' }),
     );
+  });
+
+  it('takes the weaker of two roles, whichever side it is on', () => {
+    expect(lowerRole('admin', 'viewer')).toBe('viewer');
+    expect(lowerRole('viewer', 'admin')).toBe('viewer');
+    expect(lowerRole('owner', 'agent')).toBe('agent');
+    expect(lowerRole('admin', 'admin')).toBe('admin');
   });
 });

@@ -50,4 +50,9 @@ export function requireCanGrant(caller: Caller, role: Role): void {
   }
 }
 
+/** The weaker of two roles: what a delegated credential may do when its holder's role has changed. */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
 export const MANAGER_ROLES: readonly Role[] = [Role.OWNER, Role.ADMIN];

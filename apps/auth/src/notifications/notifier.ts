@@ -1,5 +1,5 @@
 import { AuthEvents, type NotificationRequestedData } from '@callfleet/contracts';
-import { JetStreamService } from '@callfleet/platform';
+import { JetStreamService, MetricsService } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { AuthConfig } from '../auth.config';
@@ -21,26 +21,42 @@ const SUBJECTS: Readonly<Record<NotificationKind, string>> = {
   invitation: 'You are invited to Callfleet',
 };
 
+/** nodemailer's defaults are minutes; a stuck mail server must give up long before anyone notices. */
+const SMTP_TIMEOUT_MS = 3000;
+
 /**
  * Delivers a code to a person: by mail when SMTP_URL is set; otherwise, outside production, into
  * the log (the one place a code is ever logged, so a developer can use it). Either way it
  * announces the request on the bus, without the code, for whoever sends mail or SMS fleet-wide.
+ * Mail goes out in the background: the gateway gives a request 5 s, a slow SMTP server can take
+ * longer even with tight timeouts, and the person can always ask for a new code.
  */
 @Injectable()
 export class Notifier implements OnApplicationShutdown {
   private readonly logger = new Logger('Notifier');
   private readonly mailer?: Transporter;
+  /** Mails still being sent, so shutdown lets them finish (each is bounded by the SMTP timeouts). */
+  private readonly mailsInFlight = new Set<Promise<void>>();
   private warnedNoDelivery = false;
 
   constructor(
     private readonly config: AuthConfig,
     private readonly jetstream: JetStreamService,
+    private readonly metrics: MetricsService,
   ) {
-    if (config.SMTP_URL) this.mailer = createTransport(config.SMTP_URL);
+    if (config.SMTP_URL) {
+      // Timeouts set in the URL's query string, if any, win over these.
+      this.mailer = createTransport({
+        url: config.SMTP_URL,
+        connectionTimeout: SMTP_TIMEOUT_MS,
+        greetingTimeout: SMTP_TIMEOUT_MS,
+        socketTimeout: SMTP_TIMEOUT_MS,
+      });
+    }
   }
 
   async send(notification: CodeNotification): Promise<void> {
-    await this.deliver(notification);
+    this.deliver(notification);
     const data: NotificationRequestedData = {
       kind: notification.kind,
       userId: notification.userId,
@@ -55,19 +71,11 @@ export class Notifier implements OnApplicationShutdown {
     }
   }
 
-  private async deliver({ kind, email, code, expiresAt }: CodeNotification): Promise<void> {
+  private deliver(notification: CodeNotification): void {
+    const { kind, email, code } = notification;
     if (this.mailer) {
-      try {
-        await this.mailer.sendMail({
-          from: this.config.MAIL_FROM,
-          to: email,
-          subject: SUBJECTS[kind],
-          text: `Your code is ${code}. It expires at ${expiresAt.toISOString()}.\nIf you did not ask for it, ignore this mail.`,
-        });
-      } catch (error) {
-        // The person can ask for a new code; failing their request would not bring this one back.
-        this.logger.error({ msg: 'mail delivery failed', notification: kind, error: (error as Error).message });
-      }
+      const mailing = this.mail(this.mailer, notification).finally(() => this.mailsInFlight.delete(mailing));
+      this.mailsInFlight.add(mailing);
       return;
     }
     if (this.config.NODE_ENV !== 'production') {
@@ -80,7 +88,27 @@ export class Notifier implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  /** Never rejects: a failed mail is logged and counted, and the person can ask for a new code. */
+  private async mail(mailer: Transporter, { kind, email, code, expiresAt }: CodeNotification): Promise<void> {
+    const deliveries = this.metrics.counter('callfleet_auth_mail_deliveries_total', 'Code mails by outcome', [
+      'outcome',
+    ]);
+    try {
+      await mailer.sendMail({
+        from: this.config.MAIL_FROM,
+        to: email,
+        subject: SUBJECTS[kind],
+        text: `Your code is ${code}. It expires at ${expiresAt.toISOString()}.\nIf you did not ask for it, ignore this mail.`,
+      });
+      deliveries.inc({ outcome: 'sent' });
+    } catch (error) {
+      deliveries.inc({ outcome: 'failed' });
+      this.logger.error({ msg: 'mail delivery failed', notification: kind, error: (error as Error).message });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.mailsInFlight);
     this.mailer?.close();
   }
 }

@@ -23,6 +23,8 @@ import { RefreshToken } from './refresh-token.entity';
 export const REVOKED_TOKENS_TTL_MS = 20 * 60 * 1000;
 /** A jti becomes a KV key, and KV keys allow only these characters. */
 const KV_SAFE_JTI = /^[A-Za-z0-9_-]{1,100}$/;
+/** First key of the two-key advisory lock, so it cannot collide with other advisory locks in the database. */
+const SESSIONS_LOCK_SPACE = 'auth.refresh_tokens';
 
 const INVALID_CREDENTIALS = () => new AppException(ErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
 const INVALID_REFRESH = () => new AppException(ErrorCode.INVALID_TOKEN, 'Invalid refresh token');
@@ -96,15 +98,28 @@ export class SessionsService {
   }
 
   /**
-   * Rotates a refresh token. The row is locked, so of two concurrent uses of one token the second
-   * sees it rotated and counts as reuse: strict, but a copy in a thief's hands looks exactly so.
+   * Every transaction that mints or revokes a user's refresh tokens holds this lock until it ends.
+   * A row lock is not enough: a revoking UPDATE does not see a token minted by a rotation that
+   * commits while it waits, so that token would outlive its family. Per user, not per family,
+   * because a password reset revokes all of the user's families at once.
+   */
+  private async lockSessionsOf(userId: string, manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [SESSIONS_LOCK_SPACE, userId]);
+  }
+
+  /**
+   * Rotates a refresh token under the user's sessions lock, so of two concurrent uses of one token
+   * the second sees it rotated and counts as reuse: strict, but a copy in a thief's hands looks
+   * exactly so. A logout or reset that commits first is seen, and refused, the same way.
    */
   async refresh(refreshToken: string, ip: string | null): Promise<TokenPairDto> {
+    const tokenHash = hashRefreshToken(refreshToken);
     const outcome = await this.dataSource.transaction(async (manager): Promise<RefreshOutcome> => {
-      const token = await manager.findOne(RefreshToken, {
-        where: { tokenHash: hashRefreshToken(refreshToken) },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const owner = await manager.findOne(RefreshToken, { where: { tokenHash }, select: { userId: true } });
+      if (!owner) return { decision: 'unknown' };
+      await this.lockSessionsOf(owner.userId, manager);
+      // Read again under the lock: whatever committed while this waited is visible now.
+      const token = await manager.findOneBy(RefreshToken, { tokenHash });
       if (!token) return { decision: 'unknown' };
       const now = new Date();
       const decision = decideRefresh(token, now);
@@ -149,26 +164,31 @@ export class SessionsService {
     const revoked = await this.kv.bucket(KvBuckets.REVOKED_TOKENS, { ttlMs: REVOKED_TOKENS_TTL_MS });
     await revoked.put(command.jti, String(command.exp));
     let familyId: string | undefined;
-    if (command.refreshToken) {
-      const token = await this.dataSource
-        .getRepository(RefreshToken)
-        .findOneBy({ tokenHash: hashRefreshToken(command.refreshToken) });
-      // Someone else's token is left alone, silently: the answer must not confirm it exists.
-      if (token && token.userId === userId) {
-        familyId = token.familyId;
-        await this.revokeFamily(familyId);
-      }
+    const { refreshToken } = command;
+    if (refreshToken) {
+      familyId = await this.dataSource.transaction(async (manager) => {
+        const token = await manager.findOneBy(RefreshToken, { tokenHash: hashRefreshToken(refreshToken) });
+        // Someone else's token is left alone, silently: the answer must not confirm it exists.
+        if (!token || token.userId !== userId) return undefined;
+        await this.lockSessionsOf(userId, manager);
+        await this.revokeFamily(token.familyId, manager);
+        return token.familyId;
+      });
     }
     await this.audit.record({ event: AuditEvent.LOGOUT, userId, details: { jti: command.jti, familyId } });
     this.count('logout');
   }
 
-  async revokeFamily(familyId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  /** Only inside a transaction holding the owner's sessions lock. */
+  private async revokeFamily(familyId: string, manager: EntityManager): Promise<void> {
     await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  /** Ends every session of a user (after a password reset). */
-  async revokeAllForUser(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  /** Ends every session of a user (after a password reset), including one being rotated right now. */
+  async revokeAllForUser(userId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockSessionsOf(userId, manager);
+      await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    });
   }
 }

@@ -43,8 +43,8 @@ export class AuthClient {
     return this.rpc.request(AuthSubjects.LOGIN, dto, { headers: { [FleetHeader.CLIENT_IP]: clientIp } });
   }
 
-  refresh(dto: RefreshDto): Promise<TokenPairDto> {
-    return this.rpc.request(AuthSubjects.REFRESH, dto);
+  refresh(dto: RefreshDto, clientIp: string): Promise<TokenPairDto> {
+    return this.rpc.request(AuthSubjects.REFRESH, dto, { headers: { [FleetHeader.CLIENT_IP]: clientIp } });
   }
 
   logout(command: LogoutCommand): Promise<OkDto> {
@@ -63,8 +63,10 @@ export class AuthClient {
     return this.rpc.request(AuthSubjects.PASSWORD_RESET_REQUEST, dto);
   }
 
-  confirmPasswordReset(dto: PasswordResetConfirmDto): Promise<OkDto> {
-    return this.rpc.request(AuthSubjects.PASSWORD_RESET_CONFIRM, dto);
+  confirmPasswordReset(dto: PasswordResetConfirmDto, clientIp: string): Promise<OkDto> {
+    return this.rpc.request(AuthSubjects.PASSWORD_RESET_CONFIRM, dto, {
+      headers: { [FleetHeader.CLIENT_IP]: clientIp },
+    });
   }
 
   verifyEmail(dto: VerifyEmailDto): Promise<OkDto> {

@@ -59,14 +59,15 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(HttpStatus.OK)
+  @RateLimit(RateLimitPolicy.REFRESH)
   @ApiOperation({
     summary: 'Rotate a refresh token into a new token pair',
     description: 'A refresh token works once. Presenting a used one revokes its whole family.',
   })
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiErrors(401)
-  refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
-    return this.auth.refresh(dto);
+  refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
+    return this.auth.refresh(dto, this.clientIp.of(request));
   }
 
   @Post('logout')
@@ -113,8 +114,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Set a new password with the mailed code; signs out every session' })
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401)
-  confirmPasswordReset(@Body() dto: PasswordResetConfirmDto): Promise<OkDto> {
-    return this.auth.confirmPasswordReset(dto);
+  confirmPasswordReset(@Body() dto: PasswordResetConfirmDto, @Req() request: FastifyRequest): Promise<OkDto> {
+    return this.auth.confirmPasswordReset(dto, this.clientIp.of(request));
   }
 
   @Post('verify-email')

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
+import { AppException, MetricsService } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthClient } from '../auth-client/auth.client';
@@ -9,29 +9,46 @@ const BOOT_RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
 
 /**
  * The public keys access tokens are signed with, fetched from auth.v1.jwks. Fetched in the
- * background at start (retrying until auth answers, without holding up boot) or on first need, and
- * again when a token names a key we do not know (rotation), at most once per
- * JWKS_REFRESH_MIN_INTERVAL_MS so a stream of forged `kid`s cannot hammer auth.
+ * background at start (retrying until auth answers, without holding up boot) or on first need, then
+ * every JWKS_REFRESH_INTERVAL_MS so a key auth stops publishing stops verifying, and again when a
+ * token names a key we do not know (rotation), at most once per JWKS_REFRESH_MIN_INTERVAL_MS so a
+ * stream of forged `kid`s cannot hammer auth. A failed fetch keeps the key set we have: an auth
+ * outage must not log everyone out.
  */
 @Injectable()
 export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jwks');
   private keySet?: JWTVerifyGetKey;
   private inFlight?: Promise<JWTVerifyGetKey>;
-  private lastFetchAt = 0;
+  private lastUnknownKeyRefreshAt = 0;
+  private loadedKids = '';
+  private refreshTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
     private readonly auth: AuthClient,
     private readonly config: GatewayConfig,
-  ) {}
+    private readonly metrics: MetricsService,
+  ) {
+    // Registered at start, not on the first failure, so an alert on it finds the metric.
+    this.fetchFailures();
+  }
 
   onApplicationBootstrap(): void {
     void this.fetchUntilAnswered();
+    this.refreshTimer = setInterval(() => this.refreshOnSchedule(), this.config.JWKS_REFRESH_INTERVAL_MS).unref();
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
+    clearInterval(this.refreshTimer);
+  }
+
+  private fetchFailures() {
+    return this.metrics.counter(
+      'callfleet_gateway_jwks_fetch_failures_total',
+      'Signing key set fetches from auth that failed (the previous key set stays in use)',
+    );
   }
 
   private async fetchUntilAnswered(): Promise<void> {
@@ -44,31 +61,43 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /** Until the first key set arrives, fetchUntilAnswered owns fetching. */
+  private refreshOnSchedule(): void {
+    if (this.stopped || !this.keySet) return;
+    // With a key set in hand fetch() does not reject: a failure keeps the old set (logged and counted).
+    void this.fetch().catch(() => undefined);
+  }
+
   /** The current key set, fetched now if we have none yet. */
   async current(): Promise<JWTVerifyGetKey> {
     return this.keySet ?? this.fetch();
   }
 
   /**
-   * Fetches the key set again after a token named an unknown key. Returns undefined when a fetch
-   * happened too recently: the key is then really unknown, not just new.
+   * Fetches the key set again after a token named an unknown key. Returns undefined when an unknown
+   * key made us fetch too recently: the key is then really unknown, not just new.
    */
   async refreshForUnknownKey(): Promise<JWTVerifyGetKey | undefined> {
     if (this.inFlight) return this.inFlight;
-    if (Date.now() - this.lastFetchAt < this.config.JWKS_REFRESH_MIN_INTERVAL_MS) return undefined;
+    // Only refreshes a token asked for count: the scheduled ones are not an attacker's doing.
+    if (Date.now() - this.lastUnknownKeyRefreshAt < this.config.JWKS_REFRESH_MIN_INTERVAL_MS) return undefined;
+    this.lastUnknownKeyRefreshAt = Date.now();
     return this.fetch();
   }
 
   private fetch(): Promise<JWTVerifyGetKey> {
     this.inFlight ??= (async () => {
       try {
-        this.lastFetchAt = Date.now();
         const jwks = await this.auth.jwks();
         if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new Error('auth published no keys');
         this.keySet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
-        this.logger.log(`loaded ${jwks.keys.length} signing key(s): ${jwks.keys.map((k) => k.kid).join(', ')}`);
+        const kids = jwks.keys.map((k) => k.kid).join(', ');
+        // Scheduled refreshes mostly find the same keys: log changes only.
+        if (kids !== this.loadedKids) this.logger.log(`loaded ${jwks.keys.length} signing key(s): ${kids}`);
+        this.loadedKids = kids;
         return this.keySet;
       } catch (error) {
+        this.fetchFailures().inc();
         this.logger.warn(`could not fetch signing keys: ${error instanceof Error ? error.message : String(error)}`);
         if (this.keySet) return this.keySet;
         throw new AppException(ErrorCode.SERVICE_UNAVAILABLE, 'Cannot verify access tokens right now');

@@ -1,16 +1,17 @@
 import { ErrorCode } from '@callfleet/contracts';
-import { AppException, mostRestrictive, type RateLimitDecision } from '@callfleet/platform';
+import { AppException, mostRestrictive } from '@callfleet/platform';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApiRequest } from '../api-prefix';
 import { ClientIpResolver } from '../edge/client-ip';
-import { emailOfBody, RateLimitPolicy, routePolicy } from './rate-limit.policies';
+import { budgetsOf, chargeUntilRefused, emailOfBody, refreshTokenHashOfBody, routePolicy } from './rate-limit.policies';
 import { RateLimiter } from './rate-limiter';
 
 /**
  * Second global guard: every API call draws on its org's budget (authenticated) or its IP's
- * (anonymous, including failed authentication), plus the route's own budget (@RateLimit).
+ * (anonymous, including failed authentication), then on the route's own budget (@RateLimit); a
+ * refresh draws on its token's budget only (see budgetsOf). A refused budget stops the count.
  * The tightest budget is reported in X-RateLimit-Limit / -Remaining / -Reset (epoch seconds), and
  * a refusal is 429 RATE_LIMIT_EXCEEDED with Retry-After.
  *
@@ -36,13 +37,12 @@ export class RateLimitGuard implements CanActivate {
       ip: this.clientIp.of(request),
       orgId: request.principal?.orgId,
       email: emailOfBody(request.body),
+      refreshTokenHash: refreshTokenHashOfBody(request.body),
     };
-    const policies: RateLimitPolicy[] = [request.principal ? RateLimitPolicy.API : RateLimitPolicy.ANONYMOUS];
-    const route = routePolicy(this.reflector, context);
-    if (route) policies.push(route);
+    const policies = budgetsOf(request.principal !== undefined, routePolicy(this.reflector, context));
     const failOpen = request.method === 'GET' || request.method === 'HEAD';
-    const decisions = await Promise.all(policies.map((policy) => this.limiter.consume(policy, caller, failOpen)));
-    const shown = mostRestrictive(decisions.filter((d): d is RateLimitDecision => d !== undefined));
+    const decisions = await chargeUntilRefused(policies, (policy) => this.limiter.consume(policy, caller, failOpen));
+    const shown = mostRestrictive(decisions);
     if (!shown) return true;
     const reply = http.getResponse<FastifyReply>();
     void reply

@@ -1,4 +1,5 @@
-import { parseRateLimitRule, type RateLimitRule } from '@callfleet/platform';
+import { createHash } from 'node:crypto';
+import { parseRateLimitRule, type RateLimitDecision, type RateLimitRule } from '@callfleet/platform';
 import { type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import type { GatewayConfig } from '../gateway.config';
@@ -10,13 +11,14 @@ export const RateLimitPolicy = {
   VERIFY_EMAIL: 'verify-email',
   VERIFY_EMAIL_RESEND: 'verify-email-resend',
   PASSWORD_RESET: 'password-reset',
+  REFRESH: 'refresh',
   API: 'api',
   ANONYMOUS: 'anonymous',
 } as const;
 export type RateLimitPolicy = (typeof RateLimitPolicy)[keyof typeof RateLimitPolicy];
 
 /** What a budget is counted per. */
-export type RateLimitSubject = 'email+ip' | 'email' | 'ip' | 'org';
+export type RateLimitSubject = 'email+ip' | 'email' | 'ip' | 'org' | 'refresh-token';
 
 export interface RateLimitPolicySpec {
   rule: RateLimitRule;
@@ -30,6 +32,7 @@ export function rateLimitPolicies(config: GatewayConfig): Record<RateLimitPolicy
     'verify-email': { rule: parseRateLimitRule(config.RATE_LIMIT_VERIFY_EMAIL), per: 'email' },
     'verify-email-resend': { rule: parseRateLimitRule(config.RATE_LIMIT_VERIFY_EMAIL_RESEND), per: 'email' },
     'password-reset': { rule: parseRateLimitRule(config.RATE_LIMIT_PASSWORD_RESET), per: 'email' },
+    refresh: { rule: parseRateLimitRule(config.RATE_LIMIT_REFRESH), per: 'refresh-token' },
     api: { rule: parseRateLimitRule(config.RATE_LIMIT_API), per: 'org' },
     anonymous: { rule: parseRateLimitRule(config.RATE_LIMIT_ANONYMOUS), per: 'ip' },
   };
@@ -41,6 +44,8 @@ export interface CallerFacts {
   /** The email a credential route is about (from the body, normalized), if any. */
   email?: string;
   orgId?: string;
+  /** SHA-256 of the refresh token the body presents, if any: budgets and their store never see the token. */
+  refreshTokenHash?: string;
 }
 
 /** The identity a budget is counted under; the policy name keeps equal values of different kinds apart. */
@@ -55,6 +60,8 @@ export function rateLimitSubject(per: RateLimitSubject, caller: CallerFacts): st
       return `ip:${caller.ip}`;
     case 'org':
       return `org:${caller.orgId ?? ''}`;
+    case 'refresh-token':
+      return `refresh-token:${caller.refreshTokenHash ?? ''}`;
   }
 }
 
@@ -64,9 +71,46 @@ export function emailOfBody(body: unknown): string | undefined {
   return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : undefined;
 }
 
+/** The hash a refresh token is counted under (the token itself is a credential: it is never stored). */
+export function refreshTokenHashOfBody(body: unknown): string | undefined {
+  const token = (body as { refreshToken?: unknown } | null | undefined)?.refreshToken;
+  return typeof token === 'string' ? createHash('sha256').update(token).digest('base64url') : undefined;
+}
+
+/**
+ * Route budgets that stand instead of the general one. A refresh is already bounded per session by
+ * its token; counting it per IP too refused every browser of an office behind one NAT address.
+ */
+const REPLACES_GENERAL_BUDGET: ReadonlySet<RateLimitPolicy> = new Set([RateLimitPolicy.REFRESH]);
+
+/** The budgets a call draws on, the general one (per org or per anonymous IP) first. */
+export function budgetsOf(authenticated: boolean, route: RateLimitPolicy | undefined): RateLimitPolicy[] {
+  if (route && REPLACES_GENERAL_BUDGET.has(route)) return [route];
+  const general = authenticated ? RateLimitPolicy.API : RateLimitPolicy.ANONYMOUS;
+  return route ? [general, route] : [general];
+}
+
+/**
+ * Charges the budgets one after another and stops at the first refusal, so a refused call is not
+ * counted against the budgets after it. Undefined decisions (store down, failing open) do not stop.
+ */
+export async function chargeUntilRefused(
+  policies: RateLimitPolicy[],
+  charge: (policy: RateLimitPolicy) => Promise<RateLimitDecision | undefined>,
+): Promise<RateLimitDecision[]> {
+  const decisions: RateLimitDecision[] = [];
+  for (const policy of policies) {
+    const decision = await charge(policy);
+    if (!decision) continue;
+    decisions.push(decision);
+    if (!decision.allowed) break;
+  }
+  return decisions;
+}
+
 const ROUTE_POLICY = Symbol('callfleet:rate-limit');
 
-/** Draws on a route-specific budget, on top of the general one every API call draws on. */
+/** Draws on a route-specific budget, on top of the general one every API call draws on (refresh: instead of it). */
 export const RateLimit = (policy: Exclude<RateLimitPolicy, 'api' | 'anonymous'>) => SetMetadata(ROUTE_POLICY, policy);
 
 export function routePolicy(reflector: Reflector, context: ExecutionContext): RateLimitPolicy | undefined {

@@ -9,7 +9,13 @@ import {
 } from '@callfleet/contracts';
 import { type OrgScopedRepository, orgScoped } from '@callfleet/persistence';
 import { AppException, SecretBox } from '@callfleet/platform';
-import type { ProviderAccount, WebhookSecrets } from '@callfleet/telephony';
+import {
+  type OutboundUrlPolicy,
+  outboundUrlPolicyFor,
+  outboundUrlRefusal,
+  type ProviderAccount,
+  type WebhookSecrets,
+} from '@callfleet/telephony';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, type Repository } from 'typeorm';
 import { PublicBaseUrl } from '../public-url/public-base-url';
@@ -57,6 +63,7 @@ export class ProviderAccountsService {
   private readonly subscriptions: Repository<ProviderSubscriptionEntity>;
   private readonly cache = new Map<string, { expiresAt: number; account: Promise<ResolvedAccount | undefined> }>();
   private readonly listeners: ProviderAccountListener[] = [];
+  private readonly urlPolicy: OutboundUrlPolicy;
 
   constructor(
     dataSource: DataSource,
@@ -67,6 +74,7 @@ export class ProviderAccountsService {
     this.accounts = dataSource.getRepository(ProviderAccountEntity);
     this.orgAccounts = orgScoped(this.accounts);
     this.subscriptions = dataSource.getRepository(ProviderSubscriptionEntity);
+    this.urlPolicy = outboundUrlPolicyFor(config.NODE_ENV);
   }
 
   listen(listener: ProviderAccountListener): void {
@@ -79,6 +87,9 @@ export class ProviderAccountsService {
     options: { devSimulator?: boolean } = {},
   ): Promise<ProviderAccountDto> {
     const { secrets, problems } = accountSecretsFrom(dto);
+    // Credentials are sent to this URL. Judged without DNS here: every request checks it again, resolved.
+    const baseUrlRefusal = dto.apiBaseUrl && outboundUrlRefusal(dto.apiBaseUrl, dto.provider, this.urlPolicy);
+    if (baseUrlRefusal) problems.push(`apiBaseUrl: ${baseUrlRefusal}`);
     if (problems.length > 0)
       throw new AppException(ErrorCode.VALIDATION_ERROR, 'Invalid provider account', { problems });
     const id = randomUUID();
@@ -147,9 +158,19 @@ export class ProviderAccountsService {
   }
 
   /** Every account of a provider, secrets opened (for jobs such as subscription renewal). */
+  /**
+   * Every account of a provider whose secrets can be opened. One account sealed with a key that is no
+   * longer configured is left out (open() logs it) rather than stopping the job for every tenant.
+   */
   async allOf(provider: TelephonyProvider, ids?: string[]): Promise<ResolvedAccount[]> {
     const rows = await this.accounts.find({ where: { provider, ...(ids ? { id: In(ids) } : {}) } });
-    return rows.map((row) => this.open(row));
+    return rows.flatMap((row) => {
+      try {
+        return [this.open(row)];
+      } catch {
+        return [];
+      }
+    });
   }
 
   private open(row: ProviderAccountEntity): ResolvedAccount {

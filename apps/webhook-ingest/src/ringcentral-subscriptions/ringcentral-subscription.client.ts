@@ -45,7 +45,7 @@ export class RingCentralSubscriptionClient {
     private readonly policies: ProviderPolicyRegistry,
     fetchImpl?: typeof fetch,
   ) {
-    this.http = new ProviderHttpClient(fetchImpl);
+    this.http = new ProviderHttpClient(fetchImpl, { provider: 'ringcentral' });
   }
 
   async create(

@@ -7,7 +7,8 @@ import { outcomeForStatus, WebhookDelivery, type WebhookRoute } from './webhook-
 
 /**
  * Wraps every webhook request: counts it in `callfleet_webhooks_received_total{provider,outcome}`,
- * writes its delivery log row, and adds Retry-After to a 503 so the provider comes back.
+ * writes its delivery log row, and adds Retry-After to a 503 (unless the refusal set its own) so the
+ * provider comes back.
  */
 @Injectable()
 export class DeliveryTracker {
@@ -41,7 +42,9 @@ export class DeliveryTracker {
       return result;
     } catch (error) {
       const { status, body } = resolveError(error);
-      if (status === 503) void reply.header('retry-after', String(this.config.UNAVAILABLE_RETRY_AFTER_SECONDS));
+      if (status === 503 && !reply.hasHeader('retry-after')) {
+        void reply.header('retry-after', String(this.config.UNAVAILABLE_RETRY_AFTER_SECONDS));
+      }
       this.finish(delivery, request, reply, status, status >= 500 && status !== 503 ? 'internal error' : body.message);
       throw error;
     }

@@ -62,7 +62,10 @@ export class WebhookGate {
     }
   }
 
-  /** 401 unless the request is the provider's; 429 (with Retry-After) when the account is over budget. */
+  /**
+   * 401 unless the request is the provider's; 503 (with Retry-After) when the account is over
+   * budget: most providers drop a webhook answered 4xx but retry 5xx, and the event is real.
+   */
   admit(delivery: WebhookDelivery, account: ResolvedAccount, webhook: WebhookRequest, reply: FastifyReply): void {
     if (!PROVIDER_WEBHOOKS[account.provider].verify(webhook, account.webhookSecrets)) {
       delivery.verification = 'invalid';
@@ -74,7 +77,7 @@ export class WebhookGate {
     if (!decision.allowed) {
       delivery.outcome = 'rate-limited';
       void reply.header('retry-after', String(decision.retryAfterSeconds));
-      throw new AppException(ErrorCode.RATE_LIMIT_EXCEEDED, 'Too many webhooks for this provider account', {
+      throw new AppException(ErrorCode.SERVICE_UNAVAILABLE, 'Too many webhooks for this provider account', {
         retryAfterSeconds: decision.retryAfterSeconds,
       });
     }

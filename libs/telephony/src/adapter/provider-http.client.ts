@@ -1,6 +1,7 @@
-import { ErrorCode } from '@callfleet/contracts';
+import { ErrorCode, type TelephonyProvider } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
 import { type ProviderPolicy, parseRetryAfter, UpstreamHttpError } from '@callfleet/resilience';
+import { assertOutboundUrlAllowed, type OutboundUrlPolicy, outboundUrlPolicyFor } from './outbound-url-policy';
 
 export interface ProviderHttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -13,6 +14,16 @@ export interface ProviderHttpRequest {
 }
 
 const ERROR_EXCERPT_BYTES = 4096;
+/** Storage handoffs take one hop (Twilio: API to signed media URL); a few more is plenty. */
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export interface OutboundTarget {
+  /** Whose official hosts the requests may go to; unset: any call-control provider's (a shared client). */
+  provider?: TelephonyProvider;
+  /** Default: chosen from NODE_ENV (production unless development or test). */
+  urlPolicy?: OutboundUrlPolicy;
+}
 
 async function readExcerpt(response: Response): Promise<string> {
   if (!response.body) return '';
@@ -51,9 +62,21 @@ export function providerErrorMessage(excerpt: string): string | undefined {
   return message?.slice(0, 300);
 }
 
-/** Sends provider requests through a policy; a non-2xx answer becomes UpstreamHttpError (with Retry-After). */
+/**
+ * Sends provider requests through a policy; a non-2xx answer becomes UpstreamHttpError (with
+ * Retry-After). Every URL, and every redirect hop of a GET, must pass the outbound URL policy first.
+ */
 export class ProviderHttpClient {
-  constructor(private readonly fetchImpl: typeof fetch = fetch) {}
+  private readonly provider?: TelephonyProvider;
+  private readonly urlPolicy: OutboundUrlPolicy;
+
+  constructor(
+    private readonly fetchImpl: typeof fetch = fetch,
+    target: OutboundTarget = {},
+  ) {
+    this.provider = target.provider;
+    this.urlPolicy = target.urlPolicy ?? outboundUrlPolicyFor(process.env.NODE_ENV);
+  }
 
   /** The response once headers arrived; the caller reads (or streams) the body. */
   send(policy: ProviderPolicy, request: ProviderHttpRequest): Promise<Response> {
@@ -80,12 +103,7 @@ export class ProviderHttpClient {
   }
 
   private async attempt(request: ProviderHttpRequest, signal: AbortSignal): Promise<Response> {
-    const response = await this.fetchImpl(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal,
-    });
+    const response = await this.followRedirects(request, signal);
     if (response.ok) return response;
     const excerpt = await readExcerpt(response).catch(() => '');
     throw new UpstreamHttpError(
@@ -94,4 +112,40 @@ export class ProviderHttpClient {
       providerErrorMessage(excerpt),
     );
   }
+
+  /**
+   * fetch would follow a redirect to anywhere, so hops are followed here (GETs only: downloads),
+   * each checked like the first; the credentials stay behind when the origin changes.
+   */
+  private async followRedirects(request: ProviderHttpRequest, signal: AbortSignal): Promise<Response> {
+    let url = request.url;
+    let headers = request.headers;
+    for (let hop = 0; ; hop++) {
+      await assertOutboundUrlAllowed(url, this.provider, this.urlPolicy, hop === 0 ? 'request' : 'redirect');
+      const response = await this.fetchImpl(url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        signal,
+        redirect: 'manual',
+      });
+      const location = response.headers.get('location');
+      if (request.method !== 'GET' || !REDIRECT_STATUSES.has(response.status) || !location) return response;
+      await response.body?.cancel().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) {
+        throw new AppException(
+          ErrorCode.EXTERNAL_SERVICE_ERROR,
+          `Provider redirected more than ${MAX_REDIRECTS} times`,
+        );
+      }
+      const next = new URL(location, url);
+      if (next.origin !== new URL(url).origin) headers = withoutAuthorization(headers);
+      url = next.toString();
+    }
+  }
+}
+
+function withoutAuthorization(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
 }

@@ -81,7 +81,7 @@ describe('parseExotelWebhook', () => {
     const first = parseExotelWebhook(jsonWebhook(terminal), context)[0].eventId;
     expect(parseExotelWebhook(jsonWebhook({ ...terminal }), context)[0].eventId).toBe(first);
     expect(parseExotelWebhook(jsonWebhook(terminal), { ...context, accountKey: 'exo-sg' })[0].eventId).not.toBe(first);
-    expect(first).toMatch(/^exotel:sha256:[0-9a-f]{64}$/);
+    expect(first).toMatch(/^exotel:exo-in:sha256:[0-9a-f]{64}$/);
   });
 
   it('reads times at the configured offset', () => {

@@ -63,4 +63,38 @@ describe('ExotelAdapter against an Exotel-shaped API', () => {
     expect(download).toMatchObject({ contentType: 'audio/mpeg', contentLength: 3 });
     expect(provider.requests[0].headers.authorization).toBeUndefined();
   });
+
+  it('in production, refuses a recording URL that points inside the network, without making the request', async () => {
+    let fetched = 0;
+    const production = new ExotelAdapter({
+      policies: testPolicies().policies,
+      urlPolicy: { mode: 'production', resolve: async () => ['10.0.0.5'] },
+      fetch: (...args) => {
+        fetched++;
+        return fetch(...args);
+      },
+    });
+    for (const url of [
+      `${provider.url}/exotel/recordings/acme1/c1.mp3`,
+      'https://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://auth:3003/metrics',
+      // An official host whose DNS answers a private address.
+      'https://recordings.exotel.com/exotelrecordings/acme1/c1.mp3',
+    ]) {
+      await expect(production.fetchRecording(account, { recordingId: 'c1', url })).rejects.toMatchObject({
+        code: 'VALIDATION_ERROR',
+        status: 400,
+      });
+    }
+    expect(fetched).toBe(0);
+    expect(provider.requests).toHaveLength(0);
+  });
+
+  it('does not follow a recording redirect to cloud metadata, even outside production', async () => {
+    provider.answer({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
+    await expect(
+      adapter.fetchRecording(account, { recordingId: 'c1', url: `${provider.url}/exotel/recordings/acme1/c1.mp3` }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    expect(provider.requests).toHaveLength(1);
+  });
 });

@@ -41,7 +41,7 @@ export class ExotelAdapter implements TelephonyProviderAdapter {
   private readonly http: ProviderHttpClient;
 
   constructor(private readonly options: AdapterOptions) {
-    this.http = new ProviderHttpClient(options.fetch);
+    this.http = new ProviderHttpClient(options.fetch, { provider: 'exotel', urlPolicy: options.urlPolicy });
   }
 
   /** Exotel dials `From` first and runs the flow on it: our `to` is its From, our `from` its CallerId. */

@@ -41,7 +41,7 @@ describe('parseRingCentralWebhook', () => {
     const events = parseRingCentralWebhook(jsonWebhook(notification({ code: 'Answered' })), context);
     expect(events).toEqual([
       {
-        eventId: 'ringcentral:5e4d5ac6-1a46-4a26-a5c8-6fd3f8e1f7c1:p-a0d7e1d5c6f0e4d6f8b1e3f0c6d5e4b1-1',
+        eventId: 'ringcentral:rc-main:5e4d5ac6-1a46-4a26-a5c8-6fd3f8e1f7c1:p-a0d7e1d5c6f0e4d6f8b1e3f0c6d5e4b1-1',
         provider: 'ringcentral',
         accountKey: 'rc-main',
         kind: 'call-status',
@@ -85,6 +85,16 @@ describe('parseRingCentralWebhook', () => {
     expect(a[0].eventId).toBe(b[0].eventId);
   });
 
+  it('gives the same notification on another account another id', () => {
+    const [ours] = parseRingCentralWebhook(jsonWebhook(notification({ code: 'Proceeding' })), context);
+    const [theirs] = parseRingCentralWebhook(jsonWebhook(notification({ code: 'Proceeding' })), {
+      ...context,
+      accountKey: 'rc-other',
+    });
+    expect(theirs.eventId).toMatch(/^ringcentral:rc-other:5e4d5ac6-/);
+    expect(theirs.eventId).not.toBe(ours.eventId);
+  });
+
   it('reads a subscription renewal reminder as a subscription event', () => {
     const events = parseRingCentralWebhook(
       jsonWebhook({
@@ -101,7 +111,10 @@ describe('parseRingCentralWebhook', () => {
       context,
     );
     expect(events).toEqual([
-      expect.objectContaining({ kind: 'subscription', eventId: 'ringcentral:0a1b2c3d-0000-4000-8000-000000000001' }),
+      expect.objectContaining({
+        kind: 'subscription',
+        eventId: 'ringcentral:rc-main:0a1b2c3d-0000-4000-8000-000000000001',
+      }),
     ]);
     expect(contractProblems(events)).toEqual([]);
   });

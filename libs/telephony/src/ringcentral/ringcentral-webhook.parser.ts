@@ -1,5 +1,5 @@
 import type { AnsweredBy, CallStatus, NormalizedTelephonyEvent } from '@callfleet/contracts';
-import { hashedEventId } from '../webhooks/event-id';
+import { hashedEventId, providerEventId } from '../webhooks/event-id';
 import { compactEvent, receivedAtIso } from '../webhooks/normalized-event';
 import { isoFromDate } from '../webhooks/timestamps';
 import { readWebhookFields } from '../webhooks/webhook-fields';
@@ -62,13 +62,15 @@ export function parseRingCentralWebhook(
   const payload = readWebhookFields(request, 'RingCentral', ['json']);
   const event = text(payload.event) ?? '';
   const uuid = text(payload.uuid);
-  const idOf = (suffix: string) =>
-    uuid ? `ringcentral:${uuid}${suffix}` : hashedEventId('ringcentral', context.accountKey, payload, suffix);
+  const idOf = (...parts: string[]) =>
+    uuid
+      ? providerEventId('ringcentral', context.accountKey, uuid, ...parts)
+      : hashedEventId('ringcentral', context.accountKey, payload, parts.join(':'));
 
   if (event.includes('/subscription')) {
     return [
       compactEvent({
-        eventId: idOf(''),
+        eventId: idOf(),
         provider: 'ringcentral',
         accountKey: context.accountKey,
         kind: 'subscription',
@@ -98,7 +100,7 @@ export function parseRingCentralWebhook(
     const code = text(party?.status?.code);
     if (!partyId || !code) throw new WebhookPayloadError('RingCentral party without id or status code');
     return compactEvent({
-      eventId: idOf(`:${partyId}`),
+      eventId: idOf(partyId),
       provider: 'ringcentral',
       accountKey: context.accountKey,
       kind: 'call-status',

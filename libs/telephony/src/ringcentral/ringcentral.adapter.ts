@@ -43,7 +43,7 @@ export class RingCentralAdapter implements TelephonyProviderAdapter {
   private readonly http: ProviderHttpClient;
 
   constructor(private readonly options: RingCentralAdapterOptions) {
-    this.http = new ProviderHttpClient(options.fetch);
+    this.http = new ProviderHttpClient(options.fetch, { provider: 'ringcentral', urlPolicy: options.urlPolicy });
   }
 
   async placeCall(account: ProviderAccount, request: PlaceCallRequest): Promise<PlacedCall> {

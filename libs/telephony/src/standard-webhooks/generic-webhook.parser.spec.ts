@@ -6,7 +6,7 @@ const context = { accountKey: 'gen', receivedAt: new Date('2025-03-01T12:00:00Z'
 const headers = { 'webhook-id': 'msg_2Lh9KRb0pzN4LePd3XiA4v12Axj', 'webhook-timestamp': '1740830400' };
 
 describe('parseGenericWebhook', () => {
-  it('passes the JSON through with its type, keyed by webhook-id', () => {
+  it('passes the JSON through with its type, keyed by the account and webhook-id', () => {
     const payload = {
       type: 'call.answered',
       timestamp: '2025-03-01T11:59:58.120Z',
@@ -15,7 +15,7 @@ describe('parseGenericWebhook', () => {
     const events = parseGenericWebhook(jsonWebhook(payload, headers), context);
     expect(events).toEqual([
       {
-        eventId: 'generic:msg_2Lh9KRb0pzN4LePd3XiA4v12Axj',
+        eventId: 'generic:gen:msg_2Lh9KRb0pzN4LePd3XiA4v12Axj',
         provider: 'generic',
         accountKey: 'gen',
         kind: 'generic',
@@ -26,6 +26,14 @@ describe('parseGenericWebhook', () => {
       },
     ]);
     expect(contractProblems(events)).toEqual([]);
+  });
+
+  it('gives the same webhook-id on another account another id, so one sender cannot suppress another', () => {
+    const payload = { type: 'call.answered', data: {} };
+    const [ours] = parseGenericWebhook(jsonWebhook(payload, headers), context);
+    const [theirs] = parseGenericWebhook(jsonWebhook(payload, headers), { ...context, accountKey: 'other-gen' });
+    expect(theirs.eventId).toBe('generic:other-gen:msg_2Lh9KRb0pzN4LePd3XiA4v12Axj');
+    expect(theirs.eventId).not.toBe(ours.eventId);
   });
 
   it('takes the time from webhook-timestamp when the payload has none', () => {

@@ -1,4 +1,5 @@
 import type { NormalizedTelephonyEvent } from '@callfleet/contracts';
+import { providerEventId } from '../webhooks/event-id';
 import { compactEvent, receivedAtIso } from '../webhooks/normalized-event';
 import { isoFromDate, isoFromUnixSeconds } from '../webhooks/timestamps';
 import { readWebhookFields } from '../webhooks/webhook-fields';
@@ -17,7 +18,7 @@ function callIdOf(data: unknown): string | undefined {
 
 /**
  * Standard Webhooks deliveries (`{"type", "timestamp", "data"}`) pass through as `generic` events
- * with their `type`; `webhook-id` is the sender's idempotency key, so it is the event id.
+ * with their `type`; `webhook-id` is the sender's idempotency key, so it (within the account) is the event id.
  */
 export function parseGenericWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {
   const payload = readWebhookFields(request, 'Standard Webhooks', ['json']);
@@ -30,7 +31,7 @@ export function parseGenericWebhook(request: WebhookRequest, context: WebhookPar
   }
   return [
     compactEvent({
-      eventId: `generic:${webhookId}`,
+      eventId: providerEventId('generic', context.accountKey, webhookId),
       provider: 'generic',
       accountKey: context.accountKey,
       kind: 'generic',

@@ -49,7 +49,7 @@ describe('parseTwilioWebhook', () => {
     );
     expect(events).toEqual([
       expect.objectContaining({
-        eventId: `twilio:${callSid}:completed:3`,
+        eventId: `twilio:acme-main:${callSid}:completed:3`,
         provider: 'twilio',
         accountKey: 'acme-main',
         kind: 'call-status',
@@ -78,6 +78,13 @@ describe('parseTwilioWebhook', () => {
     expect(next.eventId).not.toBe(first.eventId);
   });
 
+  it('gives the same callback on another account another id', () => {
+    const ours = parseTwilioWebhook(formWebhook(statusCallback({})), context)[0];
+    const theirs = parseTwilioWebhook(formWebhook(statusCallback({})), { ...context, accountKey: 'globex' })[0];
+    expect(theirs.eventId).toBe(`twilio:globex:${callSid}:ringing:1`);
+    expect(theirs.eventId).not.toBe(ours.eventId);
+  });
+
   it('reads an async AMD callback', () => {
     const events = parseTwilioWebhook(
       formWebhook({
@@ -91,7 +98,7 @@ describe('parseTwilioWebhook', () => {
     expect(events).toEqual([
       expect.objectContaining({ kind: 'amd', callId: callSid, status: 'answered', answeredBy: 'machine_end_beep' }),
     ]);
-    expect(events[0].eventId).toMatch(/^twilio:sha256:[0-9a-f]{64}$/);
+    expect(events[0].eventId).toMatch(/^twilio:acme-main:sha256:[0-9a-f]{64}$/);
     expect(contractProblems(events)).toEqual([]);
   });
 
@@ -119,7 +126,7 @@ describe('parseTwilioWebhook', () => {
     );
     expect(events).toEqual([
       expect.objectContaining({
-        eventId: 'twilio:RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a:completed',
+        eventId: 'twilio:acme-main:RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a:completed',
         kind: 'recording',
         callId: callSid,
         recording: {

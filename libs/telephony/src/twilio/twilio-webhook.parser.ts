@@ -6,7 +6,7 @@ import {
   RECORDING_STATUSES,
   type RecordingStatus,
 } from '@callfleet/contracts';
-import { hashedEventId } from '../webhooks/event-id';
+import { hashedEventId, providerEventId } from '../webhooks/event-id';
 import { compactEvent, receivedAtIso } from '../webhooks/normalized-event';
 import { isoFromDate } from '../webhooks/timestamps';
 import { fieldText, optionalNumber, readWebhookFields, requiredField } from '../webhooks/webhook-fields';
@@ -75,7 +75,7 @@ export function parseTwilioWebhook(request: WebhookRequest, context: WebhookPars
     return [
       compactEvent({
         ...common,
-        eventId: `twilio:${recordingSid}:${status}`,
+        eventId: providerEventId('twilio', context.accountKey, recordingSid, status),
         kind: 'recording',
         recording: {
           recordingId: recordingSid,
@@ -98,7 +98,7 @@ export function parseTwilioWebhook(request: WebhookRequest, context: WebhookPars
         ...common,
         eventId:
           sequence !== undefined
-            ? `twilio:${callId}:${callStatus}:${sequence}`
+            ? providerEventId('twilio', context.accountKey, callId, callStatus, sequence)
             : hashedEventId('twilio', context.accountKey, fields),
         kind: 'call-status',
         status: mapTwilioCallStatus(callStatus),

@@ -169,6 +169,30 @@ describe('TwilioAdapter against a Twilio-shaped API', () => {
     expect(provider.requests[0].path).toBe(`/2010-04-01/Accounts/${sid}/Recordings/RE1.mp3`);
   });
 
+  it('follows the media redirect to signed storage without the auth token, refusing one to cloud metadata', async () => {
+    const storage = await FakeProviderServer.start();
+    try {
+      provider.answer({ status: 302, headers: { location: `${storage.url}/signed/RE1.wav?sig=abc` } });
+      storage.answer({ status: 200, headers: { 'content-type': 'audio/x-wav' }, body: Buffer.from('RIFF') });
+      const download = await adapter.fetchRecording(account, { recordingId: 'RE1' });
+      download.stream.resume();
+      expect(provider.requests[0].headers.authorization).toBe(basic);
+      expect(storage.requests).toHaveLength(1);
+      expect(storage.requests[0].path).toBe('/signed/RE1.wav?sig=abc');
+      expect(storage.requests[0].headers.authorization).toBeUndefined();
+    } finally {
+      await storage.stop();
+    }
+
+    provider.reset();
+    provider.answer({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
+    await expect(adapter.fetchRecording(account, { recordingId: 'RE2' })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringContaining('169.254.169.254'),
+    });
+    expect(provider.requests).toHaveLength(1);
+  });
+
   it('opens the breaker of the failing account only, and fails fast while it is open', async () => {
     provider.fallback = json(500, { message: 'down' });
     const other: ProviderAccount = { accountKey: 'other', credentials: { accountSid: sid, authToken: 'secret-token' } };

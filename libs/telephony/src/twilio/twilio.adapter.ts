@@ -43,7 +43,7 @@ export class TwilioAdapter implements TelephonyProviderAdapter {
   private readonly http: ProviderHttpClient;
 
   constructor(private readonly options: AdapterOptions) {
-    this.http = new ProviderHttpClient(options.fetch);
+    this.http = new ProviderHttpClient(options.fetch, { provider: 'twilio', urlPolicy: options.urlPolicy });
   }
 
   async placeCall(account: ProviderAccount, request: PlaceCallRequest): Promise<PlacedCall> {

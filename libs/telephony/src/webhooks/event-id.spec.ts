@@ -1,4 +1,4 @@
-import { canonicalJson, hashedEventId } from './event-id';
+import { canonicalJson, hashedEventId, providerEventId } from './event-id';
 
 describe('canonicalJson', () => {
   it('does not depend on key order, at any depth', () => {
@@ -11,6 +11,14 @@ describe('canonicalJson', () => {
   it('keeps array order and drops undefined fields', () => {
     expect(canonicalJson([2, 1])).not.toBe(canonicalJson([1, 2]));
     expect(canonicalJson({ a: undefined, b: null })).toBe('{"b":null}');
+  });
+});
+
+describe('providerEventId', () => {
+  it('puts the account right after the provider, so equal provider ids on two accounts differ', () => {
+    expect(providerEventId('generic', 'acme', 'msg_1')).toBe('generic:acme:msg_1');
+    expect(providerEventId('twilio', 'acme', 'CA1', 'ringing', 3)).toBe('twilio:acme:CA1:ringing:3');
+    expect(providerEventId('generic', 'globex', 'msg_1')).not.toBe(providerEventId('generic', 'acme', 'msg_1'));
   });
 });
 
@@ -28,5 +36,9 @@ describe('hashedEventId', () => {
     expect(hashedEventId('exotel', 'b', payload)).not.toBe(id);
     expect(hashedEventId('exotel', 'a', { ...payload, Status: 'busy' })).not.toBe(id);
     expect(hashedEventId('exotel', 'a', payload, 'recording')).not.toBe(id);
+  });
+
+  it('carries the account in the id like every other id', () => {
+    expect(hashedEventId('exotel', 'acme', payload)).toMatch(/^exotel:acme:sha256:[0-9a-f]{64}$/);
   });
 });

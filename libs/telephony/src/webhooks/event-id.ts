@@ -18,9 +18,23 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Event id for providers that give none: a SHA-256 of the canonical payload. The account is part
- * of the hash, so two accounts' identical payloads stay two events; `discriminator` separates
- * several events derived from one payload (a call status and its recording).
+ * Every event id is `<provider>:<accountKey>:<parts…>`. It is the dedupe key (processed events,
+ * `Nats-Msg-Id`), and a provider's ids are unique only within the provider's account (a Standard
+ * Webhooks sender even picks its own), so without our account key one tenant's event would be taken
+ * for a repeat of another's and dropped.
+ */
+export function providerEventId(
+  provider: TelephonyProvider,
+  accountKey: string,
+  ...parts: readonly (string | number)[]
+): string {
+  return [provider, accountKey, ...parts].join(':');
+}
+
+/**
+ * Event id for providers that give none: a SHA-256 of the canonical payload (account included, as
+ * in every id); `discriminator` separates several events derived from one payload (a call status
+ * and its recording).
  */
 export function hashedEventId(
   provider: TelephonyProvider,
@@ -29,5 +43,5 @@ export function hashedEventId(
   discriminator = '',
 ): string {
   const digest = createHash('sha256').update(canonicalJson({ accountKey, discriminator, payload })).digest('hex');
-  return `${provider}:sha256:${digest}`;
+  return providerEventId(provider, accountKey, 'sha256', digest);
 }
