@@ -139,8 +139,15 @@ export async function createService<C extends BaseServiceConfig>(
     // then run Nest's shutdown: its beforeApplicationShutdown hooks (flushing rate-limit tallies,
     // delivery logs) would otherwise run while requests still arrive.
     close: async () => {
-      await fastify.close();
-      await server.close();
+      // Requests still open after half the grace period (a long poll, a stuck upstream) are cut, so
+      // shutdown always reaches the hooks that release the rest within SHUTDOWN_GRACE_MS.
+      const cutOff = setTimeout(() => fastify.server.closeAllConnections(), config.SHUTDOWN_GRACE_MS / 2);
+      try {
+        await fastify.close();
+        await server.close();
+      } finally {
+        clearTimeout(cutOff);
+      }
       await app.close();
     },
   };
