@@ -10,6 +10,7 @@ export * from './errors/validation';
 export * from './health/dependency-health';
 export * from './http/client-ip';
 export * from './http/json-depth';
+export * from './identity/caller';
 export * from './jetstream/jetstream.service';
 export * from './kv/kv-store.service';
 export * from './logging/logger';

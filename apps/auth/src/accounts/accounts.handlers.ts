@@ -1,7 +1,7 @@
 import { AuthSubjects, type MeDto } from '@callfleet/contracts';
+import { currentCaller } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { currentCaller } from '../caller/caller';
 import { AccountsService } from './accounts.service';
 
 @Controller()

@@ -1,9 +1,8 @@
 import { ErrorCode, type MeDto, Role } from '@callfleet/contracts';
-import { orgScoped } from '@callfleet/persistence';
-import { AppException } from '@callfleet/platform';
+import { isUniqueViolation, orgScoped } from '@callfleet/persistence';
+import { AppException, type Caller } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, IsNull, QueryFailedError, type Repository } from 'typeorm';
-import type { Caller } from '../caller/caller';
+import { DataSource, type EntityManager, IsNull, type Repository } from 'typeorm';
 import { Membership } from './membership.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
@@ -19,10 +18,6 @@ export interface NewMember {
   email: string;
   name: string;
   role: Role;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === '23505';
 }
 
 const EMAIL_TAKEN = () => new AppException(ErrorCode.DUPLICATE_ENTRY, 'A user with this email already exists');

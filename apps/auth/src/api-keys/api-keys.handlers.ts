@@ -9,9 +9,9 @@ import {
   type OkDto,
   VerifyApiKeyDto,
 } from '@callfleet/contracts';
+import { currentCaller } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { currentCaller } from '../caller/caller';
 import { ApiKeysService } from './api-keys.service';
 
 @Controller()

@@ -1,9 +1,8 @@
 import { AuthSubjects, LoginDto, LogoutCommand, type OkDto, RefreshDto, type TokenPairDto } from '@callfleet/contracts';
-import { NatsRpcContext } from '@callfleet/platform';
+import { currentUserId, NatsRpcContext } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { clientIp } from '../audit/audit.service';
-import { currentUserId } from '../caller/caller';
 import { SessionsService } from './sessions.service';
 
 @Controller()

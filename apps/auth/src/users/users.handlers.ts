@@ -1,7 +1,7 @@
 import { AuthSubjects, InviteUserDto, type ListDto, type UserDto } from '@callfleet/contracts';
+import { currentCaller } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { currentCaller } from '../caller/caller';
 import { UsersService } from './users.service';
 
 @Controller()

@@ -1,7 +1,7 @@
 import { AuthEvents, type EventEnvelope, Streams, type UserRegisteredData } from '@callfleet/contracts';
+import { isUniqueViolation } from '@callfleet/persistence';
 import { JetStreamService } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
 import { WebhookIngestConfig } from '../webhook-ingest.config';
 
@@ -58,7 +58,7 @@ export class DevProviderAccounts implements OnApplicationBootstrap {
       this.logger.log({ msg: 'simulator provider account created', orgId, accountKey: account.accountKey });
     } catch (error) {
       // The partial unique index allows one simulator account per org: it exists already.
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === '23505') return;
+      if (isUniqueViolation(error)) return;
       throw error;
     }
   }
