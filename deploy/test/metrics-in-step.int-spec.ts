@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestService, TestDatabase, testNamespace } from '@callfleet/testing';
 import { authService } from '../../apps/auth/src/auth.definition';
 import { callOrchestratorService } from '../../apps/call-orchestrator/src/call-orchestrator.definition';
@@ -29,7 +32,9 @@ describe('alert rules and dashboards in step with the services', () => {
     const namespace = testNamespace();
     db = await TestDatabase.create();
     const withDb = { namespace, databaseUrl: db.url };
-    services.push(await startTestService(authService, withDb));
+    // Its own key directory: a test never writes into the repository's .data.
+    const keysDir = mkdtempSync(join(tmpdir(), 'metrics-in-step-keys-'));
+    services.push(await startTestService(authService, { ...withDb, env: { JWT_KEYS_DIR: keysDir } }));
     services.push(await startTestService(gatewayService, { namespace }));
     services.push(await startTestService(webhookIngestService, { ...withDb, env: { DEV_PROVIDER_ACCOUNTS: 'false' } }));
     services.push(await startTestService(callOrchestratorService, withDb));

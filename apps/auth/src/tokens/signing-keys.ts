@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Jwk, type JwksDto, ServiceName } from '@callfleet/contracts';
 import { ConfigValidationError } from '@callfleet/platform';
 
@@ -69,6 +69,9 @@ export function generateSigningKey(dir: string, now = new Date()): SigningKey {
   const kid = kidFor(now);
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  // Only the key directory itself is owner-only: a recursive mode would also lock its parents (e.g.
+  // `.data`, which the embedded PostgreSQL's own user must still be able to enter).
+  mkdirSync(dirname(dir), { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(join(dir, `${kid}.pem`), pem, { mode: 0o600, flag: 'wx' });
   return signingKeyFromPem(kid, pem);
