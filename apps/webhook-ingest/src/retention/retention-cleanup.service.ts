@@ -23,6 +23,8 @@ export interface CleanupResult {
 export class RetentionCleanup implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RetentionCleanup');
   private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,16 +36,23 @@ export class RetentionCleanup implements OnApplicationBootstrap, BeforeApplicati
     this.schedule();
   }
 
-  beforeApplicationShutdown(): void {
+  /** No new run after this, and a run under way finishes before the data source closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
+    await this.running;
   }
 
   private schedule(): void {
+    if (this.stopped) return;
     const delay = nextDailyRunAt(Date.now(), this.config.RETENTION_CLEANUP_AT_UTC) - Date.now();
     this.timer = setTimeout(() => {
-      void this.runOnce()
+      this.running = this.runOnce()
         .catch((error: unknown) => this.logger.error(`retention cleanup failed: ${String(error)}`))
-        .finally(() => this.schedule());
+        .finally(() => {
+          this.running = undefined;
+          this.schedule();
+        });
     }, delay).unref();
   }
 
