@@ -18,17 +18,6 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
-  /**
-   * Reverse proxies in front of the gateway that append to X-Forwarded-For (1 behind one ingress).
-   * The client address is taken that many hops from the socket, so a client cannot pick its own
-   * address (and its own rate-limit bucket) by sending X-Forwarded-For itself.
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10)
-  TRUSTED_PROXY_HOPS = 0;
-
   /** An unknown `kid` triggers a JWKS refresh at most this often. */
   @Type(() => Number)
   @IsInt()

@@ -62,13 +62,6 @@ export class WebhookIngestConfig extends DatabaseServiceConfig {
   @Max(10 * 1024 * 1024)
   WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
 
-  /** Proxies in front of this service appending to X-Forwarded-For; Exotel's IP allow-list reads the client that many hops in. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10)
-  TRUSTED_PROXY_HOPS = 0;
-
   /** Deliveries accepted per provider account and minute, shared by every replica (NATS KV). */
   @Type(() => Number)
   @IsInt()

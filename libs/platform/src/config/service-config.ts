@@ -47,6 +47,17 @@ export class BaseServiceConfig {
   @IsString()
   HTTP_HOST = '0.0.0.0';
 
+  /**
+   * Reverse proxies in front of the service that append to X-Forwarded-For (1 behind one ingress).
+   * The client address is taken that many hops from the socket (pickClientIp), so a client cannot
+   * choose its own address (its rate-limit bucket, an IP allow-list) by sending X-Forwarded-For.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUSTED_PROXY_HOPS = 0;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
