@@ -1,6 +1,7 @@
 export * from './bootstrap/create-service';
 export * from './bootstrap/platform.module';
 export * from './bootstrap/service-definition';
+export * from './clock/clock';
 export * from './config/service-config';
 export * from './crypto/secret-box';
 export * from './errors/app.exception';

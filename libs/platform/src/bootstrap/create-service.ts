@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pino from 'pino';
+import type { Clock } from '../clock/clock';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig } from '../config/service-config';
 import { AppException } from '../errors/app.exception';
 import { FleetExceptionFilter, sendHttpError } from '../errors/fleet-exception.filter';
@@ -28,6 +29,8 @@ export interface CreateServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** Where JSON logs go (defaults to stdout). */
   logDestination?: pino.DestinationStream;
+  /** Where time comes from (defaults to the system clock). Tests pass a ManualClock to move time. */
+  clock?: Clock;
 }
 
 export interface RunningService<C extends BaseServiceConfig = BaseServiceConfig> {
@@ -62,7 +65,10 @@ export async function createService<C extends BaseServiceConfig>(
   const logger = createRootLogger(definition.name, config.LOG_LEVEL, options.logDestination);
 
   @Module({
-    imports: [PlatformModule.forService(definition as unknown as ServiceDefinition, config), definition.module],
+    imports: [
+      PlatformModule.forService(definition as unknown as ServiceDefinition, config, options.clock),
+      definition.module,
+    ],
   })
   class ServiceRootModule {}
 

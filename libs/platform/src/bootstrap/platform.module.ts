@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { Clock, SystemClock } from '../clock/clock';
 import type { BaseServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/dependency-health';
 import { HealthController } from '../health/health.controller';
@@ -27,7 +28,11 @@ class StreamSetup implements OnModuleInit {
 @Global()
 @Module({})
 export class PlatformModule {
-  static forService(definition: ServiceDefinition, config: BaseServiceConfig): DynamicModule {
+  static forService(
+    definition: ServiceDefinition,
+    config: BaseServiceConfig,
+    clock: Clock = new SystemClock(),
+  ): DynamicModule {
     return {
       module: PlatformModule,
       imports: [TerminusModule.forRoot({ logger: false })],
@@ -35,6 +40,7 @@ export class PlatformModule {
       providers: [
         { provide: SERVICE_DEFINITION, useValue: definition },
         { provide: SERVICE_CONFIG, useValue: config },
+        { provide: Clock, useValue: clock },
         { provide: definition.config, useValue: config },
         { provide: MetricsService, useValue: new MetricsService(definition.name) },
         {
@@ -67,6 +73,7 @@ export class PlatformModule {
       exports: [
         SERVICE_DEFINITION,
         SERVICE_CONFIG,
+        Clock,
         definition.config,
         MetricsService,
         NatsConnectionService,
