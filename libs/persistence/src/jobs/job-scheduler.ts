@@ -1,0 +1,94 @@
+import { Clock } from '@callfleet/platform';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { jobsChannel } from './jobs-table';
+import { nextOccurrence, type Recurrence, recurrenceText } from './recurrence';
+
+export interface ScheduleOptions {
+  /** Names the job: scheduling a key that exists (pending, running or finished) is a no-op. */
+  key: string;
+  /** Overrides the handler's `maxAttempts` for this job. */
+  maxAttempts?: number;
+  /** Schedules in the caller's transaction: the job exists if and only if the caller's change commits. */
+  manager?: EntityManager;
+}
+
+/** The prefix of recurring jobs' keys: one row per recurring kind, whatever the number of replicas. */
+export const RECURRING_KEY_PREFIX = 'recurring:';
+
+/**
+ * Schedules durable jobs and timers in the service's own `jobs` table (see createJobsTable). Any
+ * replica's JobRunner runs them; time comes from the injectable Clock.
+ */
+@Injectable()
+export class JobScheduler {
+  readonly schema: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
+    const schema = (dataSource.options as { schema?: string }).schema;
+    if (!schema) throw new Error('durable jobs need a data source on a schema (PersistenceModule.forSchema)');
+    this.schema = schema;
+  }
+
+  /** Runs `kind`'s handler with `payload` at `runAt` (at once when past). False when the key already existed. */
+  async schedule(kind: string, runAt: Date, payload: object, options: ScheduleOptions): Promise<boolean> {
+    const manager = options.manager ?? this.dataSource.manager;
+    const now = this.clock.now();
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO "${this.schema}".jobs (key, kind, payload, run_at, max_attempts, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)
+       ON CONFLICT (key) DO NOTHING RETURNING id`,
+      [options.key, kind, JSON.stringify(payload), runAt, options.maxAttempts ?? null, now],
+    );
+    if (rows.length > 0) await this.notify(manager);
+    return rows.length > 0;
+  }
+
+  /**
+   * Deletes the job of `key` unless it is running or finished (a running attempt completes), which
+   * frees the key for a new schedule. True when a pending job was cancelled.
+   */
+  async cancel(key: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH gone AS (DELETE FROM "${this.schema}".jobs WHERE key = $1 AND status = 'pending' RETURNING 1)
+       SELECT * FROM gone`,
+      [key],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Makes `kind` run on `recurrence`, as one row (key `recurring:<kind>`) however many replicas call
+   * this at start. A changed recurrence (another setting deployed) moves the pending run; the same
+   * one leaves it alone, so a restart never skips nor doubles a run.
+   */
+  async recur(kind: string, recurrence: Recurrence, payload: object = {}): Promise<void> {
+    const now = this.clock.now();
+    const text = recurrenceText(recurrence);
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO "${this.schema}".jobs (key, kind, payload, run_at, recurrence, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)
+       ON CONFLICT (key) DO UPDATE SET run_at = EXCLUDED.run_at, recurrence = EXCLUDED.recurrence,
+         payload = EXCLUDED.payload, updated_at = EXCLUDED.updated_at
+       WHERE jobs.status = 'pending' AND jobs.recurrence IS DISTINCT FROM EXCLUDED.recurrence
+       RETURNING id`,
+      [
+        `${RECURRING_KEY_PREFIX}${kind}`,
+        kind,
+        JSON.stringify(payload),
+        new Date(nextOccurrence(recurrence, now.getTime())),
+        text,
+        now,
+      ],
+    );
+    if (rows.length > 0) await this.notify(this.dataSource.manager);
+  }
+
+  /** Wakes every replica's runner; inside a transaction PostgreSQL delivers it at commit. */
+  private async notify(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [jobsChannel(this.schema), '']);
+  }
+}

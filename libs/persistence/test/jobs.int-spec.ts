@@ -1,0 +1,175 @@
+import { ManualClock, MetricsService } from '@callfleet/platform';
+import { startTestService, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
+import { JobRunner, JobScheduler } from '../src';
+import { FIXTURE_SCHEMA, FixtureJobs, jobsFixtureService } from './jobs.fixture';
+
+type Replica = Awaited<ReturnType<typeof startTestService>>;
+
+interface JobRow {
+  status: string;
+  attempts: number;
+  run_at: Date;
+  last_error: string | null;
+}
+
+/** Durable jobs on real PostgreSQL, with replicas of a service sharing one table and one ManualClock. */
+describe('durable jobs and timers', () => {
+  let db: TestDatabase;
+  const clock = new ManualClock(Date.parse('2026-06-10T12:00:00Z'));
+  const replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    db = await TestDatabase.create();
+    const namespace = testNamespace();
+    for (let i = 0; i < 2; i++) {
+      replicas.push(await startTestService(jobsFixtureService, { namespace, databaseUrl: db.url, clock }));
+    }
+  });
+
+  afterAll(async () => {
+    for (const replica of replicas) await replica.close();
+    await db?.drop();
+  });
+
+  const [a, b] = [() => replicas[0], () => replicas[1]];
+  const scheduler = (replica: Replica) => replica.app.get(JobScheduler);
+  const fixture = (replica: Replica) => replica.app.get(FixtureJobs);
+  const executionsOf = (key: string) =>
+    replicas.flatMap((replica) => fixture(replica).executions.filter((e) => e.key === key));
+  const allIdle = () => Promise.all(replicas.map((replica) => replica.app.get(JobRunner).idle()));
+  const job = async (key: string) =>
+    (await db.query<JobRow>(`SELECT * FROM ${FIXTURE_SCHEMA}.jobs WHERE key = $1`, [key]))[0];
+  const effects = async (key: string) =>
+    (
+      await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${FIXTURE_SCHEMA}.effects WHERE job_key = $1`, [
+        key,
+      ])
+    )[0].n;
+  const runs = async (kind: string, outcome: string) => {
+    let total = 0;
+    for (const replica of replicas) {
+      const metric = replica.app.get(MetricsService).registry.getSingleMetric('callfleet_jobs_runs_total');
+      for (const v of (await metric?.get())?.values ?? []) {
+        if (v.labels.kind === kind && v.labels.outcome === outcome) total += v.value;
+      }
+    }
+    return total;
+  };
+
+  it('fires a timer scheduled twice with one key once, when its time comes, and never again', async () => {
+    const runAt = new Date(clock.nowMs() + 60_000);
+    const scheduled = await Promise.all([
+      scheduler(a()).schedule('fixture.effect', runAt, {}, { key: 'timer-1' }),
+      scheduler(b()).schedule('fixture.effect', runAt, {}, { key: 'timer-1' }),
+    ]);
+    expect(scheduled.sort()).toEqual([false, true]);
+
+    clock.advance(59_000);
+    await allIdle();
+    expect(executionsOf('timer-1')).toHaveLength(0);
+
+    clock.advance(1_000);
+    await waitFor(async () => (await job('timer-1'))?.status === 'done', 10_000, 'the timer to fire');
+    expect(await scheduler(a()).schedule('fixture.effect', new Date(clock.nowMs()), {}, { key: 'timer-1' })).toBe(
+      false,
+    );
+    clock.advance(3_600_000);
+    await allIdle();
+    expect(executionsOf('timer-1')).toHaveLength(1);
+    expect(await effects('timer-1')).toBe(1);
+  });
+
+  it('retries a throwing job with growing backoff, rolls its effects back, then marks it failed with the reason', async () => {
+    await scheduler(a()).schedule('fixture.failing', clock.now(), {}, { key: 'failing-1' });
+    for (const attempt of [1, 2]) {
+      const row = await waitFor(
+        async () => {
+          const now = await job('failing-1');
+          return now.status === 'pending' && now.attempts === attempt && now;
+        },
+        10_000,
+        `attempt ${attempt} to fail`,
+      );
+      expect(row.last_error).toBe(`boom on attempt ${attempt}`);
+      const wait = row.run_at.getTime() - clock.nowMs();
+      // Full jitter under 1 s, then under 2 s (baseDelayMs 1 000, doubling): never at once.
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThan(1_000 * 2 ** (attempt - 1));
+      await allIdle();
+      expect(executionsOf('failing-1')).toHaveLength(attempt);
+      clock.set(row.run_at);
+    }
+    const failed = await waitFor(
+      async () => {
+        const now = await job('failing-1');
+        return now.status === 'failed' && now;
+      },
+      10_000,
+      'the job to be marked failed',
+    );
+    expect(failed).toMatchObject({ attempts: 3, last_error: 'boom on attempt 3' });
+    expect(executionsOf('failing-1').map((e) => e.attempt)).toEqual([1, 2, 3]);
+    expect(await effects('failing-1')).toBe(0);
+    expect(await runs('fixture.failing', 'failed')).toBe(1);
+    expect(await runs('fixture.failing', 'retried')).toBe(2);
+    clock.advance(24 * 3_600_000);
+    await allIdle();
+    expect(executionsOf('failing-1')).toHaveLength(3);
+  });
+
+  it('runs each of many jobs exactly once across two replicas', async () => {
+    const n = 200;
+    const keys = Array.from({ length: n }, (_, i) => `many-${i}`);
+    for (const [i, key] of keys.entries()) {
+      await scheduler(i % 2 ? a() : b()).schedule('fixture.effect', clock.now(), {}, { key });
+    }
+    await waitFor(
+      async () => {
+        const [{ done }] = await db.query<{ done: number }>(
+          `SELECT count(*)::int AS done FROM ${FIXTURE_SCHEMA}.jobs WHERE key LIKE 'many-%' AND status = 'done'`,
+        );
+        return done === n;
+      },
+      30_000,
+      'every job to be done',
+    );
+    await allIdle();
+    const ran = replicas.map((replica) => fixture(replica).executions.filter((e) => e.key.startsWith('many-')));
+    expect(ran[0].length + ran[1].length).toBe(n);
+    expect(new Set([...ran[0], ...ran[1]].map((e) => e.key)).size).toBe(n);
+    // Both replicas took part: the table is shared, not owned by whichever started first.
+    expect(ran.map((r) => r.length > 0)).toEqual([true, true]);
+    const [{ rows, distinct }] = await db.query<{ rows: number; distinct: number }>(
+      `SELECT count(*)::int AS rows, count(DISTINCT job_key)::int AS distinct FROM ${FIXTURE_SCHEMA}.effects WHERE job_key LIKE 'many-%'`,
+    );
+    expect({ rows, distinct }).toEqual({ rows: n, distinct: n });
+  });
+
+  it('keeps one recurring job however many replicas declare it, and runs it once per period', async () => {
+    await Promise.all(replicas.map((replica) => scheduler(replica).recur('fixture.effect', { everyMs: 60_000 })));
+    const key = 'recurring:fixture.effect';
+    const [{ n }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${FIXTURE_SCHEMA}.jobs WHERE kind = 'fixture.effect' AND recurrence IS NOT NULL`,
+    );
+    expect(n).toBe(1);
+    for (const period of [1, 2]) {
+      clock.advance(60_000);
+      await waitFor(async () => (await effects(key)) === period, 10_000, `run ${period}`);
+      await allIdle();
+    }
+    expect(executionsOf(key)).toHaveLength(2);
+    const row = await job(key);
+    expect(row.status).toBe('pending');
+    expect(row.run_at.getTime()).toBe(clock.nowMs() + 60_000);
+  });
+
+  it('cancels a pending timer, freeing its key', async () => {
+    await scheduler(a()).schedule('fixture.effect', new Date(clock.nowMs() + 1_000), {}, { key: 'cancelled-1' });
+    expect(await scheduler(b()).cancel('cancelled-1')).toBe(true);
+    clock.advance(2_000);
+    await allIdle();
+    expect(executionsOf('cancelled-1')).toHaveLength(0);
+    expect(await scheduler(a()).schedule('fixture.effect', clock.now(), {}, { key: 'cancelled-1' })).toBe(true);
+    await waitFor(async () => (await effects('cancelled-1')) === 1, 10_000, 'the new timer');
+  });
+});
