@@ -110,7 +110,7 @@ export class WebhookIngestConfig extends DatabaseServiceConfig {
   @Matches(/^\s*(<\?xml[^>]*>\s*)?<Response[\s>]/, { message: 'CALL_FLOW_FALLBACK_TWIML must be a TwiML <Response>' })
   CALL_FLOW_FALLBACK_TWIML?: string;
 
-  /** When the daily cleanup runs, `HH:MM` UTC. */
+  /** When the daily cleanup runs, `HH:MM` UTC (a recurring durable job: once a day for all replicas). */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'RETENTION_CLEANUP_AT_UTC must be HH:MM (UTC)' })
   RETENTION_CLEANUP_AT_UTC = '04:00';
 
@@ -143,18 +143,6 @@ export class WebhookIngestConfig extends DatabaseServiceConfig {
   @Min(0.05)
   @Max(0.95)
   RINGCENTRAL_RENEW_AT_REMAINING_FRACTION = 0.25;
-
-  /** How often subscriptions are checked for renewal. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  RINGCENTRAL_SUBSCRIPTION_CHECK_MS = 60_000;
-
-  /** First wait after a failed create or renewal; doubles with each failure, at most 5 minutes. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  RINGCENTRAL_RETRY_BASE_MS = 5_000;
 
   /**
    * Outside production, every new organization gets a Twilio-flavoured provider account pointing

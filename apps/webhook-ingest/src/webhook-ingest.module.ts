@@ -1,4 +1,4 @@
-import { PersistenceModule } from '@callfleet/persistence';
+import { JobsModule, PersistenceModule } from '@callfleet/persistence';
 import { Module } from '@nestjs/common';
 import { DevProviderAccountsModule } from './dev-provider-accounts/dev-provider-accounts.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
@@ -11,6 +11,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 @Module({
   imports: [
     PersistenceModule.forSchema(webhookIngestSchema),
+    JobsModule.forRoot(),
     ProviderAccountsModule,
     WebhooksModule,
     RingCentralSubscriptionsModule,

@@ -10,7 +10,7 @@ import {
   ProviderAccountSubjects,
   Streams,
 } from '@callfleet/contracts';
-import { MetricsService, SubjectNamespace } from '@callfleet/platform';
+import { type Clock, MetricsService, SubjectNamespace } from '@callfleet/platform';
 import { expectErrorEnvelope, startTestService, TEST_NATS_URL, TestDatabase, testNamespace } from '@callfleet/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -36,6 +36,8 @@ export interface HttpAnswer {
 /** webhook-ingest with its own database and namespace, as providers and other services see it. */
 export class IngestHarness {
   readonly ns: SubjectNamespace;
+  /** More instances of the service on the same database and namespace (startReplica). */
+  readonly replicas: IngestService[] = [];
   private nc?: NatsConnection;
 
   private constructor(
@@ -44,28 +46,50 @@ export class IngestHarness {
     readonly natsUrl: string,
     public service: IngestService,
     private readonly env: Record<string, string>,
+    private readonly clock?: Clock,
   ) {
     this.ns = new SubjectNamespace(namespace);
   }
 
-  static async start(options: { env?: Record<string, string>; natsUrl?: string } = {}): Promise<IngestHarness> {
+  /** `clock`: the service's time (a ManualClock lets the test move it). */
+  static async start(
+    options: { env?: Record<string, string>; natsUrl?: string; clock?: Clock } = {},
+  ): Promise<IngestHarness> {
     const namespace = testNamespace();
     const db = await TestDatabase.create();
     const natsUrl = options.natsUrl ?? TEST_NATS_URL;
     const env = { DEV_PROVIDER_ACCOUNTS: 'false', ...options.env };
-    const service = await startTestService(webhookIngestService, { namespace, databaseUrl: db.url, natsUrl, env });
-    return new IngestHarness(namespace, db, natsUrl, service, env);
+    const service = await startTestService(webhookIngestService, {
+      namespace,
+      databaseUrl: db.url,
+      natsUrl,
+      env,
+      clock: options.clock,
+    });
+    return new IngestHarness(namespace, db, natsUrl, service, env, options.clock);
+  }
+
+  private startInstance(env: Record<string, string> = {}): Promise<IngestService> {
+    return startTestService(webhookIngestService, {
+      namespace: this.namespace,
+      databaseUrl: this.db.url,
+      natsUrl: this.natsUrl,
+      env: { ...this.env, ...env },
+      clock: this.clock,
+    });
   }
 
   /** Stops the service and starts it again on the same database and namespace (a new port). */
   async restartService(env: Record<string, string> = {}): Promise<void> {
     await this.service.close();
-    this.service = await startTestService(webhookIngestService, {
-      namespace: this.namespace,
-      databaseUrl: this.db.url,
-      natsUrl: this.natsUrl,
-      env: { ...this.env, ...env },
-    });
+    this.service = await this.startInstance(env);
+  }
+
+  /** Another instance of the service beside the first, sharing its database, namespace and clock. */
+  async startReplica(): Promise<IngestService> {
+    const replica = await this.startInstance();
+    this.replicas.push(replica);
+    return replica;
   }
 
   async client(): Promise<NatsConnection> {
@@ -131,8 +155,9 @@ export class IngestHarness {
     return stored;
   }
 
-  async metric(name: string, labels: Record<string, string>): Promise<number> {
-    const metrics = this.service.app.get(MetricsService);
+  /** A metric's value on one instance (the first by default), summed over the series matching `labels`. */
+  async metric(name: string, labels: Record<string, string>, instance: IngestService = this.service): Promise<number> {
+    const metrics = instance.app.get(MetricsService);
     const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
     return values
       .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
@@ -140,6 +165,7 @@ export class IngestHarness {
   }
 
   async stop(): Promise<void> {
+    for (const replica of this.replicas) await replica.close();
     await this.service?.close();
     const nc = await this.client().catch(() => undefined);
     if (nc) {

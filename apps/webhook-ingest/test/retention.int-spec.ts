@@ -1,21 +1,46 @@
-import { RetentionCleanup } from '../src/retention/retention-cleanup.service';
-import { IngestHarness } from './ingest-harness';
+import { ManualClock } from '@callfleet/platform';
+import { waitFor } from '@callfleet/testing';
+import { IngestHarness, type IngestService } from './ingest-harness';
 
-/** The daily cleanup against real PostgreSQL: old rows go in batches, recent ones stay. */
+interface JobRow {
+  key: string;
+  status: string;
+  run_at: Date;
+}
+
+/**
+ * The daily cleanup is a recurring durable job, against real PostgreSQL with two instances of the
+ * service: time is moved with a ManualClock to 04:00 UTC, old rows go in batches, recent ones stay,
+ * and the run happens once, on one replica, then waits for the next day.
+ */
 describe('webhook-ingest: retention cleanup', () => {
+  const clock = new ManualClock(Date.parse('2026-06-10T03:59:00Z'));
   let ingest: IngestHarness;
+  let replica: IngestService;
 
   beforeAll(async () => {
-    ingest = await IngestHarness.start({ env: { RETENTION_BATCH_SIZE: '100' } });
+    ingest = await IngestHarness.start({ env: { RETENTION_BATCH_SIZE: '100' }, clock });
+    replica = await ingest.startReplica();
   });
 
   afterAll(async () => {
     await ingest?.stop();
   });
 
-  it('deletes delivery log rows older than 7 days and processed ids older than 24 h, in batches', async () => {
-    const now = new Date('2026-06-10T04:00:00Z');
-    const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000).toISOString();
+  const cleanupJobs = () =>
+    ingest.db.query<JobRow>(
+      `SELECT key, status, run_at FROM ingest.jobs WHERE kind = 'webhook-ingest.retention-cleanup'`,
+    );
+  const onBoth = async (name: string, labels: Record<string, string>) =>
+    (await ingest.metric(name, labels)) + (await ingest.metric(name, labels, replica));
+
+  it('deletes delivery log rows older than 7 days and processed ids older than 24 h at 04:00, once for both replicas', async () => {
+    const [job] = await cleanupJobs();
+    expect(await cleanupJobs()).toHaveLength(1);
+    expect(job).toMatchObject({ status: 'pending', run_at: new Date('2026-06-10T04:00:00Z') });
+
+    const cleanupAt = Date.parse('2026-06-10T04:00:00Z');
+    const ago = (hours: number) => new Date(cleanupAt - hours * 3600_000).toISOString();
     await ingest.db.query(
       `INSERT INTO ingest.webhook_delivery_log
          (received_at, request_id, provider, account_key, kind, status_code, latency_ms, verification, event_count)
@@ -30,9 +55,17 @@ describe('webhook-ingest: retention cleanup', () => {
       [ago(25), ago(23)],
     );
 
-    const result = await ingest.service.app.get(RetentionCleanup).runOnce(now);
+    clock.set(cleanupAt);
+    const [next] = await waitFor(
+      async () => {
+        const rows = await cleanupJobs();
+        return rows[0]?.run_at.getTime() > cleanupAt && rows[0].status === 'pending' && rows;
+      },
+      15_000,
+      'the cleanup to run and wait for the next day',
+    );
+    expect(next.run_at).toEqual(new Date('2026-06-11T04:00:00Z'));
 
-    expect(result).toEqual({ deliveryLogRows: 250, processedEvents: 230, ran: true });
     const [{ logs }] = await ingest.db.query<{ logs: number }>(
       'SELECT count(*)::int AS logs FROM ingest.webhook_delivery_log',
     );
@@ -40,8 +73,10 @@ describe('webhook-ingest: retention cleanup', () => {
       'SELECT count(*)::int AS ids FROM ingest.processed_webhook_events',
     );
     expect({ logs, ids }).toEqual({ logs: 10, ids: 10 });
-    expect(
-      await ingest.metric('callfleet_webhooks_retention_deleted_rows_total', { table: 'webhook_delivery_log' }),
-    ).toBe(250);
+    const kind = { kind: 'webhook-ingest.retention-cleanup' };
+    expect(await onBoth('callfleet_jobs_runs_total', { ...kind, outcome: 'done' })).toBe(1);
+    expect(await onBoth('callfleet_webhooks_retention_deleted_rows_total', { table: 'webhook_delivery_log' })).toBe(
+      250,
+    );
   });
 });

@@ -17,7 +17,7 @@ import {
   type WebhookSecrets,
 } from '@callfleet/telephony';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { PublicBaseUrl } from '../public-url/public-base-url';
 import { ProviderSubscriptionEntity } from '../ringcentral-subscriptions/provider-subscription.entity';
 import { WebhookIngestConfig } from '../webhook-ingest.config';
@@ -44,7 +44,8 @@ export interface ResolvedAccount {
 
 /** Features that act when accounts come and go (RingCentral subscriptions). */
 export interface ProviderAccountListener {
-  created?(account: ResolvedAccount): void;
+  /** In the account's own transaction (`manager`): what it does commits with the account or not at all. */
+  created?(account: ResolvedAccount, manager: EntityManager): Promise<void>;
   /** Awaited before the row goes; a failure is logged and does not stop the delete. */
   deleting?(account: ResolvedAccount): Promise<void>;
 }
@@ -66,7 +67,7 @@ export class ProviderAccountsService {
   private readonly urlPolicy: OutboundUrlPolicy;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly config: WebhookIngestConfig,
     private readonly publicUrl: PublicBaseUrl,
@@ -106,9 +107,11 @@ export class ProviderAccountsService {
       secretsSealed: sealed,
       isDevSimulator: options.devSimulator ?? false,
     });
-    const saved = await this.orgAccounts(orgId).save(entity);
-    const resolved = this.resolved(saved, secrets);
-    for (const listener of this.listeners) listener.created?.(resolved);
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const row = await orgScoped(manager.getRepository(ProviderAccountEntity))(orgId).save(entity);
+      for (const listener of this.listeners) await listener.created?.(this.resolved(row, secrets), manager);
+      return row;
+    });
     return this.toDto(saved, await this.subscriptionsOf([saved.id]));
   }
 
@@ -157,20 +160,14 @@ export class ProviderAccountsService {
     return account.then((a) => (a?.provider === provider ? a : undefined));
   }
 
-  /** Every account of a provider, secrets opened (for jobs such as subscription renewal). */
   /**
-   * Every account of a provider whose secrets can be opened. One account sealed with a key that is no
-   * longer configured is left out (open() logs it) rather than stopping the job for every tenant.
+   * One account by id, secrets opened (for jobs such as subscription renewal); undefined when it is
+   * gone. Throws SERVICE_UNAVAILABLE when its secrets cannot be opened, so a job retries until the
+   * operator fixes ENCRYPTION_KEYS.
    */
-  async allOf(provider: TelephonyProvider, ids?: string[]): Promise<ResolvedAccount[]> {
-    const rows = await this.accounts.find({ where: { provider, ...(ids ? { id: In(ids) } : {}) } });
-    return rows.flatMap((row) => {
-      try {
-        return [this.open(row)];
-      } catch {
-        return [];
-      }
-    });
+  async byId(id: string): Promise<ResolvedAccount | undefined> {
+    const row = await this.accounts.findOne({ where: { id } });
+    return row ? this.open(row) : undefined;
   }
 
   private open(row: ProviderAccountEntity): ResolvedAccount {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RetentionCleanup } from './retention-cleanup.service';
+import { RetentionCleanup } from './retention-cleanup.job';
 
-@Module({ providers: [RetentionCleanup], exports: [RetentionCleanup] })
+@Module({ providers: [RetentionCleanup] })
 export class RetentionModule {}

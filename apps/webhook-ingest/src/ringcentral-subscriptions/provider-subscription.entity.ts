@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type SubscriptionStatus = 'pending' | 'active' | 'failing';
 
-/** A RingCentral account's WebHook subscription, kept alive by the renewal job. */
+/** A RingCentral account's WebHook subscription, kept alive by its renewal job (one durable job per account). */
 @Entity({ name: 'provider_subscriptions' })
 export class ProviderSubscriptionEntity {
   @PrimaryColumn({ name: 'account_id', type: 'uuid' })
@@ -16,13 +16,6 @@ export class ProviderSubscriptionEntity {
 
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
-
-  /** Failed attempts in a row; the retry delay grows with it. */
-  @Column({ type: 'integer', default: 0 })
-  failures: number;
-
-  @Column({ name: 'next_attempt_at', type: 'timestamptz' })
-  nextAttemptAt: Date;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;

@@ -1,4 +1,4 @@
-import { renewalDueAt, retryDelayMs } from './renewal-schedule';
+import { renewalDueAt } from './renewal-schedule';
 
 describe('renewalDueAt', () => {
   it('renews when a quarter of a 7-day subscription is left', () => {
@@ -9,14 +9,5 @@ describe('renewalDueAt', () => {
 
   it('renews at once a subscription already past its expiry', () => {
     expect(renewalDueAt(2_000, 1_000, 0.25)).toBe(1_000);
-  });
-});
-
-describe('retryDelayMs', () => {
-  it('doubles from the base and stops at the cap', () => {
-    expect([1, 2, 3, 4, 10].map((n) => retryDelayMs(n, 5_000, 60_000))).toEqual([
-      5_000, 10_000, 20_000, 40_000, 60_000,
-    ]);
-    expect(retryDelayMs(500, 5_000, 60_000)).toBe(60_000);
   });
 });

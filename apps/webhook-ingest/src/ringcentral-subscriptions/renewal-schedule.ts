@@ -6,8 +6,3 @@ export function renewalDueAt(grantedAtMs: number, expiresAtMs: number, remaining
   const lifetime = Math.max(0, expiresAtMs - grantedAtMs);
   return expiresAtMs - lifetime * remainingFraction;
 }
-
-/** Wait before retry number `failures` (1-based): doubling from `baseMs`, at most `maxMs`. */
-export function retryDelayMs(failures: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(failures - 1, 20)));
-}

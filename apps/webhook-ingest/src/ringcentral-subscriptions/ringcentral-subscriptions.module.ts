@@ -6,7 +6,7 @@ import { PublicUrlModule } from '../public-url/public-url.module';
 import { RingCentralSubscriptionClient } from './ringcentral-subscription.client';
 import { RingCentralSubscriptionsService } from './ringcentral-subscriptions.service';
 
-/** RingCentral WebHook subscriptions, created and renewed by a scheduled job. */
+/** RingCentral WebHook subscriptions, created and renewed by one durable job per account. */
 @Module({
   imports: [ProviderAccountsModule, PublicUrlModule],
   providers: [

@@ -1,34 +1,40 @@
 import { WebhookRoutes } from '@callfleet/contracts';
-import { AppException, MetricsService } from '@callfleet/platform';
+import { type JobContext, JobHandler, type JobOutcome, JobScheduler } from '@callfleet/persistence';
+import { AppException, Clock, MetricsService } from '@callfleet/platform';
 import { UpstreamHttpError } from '@callfleet/resilience';
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ProviderAccountsService, type ResolvedAccount } from '../provider-accounts/provider-accounts.service';
 import { PublicBaseUrl } from '../public-url/public-base-url';
 import { WebhookIngestConfig } from '../webhook-ingest.config';
 import { ProviderSubscriptionEntity } from './provider-subscription.entity';
-import { renewalDueAt, retryDelayMs } from './renewal-schedule';
+import { renewalDueAt } from './renewal-schedule';
 import { RingCentralSubscriptionClient } from './ringcentral-subscription.client';
 
-/** Any constant: one replica at a time talks to RingCentral about subscriptions. */
-const SUBSCRIPTIONS_LOCK_KEY = 7_300_100_002;
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
+export const SUBSCRIPTION_RENEWAL_JOB = 'webhook-ingest.ringcentral-subscription-renewal';
+
+interface RenewalPayload {
+  accountId: string;
+}
+
+const renewalKey = (accountId: string) => `${SUBSCRIPTION_RENEWAL_JOB}:${accountId}`;
+const EXPIRY_GAUGE = 'callfleet_ringcentral_subscription_expiry_seconds';
 
 /**
- * Keeps a WebHook subscription alive for every RingCentral account: created when the account is,
- * renewed once RINGCENTRAL_RENEW_AT_REMAINING_FRACTION of its lifetime is left, created anew when
- * RingCentral no longer knows it. A failed attempt is retried with a growing delay and counted in
+ * Keeps a WebHook subscription alive for every RingCentral account, as one durable job per account
+ * (scheduled in the account's own transaction): it creates the subscription, then reschedules
+ * itself for when RINGCENTRAL_RENEW_AT_REMAINING_FRACTION of the lifetime is left, and creates
+ * anew when RingCentral no longer knows it. A failed attempt is retried by the job layer with
+ * backoff (at most 5 minutes apart, until it succeeds) and counted in
  * `callfleet_ringcentral_subscription_renewal_failures_total`; `callfleet_ringcentral_subscription_expiry_seconds`
  * tells how long each subscription has left, so an alert fires well before notifications stop.
  */
 @Injectable()
-export class RingCentralSubscriptionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RingCentralSubscriptionsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('RingCentralSubscriptions');
   private readonly subscriptions: Repository<ProviderSubscriptionEntity>;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
+  private readonly renewalFailures;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -36,133 +42,95 @@ export class RingCentralSubscriptionsService implements OnApplicationBootstrap, 
     private readonly client: RingCentralSubscriptionClient,
     private readonly publicUrl: PublicBaseUrl,
     private readonly config: WebhookIngestConfig,
-    private readonly metrics: MetricsService,
+    private readonly scheduler: JobScheduler,
+    private readonly clock: Clock,
+    metrics: MetricsService,
   ) {
     this.subscriptions = dataSource.getRepository(ProviderSubscriptionEntity);
     // Registered at start, not on the first failure, so the renewal alert finds the metric.
-    this.renewalFailures();
-    this.expiryGauge();
+    this.renewalFailures = metrics.counter(
+      'callfleet_ringcentral_subscription_renewal_failures_total',
+      'Failed attempts to create or renew a RingCentral WebHook subscription, by account',
+      ['account'],
+    );
+    this.registerExpiryGauge(metrics);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.accounts.listen({
-      created: (account) => {
-        if (account.provider === 'ringcentral') this.kick();
+      created: async (account, manager) => {
+        if (account.provider === 'ringcentral') await this.scheduleRenewal(account.id, manager);
       },
       deleting: (account) => this.unsubscribe(account),
     });
-    this.timer = setInterval(() => this.kick(), this.config.RINGCENTRAL_SUBSCRIPTION_CHECK_MS).unref();
-    this.kick();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** Runs a check now (or right after the one under way). */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.checkUnderLock()
-      .catch((error: unknown) => this.logger.error(`subscription check failed: ${String(error)}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
-  }
-
-  /** Waits for the check under way, if any (tests). */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private async checkUnderLock(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [SUBSCRIPTIONS_LOCK_KEY]);
-      if (!locked) return;
-      try {
-        await this.check();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [SUBSCRIPTIONS_LOCK_KEY]);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
-
-  private async check(): Promise<void> {
-    // Accounts created on another replica, or before a crash, get their row here.
-    await this.dataSource.query(
-      `INSERT INTO ingest.provider_subscriptions (account_id, status, next_attempt_at, updated_at)
-       SELECT id, 'pending', now(), now() FROM ingest.provider_accounts WHERE provider = 'ringcentral'
-       ON CONFLICT (account_id) DO NOTHING`,
+    // Accounts from before renewals were durable jobs get theirs (a no-op for every other one).
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM ingest.provider_accounts WHERE provider = 'ringcentral'`,
     );
-    const rows = await this.subscriptions.find();
-    const accounts = new Map(
-      (
-        await this.accounts.allOf(
-          'ringcentral',
-          rows.map((r) => r.accountId),
-        )
-      ).map((a) => [a.id, a]),
-    );
-    const now = Date.now();
-    for (const row of rows) {
-      const account = accounts.get(row.accountId);
-      if (!account) continue;
-      if (row.nextAttemptAt.getTime() <= now) await this.refresh(row, account);
-      this.exportExpiry(row, account);
-    }
+    for (const { id } of rows) await this.scheduleRenewal(id);
   }
 
-  private async refresh(row: ProviderSubscriptionEntity, account: ResolvedAccount): Promise<void> {
-    const grantedAt = Date.now();
+  private scheduleRenewal(accountId: string, manager?: EntityManager): Promise<boolean> {
+    return this.scheduler.schedule(SUBSCRIPTION_RENEWAL_JOB, this.clock.now(), { accountId } satisfies RenewalPayload, {
+      key: renewalKey(accountId),
+      manager,
+    });
+  }
+
+  /**
+   * Not in one transaction with its job: it waits on RingCentral, and repeating it is harmless (a
+   * renewal renews again). Throwing hands the retry to the job layer.
+   */
+  @JobHandler(SUBSCRIPTION_RENEWAL_JOB, {
+    maxAttempts: Number.POSITIVE_INFINITY,
+    backoff: { baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 },
+    transactional: false,
+  })
+  async renew({ accountId }: RenewalPayload, { now, attempt }: JobContext): Promise<JobOutcome | undefined> {
+    const account = await this.accounts.byId(accountId);
+    if (account?.provider !== 'ringcentral') return undefined; // deleted: nothing left to renew
+    const row = (await this.subscriptions.findOne({ where: { accountId } })) ?? this.pendingRow(accountId);
     try {
-      const subscription = await this.renewOrCreate(row, account);
-      Object.assign(row, {
-        subscriptionId: subscription.id,
-        status: 'active',
-        expiresAt: subscription.expiresAt,
-        failures: 0,
-        lastError: null,
-        nextAttemptAt: new Date(
-          renewalDueAt(
-            grantedAt,
-            subscription.expiresAt.getTime(),
-            this.config.RINGCENTRAL_RENEW_AT_REMAINING_FRACTION,
-          ),
-        ),
-      });
+      const subscription = await this.renewOrCreate(row, account, now);
+      await this.subscriptions.save(
+        Object.assign(row, {
+          subscriptionId: subscription.id,
+          status: 'active',
+          expiresAt: subscription.expiresAt,
+          lastError: null,
+          updatedAt: this.clock.now(),
+        }),
+      );
+      const dueAt = renewalDueAt(
+        now.getTime(),
+        subscription.expiresAt.getTime(),
+        this.config.RINGCENTRAL_RENEW_AT_REMAINING_FRACTION,
+      );
+      return { runAgainAt: new Date(dueAt) };
     } catch (error) {
-      const failures = row.failures + 1;
-      this.renewalFailures().inc({ account: account.accountKey });
+      this.renewalFailures.inc({ account: account.accountKey });
       const message = error instanceof AppException ? error.message : 'unexpected error';
-      this.logger.warn(`subscription of ${account.accountKey} not renewed (attempt ${failures}): ${String(error)}`);
-      Object.assign(row, {
-        status: 'failing',
-        failures,
-        lastError: message.slice(0, 500),
-        nextAttemptAt: new Date(
-          Date.now() + retryDelayMs(failures, this.config.RINGCENTRAL_RETRY_BASE_MS, MAX_RETRY_DELAY_MS),
-        ),
-      });
+      this.logger.warn(`subscription of ${account.accountKey} not renewed (attempt ${attempt}): ${String(error)}`);
+      await this.subscriptions.save(
+        Object.assign(row, { status: 'failing', lastError: message.slice(0, 500), updatedAt: this.clock.now() }),
+      );
+      throw error;
     }
-    row.updatedAt = new Date();
-    await this.subscriptions.save(row);
   }
 
-  private async renewOrCreate(row: ProviderSubscriptionEntity, account: ResolvedAccount) {
-    if (row.subscriptionId && row.expiresAt && row.expiresAt.getTime() > Date.now()) {
+  private pendingRow(accountId: string): ProviderSubscriptionEntity {
+    return this.subscriptions.create({
+      accountId,
+      subscriptionId: null,
+      status: 'pending',
+      expiresAt: null,
+      lastError: null,
+      updatedAt: this.clock.now(),
+    });
+  }
+
+  private async renewOrCreate(row: ProviderSubscriptionEntity, account: ResolvedAccount, now: Date) {
+    if (row.subscriptionId && row.expiresAt && row.expiresAt.getTime() > now.getTime()) {
       try {
         return await this.client.renew(account.adapterAccount, row.subscriptionId);
       } catch (error) {
@@ -179,32 +147,38 @@ export class RingCentralSubscriptionsService implements OnApplicationBootstrap, 
     });
   }
 
-  private renewalFailures() {
-    return this.metrics.counter(
-      'callfleet_ringcentral_subscription_renewal_failures_total',
-      'Failed attempts to create or renew a RingCentral WebHook subscription, by account',
-      ['account'],
-    );
-  }
-
-  private expiryGauge() {
-    return this.metrics.gauge(
-      'callfleet_ringcentral_subscription_expiry_seconds',
-      'Seconds until the RingCentral WebHook subscription of an account expires (0: none)',
-      ['account'],
-    );
-  }
-
-  private exportExpiry(row: ProviderSubscriptionEntity, account: ResolvedAccount): void {
-    const secondsLeft = row.expiresAt ? Math.max(0, (row.expiresAt.getTime() - Date.now()) / 1000) : 0;
-    this.expiryGauge().set({ account: account.accountKey }, Math.round(secondsLeft));
+  /** Read at each scrape, so it counts down between renewals days apart (0: no subscription yet). */
+  private registerExpiryGauge(metrics: MetricsService): void {
+    if (metrics.registry.getSingleMetric(EXPIRY_GAUGE)) return;
+    const dataSource = this.dataSource;
+    const clock = this.clock;
+    new Gauge({
+      name: EXPIRY_GAUGE,
+      help: 'Seconds until the RingCentral WebHook subscription of an account expires (0: none)',
+      labelNames: ['account'],
+      registers: [metrics.registry],
+      async collect() {
+        if (!dataSource.isInitialized) return;
+        const rows: { account_key: string; expires_at: Date | null }[] = await dataSource
+          .query(
+            `SELECT a.account_key, s.expires_at FROM ingest.provider_accounts a
+             LEFT JOIN ingest.provider_subscriptions s ON s.account_id = a.id WHERE a.provider = 'ringcentral'`,
+          )
+          .catch(() => []);
+        this.reset();
+        for (const row of rows) {
+          const secondsLeft = row.expires_at ? Math.max(0, (row.expires_at.getTime() - clock.nowMs()) / 1000) : 0;
+          this.set({ account: row.account_key }, Math.round(secondsLeft));
+        }
+      },
+    });
   }
 
   /** Best effort: RingCentral stops calling a deleted account; an expired subscription would anyway. */
   private async unsubscribe(account: ResolvedAccount): Promise<void> {
     if (account.provider !== 'ringcentral') return;
+    await this.scheduler.cancel(renewalKey(account.id));
     const row = await this.subscriptions.findOne({ where: { accountId: account.id } });
-    this.expiryGauge().remove({ account: account.accountKey });
     if (row?.subscriptionId) await this.client.delete(account.adapterAccount, row.subscriptionId);
   }
 }
