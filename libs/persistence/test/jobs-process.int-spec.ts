@@ -16,7 +16,8 @@ const FIXTURE_MAIN = 'dist/libs/persistence/test/jobs-fixture.main.js';
 
 /**
  * A runner killed with SIGKILL in the middle of a job (its lease is 2 s in the fixture): the job is
- * run again by the other replica, or by the service once it is back, and its effect lands once.
+ * run again by the other replica, or by the service once it is back, and its effect lands once. On
+ * SIGTERM, the job under way finishes before the process exits.
  */
 describe('a durable job whose runner is killed (built processes)', () => {
   let db: TestDatabase;
@@ -76,6 +77,20 @@ describe('a durable job whose runner is killed (built processes)', () => {
     expect(await effects('killed-1')).toEqual([{ attempt: 2, runner: String(survivor.child.pid) }]);
     survivor.child.kill('SIGTERM');
     expect((await survivor.exit).code).toBe(0);
+  });
+
+  it('finishes the job under way on SIGTERM before the process exits', async () => {
+    const replica = await startReplica();
+    await scheduler.schedule('fixture.slow', new Date(), { ms: 1_500 }, { key: 'slow-1' });
+    await waitFor(
+      async () => replica.stdout.some((l) => l.includes(`slow job started in ${replica.child.pid}`)),
+      15_000,
+      'the job to start',
+    );
+    replica.child.kill('SIGTERM');
+    expect(await replica.exit).toEqual({ code: 0, signal: null });
+    expect(await status('slow-1')).toBe('done');
+    expect(await effects('slow-1')).toEqual([{ attempt: 1, runner: String(replica.child.pid) }]);
   });
 
   it('is run again by the service once it is back', async () => {

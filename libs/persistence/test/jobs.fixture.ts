@@ -67,6 +67,14 @@ export class FixtureJobs {
     throw new Error(`boom on attempt ${context.attempt}`);
   }
 
+  /** Takes `ms` of real time, like a job doing real work (the shutdown test sends SIGTERM meanwhile). */
+  @JobHandler('fixture.slow')
+  async slow(payload: { ms: number }, context: JobContext): Promise<void> {
+    this.logger.log(`slow job started in ${process.pid}`);
+    await new Promise((resolve) => setTimeout(resolve, payload.ms));
+    await this.effect(context);
+  }
+
   /** Hangs on its first attempt (the process test kills it there); completes on the next. */
   @JobHandler('fixture.hangs-once')
   async hangsOnce(_payload: object, context: JobContext): Promise<void> {
