@@ -128,6 +128,17 @@ export class JobQueue {
     return row?.at ?? undefined;
   }
 
+  /** The earliest run of any kind that is due and not being run (pending, or its runner's lease ran out). */
+  async oldestDueAt(now: Date): Promise<Date | undefined> {
+    const [row]: { at: Date | null }[] = await this.dataSource.query(
+      `SELECT least(
+         (SELECT min(run_at) FROM ${this.table} WHERE status = 'pending' AND run_at <= $1),
+         (SELECT min(locked_until) FROM ${this.table} WHERE status = 'running' AND locked_until <= $1)) AS at`,
+      [now],
+    );
+    return row?.at ?? undefined;
+  }
+
   private async fenced(manager: EntityManager, job: ClaimedJob, set: string, params: unknown[]): Promise<number> {
     const rows: unknown[] = await manager.query(
       `WITH changed AS (

@@ -10,6 +10,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Gauge } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DatabaseServiceConfig } from '../database-config';
 import { PgListener } from '../notifications/pg-listener';
@@ -97,6 +98,28 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     // Registered at start, so the failed-jobs alert finds the metric before the first failure.
     this.runs = metrics.counter('callfleet_jobs_runs_total', 'Job attempts by kind and outcome', ['kind', 'outcome']);
     this.duration = metrics.histogram('callfleet_job_duration_seconds', 'Job attempts by kind', ['kind']);
+    this.registerOverdueGauge(metrics);
+  }
+
+  /**
+   * How late the most overdue job is, read at each scrape: it grows when no replica claims due jobs
+   * (runners stuck, or a kind that no deployed version handles any more).
+   */
+  private registerOverdueGauge(metrics: MetricsService): void {
+    const name = 'callfleet_jobs_overdue_seconds';
+    if (metrics.registry.getSingleMetric(name)) return;
+    const { dataSource, queue, clock } = this;
+    new Gauge({
+      name,
+      help: 'Seconds since the most overdue job of the schema became due without being run (0: none)',
+      registers: [metrics.registry],
+      async collect() {
+        if (!dataSource.isInitialized) return;
+        const now = clock.now();
+        const oldest = await queue.oldestDueAt(now).catch(() => undefined);
+        this.set(oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0);
+      },
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
