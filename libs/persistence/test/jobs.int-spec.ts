@@ -1,5 +1,6 @@
 import { ManualClock, MetricsService } from '@callfleet/platform';
 import { startTestService, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
+import { DataSource } from 'typeorm';
 import { JobRunner, JobScheduler } from '../src';
 import { FIXTURE_SCHEMA, FixtureJobs, jobsFixtureService } from './jobs.fixture';
 
@@ -109,7 +110,11 @@ describe('durable jobs and timers', () => {
     );
     expect(failed).toMatchObject({ attempts: 3, last_error: 'boom on attempt 3' });
     // Either replica may run any attempt.
-    expect(executionsOf('failing-1').map((e) => e.attempt).sort()).toEqual([1, 2, 3]);
+    expect(
+      executionsOf('failing-1')
+        .map((e) => e.attempt)
+        .sort(),
+    ).toEqual([1, 2, 3]);
     expect(await effects('failing-1')).toBe(0);
     expect(await runs('fixture.failing', 'failed')).toBe(1);
     expect(await runs('fixture.failing', 'retried')).toBe(2);
@@ -177,6 +182,22 @@ describe('durable jobs and timers', () => {
     expect(await gauge()).toBe(600);
     await db.query(`DELETE FROM ${FIXTURE_SCHEMA}.jobs WHERE key = 'orphan-1'`);
     expect(await gauge()).toBe(0);
+  });
+
+  it("schedules in the caller's transaction: no job without the caller's commit", async () => {
+    const dataSource = a().app.get(DataSource);
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await scheduler(a()).schedule('fixture.effect', clock.now(), {}, { key: 'in-tx-1', manager });
+        throw new Error('the caller changed its mind');
+      }),
+    ).rejects.toThrow('changed its mind');
+    expect(await job('in-tx-1')).toBeUndefined();
+
+    await dataSource.transaction((manager) =>
+      scheduler(a()).schedule('fixture.effect', clock.now(), {}, { key: 'in-tx-2', manager }),
+    );
+    await waitFor(async () => (await effects('in-tx-2')) === 1, 10_000, 'the committed job to run');
   });
 
   it('cancels a pending timer, freeing its key', async () => {
