@@ -75,6 +75,23 @@ export class FixtureJobs {
     await this.effect(context);
   }
 
+  private releaseStalled?: () => void;
+  private readonly stalled = new Promise<void>((resolve) => {
+    this.releaseStalled = resolve;
+  });
+
+  /** Lets a stalled first attempt go on (to its completion, which its lost lease must refuse). */
+  release(): void {
+    this.releaseStalled?.();
+  }
+
+  /** Writes its effect, then stalls on its first attempt until released; later attempts just write it. */
+  @JobHandler('fixture.stalls-once')
+  async stallsOnce(_payload: object, context: JobContext): Promise<void> {
+    await this.effect(context);
+    if (context.attempt === 1) await this.stalled;
+  }
+
   /** Hangs on its first attempt (the process test kills it there); completes on the next. */
   @JobHandler('fixture.hangs-once')
   async hangsOnce(_payload: object, context: JobContext): Promise<void> {

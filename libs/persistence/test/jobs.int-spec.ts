@@ -184,6 +184,26 @@ describe('durable jobs and timers', () => {
     expect(await gauge()).toBe(0);
   });
 
+  it('voids the work of a runner whose lease ran out: its effects roll back, the new holder completes once', async () => {
+    await scheduler(a()).schedule('fixture.stalls-once', clock.now(), {}, { key: 'stalled-1' });
+    await waitFor(async () => executionsOf('stalled-1').length === 1, 10_000, 'the first attempt to stall');
+    // Past the fixture's 2 s lease (until the stalled runner's heartbeat, or the other replica, acts first).
+    await waitFor(
+      async () => {
+        clock.advance(3_000);
+        return (await job('stalled-1')).status === 'done';
+      },
+      15_000,
+      'another runner to take the job over and complete it',
+    );
+    for (const replica of replicas) fixture(replica).release();
+    await waitFor(async () => (await runs('fixture.stalls-once', 'lease-lost')) === 1, 10_000, 'the stale completion');
+    expect(await db.query(`SELECT attempt FROM ${FIXTURE_SCHEMA}.effects WHERE job_key = 'stalled-1'`)).toEqual([
+      { attempt: 2 },
+    ]);
+    expect(await job('stalled-1')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
   it("schedules in the caller's transaction: no job without the caller's commit", async () => {
     const dataSource = a().app.get(DataSource);
     await expect(
