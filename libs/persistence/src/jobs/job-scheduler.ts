@@ -7,7 +7,7 @@ import { nextOccurrence, type Recurrence, recurrenceText } from './recurrence';
 export interface ScheduleOptions {
   /** Names the job: scheduling a key that exists (pending, running or finished) is a no-op. */
   key: string;
-  /** Overrides the handler's `maxAttempts` for this job. */
+  /** Overrides the handler's `maxAttempts` for this job (a whole number ≥ 1). */
   maxAttempts?: number;
   /** Schedules in the caller's transaction: the job exists if and only if the caller's change commits. */
   manager?: EntityManager;
