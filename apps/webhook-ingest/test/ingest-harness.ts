@@ -6,8 +6,8 @@ import {
   KvBuckets,
   NATS_SERVICE_ERROR_CODE,
   type NormalizedTelephonyEvent,
+  ProviderAccountCommands,
   type ProviderAccountDto,
-  ProviderAccountSubjects,
   Streams,
 } from '@callfleet/contracts';
 import { MetricsService, SubjectNamespace } from '@callfleet/platform';
@@ -91,7 +91,7 @@ export class IngestHarness {
   }
 
   async createAccount(orgId: string, dto: CreateProviderAccountDto): Promise<ProviderAccountDto> {
-    const answer = await this.request<ProviderAccountDto>(ProviderAccountSubjects.CREATE, dto, { orgId });
+    const answer = await this.request<ProviderAccountDto>(ProviderAccountCommands.Create.subject, dto, { orgId });
     if (!answer.ok) throw new Error(`account not created: ${JSON.stringify(answer.body)}`);
     return answer.body;
   }

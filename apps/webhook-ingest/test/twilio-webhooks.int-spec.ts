@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ProviderAccountDto, TelephonySubjects, WebhookRoutes } from '@callfleet/contracts';
+import { CallCommands, type ProviderAccountDto, WebhookRoutes } from '@callfleet/contracts';
 import { waitFor } from '@callfleet/testing';
 import type { Subscription } from '@nats-io/transport-node';
 import twilio from 'twilio';
@@ -244,7 +244,7 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
 
     const answerFlows = async (answer: (request: Record<string, unknown>) => Promise<unknown> | unknown) => {
       const nc = await ingest.client();
-      orchestrator = nc.subscribe(ingest.ns.subject(TelephonySubjects.CALL_FLOW), {
+      orchestrator = nc.subscribe(ingest.ns.subject(CallCommands.Flow.subject), {
         callback: (_error, msg) => {
           void Promise.resolve(answer(msg.json())).then((reply) => msg.respond(JSON.stringify(reply)));
         },

@@ -4,8 +4,9 @@ import { type Diagnostic, DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import * as contracts from '@callfleet/contracts';
 import {
   type ApiKeyPrincipalDto,
+  AuthCommands,
   AuthEvents,
-  AuthSubjects,
+  CallCommands,
   ERROR_HTTP_STATUS,
   type ErrorBody,
   ErrorCode,
@@ -15,12 +16,11 @@ import {
   NATS_SERVICE_ERROR,
   NATS_SERVICE_ERROR_CODE,
   type NotificationRequestedData,
-  ProviderAccountSubjects,
+  ProviderAccountCommands,
   ServiceName,
   Streams,
   TELEPHONY_EVENT_KINDS,
   TELEPHONY_PROVIDERS,
-  TelephonySubjects,
   type UserRegisteredData,
 } from '@callfleet/contracts';
 import { DEAD_LETTER_PREFIX, type EndpointStats } from '@callfleet/platform';
@@ -118,9 +118,9 @@ const STATS_ENDPOINT: Presence<EndpointStats> = {
 /** Every command subject in the code, and the service (queue group) that answers it. */
 const COMMANDS = (
   [
-    [AuthSubjects, ServiceName.AUTH],
-    [ProviderAccountSubjects, ServiceName.WEBHOOK_INGEST],
-    [TelephonySubjects, ServiceName.CALL_ORCHESTRATOR],
+    [AuthCommands, ServiceName.AUTH],
+    [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
+    [CallCommands, ServiceName.CALL_ORCHESTRATOR],
   ] as const
 ).flatMap(([subjects, service]) => Object.values(subjects).map((subject) => ({ subject, service })));
 

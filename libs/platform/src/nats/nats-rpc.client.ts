@@ -1,4 +1,10 @@
-import { type ErrorBody, ErrorCode, isErrorCode, NATS_SERVICE_ERROR_CODE } from '@callfleet/contracts';
+import {
+  type CommandDescriptor,
+  type ErrorBody,
+  ErrorCode,
+  isErrorCode,
+  NATS_SERVICE_ERROR_CODE,
+} from '@callfleet/contracts';
 import { errors as natsErrors } from '@nats-io/transport-node';
 import { AppException } from '../errors/app.exception';
 import { RequestContext } from '../logging/request-context';
@@ -19,6 +25,19 @@ export class NatsRpcClient {
     private readonly defaultTimeoutMs: number,
   ) {}
 
+  /**
+   * Sends a command of libs/contracts and answers its reply, typed by the descriptor:
+   * `rpc.call(AuthCommands.Login, dto, { headers })`. A service error comes back as AppException.
+   */
+  call<TRequest extends object, TResponse>(
+    command: CommandDescriptor<TRequest, TResponse>,
+    dto: TRequest,
+    options: RpcRequestOptions = {},
+  ): Promise<TResponse> {
+    return this.request<TResponse>(command.subject, dto, options);
+  }
+
+  /** The untyped form, for a subject no descriptor describes (tests, benchmarks); prefer `call`. */
   async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
     const { nc, ns } = this.nats;
     let reply: Awaited<ReturnType<typeof nc.request>>;
