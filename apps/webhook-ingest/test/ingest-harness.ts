@@ -5,10 +5,10 @@ import {
   type HttpErrorEnvelope,
   KvBuckets,
   NATS_SERVICE_ERROR_CODE,
-  type NormalizedTelephonyEvent,
   ProviderAccountCommands,
   type ProviderAccountDto,
   Streams,
+  type TelephonyIngressEvent,
 } from '@callfleet/contracts';
 import { MetricsService, SubjectNamespace } from '@callfleet/platform';
 import { expectErrorEnvelope, startTestService, TEST_NATS_URL, TestDatabase, testNamespace } from '@callfleet/testing';
@@ -22,8 +22,9 @@ export type IngestService = Awaited<ReturnType<typeof startTestService>>;
 export interface StoredEvent {
   subject: string;
   msgId: string | undefined;
+  /** The x-org-id header (the body's `event.orgId` is what consumers read). */
   orgId: string | undefined;
-  event: NormalizedTelephonyEvent;
+  event: TelephonyIngressEvent;
 }
 
 export interface HttpAnswer {
@@ -123,7 +124,7 @@ export class IngestHarness {
           subject: this.ns.strip(msg.subject),
           msgId: msg.headers?.get('Nats-Msg-Id') || undefined,
           orgId: msg.headers?.get(FleetHeader.ORG_ID) || undefined,
-          event: msg.json<NormalizedTelephonyEvent>(),
+          event: msg.json<TelephonyIngressEvent>(),
         });
       }
     }
