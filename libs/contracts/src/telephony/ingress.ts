@@ -13,7 +13,7 @@ export function ingressSubjectsOf(provider: TelephonyProvider): string {
   return `ingress.${provider}.v1.>`;
 }
 
-/** Every provider event webhook-ingest stored; a consumer narrows it with its own filter (`ingressSubjectsOf`). */
+/** Every provider event webhook-ingest stored; a consumer narrows it with its own filter (`ingress.twilio.v1.>`). */
 export const TelephonyIngress = defineEvent({
   stream: Streams.INGRESS.name,
   subject: 'ingress.>',
