@@ -1,4 +1,4 @@
-import { NATS_SERVICE_ERROR, NATS_SERVICE_ERROR_CODE } from '@callfleet/contracts';
+import { defineCommand, NATS_SERVICE_ERROR, NATS_SERVICE_ERROR_CODE, NO_BODY, replyOf } from '@callfleet/contracts';
 import { plainNatsClient, startTestService, testNamespace } from '@callfleet/testing';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Controller, Module } from '@nestjs/common';
@@ -98,10 +98,15 @@ describe('NATS wire format (plain client, no Nest)', () => {
 
   it('gives the typed client TIMEOUT when nobody answers in time and SERVICE_UNAVAILABLE with no responders', async () => {
     const client = service.app.get(NatsRpcClient);
-    await expect(client.request('echo.v1.slow', { ms: 500 }, { timeoutMs: 100 })).rejects.toMatchObject({
+    await expect(client.call(EchoCommands.Slow, { ms: 500 }, { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'TIMEOUT',
     });
-    await expect(client.request('nobody.v1.home', {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    const nobodyHome = defineCommand({
+      subject: 'nobody.v1.home',
+      request: NO_BODY,
+      response: replyOf<never>('Never'),
+    });
+    await expect(client.call(nobodyHome, {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     await expect(client.call(EchoCommands.Fail, {})).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
   });
 

@@ -18,7 +18,7 @@ export interface RpcRequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls fleet subjects with the plain wire format. Errors come back as AppException with their code. */
+/** Sends commands of libs/contracts with the plain wire format. Errors come back as AppException with their code. */
 export class NatsRpcClient {
   constructor(
     private readonly nats: NatsConnectionService,
@@ -37,8 +37,8 @@ export class NatsRpcClient {
     return this.request<TResponse>(command.subject, dto, options);
   }
 
-  /** The untyped form, for a subject no descriptor describes (tests, benchmarks); prefer `call`. */
-  async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
+  // Private: a call names a descriptor, so no caller sends an untyped body or casts a reply.
+  private async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
     const { nc, ns } = this.nats;
     let reply: Awaited<ReturnType<typeof nc.request>>;
     try {
