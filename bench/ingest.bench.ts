@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   FleetHeader,
   NATS_SERVICE_ERROR_CODE,
+  ProviderAccountCommands,
   type ProviderAccountDto,
-  ProviderAccountSubjects,
   WebhookRoutes,
 } from '@callfleet/contracts';
 import { SubjectNamespace } from '@callfleet/platform';
@@ -99,7 +99,7 @@ async function createTwilioAccount(natsUrl: string, namespace: string): Promise<
     h.set(FleetHeader.USER_ID, randomUUID());
     h.set(FleetHeader.ROLES, 'owner');
     const reply = await nc.request(
-      new SubjectNamespace(namespace).subject(ProviderAccountSubjects.CREATE),
+      new SubjectNamespace(namespace).subject(ProviderAccountCommands.Create.subject),
       JSON.stringify({
         provider: 'twilio',
         name: 'bench',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createService, NatsRpcClient } from '@callfleet/platform';
 import { connect } from '@nats-io/transport-node';
-import { BENCH_PING_SUBJECT, benchPingService } from './fixtures/bench-ping.service';
+import { BenchPing, benchPingService } from './fixtures/bench-ping.service';
 import { type BenchmarkResult, makeResult } from './lib/report';
 import { closedLoop } from './lib/stats';
 
@@ -40,7 +40,7 @@ export async function natsRpcBenchmark(natsUrl: string): Promise<BenchmarkResult
   await responder.flush();
 
   const body = { text: 'hello' };
-  const viaPlatform = () => client.request(BENCH_PING_SUBJECT, body, { timeoutMs: 5000 });
+  const viaPlatform = () => client.call(BenchPing, body, { timeoutMs: 5000 });
   const viaRaw = async () => (await raw.request(rawSubject, JSON.stringify(body), { timeout: 5000 })).json();
 
   // Warm up both paths (JIT, connections) before measuring.

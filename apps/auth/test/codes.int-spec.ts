@@ -1,4 +1,4 @@
-import { AuthSubjects, type MeDto, type TokenPairDto } from '@callfleet/contracts';
+import { AuthCommands, type MeDto, type TokenPairDto } from '@callfleet/contracts';
 import { AuthHarness, GOOD_PASSWORD, uniqueEmail } from './auth-harness';
 
 describe('auth codes: password reset and email verification', () => {
@@ -6,22 +6,22 @@ describe('auth codes: password reset and email verification', () => {
 
   const register = async (email: string) =>
     (
-      await auth.request<TokenPairDto>(AuthSubjects.REGISTER, {
+      await auth.request<TokenPairDto>(AuthCommands.Register.subject, {
         email,
         password: GOOD_PASSWORD,
         name: 'Reset Tester',
         organizationName: 'Reset Org',
       })
     ).body;
-  const requestReset = (email: string) => auth.request(AuthSubjects.PASSWORD_RESET_REQUEST, { email });
+  const requestReset = (email: string) => auth.request(AuthCommands.PasswordResetRequest.subject, { email });
   const confirm = (
     email: string,
     code: string,
     newPassword = 'a-brand-new-passphrase-77',
     headers: Record<string, string> = {},
-  ) => auth.request(AuthSubjects.PASSWORD_RESET_CONFIRM, { email, code, newPassword }, headers);
+  ) => auth.request(AuthCommands.PasswordResetConfirm.subject, { email, code, newPassword }, headers);
   const login = (email: string, password: string) =>
-    auth.request<TokenPairDto>(AuthSubjects.LOGIN, { email, password });
+    auth.request<TokenPairDto>(AuthCommands.Login.subject, { email, password });
   /** A 6-digit code that is surely not `code`. */
   const other = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -51,7 +51,7 @@ describe('auth codes: password reset and email verification', () => {
 
     expect((await login(email, GOOD_PASSWORD)).body.code).toBe('INVALID_CREDENTIALS');
     expect((await login(email, 'a-brand-new-passphrase-77')).status).toBeUndefined();
-    const oldSession = await auth.request(AuthSubjects.REFRESH, { refreshToken: session.refreshToken });
+    const oldSession = await auth.request(AuthCommands.Refresh.subject, { refreshToken: session.refreshToken });
     expect(oldSession.body.code).toBe('INVALID_TOKEN');
 
     const audit = await auth.db.query(`SELECT ip FROM auth.audit_log WHERE event = 'password_reset' AND user_id = $1`, [
@@ -103,27 +103,29 @@ describe('auth codes: password reset and email verification', () => {
     const identity = AuthHarness.identityOf(await register(email));
     const firstCode = auth.codeFor(email, 'email-verification');
 
-    expect((await auth.request(AuthSubjects.VERIFY_EMAIL_RESEND, { email })).body).toEqual({ accepted: true });
-    expect((await auth.request(AuthSubjects.VERIFY_EMAIL_RESEND, { email: uniqueEmail() })).body).toEqual({
+    expect((await auth.request(AuthCommands.VerifyEmailResend.subject, { email })).body).toEqual({ accepted: true });
+    expect((await auth.request(AuthCommands.VerifyEmailResend.subject, { email: uniqueEmail() })).body).toEqual({
       accepted: true,
     });
     const secondCode = auth.codeFor(email, 'email-verification');
     if (firstCode !== secondCode) {
-      expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: firstCode })).status).toBe('400');
+      expect((await auth.request(AuthCommands.VerifyEmail.subject, { email, code: firstCode })).status).toBe('400');
     }
-    const malformed = await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: '12345' });
+    const malformed = await auth.request(AuthCommands.VerifyEmail.subject, { email, code: '12345' });
     expect(malformed.body.code).toBe('VALIDATION_ERROR');
     // A code of another purpose does not verify the email, even for the same user.
     await requestReset(email);
     const resetCode = auth.codeFor(email, 'password-reset');
     if (resetCode !== secondCode) {
-      expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: resetCode })).status).toBe('400');
+      expect((await auth.request(AuthCommands.VerifyEmail.subject, { email, code: resetCode })).status).toBe('400');
     }
 
-    expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: secondCode })).body).toEqual({ ok: true });
-    const me = await auth.request<MeDto>(AuthSubjects.ME, {}, AuthHarness.as(identity));
+    expect((await auth.request(AuthCommands.VerifyEmail.subject, { email, code: secondCode })).body).toEqual({
+      ok: true,
+    });
+    const me = await auth.request<MeDto>(AuthCommands.Me.subject, {}, AuthHarness.as(identity));
     expect(me.body.emailVerified).toBe(true);
-    expect((await auth.request(AuthSubjects.VERIFY_EMAIL, { email, code: secondCode })).status).toBe('400');
+    expect((await auth.request(AuthCommands.VerifyEmail.subject, { email, code: secondCode })).status).toBe('400');
   });
 
   it('logs codes only in the dev notifier line, and no password anywhere', () => {

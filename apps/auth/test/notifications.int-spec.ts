@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { AuthSubjects } from '@callfleet/contracts';
+import { AuthCommands } from '@callfleet/contracts';
 import { waitFor } from '@callfleet/testing';
 import { AuthHarness, GOOD_PASSWORD, uniqueEmail } from './auth-harness';
 
@@ -27,14 +27,14 @@ describe('auth notifications: a mail server that never answers', () => {
 
   it('answers registration and reset requests anyway, then gives the mails up, logged and counted', async () => {
     const email = uniqueEmail('mail');
-    const registered = await auth.request(AuthSubjects.REGISTER, {
+    const registered = await auth.request(AuthCommands.Register.subject, {
       email,
       password: GOOD_PASSWORD,
       name: 'Mail Tester',
       organizationName: 'Mail Org',
     });
     expect(registered.status).toBeUndefined();
-    expect((await auth.request(AuthSubjects.PASSWORD_RESET_REQUEST, { email })).body).toEqual({ accepted: true });
+    expect((await auth.request(AuthCommands.PasswordResetRequest.subject, { email })).body).toEqual({ accepted: true });
 
     const failures = () => auth.service.logs.lines.filter((l) => l.msg === 'mail delivery failed');
     await waitFor(async () => failures().length === 2, 15_000, 'both mails to be given up');

@@ -1,6 +1,6 @@
 import {
+  AuthCommands,
   AuthEvents,
-  AuthSubjects,
   type EventEnvelope,
   type JwksDto,
   KvBuckets,
@@ -20,15 +20,15 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     return pair;
   };
   const register = async (email: string) =>
-    auth.request<TokenPairDto>(AuthSubjects.REGISTER, {
+    auth.request<TokenPairDto>(AuthCommands.Register.subject, {
       email,
       password: GOOD_PASSWORD,
       name: 'Ada Lovelace',
       organizationName: 'Analytical Engines',
     });
   const login = async (email: string, password = GOOD_PASSWORD, headers: Record<string, string> = {}) =>
-    auth.request<TokenPairDto>(AuthSubjects.LOGIN, { email, password }, headers);
-  const refresh = (refreshToken: string) => auth.request<TokenPairDto>(AuthSubjects.REFRESH, { refreshToken });
+    auth.request<TokenPairDto>(AuthCommands.Login.subject, { email, password }, headers);
+  const refresh = (refreshToken: string) => auth.request<TokenPairDto>(AuthCommands.Refresh.subject, { refreshToken });
 
   beforeAll(async () => {
     auth = await AuthHarness.start();
@@ -54,7 +54,7 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     const identity = AuthHarness.identityOf(loggedIn.body);
     expect(identity.roles).toEqual(['owner']);
 
-    const me = await auth.request<MeDto>(AuthSubjects.ME, {}, AuthHarness.as(identity));
+    const me = await auth.request<MeDto>(AuthCommands.Me.subject, {}, AuthHarness.as(identity));
     expect(me.body).toEqual({
       userId: identity.userId,
       email,
@@ -65,13 +65,13 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
       roles: ['owner'],
     });
 
-    const anonymous = await auth.request(AuthSubjects.ME, {});
+    const anonymous = await auth.request(AuthCommands.Me.subject, {});
     expect(anonymous.status).toBe('401');
     expect(anonymous.body.code).toBe('UNAUTHORIZED');
   });
 
   it('issues access tokens that verify against the published JWKS, which holds public keys only', async () => {
-    const jwks = await auth.request<JwksDto>(AuthSubjects.JWKS, {});
+    const jwks = await auth.request<JwksDto>(AuthCommands.Jwks.subject, {});
     expect(jwks.body.keys.length).toBeGreaterThanOrEqual(1);
     for (const key of jwks.body.keys) {
       expect(key).toMatchObject({ kty: 'OKP', alg: 'EdDSA', use: 'sig' });
@@ -138,7 +138,7 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     const identity = AuthHarness.identityOf(pair);
 
     const out = await auth.request(
-      AuthSubjects.LOGOUT,
+      AuthCommands.Logout.subject,
       { jti: claims.jti, exp: claims.exp, refreshToken: pair.refreshToken },
       AuthHarness.as(identity),
     );
@@ -162,7 +162,7 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
       const [refreshed] = await Promise.all([
         refresh(pair.refreshToken),
         auth.request(
-          AuthSubjects.LOGOUT,
+          AuthCommands.Logout.subject,
           { jti: claims.jti, exp: claims.exp, refreshToken: pair.refreshToken },
           AuthHarness.as(AuthHarness.identityOf(pair)),
         ),
@@ -192,7 +192,7 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     const claims = decodeJwt(attacker.accessToken);
 
     const out = await auth.request(
-      AuthSubjects.LOGOUT,
+      AuthCommands.Logout.subject,
       { jti: claims.jti, exp: claims.exp, refreshToken: victim.refreshToken },
       AuthHarness.as(AuthHarness.identityOf(attacker)),
     );
@@ -201,7 +201,7 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     expect(stillAlive.status).toBeUndefined();
     remember(stillAlive.body);
 
-    const anonymous = await auth.request(AuthSubjects.LOGOUT, { jti: 'abc', exp: 1 });
+    const anonymous = await auth.request(AuthCommands.Logout.subject, { jti: 'abc', exp: 1 });
     expect(anonymous.status).toBe('401');
   });
 
@@ -234,12 +234,12 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
   });
 
   it('refuses malformed and hostile input with 4xx and an error body, never 500', async () => {
-    const missing = await auth.request(AuthSubjects.LOGIN, { email: uniqueEmail() });
+    const missing = await auth.request(AuthCommands.Login.subject, { email: uniqueEmail() });
     expect(missing.status).toBe('400');
     expect(missing.body.code).toBe('VALIDATION_ERROR');
     expect(JSON.stringify(missing.body.details)).toContain('password');
 
-    const weak = await auth.request(AuthSubjects.REGISTER, {
+    const weak = await auth.request(AuthCommands.Register.subject, {
       email: uniqueEmail(),
       password: 'Password2024!',
       name: 'Weak',
@@ -250,18 +250,22 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     expect(JSON.stringify(weak.body.details)).toContain('"field":"password"');
 
     for (const body of ['{not json', 'null', '[1,2]', '"text"', JSON.stringify({ email: 'x', password: 1 })]) {
-      const reply = await auth.request(AuthSubjects.LOGIN, body);
+      const reply = await auth.request(AuthCommands.Login.subject, body);
       expect(reply.status).toMatch(/^4\d\d$/);
       expect(reply.body.code).toEqual(expect.any(String));
     }
-    const extra = await auth.request(AuthSubjects.REFRESH, { refreshToken: 'y'.repeat(43), admin: true });
+    const extra = await auth.request(AuthCommands.Refresh.subject, { refreshToken: 'y'.repeat(43), admin: true });
     expect(extra.body.code).toBe('VALIDATION_ERROR');
 
-    const forgedHeaders = await auth.request(AuthSubjects.ME, {}, { 'x-user-id': "' OR 1=1 --", 'x-org-id': 'x' });
+    const forgedHeaders = await auth.request(
+      AuthCommands.Me.subject,
+      {},
+      { 'x-user-id': "' OR 1=1 --", 'x-org-id': 'x' },
+    );
     expect(forgedHeaders.status).toBe('401');
 
     const badJti = await auth.request(
-      AuthSubjects.LOGOUT,
+      AuthCommands.Logout.subject,
       { jti: 'a.b>*', exp: 1 },
       { 'x-user-id': '00000000-0000-4000-8000-000000000000' },
     );
@@ -291,7 +295,9 @@ describe('auth sessions over NATS (register, login, me, refresh, reuse, logout)'
     await new Promise((r) => setTimeout(r, 500));
     inbox.unsubscribe();
     const ours = replies.find((r) => r.metadata.namespace === auth.ns);
-    expect(ours?.endpoints.map((e) => e.name)).toEqual(expect.arrayContaining(Object.values(AuthSubjects)));
+    expect(ours?.endpoints.map((e) => e.name)).toEqual(
+      expect.arrayContaining(Object.values(AuthCommands).map((c) => c.subject)),
+    );
     expect(ours?.endpoints[0].queue_group).toBe('auth');
   });
 

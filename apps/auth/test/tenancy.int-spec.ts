@@ -1,7 +1,7 @@
 import {
   type ApiKeyDto,
   type ApiKeyPrincipalDto,
-  AuthSubjects,
+  AuthCommands,
   type CreatedApiKeyDto,
   type ListDto,
   type MeDto,
@@ -17,7 +17,7 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
   let keyB: CreatedApiKeyDto;
 
   const registerOwner = async (label: string) => {
-    const reply = await auth.request<TokenPairDto>(AuthSubjects.REGISTER, {
+    const reply = await auth.request<TokenPairDto>(AuthCommands.Register.subject, {
       email: uniqueEmail(label),
       password: GOOD_PASSWORD,
       name: `Owner ${label}`,
@@ -26,8 +26,8 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
     return AuthHarness.identityOf(reply.body);
   };
   const createKey = (caller: Identity, body: Record<string, unknown>) =>
-    auth.request<CreatedApiKeyDto>(AuthSubjects.API_KEY_CREATE, body, AuthHarness.as(caller));
-  const verify = (key: string) => auth.request<ApiKeyPrincipalDto>(AuthSubjects.API_KEY_VERIFY, { key });
+    auth.request<CreatedApiKeyDto>(AuthCommands.ApiKeyCreate.subject, body, AuthHarness.as(caller));
+  const verify = (key: string) => auth.request<ApiKeyPrincipalDto>(AuthCommands.ApiKeyVerify.subject, { key });
 
   beforeAll(async () => {
     auth = await AuthHarness.start();
@@ -62,7 +62,7 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
     });
 
     const list = await auth.request<ListDto<ApiKeyDto & { key?: string }>>(
-      AuthSubjects.API_KEY_LIST,
+      AuthCommands.ApiKeyList.subject,
       {},
       AuthHarness.as(ownerA),
     );
@@ -80,7 +80,7 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
     );
     expect((await verify('definitely not a key')).status).toBe('401');
 
-    const revoked = await auth.request(AuthSubjects.API_KEY_REVOKE, { id: created.id }, AuthHarness.as(ownerA));
+    const revoked = await auth.request(AuthCommands.ApiKeyRevoke.subject, { id: created.id }, AuthHarness.as(ownerA));
     expect(revoked.body).toEqual({ ok: true });
     const after = await verify(created.key);
     expect(after.status).toBe('401');
@@ -105,31 +105,31 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
   });
 
   it('never shows or touches another organization’s keys: 404 for its ids', async () => {
-    const listA = await auth.request<ListDto<ApiKeyDto>>(AuthSubjects.API_KEY_LIST, {}, AuthHarness.as(ownerA));
+    const listA = await auth.request<ListDto<ApiKeyDto>>(AuthCommands.ApiKeyList.subject, {}, AuthHarness.as(ownerA));
     expect(listA.body.items.length).toBeGreaterThan(0);
     expect(listA.body.items.map((k) => k.id)).not.toContain(keyB.id);
 
-    const revoke = await auth.request(AuthSubjects.API_KEY_REVOKE, { id: keyB.id }, AuthHarness.as(ownerA));
+    const revoke = await auth.request(AuthCommands.ApiKeyRevoke.subject, { id: keyB.id }, AuthHarness.as(ownerA));
     expect(revoke.status).toBe('404');
     expect(revoke.body.code).toBe('NOT_FOUND');
     const missing = await auth.request(
-      AuthSubjects.API_KEY_REVOKE,
+      AuthCommands.ApiKeyRevoke.subject,
       { id: '00000000-0000-4000-8000-000000000000' },
       AuthHarness.as(ownerA),
     );
     expect(missing.body).toEqual(revoke.body);
     expect((await verify(keyB.key)).body).toMatchObject({ orgId: ownerB.orgId });
 
-    const badId = await auth.request(AuthSubjects.API_KEY_REVOKE, { id: 'nope' }, AuthHarness.as(ownerA));
+    const badId = await auth.request(AuthCommands.ApiKeyRevoke.subject, { id: 'nope' }, AuthHarness.as(ownerA));
     expect(badId.body.code).toBe('VALIDATION_ERROR');
   });
 
   it('lets only owners and admins manage keys, and never above their own role', async () => {
     const agent = { ...ownerA, roles: ['agent'] };
     for (const [subject, body] of [
-      [AuthSubjects.API_KEY_CREATE, { name: 'x' }],
-      [AuthSubjects.API_KEY_LIST, {}],
-      [AuthSubjects.API_KEY_REVOKE, { id: keyB.id }],
+      [AuthCommands.ApiKeyCreate.subject, { name: 'x' }],
+      [AuthCommands.ApiKeyList.subject, {}],
+      [AuthCommands.ApiKeyRevoke.subject, { id: keyB.id }],
     ] as const) {
       const reply = await auth.request(subject, body, AuthHarness.as(agent));
       expect(reply.status).toBe('403');
@@ -139,13 +139,13 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
     expect((await createKey(admin, { name: 'mint-owner', role: 'owner' })).body.code).toBe('INSUFFICIENT_PERMISSIONS');
     expect((await createKey(admin, { name: 'ops', role: 'admin' })).body.role).toBe('admin');
     expect((await createKey(ownerA, { name: 'bad-role', role: 'root' })).body.code).toBe('VALIDATION_ERROR');
-    expect((await auth.request(AuthSubjects.API_KEY_LIST, {})).status).toBe('401');
+    expect((await auth.request(AuthCommands.ApiKeyList.subject, {})).status).toBe('401');
   });
 
   it('invites a member who sets a password with the invitation code and signs in to that org', async () => {
     const email = uniqueEmail('invitee');
     const invited = await auth.request<UserDto>(
-      AuthSubjects.USERS_INVITE,
+      AuthCommands.UsersInvite.subject,
       { email, name: 'Grace Hopper', role: 'agent' },
       AuthHarness.as(ownerA),
     );
@@ -153,54 +153,54 @@ describe('auth tenancy: API keys and users stay inside their organization', () =
     expect(invited.body).toMatchObject({ email, name: 'Grace Hopper', role: 'agent', emailVerified: false });
 
     const duplicate = await auth.request(
-      AuthSubjects.USERS_INVITE,
+      AuthCommands.UsersInvite.subject,
       { email, name: 'Grace Again', role: 'agent' },
       AuthHarness.as(ownerB),
     );
     expect(duplicate.status).toBe('409');
     expect(duplicate.body.code).toBe('DUPLICATE_ENTRY');
 
-    const noPasswordYet = await auth.request(AuthSubjects.LOGIN, { email, password: GOOD_PASSWORD });
+    const noPasswordYet = await auth.request(AuthCommands.Login.subject, { email, password: GOOD_PASSWORD });
     expect(noPasswordYet.body.code).toBe('INVALID_CREDENTIALS');
 
-    const accepted = await auth.request(AuthSubjects.PASSWORD_RESET_CONFIRM, {
+    const accepted = await auth.request(AuthCommands.PasswordResetConfirm.subject, {
       email,
       code: auth.codeFor(email, 'invitation'),
       newPassword: 'grace-compiles-cobol-1952',
     });
     expect(accepted.body).toEqual({ ok: true });
-    const login = await auth.request<TokenPairDto>(AuthSubjects.LOGIN, {
+    const login = await auth.request<TokenPairDto>(AuthCommands.Login.subject, {
       email,
       password: 'grace-compiles-cobol-1952',
     });
     const identity = AuthHarness.identityOf(login.body);
     expect(identity).toEqual({ userId: invited.body.id, orgId: ownerA.orgId, roles: ['agent'] });
-    const me = await auth.request<MeDto>(AuthSubjects.ME, {}, AuthHarness.as(identity));
+    const me = await auth.request<MeDto>(AuthCommands.Me.subject, {}, AuthHarness.as(identity));
     expect(me.body.emailVerified).toBe(true);
   });
 
   it('lists only the caller’s organization’s users, and only managers invite', async () => {
-    const listA = await auth.request<ListDto<UserDto>>(AuthSubjects.USERS_LIST, {}, AuthHarness.as(ownerA));
-    const listB = await auth.request<ListDto<UserDto>>(AuthSubjects.USERS_LIST, {}, AuthHarness.as(ownerB));
+    const listA = await auth.request<ListDto<UserDto>>(AuthCommands.UsersList.subject, {}, AuthHarness.as(ownerA));
+    const listB = await auth.request<ListDto<UserDto>>(AuthCommands.UsersList.subject, {}, AuthHarness.as(ownerB));
     expect(listA.body.items.map((u) => u.id)).toContain(ownerA.userId);
     expect(listA.body.items.map((u) => u.id)).not.toContain(ownerB.userId);
     expect(listB.body.items.map((u) => u.id)).toEqual([ownerB.userId]);
     expect(listB.body.items[0]).toMatchObject({ role: 'owner', emailVerified: false });
 
     const byAgent = await auth.request(
-      AuthSubjects.USERS_INVITE,
+      AuthCommands.UsersInvite.subject,
       { email: uniqueEmail(), name: 'X', role: 'viewer' },
       AuthHarness.as({ ...ownerA, roles: ['agent'] }),
     );
     expect(byAgent.status).toBe('403');
     const ownerByAdmin = await auth.request(
-      AuthSubjects.USERS_INVITE,
+      AuthCommands.UsersInvite.subject,
       { email: uniqueEmail(), name: 'X', role: 'owner' },
       AuthHarness.as({ ...ownerA, roles: ['admin'] }),
     );
     expect(ownerByAdmin.body.code).toBe('INSUFFICIENT_PERMISSIONS');
     const strangerOrg = await auth.request(
-      AuthSubjects.USERS_INVITE,
+      AuthCommands.UsersInvite.subject,
       { email: uniqueEmail(), name: 'X', role: 'viewer' },
       AuthHarness.as({ ...ownerA, orgId: '00000000-0000-4000-8000-000000000000' }),
     );

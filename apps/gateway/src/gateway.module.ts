@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
-import { AuthClientModule } from './auth-client/auth-client.module';
 import { AccessGuard } from './authentication/access.guard';
 import { AuthenticationGuard } from './authentication/authentication.guard';
 import { AuthenticationModule } from './authentication/authentication.module';
@@ -14,7 +13,6 @@ import { UsersModule } from './users/users.module';
 /** The public REST API: authenticates callers, limits them, and forwards to the services over NATS. */
 @Module({
   imports: [
-    AuthClientModule,
     AuthenticationModule,
     RateLimitModule,
     AuthRoutesModule,

@@ -5,10 +5,10 @@ import {
   type HttpErrorEnvelope,
   KvBuckets,
   NATS_SERVICE_ERROR_CODE,
-  type NormalizedTelephonyEvent,
+  ProviderAccountCommands,
   type ProviderAccountDto,
-  ProviderAccountSubjects,
   Streams,
+  type TelephonyIngressEvent,
 } from '@callfleet/contracts';
 import { type Clock, MetricsService, SubjectNamespace } from '@callfleet/platform';
 import { expectErrorEnvelope, startTestService, TEST_NATS_URL, TestDatabase, testNamespace } from '@callfleet/testing';
@@ -22,8 +22,9 @@ export type IngestService = Awaited<ReturnType<typeof startTestService>>;
 export interface StoredEvent {
   subject: string;
   msgId: string | undefined;
+  /** The x-org-id header (the body's `event.orgId` is what consumers read). */
   orgId: string | undefined;
-  event: NormalizedTelephonyEvent;
+  event: TelephonyIngressEvent;
 }
 
 export interface HttpAnswer {
@@ -115,7 +116,7 @@ export class IngestHarness {
   }
 
   async createAccount(orgId: string, dto: CreateProviderAccountDto): Promise<ProviderAccountDto> {
-    const answer = await this.request<ProviderAccountDto>(ProviderAccountSubjects.CREATE, dto, { orgId });
+    const answer = await this.request<ProviderAccountDto>(ProviderAccountCommands.Create.subject, dto, { orgId });
     if (!answer.ok) throw new Error(`account not created: ${JSON.stringify(answer.body)}`);
     return answer.body;
   }
@@ -147,7 +148,7 @@ export class IngestHarness {
           subject: this.ns.strip(msg.subject),
           msgId: msg.headers?.get('Nats-Msg-Id') || undefined,
           orgId: msg.headers?.get(FleetHeader.ORG_ID) || undefined,
-          event: msg.json<NormalizedTelephonyEvent>(),
+          event: msg.json<TelephonyIngressEvent>(),
         });
       }
     }

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   AuthEvents,
   type ListDto,
+  ProviderAccountCommands,
   type ProviderAccountDto,
-  ProviderAccountSubjects,
   WebhookRoutes,
 } from '@callfleet/contracts';
 import { JetStreamService } from '@callfleet/platform';
@@ -57,23 +57,27 @@ describe('webhook-ingest: provider accounts over NATS', () => {
   it('keeps each org to its own accounts: another org’s id is not found', async () => {
     const mine = await ingest.createAccount(orgA, twilioAccount('a'));
     const theirs = await ingest.createAccount(orgB, twilioAccount('b'));
-    const listA = await ingest.request<ListDto<ProviderAccountDto>>(ProviderAccountSubjects.LIST, {}, { orgId: orgA });
+    const listA = await ingest.request<ListDto<ProviderAccountDto>>(
+      ProviderAccountCommands.List.subject,
+      {},
+      { orgId: orgA },
+    );
     expect(listA.ok && listA.body.items.map((a) => a.id)).toContain(mine.id);
     expect(listA.ok && listA.body.items.map((a) => a.id)).not.toContain(theirs.id);
-    for (const subject of [ProviderAccountSubjects.GET, ProviderAccountSubjects.DELETE]) {
+    for (const subject of [ProviderAccountCommands.Get.subject, ProviderAccountCommands.Delete.subject]) {
       const answer = await ingest.request(subject, { id: theirs.id }, { orgId: orgA });
       expect(answer).toMatchObject({ ok: false, status: 404, body: { code: 'NOT_FOUND' } });
     }
-    const stillThere = await ingest.request(ProviderAccountSubjects.GET, { id: theirs.id }, { orgId: orgB });
+    const stillThere = await ingest.request(ProviderAccountCommands.Get.subject, { id: theirs.id }, { orgId: orgB });
     expect(stillThere.ok).toBe(true);
   });
 
   it('lets only owners and admins manage accounts, and needs an org', async () => {
     for (const roles of [['agent'], ['viewer'], []]) {
-      const answer = await ingest.request(ProviderAccountSubjects.LIST, {}, { orgId: orgA, roles });
+      const answer = await ingest.request(ProviderAccountCommands.List.subject, {}, { orgId: orgA, roles });
       expect(answer).toMatchObject({ ok: false, status: 403, body: { code: 'INSUFFICIENT_PERMISSIONS' } });
     }
-    const noOrg = await ingest.request(ProviderAccountSubjects.LIST, {}, { orgId: 'not-a-uuid' });
+    const noOrg = await ingest.request(ProviderAccountCommands.List.subject, {}, { orgId: 'not-a-uuid' });
     expect(noOrg).toMatchObject({ ok: false, status: 401 });
   });
 
@@ -101,7 +105,7 @@ describe('webhook-ingest: provider accounts over NATS', () => {
       // Credentials would go to cloud metadata: refused even outside production.
       [{ ...twilioAccount('x'), apiBaseUrl: 'http://169.254.169.254/latest' }, 'apiBaseUrl: 169.254.169.254'],
     ] as const) {
-      const answer = await ingest.request(ProviderAccountSubjects.CREATE, dto, { orgId: orgA });
+      const answer = await ingest.request(ProviderAccountCommands.Create.subject, dto, { orgId: orgA });
       expect(answer).toMatchObject({ ok: false, status: 400, body: { code: 'VALIDATION_ERROR' } });
       expect(JSON.stringify(answer.body)).toContain(problem);
     }
@@ -110,7 +114,7 @@ describe('webhook-ingest: provider accounts over NATS', () => {
       { provider: 'twilio' },
       { provider: 'twilio', name: 'x', extra: 1 },
     ]) {
-      const answer = await ingest.request(ProviderAccountSubjects.CREATE, dto, { orgId: orgA });
+      const answer = await ingest.request(ProviderAccountCommands.Create.subject, dto, { orgId: orgA });
       expect(answer).toMatchObject({ ok: false, status: 400 });
     }
   });
@@ -125,7 +129,7 @@ describe('webhook-ingest: provider accounts over NATS', () => {
         'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, ingest.url(path), params),
       });
     expect((await post()).status).toBe(200);
-    const deleted = await ingest.request(ProviderAccountSubjects.DELETE, { id: account.id }, { orgId: orgA });
+    const deleted = await ingest.request(ProviderAccountCommands.Delete.subject, { id: account.id }, { orgId: orgA });
     expect(deleted).toEqual({ ok: true, body: { ok: true } });
     expect((await post()).status).toBe(404);
   });
@@ -138,7 +142,11 @@ describe('webhook-ingest: provider accounts over NATS', () => {
     await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
     await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
     const list = async () => {
-      const answer = await ingest.request<ListDto<ProviderAccountDto>>(ProviderAccountSubjects.LIST, {}, { orgId });
+      const answer = await ingest.request<ListDto<ProviderAccountDto>>(
+        ProviderAccountCommands.List.subject,
+        {},
+        { orgId },
+      );
       return answer.ok ? answer.body.items : [];
     };
     const [account] = await waitFor(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ProviderAccountDto, ProviderAccountSubjects } from '@callfleet/contracts';
+import { ProviderAccountCommands, type ProviderAccountDto } from '@callfleet/contracts';
 import { ManualClock } from '@callfleet/platform';
 import { waitFor } from '@callfleet/testing';
 import { IngestHarness } from './ingest-harness';
@@ -45,7 +45,7 @@ describe('webhook-ingest: RingCentral WebHook subscriptions', () => {
 
   const subscriptions = async () => (await sim.admin<{ items: SimSubscription[] }>('GET', '/subscriptions')).items;
   const accountView = async (id: string) => {
-    const answer = await ingest.request<ProviderAccountDto>(ProviderAccountSubjects.GET, { id }, { orgId });
+    const answer = await ingest.request<ProviderAccountDto>(ProviderAccountCommands.Get.subject, { id }, { orgId });
     if (!answer.ok) throw new Error(JSON.stringify(answer.body));
     return answer.body;
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ProviderAccountDto, TelephonySubjects } from '@callfleet/contracts';
+import { CallCommands, type ProviderAccountDto } from '@callfleet/contracts';
 import { MetricsService } from '@callfleet/platform';
 import { CircuitOpenError, DEFAULT_PROVIDER_POLICY, ProviderPolicyRegistry } from '@callfleet/resilience';
 import { type ProviderAccount, TwilioAdapter } from '@callfleet/telephony';
@@ -28,7 +28,7 @@ describe('simulated calls: Twilio adapter → simulator → webhook-ingest → I
     });
     // Stands in for call-orchestrator on calls.v1.flow: listen 20 s, then hang up.
     const nc = await ingest.client();
-    orchestrator = nc.subscribe(ingest.ns.subject(TelephonySubjects.CALL_FLOW), {
+    orchestrator = nc.subscribe(ingest.ns.subject(CallCommands.Flow.subject), {
       callback: (_error, msg) => {
         flowRequests.push(msg.json());
         msg.respond(

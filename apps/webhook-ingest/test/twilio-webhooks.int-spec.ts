@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type ProviderAccountDto, TelephonySubjects, WebhookRoutes } from '@callfleet/contracts';
+import { CallCommands, type ProviderAccountDto, TelephonyIngress, WebhookRoutes } from '@callfleet/contracts';
 import { waitFor } from '@callfleet/testing';
 import type { Subscription } from '@nats-io/transport-node';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import twilio from 'twilio';
 import { envelopeOf, formBody, IngestHarness, TWILIO_FORM } from './ingest-harness';
 
@@ -78,6 +80,7 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
       msgId: `twilio:${account.accountKey}:${callSid}:ringing:1`,
       orgId,
       event: {
+        orgId,
         provider: 'twilio',
         accountKey: account.accountKey,
         kind: 'call-status',
@@ -85,6 +88,9 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
         sequence: 1,
       },
     });
+    // What an INGRESS consumer checks its payloads against (JetStreamService.consume).
+    const asConsumed = plainToInstance(TelephonyIngress.payload, stored[0].event);
+    expect(validateSync(asConsumed, { whitelist: true, forbidNonWhitelisted: true })).toEqual([]);
   });
 
   it.each([['body'], ['url'], ['signature']] as const)(
@@ -244,7 +250,7 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
 
     const answerFlows = async (answer: (request: Record<string, unknown>) => Promise<unknown> | unknown) => {
       const nc = await ingest.client();
-      orchestrator = nc.subscribe(ingest.ns.subject(TelephonySubjects.CALL_FLOW), {
+      orchestrator = nc.subscribe(ingest.ns.subject(CallCommands.Flow.subject), {
         callback: (_error, msg) => {
           void Promise.resolve(answer(msg.json())).then((reply) => msg.respond(JSON.stringify(reply)));
         },

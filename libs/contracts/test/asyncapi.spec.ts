@@ -4,24 +4,27 @@ import { type Diagnostic, DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import * as contracts from '@callfleet/contracts';
 import {
   type ApiKeyPrincipalDto,
+  AuthCommands,
   AuthEvents,
-  AuthSubjects,
+  CallCommands,
+  type CommandDescriptor,
   ERROR_HTTP_STATUS,
   type ErrorBody,
   ErrorCode,
   type EventEnvelope,
   FleetHeader,
+  hasNoBody,
   ingressSubject,
   NATS_SERVICE_ERROR,
   NATS_SERVICE_ERROR_CODE,
-  type NotificationRequestedData,
-  ProviderAccountSubjects,
+  NotificationRequested,
+  ProviderAccountCommands,
   ServiceName,
   Streams,
   TELEPHONY_EVENT_KINDS,
   TELEPHONY_PROVIDERS,
-  TelephonySubjects,
-  type UserRegisteredData,
+  TelephonyIngress,
+  UserRegistered,
 } from '@callfleet/contracts';
 import { DEAD_LETTER_PREFIX, type EndpointStats } from '@callfleet/platform';
 import Ajv from 'ajv';
@@ -80,19 +83,6 @@ const INTERFACE_SCHEMAS: [schema: string, fields: Record<string, 'required' | 'o
   ['EventEnvelope', ENVELOPE],
   ['ErrorBody', { code: 'required', message: 'required', details: 'optional' } satisfies Presence<ErrorBody>],
   [
-    'NotificationRequestedData',
-    {
-      kind: 'required',
-      userId: 'required',
-      email: 'required',
-      expiresAt: 'required',
-    } satisfies Presence<NotificationRequestedData>,
-  ],
-  [
-    'UserRegisteredData',
-    { userId: 'required', orgId: 'required', email: 'required' } satisfies Presence<UserRegisteredData>,
-  ],
-  [
     'ApiKeyPrincipalDto',
     {
       userId: 'required',
@@ -115,20 +105,32 @@ const STATS_ENDPOINT: Presence<EndpointStats> = {
   average_processing_time: 'required',
 };
 
-/** Every command subject in the code, and the service (queue group) that answers it. */
+/** Every command descriptor of libs/contracts, and the service (queue group) that answers it. */
 const COMMANDS = (
   [
-    [AuthSubjects, ServiceName.AUTH],
-    [ProviderAccountSubjects, ServiceName.WEBHOOK_INGEST],
-    [TelephonySubjects, ServiceName.CALL_ORCHESTRATOR],
+    [AuthCommands, ServiceName.AUTH],
+    [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
+    [CallCommands, ServiceName.CALL_ORCHESTRATOR],
   ] as const
-).flatMap(([subjects, service]) => Object.values(subjects).map((subject) => ({ subject, service })));
+).flatMap(([commands, service]) =>
+  Object.values(commands as Record<string, CommandDescriptor>).map((command) => ({
+    subject: command.subject,
+    service,
+    command,
+  })),
+);
 
-/** The gateway's HTTP body; on NATS the gateway sends LogoutCommand, which is documented. */
-const HTTP_ONLY_CLASSES = new Set(['LogoutDto']);
+/** Every event descriptor of libs/contracts (what consumers validate payloads against). */
+const EVENTS = [NotificationRequested, UserRegistered];
+
+/**
+ * The gateway's HTTP body (on NATS the gateway sends LogoutCommand, which is documented), and the
+ * envelope's rules shared by every event class (documented as EventEnvelope and in each event).
+ */
+const UNDOCUMENTED_CLASSES = new Set(['LogoutDto', 'EventEnvelopeFields']);
 
 const CONTRACT_CLASSES = Object.entries(contracts).filter(
-  ([name, value]) => isContractClass(value) && !HTTP_ONLY_CLASSES.has(name),
+  ([name, value]) => isContractClass(value) && !UNDOCUMENTED_CLASSES.has(name),
 ) as [string, abstract new (...args: never[]) => unknown][];
 
 function hasValidators(target: abstract new (...args: never[]) => unknown): boolean {
@@ -209,6 +211,24 @@ describe('docs/asyncapi.yaml', () => {
       },
     );
 
+    it.each(COMMANDS)('$subject takes and answers what its descriptor says', ({ command, subject }) => {
+      const [operation] = operationsOn(subject);
+      const request = operation.messages?.[0];
+      if (hasNoBody(command)) {
+        expect(request?.name).toBe('EmptyRequest');
+      } else {
+        expect(request?.payload?.['x-parser-schema-id']).toBe((command.request as { name: string }).name);
+      }
+      const reply = (operation.reply?.messages ?? []).find((m) => m.name !== 'ServiceError');
+      const { items, schema: replySchema } = command.response;
+      if (items) {
+        expect(reply?.payload?.required).toEqual(['items']);
+        expect(reply?.payload?.properties?.items?.items?.['x-parser-schema-id']).toBe(items.name);
+      } else {
+        expect(reply?.payload?.['x-parser-schema-id']).toBe(replySchema);
+      }
+    });
+
     it('documents no command subject the code does not have', () => {
       const documented = Object.values(doc.channels)
         .map((c) => c.address)
@@ -249,6 +269,15 @@ describe('docs/asyncapi.yaml', () => {
   });
 
   describe('events', () => {
+    it('has a descriptor for every event subject', () => {
+      expect(EVENTS.map((e) => e.subject).sort()).toEqual(Object.values(AuthEvents).sort());
+    });
+
+    it.each(EVENTS)('$subject carries the class its consumers validate against', ({ subject, stream, payload }) => {
+      expect(channelAt(subject)['x-callfleet-stream']).toBe(stream);
+      expect(onlyMessageOf(channelAt(subject)).payload?.['x-parser-schema-id']).toBe(payload.name);
+    });
+
     it.each(Object.values(AuthEvents))(
       '%s is published on the EVENTS stream in the envelope, with Nats-Msg-Id',
       (subject) => {
@@ -276,7 +305,12 @@ describe('docs/asyncapi.yaml', () => {
           expect(Streams.INGRESS.subjects.some((filter) => subjectMatches(filter, subject))).toBe(true);
         }
       }
-      expect(onlyMessageOf(channel).payload?.['x-parser-schema-id']).toBe('NormalizedTelephonyEvent');
+      expect(channel['x-callfleet-stream']).toBe(TelephonyIngress.stream);
+      expect(subjectMatches(TelephonyIngress.subject, ingressSubject('twilio', 'call-status'))).toBe(true);
+      const payload = onlyMessageOf(channel).payload;
+      expect(payload?.['x-parser-schema-id']).toBe(TelephonyIngress.payload.name);
+      // Tenancy is in the body: a consumer never needs the x-org-id header.
+      expect(payload?.required).toContain('orgId');
     });
 
     it('documents dead letters under the prefix the consumers use, with their headers', () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { NULLABLE_FIELD } from '@callfleet/contracts';
 import { getMetadataStorage } from 'class-validator';
 
 /** The part of JSON Schema the fleet's documents use. */
@@ -107,7 +108,8 @@ export function validationRulesOf(target: abstract new (...args: never[]) => unk
     properties[m.propertyName] ??= {};
     const rules = properties[m.propertyName];
     if (m.type === 'conditionalValidation') {
-      optional.add(m.propertyName);
+      // @Nullable(): required, and null is one of its values; any other condition makes it optional.
+      if (!Reflect.getMetadata(NULLABLE_FIELD, target.prototype, m.propertyName)) optional.add(m.propertyName);
       continue;
     }
     if (m.type === 'nestedValidation') continue;
@@ -118,6 +120,11 @@ export function validationRulesOf(target: abstract new (...args: never[]) => unk
       apply(rules.items, m.constraints ?? []);
     } else {
       apply(rules, m.constraints ?? []);
+    }
+  }
+  for (const [name, rules] of Object.entries(properties)) {
+    if (Reflect.getMetadata(NULLABLE_FIELD, target.prototype, name) && typeof rules.type === 'string') {
+      rules.type = [rules.type, 'null'];
     }
   }
   const required = Object.keys(properties).filter((name) => !optional.has(name));

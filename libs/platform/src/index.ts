@@ -17,6 +17,7 @@ export * from './kv/kv-store.service';
 export * from './logging/logger';
 export * from './logging/request-context';
 export * from './metrics/metrics.service';
+export * from './nats/command';
 export * from './nats/nats-connection.service';
 export * from './nats/nats-rpc.client';
 export * from './nats/nats-rpc.server';

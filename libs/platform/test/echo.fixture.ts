@@ -1,8 +1,16 @@
-import { ErrorCode } from '@callfleet/contracts';
+import { defineCommand, ErrorCode, NO_BODY, replyOf } from '@callfleet/contracts';
 import { Controller, Logger, Module } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import { IsInt, IsString, Min } from 'class-validator';
-import { AppException, BaseServiceConfig, NatsRpcContext, RequestContext, type ServiceDefinition } from '../src';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  AppException,
+  BaseServiceConfig,
+  Caller,
+  Command,
+  NatsRpcContext,
+  RequestContext,
+  type ServiceDefinition,
+} from '../src';
 
 export class EchoDto {
   @IsString()
@@ -13,13 +21,60 @@ export class EchoDto {
   times: number;
 }
 
+/** What a careless feature might log: the logger must still hide the secrets in it. */
+export class LogDto {
+  @IsOptional()
+  @IsString()
+  note?: string;
+
+  @IsOptional()
+  @IsString()
+  password?: string;
+
+  @IsOptional()
+  @IsString()
+  refreshToken?: string;
+
+  @IsOptional()
+  @IsObject()
+  headers?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  user?: Record<string, unknown>;
+}
+
+export class SlowDto {
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  ms: number;
+}
+
+export interface EchoReply {
+  text: string;
+  subject: string;
+  orgId: string | null;
+  requestId: string | undefined;
+}
+
+/** The test service's commands, declared the way libs/contracts declares the fleet's. */
+export const EchoCommands = {
+  Repeat: defineCommand({ subject: 'echo.v1.repeat', request: EchoDto, response: replyOf<EchoReply>('EchoReply') }),
+  WhoAmI: defineCommand({ subject: 'echo.v1.whoami', request: NO_BODY, response: replyOf<Caller>('Caller') }),
+  Fail: defineCommand({ subject: 'echo.v1.fail', request: NO_BODY, response: replyOf<never>('Never') }),
+  Crash: defineCommand({ subject: 'echo.v1.crash', request: NO_BODY, response: replyOf<never>('Never') }),
+  Log: defineCommand({ subject: 'echo.v1.log', request: LogDto, response: replyOf<{ logged: true }>('Logged') }),
+  Slow: defineCommand({ subject: 'echo.v1.slow', request: SlowDto, response: replyOf<{ done: true }>('Done') }),
+} as const;
+
 /** A tiny service exercising the platform the way real features use it. */
 @Controller()
 export class EchoHandlers {
   private readonly logger = new Logger('Echo');
 
-  @MessagePattern('echo.v1.repeat')
-  repeat(@Payload() dto: EchoDto, @Ctx() ctx: NatsRpcContext) {
+  @Command(EchoCommands.Repeat)
+  repeat(@Payload() dto: EchoDto, @Ctx() ctx: NatsRpcContext): EchoReply {
     return {
       text: dto.text.repeat(dto.times),
       subject: ctx.getSubject(),
@@ -28,29 +83,33 @@ export class EchoHandlers {
     };
   }
 
-  @MessagePattern('echo.v1.fail')
+  @Command(EchoCommands.WhoAmI)
+  whoAmI(@Caller() caller: Caller): Caller {
+    return caller;
+  }
+
+  @Command(EchoCommands.Fail)
   fail(): never {
     throw new AppException(ErrorCode.STATE_CONFLICT, 'not now', { reason: 'testing' });
   }
 
-  @MessagePattern('echo.v1.crash')
+  @Command(EchoCommands.Crash)
   crash(): never {
     throw new Error('secret internal detail');
   }
 
-  /** Logs what it is given, as a careless feature might: the logger must still hide secrets. */
-  @MessagePattern('echo.v1.log')
-  log(@Payload() body: Record<string, unknown>) {
+  @Command(EchoCommands.Log)
+  log(@Payload() body: LogDto) {
     this.logger.log({ ...body, msg: 'echo received' });
-    return { logged: true };
+    return { logged: true as const };
   }
 
-  @MessagePattern('echo.v1.slow')
-  async slow(@Payload() body: { ms: number }) {
+  @Command(EchoCommands.Slow)
+  async slow(@Payload() body: SlowDto) {
     // Tells a process test that the request is in flight, so it can send SIGTERM at that moment.
     this.logger.log('slow request started');
     await new Promise((r) => setTimeout(r, body.ms));
-    return { done: true };
+    return { done: true as const };
   }
 }
 

@@ -1,7 +1,21 @@
-import { Streams } from '@callfleet/contracts';
+import { defineEvent, Streams } from '@callfleet/contracts';
 import { TEST_NATS_URL, testNamespace, waitFor } from '@callfleet/testing';
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstreamManager, jetstream as rawJetStream } from '@nats-io/jetstream';
+import { IsInt, IsString, Length, Min } from 'class-validator';
 import { JetStreamService, MetricsService, NatsConnectionService } from '../src';
+
+/** The payload the test consumers accept. */
+class OrderPlaced {
+  @IsString()
+  @Length(1, 20)
+  order: string;
+
+  @IsInt()
+  @Min(1)
+  quantity: number;
+}
+
+const orderEvent = (subject: string) => defineEvent({ stream: 'EVENTS', subject, payload: OrderPlaced });
 
 describe('JetStream helpers (shared broker, own namespace)', () => {
   const namespace = testNamespace();
@@ -62,10 +76,9 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
   it('redelivers a failing message with backoff, then dead-letters it on dlq.<subject> with the reason', async () => {
     const attempts: number[] = [];
     const handled: string[] = [];
-    await jetstream.consume<{ order: string }>({
-      stream: 'EVENTS',
+    await jetstream.consume({
+      event: orderEvent('events.test.v1.fails'),
       durable: 'always-fails',
-      subject: 'events.test.v1.fails',
       maxDeliver: 3,
       backoffMs: [20, 50],
       handler: async (data, msg) => {
@@ -77,7 +90,7 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
         throw new Error(`downstream refused order (attempt ${msg.info.deliveryCount})`);
       },
     });
-    await jetstream.publish('events.test.v1.fails', { order: 'A-1' }, 'fails-1');
+    await jetstream.publish('events.test.v1.fails', { order: 'A-1', quantity: 1 }, 'fails-1');
 
     const dlqStream = nats.ns.stream(Streams.DEAD_LETTER.name);
     const dead = await waitFor(
@@ -85,7 +98,7 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
       10_000,
       'the dead letter',
     );
-    expect(dead?.json()).toEqual({ order: 'A-1' });
+    expect(dead?.json()).toEqual({ order: 'A-1', quantity: 1 });
     expect(dead?.header.get('Callfleet-Dead-Letter-Reason')).toBe('downstream refused order (attempt 3)');
     expect(dead?.header.get('Callfleet-Original-Subject')).toBe('events.test.v1.fails');
     expect(dead?.header.get('Callfleet-Deliveries')).toBe('3');
@@ -98,31 +111,81 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
     expect(attempts).toEqual([1, 2, 3]);
 
     // The consumer goes on after a dead letter.
-    await jetstream.publish('events.test.v1.fails', { order: 'A-2' }, 'fails-2');
+    await jetstream.publish('events.test.v1.fails', { order: 'A-2', quantity: 2 }, 'fails-2');
     await waitFor(async () => handled.includes('A-2'), 10_000, 'the next message to be handled');
   });
 
   it('acks a message its handler accepted, so it is never delivered again', async () => {
     const seen: unknown[] = [];
-    await jetstream.consume<{ order: string }>({
-      stream: 'EVENTS',
+    await jetstream.consume({
+      event: orderEvent('events.test.v1.accepted'),
       durable: 'accepts',
-      subject: 'events.test.v1.accepted',
       ackWaitMs: 1_000,
       handler: async (data) => {
         seen.push(data);
       },
     });
-    await jetstream.publish('events.test.v1.accepted', { order: 'B-2' }, 'accepted-1');
+    await jetstream.publish('events.test.v1.accepted', { order: 'B-2', quantity: 3 }, 'accepted-1');
 
     const consumer = await waitFor(async () => {
       const info = await jsm.consumers.info(nats.ns.stream('EVENTS'), 'accepts');
       return info.ack_floor.stream_seq > 0 && info.num_ack_pending === 0 && info;
     }, 10_000);
     expect(consumer.num_redelivered).toBe(0);
-    expect(seen).toEqual([{ order: 'B-2' }]);
+    expect(seen).toEqual([{ order: 'B-2', quantity: 3 }]);
+    expect(seen[0]).toBeInstanceOf(OrderPlaced);
     const deliveries = await metrics.registry.getSingleMetricAsString('callfleet_jetstream_deliveries_total');
     expect(deliveries).toMatch(/consumer="accepts",outcome="ack"[^}]*} 1$/m);
     expect(deliveries).toMatch(/consumer="always-fails",outcome="dead-letter"[^}]*} 1$/m);
+  });
+
+  it('dead-letters a payload its class refuses at once, with the reason, and never hands it to the handler', async () => {
+    const handled: unknown[] = [];
+    await jetstream.consume({
+      event: orderEvent('events.test.v1.validated'),
+      durable: 'validates',
+      maxDeliver: 5,
+      handler: async (data) => {
+        handled.push(data);
+      },
+    });
+    const dlqStream = nats.ns.stream(Streams.DEAD_LETTER.name);
+    const deadLetterOf = (seq: number) =>
+      waitFor(async () => {
+        const dead = await jsm.streams.getMessage(dlqStream, {
+          last_by_subj: `${namespace}.dlq.events.test.v1.validated`,
+        });
+        // The dead letter's id names the original's stream sequence.
+        return dead?.header.get('Nats-Msg-Id').endsWith(`:${seq}`) ? dead : undefined;
+      }, 10_000);
+
+    const wrongType = await jetstream.publish('events.test.v1.validated', { order: 'C-1', quantity: 'two' }, 'v-1');
+    const first = await deadLetterOf(wrongType.seq);
+    expect(first.json()).toEqual({ order: 'C-1', quantity: 'two' });
+    expect(first.header.get('Callfleet-Dead-Letter-Reason')).toBe(
+      'invalid payload: quantity: quantity must not be less than 1, quantity must be an integer number',
+    );
+    expect(first.header.get('Callfleet-Original-Subject')).toBe('events.test.v1.validated');
+    // At once: no retry can mend a payload, so the first delivery is the last.
+    expect(first.header.get('Callfleet-Deliveries')).toBe('1');
+
+    const unknownField = await jetstream.publish(
+      'events.test.v1.validated',
+      { order: 'C-2', quantity: 1, admin: true },
+      'v-2',
+    );
+    expect((await deadLetterOf(unknownField.seq)).header.get('Callfleet-Dead-Letter-Reason')).toBe(
+      'invalid payload: admin: property admin should not exist',
+    );
+
+    // A producer that is not the fleet's client: bytes that are not JSON at all.
+    const notJson = await rawJetStream(nats.nc).publish(`${namespace}.events.test.v1.validated`, '{"order":');
+    expect((await deadLetterOf(notJson.seq)).header.get('Callfleet-Dead-Letter-Reason')).toMatch(/^invalid payload: /);
+
+    await jetstream.publish('events.test.v1.validated', { order: 'C-4', quantity: 4 }, 'v-4');
+    await waitFor(async () => handled.length > 0, 10_000, 'the valid message to be handled');
+    expect(handled).toEqual([{ order: 'C-4', quantity: 4 }]);
+    const info = await jsm.consumers.info(nats.ns.stream('EVENTS'), 'validates');
+    expect(info.num_redelivered).toBe(0);
   });
 });

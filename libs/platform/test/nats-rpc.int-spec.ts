@@ -1,8 +1,13 @@
-import { NATS_SERVICE_ERROR, NATS_SERVICE_ERROR_CODE } from '@callfleet/contracts';
+import { defineCommand, NATS_SERVICE_ERROR, NATS_SERVICE_ERROR_CODE, NO_BODY, replyOf } from '@callfleet/contracts';
 import { plainNatsClient, startTestService, testNamespace } from '@callfleet/testing';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { NatsRpcClient } from '../src';
-import { echoService } from './echo.fixture';
+import { Controller, Module } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { AppException, NatsRpcClient, RequestContext } from '../src';
+import { EchoCommands, echoService } from './echo.fixture';
+
+const ORG = '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10';
+const USER = 'a3d5b7c9-1e2f-4a6b-8c0d-2e4f6a8b0c1d';
 
 describe('NATS wire format (plain client, no Nest)', () => {
   const ns = testNamespace();
@@ -93,10 +98,82 @@ describe('NATS wire format (plain client, no Nest)', () => {
 
   it('gives the typed client TIMEOUT when nobody answers in time and SERVICE_UNAVAILABLE with no responders', async () => {
     const client = service.app.get(NatsRpcClient);
-    await expect(client.request('echo.v1.slow', { ms: 500 }, { timeoutMs: 100 })).rejects.toMatchObject({
+    await expect(client.call(EchoCommands.Slow, { ms: 500 }, { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'TIMEOUT',
     });
-    await expect(client.request('nobody.v1.home', {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-    await expect(client.request('echo.v1.fail', {})).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
+    const nobodyHome = defineCommand({
+      subject: 'nobody.v1.home',
+      request: NO_BODY,
+      response: replyOf<never>('Never'),
+    });
+    await expect(client.call(nobodyHome, {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(client.call(EchoCommands.Fail, {})).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
+  });
+
+  it('sends a command with rpc.call and answers its typed reply', async () => {
+    const client = service.app.get(NatsRpcClient);
+    const reply = await RequestContext.run({ requestId: 'req-call-1', orgId: 'org-9' }, () =>
+      client.call(EchoCommands.Repeat, { text: 'xy', times: 2 }),
+    );
+    expect(reply).toEqual({ text: 'xyxy', subject: 'echo.v1.repeat', orgId: 'org-9', requestId: 'req-call-1' });
+  });
+
+  it('answers a payload its descriptor refuses as a NATS service error, before the handler runs', async () => {
+    const plain = await request('echo.v1.repeat', { text: 'ab', times: 0 });
+    expect(plain.headers?.get(NATS_SERVICE_ERROR_CODE)).toBe('400');
+    expect(plain.headers?.get(NATS_SERVICE_ERROR)).toBe('Validation failed');
+    expect(plain.body).toEqual({
+      code: 'VALIDATION_ERROR',
+      message: 'Validation failed',
+      details: { fields: [{ field: 'times', problems: ['times must not be less than 1'] }] },
+    });
+
+    const client = service.app.get(NatsRpcClient);
+    const refused = await client.call(EchoCommands.Repeat, { text: 'ab', times: 1.5 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(AppException);
+    expect(refused).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { fields: [{ field: 'times', problems: ['times must be an integer number'] }] },
+    });
+    // A command without a body takes `{}` (or nothing) and refuses any field.
+    const extra = await request('echo.v1.fail', { admin: true });
+    expect(extra.body).toMatchObject({ code: 'VALIDATION_ERROR', details: { fields: [{ field: 'admin' }] } });
+    const empty = await nc.request(`${ns}.echo.v1.fail`, '', { timeout: 3000 });
+    expect(empty.json<{ code: string }>().code).toBe('STATE_CONFLICT');
+  });
+
+  it('hands the caller from the headers to the handler as @Caller(), and refuses a request without one', async () => {
+    const caller = await request(
+      'echo.v1.whoami',
+      {},
+      {
+        'x-request-id': 'req-who',
+        'x-org-id': ORG,
+        'x-user-id': USER,
+        'x-roles': 'admin,superuser',
+      },
+    );
+    expect(caller.body).toEqual({ requestId: 'req-who', orgId: ORG, userId: USER, roles: ['admin'] });
+    const anonymous = await request('echo.v1.whoami', {}, { 'x-org-id': ORG });
+    expect(anonymous.headers?.get(NATS_SERVICE_ERROR_CODE)).toBe('401');
+    expect(anonymous.body.code).toBe('UNAUTHORIZED');
+  });
+
+  it('refuses to start a service with a NATS handler that is not a @Command', async () => {
+    @Controller()
+    class BareHandlers {
+      @MessagePattern('echo.v1.bare')
+      bare(body: unknown) {
+        return body;
+      }
+    }
+    @Module({ controllers: [BareHandlers] })
+    class BareModule {}
+    await expect(
+      startTestService({ ...echoService, module: BareModule }, { namespace: testNamespace() }),
+    ).rejects.toThrow(/echo\.v1\.bare is not declared with @Command/);
   });
 });

@@ -1,15 +1,14 @@
-import { AuthSubjects, type MeDto } from '@callfleet/contracts';
-import { currentCaller } from '@callfleet/platform';
+import { AuthCommands, type MeDto } from '@callfleet/contracts';
+import { Caller, Command } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { AccountsService } from './accounts.service';
 
 @Controller()
 export class AccountsHandlers {
   constructor(private readonly accounts: AccountsService) {}
 
-  @MessagePattern(AuthSubjects.ME)
-  me(): Promise<MeDto> {
-    return this.accounts.me(currentCaller());
+  @Command(AuthCommands.Me)
+  me(@Caller() caller: Caller): Promise<MeDto> {
+    return this.accounts.me(caller);
   }
 }

@@ -1,7 +1,7 @@
 import {
   type ApiKeyDto,
   type ApiKeyPrincipalDto,
-  AuthSubjects,
+  AuthCommands,
   CreateApiKeyDto,
   type CreatedApiKeyDto,
   IdParamDto,
@@ -9,33 +9,33 @@ import {
   type OkDto,
   VerifyApiKeyDto,
 } from '@callfleet/contracts';
-import { currentCaller } from '@callfleet/platform';
+import { Caller, Command } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { ApiKeysService } from './api-keys.service';
 
 @Controller()
 export class ApiKeysHandlers {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
-  @MessagePattern(AuthSubjects.API_KEY_CREATE)
-  create(@Payload() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create(currentCaller(), dto);
+  @Command(AuthCommands.ApiKeyCreate)
+  create(@Payload() dto: CreateApiKeyDto, @Caller() caller: Caller): Promise<CreatedApiKeyDto> {
+    return this.apiKeys.create(caller, dto);
   }
 
-  @MessagePattern(AuthSubjects.API_KEY_LIST)
-  list(): Promise<ListDto<ApiKeyDto>> {
-    return this.apiKeys.list(currentCaller());
+  @Command(AuthCommands.ApiKeyList)
+  list(@Caller() caller: Caller): Promise<ListDto<ApiKeyDto>> {
+    return this.apiKeys.list(caller);
   }
 
-  @MessagePattern(AuthSubjects.API_KEY_REVOKE)
-  async revoke(@Payload() dto: IdParamDto): Promise<OkDto> {
-    await this.apiKeys.revoke(currentCaller(), dto.id);
+  @Command(AuthCommands.ApiKeyRevoke)
+  async revoke(@Payload() dto: IdParamDto, @Caller() caller: Caller): Promise<OkDto> {
+    await this.apiKeys.revoke(caller, dto.id);
     return { ok: true };
   }
 
   /** Called by the gateway before it knows who the caller is: no identity headers needed. */
-  @MessagePattern(AuthSubjects.API_KEY_VERIFY)
+  @Command(AuthCommands.ApiKeyVerify)
   verify(@Payload() dto: VerifyApiKeyDto): Promise<ApiKeyPrincipalDto> {
     return this.apiKeys.verify(dto.key);
   }

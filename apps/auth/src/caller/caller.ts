@@ -5,7 +5,7 @@ import { AppException, type Caller } from '@callfleet/platform';
 const RANK: Readonly<Record<Role, number>> = { owner: 3, admin: 2, agent: 1, viewer: 0 };
 
 /** Refuses handing out a role above the caller's own (an admin cannot mint an owner). */
-export function requireCanGrant(caller: Caller, role: Role): void {
+export function requireCanGrant(caller: Pick<Caller, 'roles'>, role: Role): void {
   const own = Math.max(-1, ...caller.roles.map((r) => RANK[r]));
   if (RANK[role] > own) {
     throw new AppException(ErrorCode.INSUFFICIENT_PERMISSIONS, `Cannot grant the role ${role}`);

@@ -1,13 +1,13 @@
 import {
   type AcceptedDto,
-  AuthSubjects,
+  AuthCommands,
   type OkDto,
   PasswordResetConfirmDto,
   PasswordResetRequestDto,
 } from '@callfleet/contracts';
-import { NatsRpcContext } from '@callfleet/platform';
+import { Command, NatsRpcContext } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { clientIp } from '../audit/audit.service';
 import { PasswordResetService } from './password-reset.service';
 
@@ -15,13 +15,13 @@ import { PasswordResetService } from './password-reset.service';
 export class PasswordResetHandlers {
   constructor(private readonly passwordReset: PasswordResetService) {}
 
-  @MessagePattern(AuthSubjects.PASSWORD_RESET_REQUEST)
+  @Command(AuthCommands.PasswordResetRequest)
   async request(@Payload() dto: PasswordResetRequestDto): Promise<AcceptedDto> {
     await this.passwordReset.request(dto);
     return { accepted: true };
   }
 
-  @MessagePattern(AuthSubjects.PASSWORD_RESET_CONFIRM)
+  @Command(AuthCommands.PasswordResetConfirm)
   async confirm(@Payload() dto: PasswordResetConfirmDto, @Ctx() ctx: NatsRpcContext): Promise<OkDto> {
     await this.passwordReset.confirm(dto, clientIp(ctx));
     return { ok: true };

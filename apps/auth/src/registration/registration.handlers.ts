@@ -1,7 +1,7 @@
-import { AuthSubjects, RegisterDto, type TokenPairDto } from '@callfleet/contracts';
-import { NatsRpcContext } from '@callfleet/platform';
+import { AuthCommands, RegisterDto, type TokenPairDto } from '@callfleet/contracts';
+import { Command, NatsRpcContext } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { clientIp } from '../audit/audit.service';
 import { RegistrationService } from './registration.service';
 
@@ -9,7 +9,7 @@ import { RegistrationService } from './registration.service';
 export class RegistrationHandlers {
   constructor(private readonly registration: RegistrationService) {}
 
-  @MessagePattern(AuthSubjects.REGISTER)
+  @Command(AuthCommands.Register)
   register(@Payload() dto: RegisterDto, @Ctx() ctx: NatsRpcContext): Promise<TokenPairDto> {
     return this.registration.register(dto, clientIp(ctx));
   }

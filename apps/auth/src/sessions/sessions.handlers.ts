@@ -1,7 +1,7 @@
-import { AuthSubjects, LoginDto, LogoutCommand, type OkDto, RefreshDto, type TokenPairDto } from '@callfleet/contracts';
-import { currentUserId, NatsRpcContext } from '@callfleet/platform';
+import { AuthCommands, LoginDto, LogoutCommand, type OkDto, RefreshDto, type TokenPairDto } from '@callfleet/contracts';
+import { Caller, Command, NatsRpcContext, type UserCaller } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { clientIp } from '../audit/audit.service';
 import { SessionsService } from './sessions.service';
 
@@ -9,19 +9,20 @@ import { SessionsService } from './sessions.service';
 export class SessionsHandlers {
   constructor(private readonly sessions: SessionsService) {}
 
-  @MessagePattern(AuthSubjects.LOGIN)
+  @Command(AuthCommands.Login)
   login(@Payload() dto: LoginDto, @Ctx() ctx: NatsRpcContext): Promise<TokenPairDto> {
     return this.sessions.login(dto, clientIp(ctx));
   }
 
-  @MessagePattern(AuthSubjects.REFRESH)
+  @Command(AuthCommands.Refresh)
   refresh(@Payload() dto: RefreshDto, @Ctx() ctx: NatsRpcContext): Promise<TokenPairDto> {
     return this.sessions.refresh(dto.refreshToken, clientIp(ctx));
   }
 
-  @MessagePattern(AuthSubjects.LOGOUT)
-  async logout(@Payload() command: LogoutCommand): Promise<OkDto> {
-    await this.sessions.logout(command, currentUserId());
+  /** Logging out needs a user only: the token's family is the user's whatever the organization. */
+  @Command(AuthCommands.Logout)
+  async logout(@Payload() command: LogoutCommand, @Caller('user') caller: UserCaller): Promise<OkDto> {
+    await this.sessions.logout(command, caller.userId);
     return { ok: true };
   }
 }

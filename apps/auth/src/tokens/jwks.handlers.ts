@@ -1,6 +1,6 @@
-import { AuthSubjects, type JwksDto } from '@callfleet/contracts';
+import { AuthCommands, type JwksDto } from '@callfleet/contracts';
+import { Command } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { SigningKeySet } from './signing-keys';
 
 @Controller()
@@ -8,7 +8,7 @@ export class JwksHandlers {
   constructor(private readonly keys: SigningKeySet) {}
 
   /** Public keys for local verification by the gateway and media-stream. */
-  @MessagePattern(AuthSubjects.JWKS)
+  @Command(AuthCommands.Jwks)
   jwks(): JwksDto {
     return this.keys.jwks();
   }

@@ -1,7 +1,15 @@
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, IdParamDto, type ListDto, OkDto } from '@callfleet/contracts';
+import {
+  ApiKeyDto,
+  AuthCommands,
+  CreateApiKeyDto,
+  CreatedApiKeyDto,
+  IdParamDto,
+  type ListDto,
+  OkDto,
+} from '@callfleet/contracts';
+import { NatsRpcClient } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthClient } from '../auth-client/auth.client';
 import { Roles } from '../authentication/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
@@ -12,14 +20,14 @@ import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 @Roles('owner', 'admin')
 @Controller('api-keys')
 export class ApiKeysController {
-  constructor(private readonly auth: AuthClient) {}
+  constructor(private readonly rpc: NatsRpcClient) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an API key; the key is shown in this answer only' })
   @ApiResponse({ status: 201, type: CreatedApiKeyDto })
   @ApiErrors(401, 403)
   create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return this.auth.createApiKey(dto);
+    return this.rpc.call(AuthCommands.ApiKeyCreate, dto);
   }
 
   @Get()
@@ -27,7 +35,7 @@ export class ApiKeysController {
   @ApiListResponse(ApiKeyDto)
   @ApiErrors(401, 403)
   list(): Promise<ListDto<ApiKeyDto>> {
-    return this.auth.listApiKeys();
+    return this.rpc.call(AuthCommands.ApiKeyList, {});
   }
 
   @Delete(':id')
@@ -35,6 +43,6 @@ export class ApiKeysController {
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401, 403, 404)
   revoke(@Param() params: IdParamDto): Promise<OkDto> {
-    return this.auth.revokeApiKey(params);
+    return this.rpc.call(AuthCommands.ApiKeyRevoke, params);
   }
 }

@@ -1,6 +1,8 @@
 import {
   AcceptedDto,
+  AuthCommands,
   ErrorCode,
+  FleetHeader,
   LoginDto,
   LogoutDto,
   MeDto,
@@ -13,11 +15,10 @@ import {
   TokenPairDto,
   VerifyEmailDto,
 } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
+import { AppException, NatsRpcClient, type RpcRequestOptions } from '@callfleet/platform';
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AuthClient } from '../auth-client/auth.client';
 import { Public } from '../authentication/access.decorators';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../authentication/principal';
@@ -30,10 +31,15 @@ import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
 @Controller('auth')
 export class AuthController {
   constructor(
-    private readonly auth: AuthClient,
+    private readonly rpc: NatsRpcClient,
     private readonly revokedTokens: RevokedTokens,
     private readonly clientIp: ClientIpResolver,
   ) {}
+
+  /** Auth audits sign-ins and password changes with the end user's address. */
+  private fromClient(request: FastifyRequest): RpcRequestOptions {
+    return { headers: { [FleetHeader.CLIENT_IP]: this.clientIp.of(request) } };
+  }
 
   @Post('register')
   @Public()
@@ -42,7 +48,7 @@ export class AuthController {
   @ApiResponse({ status: 201, type: TokenPairDto })
   @ApiErrors(409)
   register(@Body() dto: RegisterDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.register(dto, this.clientIp.of(request));
+    return this.rpc.call(AuthCommands.Register, dto, this.fromClient(request));
   }
 
   @Post('login')
@@ -53,7 +59,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiErrors(401)
   login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.login(dto, this.clientIp.of(request));
+    return this.rpc.call(AuthCommands.Login, dto, this.fromClient(request));
   }
 
   @Post('refresh')
@@ -67,7 +73,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiErrors(401)
   refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.refresh(dto, this.clientIp.of(request));
+    return this.rpc.call(AuthCommands.Refresh, dto, this.fromClient(request));
   }
 
   @Post('logout')
@@ -80,7 +86,11 @@ export class AuthController {
     if (principal.kind !== 'user') {
       throw new AppException(ErrorCode.BAD_REQUEST, 'API keys do not log out; revoke the key instead');
     }
-    const result = await this.auth.logout({ jti: principal.jti, exp: principal.exp, refreshToken: dto.refreshToken });
+    const result = await this.rpc.call(AuthCommands.Logout, {
+      jti: principal.jti,
+      exp: principal.exp,
+      refreshToken: dto.refreshToken,
+    });
     // Refused here from now on; other replicas learn it from the KV bucket auth just wrote.
     this.revokedTokens.add(principal.jti, principal.exp);
     return result;
@@ -93,7 +103,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: MeDto })
   @ApiErrors(401)
   me(): Promise<MeDto> {
-    return this.auth.me();
+    return this.rpc.call(AuthCommands.Me, {});
   }
 
   @Post('password-reset/request')
@@ -104,7 +114,7 @@ export class AuthController {
   @ApiResponse({ status: 202, type: AcceptedDto })
   @ApiErrors()
   requestPasswordReset(@Body() dto: PasswordResetRequestDto): Promise<AcceptedDto> {
-    return this.auth.requestPasswordReset(dto);
+    return this.rpc.call(AuthCommands.PasswordResetRequest, dto);
   }
 
   @Post('password-reset/confirm')
@@ -115,7 +125,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401)
   confirmPasswordReset(@Body() dto: PasswordResetConfirmDto, @Req() request: FastifyRequest): Promise<OkDto> {
-    return this.auth.confirmPasswordReset(dto, this.clientIp.of(request));
+    return this.rpc.call(AuthCommands.PasswordResetConfirm, dto, this.fromClient(request));
   }
 
   @Post('verify-email')
@@ -126,7 +136,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401)
   verifyEmail(@Body() dto: VerifyEmailDto): Promise<OkDto> {
-    return this.auth.verifyEmail(dto);
+    return this.rpc.call(AuthCommands.VerifyEmail, dto);
   }
 
   @Post('verify-email/resend')
@@ -137,6 +147,6 @@ export class AuthController {
   @ApiResponse({ status: 202, type: AcceptedDto })
   @ApiErrors()
   resendVerification(@Body() dto: ResendVerificationDto): Promise<AcceptedDto> {
-    return this.auth.resendVerification(dto);
+    return this.rpc.call(AuthCommands.VerifyEmailResend, dto);
   }
 }

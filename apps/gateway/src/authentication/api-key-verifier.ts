@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type ApiKeyPrincipalDto, ErrorCode } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
+import { type ApiKeyPrincipalDto, AuthCommands, ErrorCode } from '@callfleet/contracts';
+import { AppException, NatsRpcClient } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
-import { AuthClient } from '../auth-client/auth.client';
 import { GatewayConfig } from '../gateway.config';
 import { ExpiringCache } from './expiring-cache';
 
@@ -19,7 +18,7 @@ export class ApiKeyVerifier {
   private readonly cache: ExpiringCache<string, Verdict>;
 
   constructor(
-    private readonly auth: AuthClient,
+    private readonly rpc: NatsRpcClient,
     config: GatewayConfig,
   ) {
     this.cache = new ExpiringCache(config.API_KEY_CACHE_TTL_MS, config.API_KEY_CACHE_MAX_ENTRIES);
@@ -39,7 +38,7 @@ export class ApiKeyVerifier {
 
   private async ask(key: string): Promise<Verdict> {
     try {
-      return { principal: await this.auth.verifyApiKey({ key }) };
+      return { principal: await this.rpc.call(AuthCommands.ApiKeyVerify, { key }) };
     } catch (error) {
       // 401: unknown or revoked; 400: not even shaped like a key.
       if (error instanceof AppException && (error.status === 401 || error.status === 400)) {

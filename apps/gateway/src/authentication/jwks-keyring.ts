@@ -1,8 +1,7 @@
-import { ErrorCode } from '@callfleet/contracts';
-import { AppException, MetricsService } from '@callfleet/platform';
+import { AuthCommands, ErrorCode } from '@callfleet/contracts';
+import { AppException, MetricsService, NatsRpcClient } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { AuthClient } from '../auth-client/auth.client';
 import { GatewayConfig } from '../gateway.config';
 
 const BOOT_RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
@@ -26,7 +25,7 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   private stopped = false;
 
   constructor(
-    private readonly auth: AuthClient,
+    private readonly rpc: NatsRpcClient,
     private readonly config: GatewayConfig,
     private readonly metrics: MetricsService,
   ) {
@@ -88,7 +87,7 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   private fetch(): Promise<JWTVerifyGetKey> {
     this.inFlight ??= (async () => {
       try {
-        const jwks = await this.auth.jwks();
+        const jwks = await this.rpc.call(AuthCommands.Jwks, {});
         if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new Error('auth published no keys');
         this.keySet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
         const kids = jwks.keys.map((k) => k.kid).join(', ');

@@ -1,9 +1,16 @@
-import { CreateProviderAccountDto, IdParamDto, type ListDto, OkDto, ProviderAccountDto } from '@callfleet/contracts';
+import {
+  CreateProviderAccountDto,
+  IdParamDto,
+  type ListDto,
+  OkDto,
+  ProviderAccountCommands,
+  ProviderAccountDto,
+} from '@callfleet/contracts';
+import { NatsRpcClient } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../authentication/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
-import { ProviderAccountsClient } from './provider-accounts.client';
 
 /**
  * Telephony provider accounts of the caller's organization (owners and admins only). Credentials
@@ -16,14 +23,14 @@ import { ProviderAccountsClient } from './provider-accounts.client';
 @Roles('owner', 'admin')
 @Controller('provider-accounts')
 export class ProviderAccountsController {
-  constructor(private readonly accounts: ProviderAccountsClient) {}
+  constructor(private readonly rpc: NatsRpcClient) {}
 
   @Post()
   @ApiOperation({ summary: 'Add a provider account (Twilio, Exotel, RingCentral, Jambonz, Standard Webhooks)' })
   @ApiResponse({ status: 201, type: ProviderAccountDto })
   @ApiErrors(401, 403)
   create(@Body() dto: CreateProviderAccountDto): Promise<ProviderAccountDto> {
-    return this.accounts.create(dto);
+    return this.rpc.call(ProviderAccountCommands.Create, dto);
   }
 
   @Get()
@@ -31,7 +38,7 @@ export class ProviderAccountsController {
   @ApiListResponse(ProviderAccountDto)
   @ApiErrors(401, 403)
   list(): Promise<ListDto<ProviderAccountDto>> {
-    return this.accounts.list();
+    return this.rpc.call(ProviderAccountCommands.List, {});
   }
 
   @Get(':id')
@@ -39,7 +46,7 @@ export class ProviderAccountsController {
   @ApiResponse({ status: 200, type: ProviderAccountDto })
   @ApiErrors(401, 403, 404)
   get(@Param() params: IdParamDto): Promise<ProviderAccountDto> {
-    return this.accounts.get(params);
+    return this.rpc.call(ProviderAccountCommands.Get, params);
   }
 
   @Delete(':id')
@@ -47,6 +54,6 @@ export class ProviderAccountsController {
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401, 403, 404)
   delete(@Param() params: IdParamDto): Promise<OkDto> {
-    return this.accounts.delete(params);
+    return this.rpc.call(ProviderAccountCommands.Delete, params);
   }
 }

@@ -1,7 +1,7 @@
-import { InviteUserDto, type ListDto, UserDto } from '@callfleet/contracts';
+import { AuthCommands, InviteUserDto, type ListDto, UserDto } from '@callfleet/contracts';
+import { NatsRpcClient } from '@callfleet/platform';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthClient } from '../auth-client/auth.client';
 import { Roles } from '../authentication/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
@@ -11,14 +11,14 @@ import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 @ApiSecurity('api-key')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly auth: AuthClient) {}
+  constructor(private readonly rpc: NatsRpcClient) {}
 
   @Get()
   @ApiOperation({ summary: 'Members of the caller’s organization' })
   @ApiListResponse(UserDto)
   @ApiErrors(401)
   list(): Promise<ListDto<UserDto>> {
-    return this.auth.listUsers();
+    return this.rpc.call(AuthCommands.UsersList, {});
   }
 
   @Post('invite')
@@ -27,6 +27,6 @@ export class UsersController {
   @ApiResponse({ status: 201, type: UserDto })
   @ApiErrors(401, 403, 409)
   invite(@Body() dto: InviteUserDto): Promise<UserDto> {
-    return this.auth.inviteUser(dto);
+    return this.rpc.call(AuthCommands.UsersInvite, dto);
   }
 }

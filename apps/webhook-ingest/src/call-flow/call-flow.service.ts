@@ -1,4 +1,4 @@
-import { CallFlowResponseDto, ErrorCode, TelephonySubjects } from '@callfleet/contracts';
+import { CallCommands, CallFlowResponseDto, ErrorCode } from '@callfleet/contracts';
 import { AppException, MetricsService, NatsRpcClient } from '@callfleet/platform';
 import { twilioCallFlowRequest, twilioFallbackFlow, type WebhookRequest } from '@callfleet/telephony';
 import { Injectable, Logger } from '@nestjs/common';
@@ -52,7 +52,8 @@ export class CallFlowService {
   async instructionsFor(account: ResolvedAccount, webhook: WebhookRequest): Promise<CallFlowResponseDto> {
     const question = twilioCallFlowRequest(webhook, account.accountKey);
     try {
-      const reply = await this.rpc.request<unknown>(TelephonySubjects.CALL_FLOW, question, {
+      // Typed by the descriptor, but another service's answer: checked before the provider sees it.
+      const reply: unknown = await this.rpc.call(CallCommands.Flow, question, {
         timeoutMs: this.config.CALL_FLOW_TIMEOUT_MS,
       });
       return readCallFlowReply(reply) ?? this.missed(account, 'invalid-reply');

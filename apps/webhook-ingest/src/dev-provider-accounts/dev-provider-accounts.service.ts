@@ -1,4 +1,4 @@
-import { AuthEvents, type EventEnvelope, Streams, type UserRegisteredData } from '@callfleet/contracts';
+import { Streams, UserRegistered } from '@callfleet/contracts';
 import { isUniqueViolation } from '@callfleet/persistence';
 import { JetStreamService } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
@@ -32,10 +32,9 @@ export class DevProviderAccounts implements OnApplicationBootstrap {
     }
     // Auth creates the stream too (same spec); whoever starts first makes it.
     await this.jetstream.ensureStream(Streams.EVENTS);
-    await this.jetstream.consume<EventEnvelope<UserRegisteredData>>({
-      stream: Streams.EVENTS.name,
+    await this.jetstream.consume({
+      event: UserRegistered,
       durable: DEV_ACCOUNTS_CONSUMER,
-      subject: AuthEvents.USER_REGISTERED,
       handler: (event) => this.provision(event.data.orgId),
     });
   }

@@ -3,11 +3,12 @@ import {
   IdParamDto,
   type ListDto,
   type OkDto,
+  ProviderAccountCommands,
   type ProviderAccountDto,
-  ProviderAccountSubjects,
 } from '@callfleet/contracts';
+import { Caller, Command, type OrgCaller } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { managingOrgId } from './account-manager';
 import { ProviderAccountsService } from './provider-accounts.service';
 
@@ -16,24 +17,24 @@ import { ProviderAccountsService } from './provider-accounts.service';
 export class ProviderAccountsHandlers {
   constructor(private readonly accounts: ProviderAccountsService) {}
 
-  @MessagePattern(ProviderAccountSubjects.CREATE)
-  create(@Payload() dto: CreateProviderAccountDto): Promise<ProviderAccountDto> {
-    return this.accounts.create(managingOrgId(), dto);
+  @Command(ProviderAccountCommands.Create)
+  create(@Payload() dto: CreateProviderAccountDto, @Caller('org') caller: OrgCaller): Promise<ProviderAccountDto> {
+    return this.accounts.create(managingOrgId(caller), dto);
   }
 
-  @MessagePattern(ProviderAccountSubjects.LIST)
-  list(): Promise<ListDto<ProviderAccountDto>> {
-    return this.accounts.list(managingOrgId());
+  @Command(ProviderAccountCommands.List)
+  list(@Caller('org') caller: OrgCaller): Promise<ListDto<ProviderAccountDto>> {
+    return this.accounts.list(managingOrgId(caller));
   }
 
-  @MessagePattern(ProviderAccountSubjects.GET)
-  get(@Payload() params: IdParamDto): Promise<ProviderAccountDto> {
-    return this.accounts.get(managingOrgId(), params.id);
+  @Command(ProviderAccountCommands.Get)
+  get(@Payload() params: IdParamDto, @Caller('org') caller: OrgCaller): Promise<ProviderAccountDto> {
+    return this.accounts.get(managingOrgId(caller), params.id);
   }
 
-  @MessagePattern(ProviderAccountSubjects.DELETE)
-  async delete(@Payload() params: IdParamDto): Promise<OkDto> {
-    await this.accounts.delete(managingOrgId(), params.id);
+  @Command(ProviderAccountCommands.Delete)
+  async delete(@Payload() params: IdParamDto, @Caller('org') caller: OrgCaller): Promise<OkDto> {
+    await this.accounts.delete(managingOrgId(caller), params.id);
     return { ok: true };
   }
 }

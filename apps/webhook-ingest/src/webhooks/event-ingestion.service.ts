@@ -60,7 +60,8 @@ export class EventIngestion {
       this.logger.warn(`processed events unreadable, relying on JetStream de-duplication: ${String(error)}`);
       return new Set<string>();
     });
-    const fresh = events.filter((e) => !seen.has(e.eventId));
+    // The org travels in the body, so no consumer depends on a header for tenancy.
+    const fresh = events.filter((e) => !seen.has(e.eventId)).map((e) => ({ ...e, orgId: account.orgId }));
     const { duplicates } = fresh.length > 0 ? await this.publisher.publish(fresh) : { duplicates: 0 };
     await this.processed.markProcessed(fresh).catch((error: unknown) => {
       // Stored in the stream already; an unmarked event is only published again after the duplicate window.

@@ -1,11 +1,11 @@
-import { ErrorCode, ingressSubject, type NormalizedTelephonyEvent } from '@callfleet/contracts';
+import { ErrorCode, ingressSubject, type TelephonyIngressEvent } from '@callfleet/contracts';
 import { AppException, JetStreamService, NatsConnectionService } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { WebhookIngestConfig } from '../webhook-ingest.config';
 
 /**
- * Publishes normalized events to INGRESS (`ingress.<provider>.v1.<kind>`) with Nats-Msg-Id = the
- * event id, and resolves only once JetStream has stored them. A repeat within the stream's duplicate
+ * Publishes normalized events, with the org they belong to, to INGRESS (`ingress.<provider>.v1.<kind>`)
+ * with Nats-Msg-Id = the event id, and resolves only once JetStream has stored them. A repeat within the stream's duplicate
  * window is acknowledged as a duplicate and not stored again.
  */
 @Injectable()
@@ -19,7 +19,7 @@ export class IngressPublisher {
   ) {}
 
   /** How many of the events JetStream already had; SERVICE_UNAVAILABLE when they may not be stored. */
-  async publish(events: readonly NormalizedTelephonyEvent[]): Promise<{ duplicates: number }> {
+  async publish(events: readonly TelephonyIngressEvent[]): Promise<{ duplicates: number }> {
     // While disconnected a publish would only wait out its timeout: tell the provider to retry now.
     if (!this.nats.isConnected()) throw unavailable('NATS is unavailable');
     try {

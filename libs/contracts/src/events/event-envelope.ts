@@ -1,3 +1,6 @@
+import 'reflect-metadata';
+import { IsISO8601, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+
 /** Envelope of every JetStream event; `Nats-Msg-Id` = `id`, so JetStream drops a republished duplicate. */
 export interface EventEnvelope<T = unknown> {
   id: string;
@@ -8,17 +11,38 @@ export interface EventEnvelope<T = unknown> {
   data: T;
 }
 
-export interface NotificationRequestedData {
-  kind: 'password-reset' | 'email-verification' | 'invitation';
-  userId: string;
-  email: string;
-  /** When the code expires; the code itself is never on the bus. */
-  expiresAt: string;
+/** Metadata key marking a field that must be present and may be `null` (see `Nullable`). */
+export const NULLABLE_FIELD = 'callfleet:nullable';
+
+/** The field is required and is either `null` or passes the field's other rules. */
+export function Nullable(): PropertyDecorator {
+  return (target, key) => {
+    ValidateIf((_object, value) => value !== null)(target, key);
+    Reflect.defineMetadata(NULLABLE_FIELD, true, target, key);
+  };
 }
 
-/** `events.auth.v1.user-registered`: a new organization and its owner exist. */
-export interface UserRegisteredData {
-  userId: string;
-  orgId: string;
-  email: string;
+/**
+ * The envelope's fields with their rules; each event's class adds `data` (validated as its own
+ * class), so a consumer receives a checked event or none at all.
+ */
+export abstract class EventEnvelopeFields {
+  @IsUUID()
+  id: string;
+
+  @IsString()
+  @Length(1, 200)
+  type: string;
+
+  @IsISO8601({ strict: true })
+  occurredAt: string;
+
+  @Nullable()
+  @IsUUID()
+  orgId: string | null;
+
+  @Nullable()
+  @IsString()
+  @Length(1, 200)
+  correlationId: string | null;
 }

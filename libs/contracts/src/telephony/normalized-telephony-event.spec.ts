@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CallFlowRequestDto } from './call-flow.dto';
+import { ingressSubject } from './ingress';
 import { NormalizedTelephonyEvent } from './normalized-telephony-event';
-import { ingressSubject } from './telephony-subjects';
 
 function problems(cls: new () => object, plain: object): string[] {
   return validateSync(plainToInstance(cls, plain), { whitelist: true, forbidNonWhitelisted: true }).map(

@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Length,
   Min,
   ValidateIf,
@@ -85,10 +86,10 @@ export class RecordingInfo {
 }
 
 /**
- * One provider event in the fleet's language, published by webhook-ingest on
- * `ingress.<provider>.v1.<kind>` (see `ingressSubject`). Consumers order a call's events by
- * `sequence` where the provider gives one, else by `occurredAt`; they are delivered at least once
- * and deduplicated by `eventId`.
+ * One provider event in the fleet's language, as a provider adapter reads it from a webhook (the
+ * provider's view: no tenancy yet; webhook-ingest publishes it as a `TelephonyIngressEvent`).
+ * Consumers order a call's events by `sequence` where the provider gives one, else by `occurredAt`;
+ * they are delivered at least once and deduplicated by `eventId`.
  */
 export class NormalizedTelephonyEvent {
   @ApiProperty({
@@ -183,4 +184,18 @@ export class NormalizedTelephonyEvent {
   @ApiProperty({ description: "The provider's original fields, untouched", type: 'object', additionalProperties: true })
   @IsObject()
   raw: Record<string, unknown>;
+}
+
+/**
+ * What webhook-ingest publishes on `ingress.<provider>.v1.<kind>` (see `ingressSubject`): the
+ * normalized event and the organization whose provider account received it, so a consumer reads
+ * the tenancy from the body, never from a header.
+ */
+export class TelephonyIngressEvent extends NormalizedTelephonyEvent {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The organization owning the provider account the webhook was addressed to',
+  })
+  @IsUUID()
+  orgId: string;
 }

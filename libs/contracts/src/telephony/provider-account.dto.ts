@@ -14,17 +14,6 @@ import {
 } from 'class-validator';
 import { TELEPHONY_PROVIDERS, type TelephonyProvider } from './telephony-provider';
 
-/**
- * Request/reply subjects of webhook-ingest, which owns provider accounts (the gateway exposes them
- * as `/api/v1/provider-accounts`, admin role). The caller's org comes from the fleet headers.
- */
-export const ProviderAccountSubjects = {
-  CREATE: 'provider-accounts.v1.create',
-  LIST: 'provider-accounts.v1.list',
-  GET: 'provider-accounts.v1.get',
-  DELETE: 'provider-accounts.v1.delete',
-} as const;
-
 /** Our key of a provider account: the webhook route segment and the breaker name. Generated, never chosen. */
 export const ACCOUNT_KEY_PATTERN = /^[a-z][a-z0-9-]{2,63}$/;
 

@@ -126,11 +126,19 @@ export async function createService<C extends BaseServiceConfig>(
     description: definition.description,
     metadata: { namespace: config.CALLFLEET_NAMESPACE },
   });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-
+  // Not the HTTP side's config: its global validation pipe would check each payload a second time,
+  // against the parameter's declared type, after @Command validated it against its descriptor
+  // (@Command also brings the error filter).
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
   const port = config.PORT ?? DEFAULT_HTTP_PORTS[definition.name];
-  await app.listen({ port, host: config.HTTP_HOST });
+  try {
+    await app.startAllMicroservices();
+    await app.listen({ port, host: config.HTTP_HOST });
+  } catch (error) {
+    // A service that cannot take work releases what it opened (NATS, the database) before failing.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = fastify.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const host = config.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : config.HTTP_HOST;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventEnvelope, Streams } from '@callfleet/contracts';
+import { type EventDescriptor, type EventEnvelope, Streams } from '@callfleet/contracts';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -15,6 +15,8 @@ import {
 import { nanos, headers as natsHeaders } from '@nats-io/transport-node';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { AppException } from '../errors/app.exception';
+import { createValidationPipe } from '../errors/validation';
 import { RequestContext } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
@@ -29,11 +31,13 @@ export interface StreamSpec {
   duplicateWindowMs?: number;
 }
 
-export interface ConsumerSpec<T> {
-  stream: string;
+export interface ConsumerSpec<T extends object> {
+  /** What is consumed: the stream, the subject and the class every payload must pass. */
+  event: EventDescriptor<T>;
   durable: string;
-  /** One filter subject per consumer (nats-server 2.9). */
-  subject: string;
+  /** A narrower filter within the event's subject (one filter subject per consumer, nats-server 2.9). */
+  subject?: string;
+  /** Gets only payloads that passed `event.payload`'s validation, as instances of it. */
   handler: (data: T, msg: JsMsg) => Promise<void>;
   /** Deliveries before the message goes to the dead-letter subject. */
   maxDeliver?: number;
@@ -52,6 +56,17 @@ const CONSUMER_RESTART_DELAY_MS = 1_000;
 /** Prefix of dead-letter subjects: `dlq.<original subject>`. */
 export const DEAD_LETTER_PREFIX = 'dlq';
 
+/** Why a payload was refused, in one header-sized line: `field: problem; …`. */
+export function invalidPayloadReason(error: unknown): string {
+  const fields = (error instanceof AppException ? (error.details as { fields?: unknown })?.fields : undefined) as
+    | { field: string; problems: string[] }[]
+    | undefined;
+  const what = fields?.length
+    ? fields.map((f) => `${f.field || '(body)'}: ${f.problems.join(', ')}`).join('; ')
+    : String((error as Error)?.message ?? error);
+  return `invalid payload: ${what}`;
+}
+
 /** Runs `fn`, retrying JetStream admin calls that fail while a stream leader is being elected. */
 async function retryTransient<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
   for (let i = 1; ; i++) {
@@ -68,7 +83,9 @@ async function retryTransient<T>(fn: () => Promise<T>, attempts = 10): Promise<T
 /**
  * Durable events on JetStream: streams created or updated at start, publishes de-duplicated by
  * `Nats-Msg-Id`, and pull consumers with explicit ack, bounded redelivery with backoff, and a
- * dead-letter subject after the last try. A handler states a subject and gets the decoded data.
+ * dead-letter subject after the last try. A consumer names an event of libs/contracts and gets
+ * only payloads its class accepts (the fleet's validation pipe, as for commands); a payload it
+ * refuses goes to the dead-letter subject at once with the reason, since no retry can mend it.
  */
 export class JetStreamService implements OnApplicationShutdown {
   private readonly logger = new Logger('JetStream');
@@ -77,6 +94,7 @@ export class JetStreamService implements OnApplicationShutdown {
   private readonly running: RunningConsumer[] = [];
   private stopping = false;
   private readonly deliveries: Counter<'consumer' | 'outcome'>;
+  private readonly validation = createValidationPipe();
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -161,9 +179,9 @@ export class JetStreamService implements OnApplicationShutdown {
   }
 
   /** Creates (or updates) the durable consumer and starts its loop. */
-  async consume<T>(spec: ConsumerSpec<T>): Promise<void> {
+  async consume<T extends object>(spec: ConsumerSpec<T>): Promise<void> {
     const { ns } = this.nats;
-    const stream = ns.stream(spec.stream);
+    const stream = ns.stream(spec.event.stream);
     const maxDeliver = spec.maxDeliver ?? 5;
     const backoff = spec.backoffMs ?? [1_000, 5_000, 15_000, 30_000];
     const jsm = await this.manager();
@@ -172,7 +190,7 @@ export class JetStreamService implements OnApplicationShutdown {
         durable_name: spec.durable,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        filter_subject: ns.subject(spec.subject),
+        filter_subject: ns.subject(spec.subject ?? spec.event.subject),
         max_deliver: maxDeliver,
         ack_wait: nanos(spec.ackWaitMs ?? 30_000),
       }),
@@ -188,7 +206,7 @@ export class JetStreamService implements OnApplicationShutdown {
    * Pulls and delivers until shutdown. Nothing a single message does may stop the loop, and if the
    * pull itself fails (the consumer was deleted, a long outage) it starts again after a pause.
    */
-  private async runConsumer<T>(
+  private async runConsumer<T extends object>(
     stream: string,
     spec: ConsumerSpec<T>,
     maxDeliver: number,
@@ -213,29 +231,33 @@ export class JetStreamService implements OnApplicationShutdown {
     }
   }
 
-  private async deliver<T>(spec: ConsumerSpec<T>, msg: JsMsg, maxDeliver: number, backoff: number[]): Promise<void> {
+  private async deliver<T extends object>(
+    spec: ConsumerSpec<T>,
+    msg: JsMsg,
+    maxDeliver: number,
+    backoff: number[],
+  ): Promise<void> {
     const outcome = this.deliveries;
     const ctx = contextFromHeaders(msg.headers, randomUUID);
     await RequestContext.run(ctx, async () => {
+      let data: T;
       try {
-        await spec.handler(decodeJson(msg.data) as T, msg);
+        data = (await this.validation.transform(decodeJson(msg.data), {
+          type: 'body',
+          metatype: spec.event.payload,
+        })) as T;
+      } catch (error) {
+        await this.settleDeadLetter(spec, msg, invalidPayloadReason(error));
+        return;
+      }
+      try {
+        await spec.handler(data, msg);
         msg.ack();
         outcome.inc({ consumer: spec.durable, outcome: 'ack' });
       } catch (error) {
         const attempt = msg.info.deliveryCount;
         if (attempt >= maxDeliver) {
-          try {
-            await this.deadLetter(msg, error);
-          } catch (deadLetterError) {
-            // Not stored anywhere yet: keep the message (the server redelivers it after ack_wait).
-            outcome.inc({ consumer: spec.durable, outcome: 'dead-letter-failed' });
-            this.logger.error(`${spec.durable}: dead letter not stored, message kept: ${String(deadLetterError)}`);
-            return;
-          }
-          // No reason argument: nats-server 2.9 ignores "+TERM <reason>" and would keep the message
-          // pending; the reason travels in the dead letter's headers instead.
-          msg.term();
-          outcome.inc({ consumer: spec.durable, outcome: 'dead-letter' });
+          await this.settleDeadLetter(spec, msg, String((error as Error)?.message ?? error));
           return;
         }
         const delay = backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 1_000;
@@ -248,11 +270,28 @@ export class JetStreamService implements OnApplicationShutdown {
     });
   }
 
-  private async deadLetter(msg: JsMsg, error: unknown): Promise<void> {
+  /** Stores the message as a dead letter with `reason`, then ends its deliveries. */
+  private async settleDeadLetter<T extends object>(spec: ConsumerSpec<T>, msg: JsMsg, reason: string): Promise<void> {
+    try {
+      await this.deadLetter(msg, reason);
+    } catch (deadLetterError) {
+      // Not stored anywhere yet: keep the message (the server redelivers it after ack_wait).
+      this.deliveries.inc({ consumer: spec.durable, outcome: 'dead-letter-failed' });
+      this.logger.error(`${spec.durable}: dead letter not stored, message kept: ${String(deadLetterError)}`);
+      return;
+    }
+    // No reason argument: nats-server 2.9 ignores "+TERM <reason>" and would keep the message
+    // pending; the reason travels in the dead letter's headers instead.
+    msg.term();
+    this.deliveries.inc({ consumer: spec.durable, outcome: 'dead-letter' });
+    this.logger.warn(`${spec.durable}: message ${msg.info.streamSequence} dead-lettered: ${reason}`);
+  }
+
+  private async deadLetter(msg: JsMsg, reason: string): Promise<void> {
     const original = this.nats.ns.strip(msg.subject);
     const h = natsHeaders();
     for (const [k, v] of msg.headers ?? []) for (const value of v) h.append(k, value);
-    h.set('Callfleet-Dead-Letter-Reason', String((error as Error)?.message ?? error).slice(0, 500));
+    h.set('Callfleet-Dead-Letter-Reason', reason.replace(/[\r\n]+/g, ' ').slice(0, 500));
     h.set('Callfleet-Original-Subject', original);
     h.set('Callfleet-Deliveries', String(msg.info.deliveryCount));
     h.set('Nats-Msg-Id', `dlq:${msg.info.stream}:${msg.info.streamSequence}`);

@@ -1,4 +1,10 @@
-import { type ErrorBody, ErrorCode, isErrorCode, NATS_SERVICE_ERROR_CODE } from '@callfleet/contracts';
+import {
+  type CommandDescriptor,
+  type ErrorBody,
+  ErrorCode,
+  isErrorCode,
+  NATS_SERVICE_ERROR_CODE,
+} from '@callfleet/contracts';
 import { errors as natsErrors } from '@nats-io/transport-node';
 import { AppException } from '../errors/app.exception';
 import { RequestContext } from '../logging/request-context';
@@ -12,14 +18,27 @@ export interface RpcRequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls fleet subjects with the plain wire format. Errors come back as AppException with their code. */
+/** Sends commands of libs/contracts with the plain wire format. Errors come back as AppException with their code. */
 export class NatsRpcClient {
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly defaultTimeoutMs: number,
   ) {}
 
-  async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
+  /**
+   * Sends a command of libs/contracts and answers its reply, typed by the descriptor:
+   * `rpc.call(AuthCommands.Login, dto, { headers })`. A service error comes back as AppException.
+   */
+  call<TRequest extends object, TResponse>(
+    command: CommandDescriptor<TRequest, TResponse>,
+    dto: TRequest,
+    options: RpcRequestOptions = {},
+  ): Promise<TResponse> {
+    return this.request<TResponse>(command.subject, dto, options);
+  }
+
+  // Private: a call names a descriptor, so no caller sends an untyped body or casts a reply.
+  private async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
     const { nc, ns } = this.nats;
     let reply: Awaited<ReturnType<typeof nc.request>>;
     try {

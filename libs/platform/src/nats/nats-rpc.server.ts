@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CommandDescriptor } from '@callfleet/contracts';
 import { ErrorCode } from '@callfleet/contracts';
 import type { Msg, MsgHdrs, Subscription } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
@@ -7,19 +8,24 @@ import { lastValueFrom } from 'rxjs';
 import { AppException } from '../errors/app.exception';
 import { type ResolvedError, resolveError } from '../errors/error-body';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/json-depth';
-import { RequestContext } from '../logging/request-context';
+import { RequestContext, type RequestContextData } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
+import { commandOf, validateCommandPayload } from './command';
 import type { NatsConnectionService } from './nats-connection.service';
 import { contextFromHeaders, decodeJson, encodeJson, errorHeaders } from './nats-wire';
 import { type EndpointStats, ServiceDiscovery, type ServiceIdentity } from './service-discovery';
 
-/** What a NATS handler can read besides its payload: `@Ctx() ctx: NatsRpcContext`. */
-export class NatsRpcContext extends BaseRpcContext<[string, MsgHdrs | undefined]> {
+/** What a NATS handler can read besides its payload: `@Ctx() ctx: NatsRpcContext` (or `@Caller()`). */
+export class NatsRpcContext extends BaseRpcContext<[string, MsgHdrs | undefined, RequestContextData]> {
   getSubject(): string {
     return this.args[0];
   }
   getHeaders(): MsgHdrs | undefined {
     return this.args[1];
+  }
+  /** Request id and identity, as the message's headers stated them. */
+  getRequestContext(): RequestContextData {
+    return this.args[2];
   }
 }
 
@@ -29,8 +35,10 @@ function isResolvedError(value: unknown): value is ResolvedError {
 
 /**
  * Nest transport speaking the plain NATS service wire format instead of Nest's `{pattern, data, id}`
- * envelope, so any NATS client can call the fleet. Request handlers share the work in a queue group
- * named after the service; event handlers (`@EventPattern`) get every message (fan-out).
+ * envelope, so any NATS client can call the fleet. Every handler is a `@Command` of libs/contracts:
+ * its payload is validated against the command's request class before the handler runs, and the
+ * instances of a service share the work in a queue group named after it. Durable events are
+ * JetStream's (JetStreamService.consume), so there is no core-NATS event handler here.
  */
 export class NatsRpcServer extends Server implements CustomTransportStrategy {
   private readonly log = new Logger('NatsRpcServer');
@@ -51,18 +59,18 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     const { nc, ns } = this.nats;
     const queue = this.discovery.ping().name;
     for (const [pattern, handler] of this.getHandlers()) {
-      const subject = ns.subject(pattern);
-      if (handler.isEventHandler) {
-        this.subscriptions.push(
-          nc.subscribe(subject, { callback: (_e, msg) => this.track(this.handleEvent0(pattern, msg, handler)) }),
+      const command = commandOf(handler);
+      if (handler.isEventHandler || !command) {
+        throw new Error(
+          `NATS handler for ${pattern} is not declared with @Command(descriptor): every NATS handler answers a command of libs/contracts`,
         );
-        continue;
       }
+      const subject = ns.subject(pattern);
       const stats = this.discovery.addEndpoint(pattern, subject, queue);
       this.subscriptions.push(
         nc.subscribe(subject, {
           queue,
-          callback: (_e, msg) => this.track(this.handleRequest0(pattern, msg, handler, stats)),
+          callback: (_e, msg) => this.track(this.handleRequest0(command, msg, handler, stats)),
         }),
       );
     }
@@ -75,25 +83,14 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async handleEvent0(pattern: string, msg: Msg, handler: MessageHandler): Promise<void> {
-    const ctx = contextFromHeaders(msg.headers, randomUUID);
-    await RequestContext.run(ctx, async () => {
-      try {
-        const result = await handler(decodeJson(msg.data), new NatsRpcContext([pattern, msg.headers]));
-        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      } catch (error) {
-        this.log.warn(`event handler for ${pattern} failed: ${resolveError(error).body.message}`);
-      }
-    });
-  }
-
   private async handleRequest0(
-    pattern: string,
+    command: CommandDescriptor,
     msg: Msg,
     handler: MessageHandler,
     stats: EndpointStats,
   ): Promise<void> {
     const started = process.hrtime.bigint();
+    const pattern = command.subject;
     const ctx = contextFromHeaders(msg.headers, randomUUID);
     await RequestContext.run(ctx, async () => {
       let outcome = 'ok';
@@ -107,7 +104,8 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
         if (exceedsJsonDepth(payload)) {
           throw new AppException(ErrorCode.BAD_REQUEST, `Request body nests deeper than ${MAX_JSON_DEPTH} levels`);
         }
-        const result = await handler(payload, new NatsRpcContext([pattern, msg.headers]));
+        const request = await validateCommandPayload(command, payload);
+        const result = await handler(request, new NatsRpcContext([pattern, msg.headers, ctx]));
         const value = await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
         if (msg.reply) msg.respond(encodeJson(value ?? {}));
       } catch (error) {

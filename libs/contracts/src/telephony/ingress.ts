@@ -1,4 +1,6 @@
-import type { TelephonyEventKind } from './normalized-telephony-event';
+import { defineEvent } from '../nats/event-descriptor';
+import { Streams } from '../nats/streams';
+import { type TelephonyEventKind, TelephonyIngressEvent } from './normalized-telephony-event';
 import type { TelephonyProvider } from './telephony-provider';
 
 /** Subject on which webhook-ingest publishes a provider's normalized events (JetStream stream INGRESS). */
@@ -11,7 +13,9 @@ export function ingressSubjectsOf(provider: TelephonyProvider): string {
   return `ingress.${provider}.v1.>`;
 }
 
-export const TelephonySubjects = {
-  /** Request/reply, answered by call-orchestrator: instructions (TwiML and alike) for a call the provider asks about. */
-  CALL_FLOW: 'calls.v1.flow',
-} as const;
+/** Every provider event webhook-ingest stored; a consumer narrows it with its own filter (`ingress.twilio.v1.>`). */
+export const TelephonyIngress = defineEvent({
+  stream: Streams.INGRESS.name,
+  subject: 'ingress.>',
+  payload: TelephonyIngressEvent,
+});
