@@ -1,4 +1,4 @@
-import { PersistenceModule } from '@callfleet/persistence';
+import { OutboxModule, PersistenceModule } from '@callfleet/persistence';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -14,6 +14,7 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     PersistenceModule.forSchema(authSchema),
+    OutboxModule.forRoot(),
     TokensModule,
     AccountsModule,
     SessionsModule,

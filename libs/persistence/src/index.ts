@@ -2,4 +2,5 @@ export * from './database-config';
 export * from './database-errors';
 export * from './notifications/pg-listener';
 export * from './org-scoped.repository';
+export * from './outbox';
 export * from './persistence.module';
