@@ -1,4 +1,7 @@
-/** Envelope of every JetStream event; `Nats-Msg-Id` = `id`, so JetStream drops a republished duplicate. */
+/**
+ * Envelope of every JetStream event; `Nats-Msg-Id` = `id`, so JetStream drops a republished duplicate
+ * (the outbox relay republishes after a crash between the PubAck and marking the event sent).
+ */
 export interface EventEnvelope<T = unknown> {
   id: string;
   type: string;
