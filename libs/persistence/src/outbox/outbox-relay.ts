@@ -98,7 +98,6 @@ export class OutboxRelay {
       FROM ${this.table} o
       WHERE o.sent_at IS NULL AND (o.available_at <= $1 OR $2)
       ORDER BY o.id -- the bigint; a bare "id" would sort the text alias
-
       LIMIT $3
       FOR UPDATE SKIP LOCKED`;
     this.outboxMetrics = new OutboxMetrics(deps.dataSource, deps.schema, deps.clock, deps.metrics);
@@ -178,7 +177,7 @@ export class OutboxRelay {
    * One claim-publish-mark transaction. Returns when the next pass should run: 0 when a full batch
    * went out (more may wait), the backoff after a failure, the poll interval otherwise.
    */
-  async pass(): Promise<number> {
+  private async pass(): Promise<number> {
     const ignoreBackoff = this.brokerCameBack;
     this.brokerCameBack = false;
     const runner = this.deps.dataSource.createQueryRunner();
