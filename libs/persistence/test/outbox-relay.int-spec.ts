@@ -130,6 +130,22 @@ describe('outbox relay', () => {
     expect(perRelay.reduce((a, b) => a + b, 0)).toBe(200);
   });
 
+  it('republishes an event whose "sent" mark was lost, and the stream keeps it once', async () => {
+    const clock = new ManualClock();
+    const outbox = new Outbox(dataSource, clock);
+    const { relay: r } = relay(clock);
+    await r.start();
+    await addEvents(outbox, ['resent'], 1);
+    await waitFor(async () => (await unsent()) === 0, 10_000, 'the first publish');
+    // As after a crash between the PubAck and the commit: the row is unsent again.
+    await dataSource.query('UPDATE shop.outbox SET sent_at = NULL');
+    await dataSource.query("SELECT pg_notify('shop_outbox', '')");
+    await waitFor(async () => (await unsent()) === 0 && published.length === 2, 10_000, 'the second publish');
+
+    expect(published[1].id).toBe(published[0].id);
+    expect(await streamMessages()).toBe(1);
+  });
+
   it('is woken by the NOTIFY of a commit, long before its poll would come', async () => {
     const clock = new ManualClock();
     const outbox = new Outbox(dataSource, clock);
@@ -225,7 +241,12 @@ describe('outbox relay', () => {
     const total = async () => Number((await dataSource.query('SELECT count(*) AS n FROM shop.outbox'))[0].n);
     expect(await total()).toBe(2);
 
+    // One no stream takes: it stays unsent however old it gets, and the cleanup must leave it.
+    await dataSource.transaction((m) => outbox.add(m, 'nowhere.shop.v1.kept', { key: 'kept', seq: 0 }));
+
     clock.advance(2 * 3_600_000);
-    await waitFor(async () => (await total()) === 0, 10_000, 'the cleanup');
+    await waitFor(async () => (await total()) === 1, 10_000, 'the cleanup');
+    const [left] = await dataSource.query('SELECT subject, sent_at FROM shop.outbox');
+    expect(left).toEqual({ subject: 'nowhere.shop.v1.kept', sent_at: null });
   });
 });
