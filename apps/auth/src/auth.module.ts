@@ -1,4 +1,4 @@
-import { JobsModule, PersistenceModule } from '@callfleet/persistence';
+import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -15,6 +15,7 @@ import { UsersModule } from './users/users.module';
   imports: [
     PersistenceModule.forSchema(authSchema),
     JobsModule.forRoot(),
+    OutboxModule.forRoot(),
     TokensModule,
     AccountsModule,
     SessionsModule,

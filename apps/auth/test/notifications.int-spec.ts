@@ -1,7 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { AuthCommands } from '@callfleet/contracts';
+import { AuthCommands, AuthEvents, type MeDto, Streams, type TokenPairDto } from '@callfleet/contracts';
+import { SubjectNamespace } from '@callfleet/platform';
 import { waitFor } from '@callfleet/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { AuthHarness, GOOD_PASSWORD, uniqueEmail } from './auth-harness';
+import { SmtpSink } from './smtp-sink';
 
 describe('auth notifications: a mail server that never answers', () => {
   let auth: AuthHarness;
@@ -47,5 +50,63 @@ describe('auth notifications: a mail server that never answers', () => {
     expect(metrics).toMatch(/^callfleet_auth_mail_deliveries_total\{[^}]*outcome="failed"[^}]*\} 2$/m);
     // The code is in neither the log nor the metrics, even though the mail never left.
     expect(auth.service.logs.text()).not.toMatch(/"code":"\d{6}"/);
+  });
+});
+
+describe('auth notifications: a mail server that takes the mail', () => {
+  let auth: AuthHarness;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    auth = await AuthHarness.start({ SMTP_URL: smtp.url, MAIL_FROM: 'Callfleet <codes@callfleet.test>' });
+  });
+  afterAll(async () => {
+    await auth?.stop();
+    await smtp?.stop();
+  });
+
+  it('mails the verification code to the new address over SMTP, and that code verifies it', async () => {
+    const email = uniqueEmail('smtp');
+    const registered = await auth.request<TokenPairDto>(AuthCommands.Register.subject, {
+      email,
+      password: GOOD_PASSWORD,
+      name: 'Mail Reader',
+      organizationName: 'Mail Readers',
+    });
+    expect(registered.status).toBeUndefined();
+
+    const mail = await waitFor(async () => smtp.mails.find((m) => m.to.includes(email)), 10_000, 'the code mail');
+    expect(mail.from).toBe('codes@callfleet.test');
+    expect(mail.headers.subject).toBe('Verify your email for Callfleet');
+    expect(mail.headers.to).toContain(email);
+    const code = /Your code is (\d{6})\./.exec(mail.text)?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    // Sent by mail, so not logged (the log holds a code only when there is no SMTP server).
+    expect(auth.service.logs.text()).not.toContain(`"code":"${code}"`);
+
+    expect((await auth.request(AuthCommands.VerifyEmail.subject, { email, code })).body).toEqual({ ok: true });
+    const me = await auth.request<MeDto>(
+      AuthCommands.Me.subject,
+      {},
+      AuthHarness.as(AuthHarness.identityOf(registered.body)),
+    );
+    expect(me.body.emailVerified).toBe(true);
+    const metrics = await (await fetch(`${auth.service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^callfleet_auth_mail_deliveries_total\{[^}]*outcome="sent"[^}]*\} 1$/m);
+
+    // The request is announced on the bus too (through the outbox), without the code.
+    const jsm = await jetstreamManager(auth.nc);
+    const ns = new SubjectNamespace(auth.ns);
+    const announced = await waitFor(
+      async () =>
+        (await jsm.streams.getMessage(ns.stream(Streams.EVENTS.name), {
+          last_by_subj: ns.subject(AuthEvents.NOTIFICATION_REQUESTED),
+        })) ?? undefined,
+      10_000,
+      'the notification-requested event',
+    );
+    expect(announced.json()).toMatchObject({ data: { kind: 'email-verification', email } });
+    expect(announced.string()).not.toContain(code);
   });
 });

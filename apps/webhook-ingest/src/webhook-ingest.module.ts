@@ -1,4 +1,4 @@
-import { JobsModule, PersistenceModule } from '@callfleet/persistence';
+import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
 import { Module } from '@nestjs/common';
 import { DevProviderAccountsModule } from './dev-provider-accounts/dev-provider-accounts.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
@@ -12,6 +12,9 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   imports: [
     PersistenceModule.forSchema(webhookIngestSchema),
     JobsModule.forRoot(),
+    // No event of webhook-ingest goes through it yet (ingress is published before the 2xx); its
+    // table and relay are here so the next one does, and its depth is watched like auth's.
+    OutboxModule.forRoot(),
     ProviderAccountsModule,
     WebhooksModule,
     RingCentralSubscriptionsModule,

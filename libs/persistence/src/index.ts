@@ -3,4 +3,5 @@ export * from './database-errors';
 export * from './jobs';
 export * from './notifications/pg-listener';
 export * from './org-scoped.repository';
+export * from './outbox';
 export * from './persistence.module';

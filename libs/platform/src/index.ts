@@ -12,6 +12,7 @@ export * from './health/dependency-health';
 export * from './http/client-ip';
 export * from './http/json-depth';
 export * from './identity/caller';
+export * from './jetstream/event-envelope';
 export * from './jetstream/jetstream.service';
 export * from './kv/kv-store.service';
 export * from './logging/logger';

@@ -25,12 +25,15 @@ export class TestNatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  /** Starts the broker again on the same port and store (a restart keeps JetStream data). */
-  async resume(): Promise<void> {
+  /**
+   * Starts the broker again on the same port and store (a restart keeps JetStream data). With
+   * `jetstream: false` it is core NATS only: requests work, every JetStream publish is refused.
+   */
+  async resume(options: { jetstream?: boolean } = {}): Promise<void> {
     const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
-    this.process = spawn(binary, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
-      stdio: 'ignore',
-    });
+    const args = ['-a', '127.0.0.1', '-p', String(this.port)];
+    if (options.jetstream !== false) args.push('-js', '-sd', this.storeDir);
+    this.process = spawn(binary, args, { stdio: 'ignore' });
     await waitFor(() => canConnect(this.port), 10_000, `nats-server on ${this.port}`);
   }
 
@@ -44,9 +47,9 @@ export class TestNatsServer {
     this.process = undefined;
   }
 
-  async restart(): Promise<void> {
+  async restart(options: { jetstream?: boolean } = {}): Promise<void> {
     await this.stop();
-    await this.resume();
+    await this.resume(options);
   }
 
   async dispose(): Promise<void> {

@@ -38,13 +38,15 @@ export class AccountsService {
     return this.users.findOneBy({ email });
   }
 
-  /** A new organization with its owner, atomically. A taken email is DUPLICATE_ENTRY, even under a race. */
-  async createOrganizationWithOwner(account: NewAccount): Promise<Membership> {
+  /**
+   * A new organization with its owner, in the caller's transaction (`manager`), so what else the
+   * registration writes (its audit entry, its event) commits with it or not at all. A taken email
+   * is DUPLICATE_ENTRY, even under a race.
+   */
+  async createOrganizationWithOwner(account: NewAccount, manager: EntityManager): Promise<Membership> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const org = await manager.save(manager.create(Organization, { name: account.organizationName }));
-        return this.addMember(manager, org.id, account, Role.OWNER, account.passwordHash);
-      });
+      const org = await manager.save(manager.create(Organization, { name: account.organizationName }));
+      return await this.addMember(manager, org.id, account, Role.OWNER, account.passwordHash);
     } catch (error) {
       if (isUniqueViolation(error)) throw EMAIL_TAKEN();
       throw error;

@@ -1,7 +1,9 @@
 import { AuthEvents, type NotificationRequestedData } from '@callfleet/contracts';
-import { JetStreamService, MetricsService } from '@callfleet/platform';
+import { Outbox } from '@callfleet/persistence';
+import { MetricsService } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
+import type { EntityManager } from 'typeorm';
 import { AuthConfig } from '../auth.config';
 
 export type NotificationKind = NotificationRequestedData['kind'];
@@ -26,10 +28,11 @@ const SMTP_TIMEOUT_MS = 3000;
 
 /**
  * Delivers a code to a person: by mail when SMTP_URL is set; otherwise, outside production, into
- * the log (the one place a code is ever logged, so a developer can use it). Either way it
- * announces the request on the bus, without the code, for whoever sends mail or SMS fleet-wide.
- * Mail goes out in the background: the gateway gives a request 5 s, a slow SMTP server can take
- * longer even with tight timeouts, and the person can always ask for a new code.
+ * the log (the one place a code is ever logged, so a developer can use it). Either way the request
+ * is announced on the bus, without the code, for whoever sends mail or SMS fleet-wide: through the
+ * outbox, in the transaction that stores the code, so the announcement is never lost.
+ * Mail goes out in the background, after the commit: the gateway gives a request 5 s, a slow SMTP
+ * server can take longer even with tight timeouts, and the person can always ask for a new code.
  */
 @Injectable()
 export class Notifier implements OnApplicationShutdown {
@@ -41,7 +44,7 @@ export class Notifier implements OnApplicationShutdown {
 
   constructor(
     private readonly config: AuthConfig,
-    private readonly jetstream: JetStreamService,
+    private readonly outbox: Outbox,
     private readonly metrics: MetricsService,
   ) {
     if (config.SMTP_URL) {
@@ -55,23 +58,19 @@ export class Notifier implements OnApplicationShutdown {
     }
   }
 
-  async send(notification: CodeNotification): Promise<void> {
-    this.deliver(notification);
+  /** Adds the notification-requested event to the transaction that stores the code (`manager`). */
+  async announce(manager: EntityManager, notification: CodeNotification): Promise<void> {
     const data: NotificationRequestedData = {
       kind: notification.kind,
       userId: notification.userId,
       email: notification.email,
       expiresAt: notification.expiresAt.toISOString(),
     };
-    try {
-      await this.jetstream.publishEvent(AuthEvents.NOTIFICATION_REQUESTED, data, { orgId: notification.orgId ?? null });
-    } catch (error) {
-      // The code is stored and (where possible) delivered; the person's request must not fail for the bus.
-      this.logger.error({ msg: 'notification event not published', notification: data.kind, error: String(error) });
-    }
+    await this.outbox.add(manager, AuthEvents.NOTIFICATION_REQUESTED, data, { orgId: notification.orgId ?? null });
   }
 
-  private deliver(notification: CodeNotification): void {
+  /** Sends the code on its way; call it after the code is committed. Never throws. */
+  deliver(notification: CodeNotification): void {
     const { kind, email, code } = notification;
     if (this.mailer) {
       const mailing = this.mail(this.mailer, notification).finally(() => this.mailsInFlight.delete(mailing));

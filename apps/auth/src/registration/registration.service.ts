@@ -5,8 +5,10 @@ import {
   type TokenPairDto,
   type UserRegisteredData,
 } from '@callfleet/contracts';
-import { AppException, JetStreamService } from '@callfleet/platform';
-import { Injectable, Logger } from '@nestjs/common';
+import { Outbox } from '@callfleet/persistence';
+import { AppException } from '@callfleet/platform';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
 import { AuditEvent, AuditService } from '../audit/audit.service';
 import { EmailVerificationService } from '../email-verification/email-verification.service';
@@ -15,15 +17,14 @@ import { SessionsService } from '../sessions/sessions.service';
 
 @Injectable()
 export class RegistrationService {
-  private readonly logger = new Logger('Registration');
-
   constructor(
+    private readonly dataSource: DataSource,
     private readonly accounts: AccountsService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly emailVerification: EmailVerificationService,
     private readonly audit: AuditService,
-    private readonly jetstream: JetStreamService,
+    private readonly outbox: Outbox,
   ) {}
 
   /** A new organization with its owner, signed in at once; the email still has to be verified. */
@@ -33,25 +34,21 @@ export class RegistrationService {
     if (await this.accounts.findUserByEmail(dto.email)) {
       throw new AppException(ErrorCode.DUPLICATE_ENTRY, 'A user with this email already exists');
     }
-    const membership = await this.accounts.createOrganizationWithOwner({
-      email: dto.email,
-      name: dto.name,
-      organizationName: dto.organizationName,
-      passwordHash: await this.passwords.hash(dto.password),
+    const passwordHash = await this.passwords.hash(dto.password);
+    // The account, its audit entry and its user-registered event commit together: the event is
+    // published after the commit by the outbox relay, however long the bus is away.
+    const membership = await this.dataSource.transaction(async (manager) => {
+      const created = await this.accounts.createOrganizationWithOwner(
+        { email: dto.email, name: dto.name, organizationName: dto.organizationName, passwordHash },
+        manager,
+      );
+      const { userId, orgId } = created;
+      await this.audit.record({ event: AuditEvent.REGISTERED, orgId, userId, ip }, manager);
+      const registered: UserRegisteredData = { userId, orgId, email: dto.email };
+      await this.outbox.add(manager, AuthEvents.USER_REGISTERED, registered, { orgId, orderKey: orgId });
+      return created;
     });
-    const { userId, orgId } = membership;
-    await this.audit.record({ event: AuditEvent.REGISTERED, orgId, userId, ip });
-    await this.announce({ userId, orgId, email: dto.email });
-    await this.emailVerification.start({ userId, orgId, email: dto.email });
+    await this.emailVerification.start({ userId: membership.userId, orgId: membership.orgId, email: dto.email });
     return this.sessions.issuePair(membership);
-  }
-
-  private async announce(data: UserRegisteredData): Promise<void> {
-    try {
-      await this.jetstream.publishEvent(AuthEvents.USER_REGISTERED, data, { orgId: data.orgId });
-    } catch (error) {
-      // The account exists; failing the answer now would only make the person retry into DUPLICATE_ENTRY.
-      this.logger.error({ msg: 'user-registered event not published', userId: data.userId, error: String(error) });
-    }
   }
 }

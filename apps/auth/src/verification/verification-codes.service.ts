@@ -37,6 +37,7 @@ export class VerificationCodesService {
   async issue(recipient: CodeRecipient, purpose: CodePurpose): Promise<void> {
     const code = generateCode();
     const expiresAt = new Date(Date.now() + this.ttlMs(purpose));
+    const notification = { kind: purpose, ...recipient, code, expiresAt };
     await this.dataSource.transaction(async (manager) => {
       await manager.update(
         VerificationCode,
@@ -49,8 +50,9 @@ export class VerificationCodesService {
         codeHash: hashCode(this.config.CODE_PEPPER, recipient.userId, purpose, code),
         expiresAt,
       });
+      await this.notifier.announce(manager, notification);
     });
-    await this.notifier.send({ kind: purpose, ...recipient, code, expiresAt });
+    this.notifier.deliver(notification);
   }
 
   /**

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { IsISO8601, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 
-/** Envelope of every JetStream event; `Nats-Msg-Id` = `id`, so JetStream drops a republished duplicate. */
+/**
+ * Envelope of every JetStream event; `Nats-Msg-Id` = `id`, so JetStream drops a republished duplicate
+ * (the outbox relay republishes after a crash between the PubAck and marking the event sent).
+ */
 export interface EventEnvelope<T = unknown> {
   id: string;
   type: string;

@@ -21,6 +21,7 @@ import { RequestContext } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
 import { contextFromHeaders, contextHeaders, decodeJson, encodeJson } from '../nats/nats-wire';
+import { type EventMeta, eventEnvelope } from './event-envelope';
 
 export interface StreamSpec {
   name: string;
@@ -159,21 +160,13 @@ export class JetStreamService implements OnApplicationShutdown {
     });
   }
 
-  /** Wraps `data` in the event envelope and publishes it durably. */
-  async publishEvent<T>(
-    subject: string,
-    data: T,
-    meta: { orgId?: string | null; correlationId?: string | null; id?: string } = {},
-  ): Promise<EventEnvelope<T>> {
-    const ctx = RequestContext.current();
-    const envelope: EventEnvelope<T> = {
-      id: meta.id ?? randomUUID(),
-      type: subject,
-      occurredAt: new Date().toISOString(),
-      orgId: meta.orgId ?? ctx?.orgId ?? null,
-      correlationId: meta.correlationId ?? ctx?.requestId ?? null,
-      data,
-    };
+  /**
+   * Wraps `data` in the event envelope and publishes it durably, now. A state change's events go
+   * through the outbox instead (`Outbox.add` in @callfleet/persistence), so a failed publish never
+   * loses them.
+   */
+  async publishEvent<T>(subject: string, data: T, meta: EventMeta = {}): Promise<EventEnvelope<T>> {
+    const envelope = eventEnvelope(subject, data, meta, new Date());
     await this.publish(subject, envelope, envelope.id);
     return envelope;
   }

@@ -38,9 +38,27 @@ export class MetricsService {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  gauge<L extends string>(name: string, help: string, labelNames: L[] = []): Gauge<L> {
+  /** `collect`, if given, runs at each scrape: for values read from elsewhere (a table's depth). */
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[] = [],
+    collect?: (gauge: Gauge<L>) => Promise<void> | void,
+  ): Gauge<L> {
     const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Gauge<L>;
-    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+    return new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      ...(collect
+        ? {
+            collect: function (this: Gauge<L>) {
+              return collect(this);
+            },
+          }
+        : {}),
+    });
   }
 }
