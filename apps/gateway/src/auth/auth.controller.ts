@@ -23,7 +23,6 @@ import { CurrentPrincipal } from '../authentication/current-principal.decorator'
 import type { Principal } from '../authentication/principal';
 import { RevokedTokens } from '../authentication/revoked-tokens';
 import { ApiErrors } from '../docs/api-responses';
-import { ClientIpResolver } from '../edge/client-ip';
 import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
 
 @ApiTags('auth')
@@ -32,7 +31,6 @@ export class AuthController {
   constructor(
     private readonly auth: AuthClient,
     private readonly revokedTokens: RevokedTokens,
-    private readonly clientIp: ClientIpResolver,
   ) {}
 
   @Post('register')
@@ -42,7 +40,7 @@ export class AuthController {
   @ApiResponse({ status: 201, type: TokenPairDto })
   @ApiErrors(409)
   register(@Body() dto: RegisterDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.register(dto, this.clientIp.of(request));
+    return this.auth.register(dto, request.ip);
   }
 
   @Post('login')
@@ -53,7 +51,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiErrors(401)
   login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.login(dto, this.clientIp.of(request));
+    return this.auth.login(dto, request.ip);
   }
 
   @Post('refresh')
@@ -67,7 +65,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiErrors(401)
   refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.refresh(dto, this.clientIp.of(request));
+    return this.auth.refresh(dto, request.ip);
   }
 
   @Post('logout')
@@ -115,7 +113,7 @@ export class AuthController {
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401)
   confirmPasswordReset(@Body() dto: PasswordResetConfirmDto, @Req() request: FastifyRequest): Promise<OkDto> {
-    return this.auth.confirmPasswordReset(dto, this.clientIp.of(request));
+    return this.auth.confirmPasswordReset(dto, request.ip);
   }
 
   @Post('verify-email')
