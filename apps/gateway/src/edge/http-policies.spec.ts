@@ -3,6 +3,7 @@ import {
   contentSecurityPolicyFor,
   DOCS_CONTENT_SECURITY_POLICY,
   hasBody,
+  isIncompletePreflight,
   isJsonContentType,
   parseCorsOrigins,
 } from './http-policies';
@@ -40,5 +41,13 @@ describe('edge policies', () => {
     expect(hasBody({ 'transfer-encoding': 'chunked' })).toBe(true);
     expect(hasBody({ 'content-length': '0' })).toBe(false);
     expect(hasBody({})).toBe(false);
+  });
+
+  it('tells an incomplete CORS preflight from a whole one', () => {
+    const whole = { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' };
+    expect(isIncompletePreflight('OPTIONS', whole)).toBe(false);
+    expect(isIncompletePreflight('OPTIONS', { origin: whole.origin })).toBe(true);
+    expect(isIncompletePreflight('OPTIONS', { 'access-control-request-method': 'POST' })).toBe(true);
+    expect(isIncompletePreflight('GET', {})).toBe(false);
   });
 });
