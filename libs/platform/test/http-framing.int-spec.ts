@@ -221,6 +221,12 @@ describe('slow and bogus senders are cut off', () => {
     expectWireEnvelope(answers[0], 408, 'REQUEST_TIMEOUT');
   });
 
+  it('a connection that never sends a byte is closed', async () => {
+    const connection = await RawConnection.open(service.url);
+    const { answers } = await connection.closed(10_000);
+    expect(answers.map((answer) => answer.status)).toEqual([408]);
+  });
+
   it('a request that arrives in time is answered as usual', async () => {
     const response = await fetch(`${service.url}/echo`, {
       method: 'POST',

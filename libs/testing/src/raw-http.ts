@@ -175,24 +175,6 @@ export function postWithNodeHttp(
   });
 }
 
-/** A fetch body that is sent chunked (no Content-Length): a stream of `body` in pieces. */
-export function chunkedBody(body: Buffer): { body: ReadableStream<Uint8Array>; duplex: 'half' } {
-  const piece = 256 * 1024;
-  let at = 0;
-  return {
-    body: new ReadableStream({
-      pull(controller) {
-        if (at >= body.length) controller.close();
-        else {
-          controller.enqueue(new Uint8Array(body.subarray(at, at + piece)));
-          at += piece;
-        }
-      },
-    }),
-    duplex: 'half',
-  };
-}
-
 /**
  * The client side of a worker thread: posts `size` bytes with fetch or Node's http after one
  * request that leaves the connection kept alive, and, right after the first 64 KiB of the body,
