@@ -3,6 +3,7 @@ import { DevDefault, SecretBox, ToBoolean } from '@callfleet/platform';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
   IsInt,
   IsOptional,
   IsString,
@@ -12,6 +13,7 @@ import {
   MaxLength,
   Min,
   registerDecorator,
+  ValidateIf,
 } from 'class-validator';
 
 /** Checked at start, so a bad key list stops the process with its name instead of failing the first webhook. */
@@ -48,9 +50,13 @@ export class WebhookIngestConfig extends DatabaseServiceConfig {
   /**
    * How providers reach this service (scheme, host, port; no path), e.g. https://hooks.example.com.
    * Webhook URLs are given out under it, and Twilio signs the URL it called, so it is also the URL
-   * checked. Unset: rebuilt from each request's Host (fine behind nothing; set it behind a proxy).
+   * checked. Required in production; elsewhere, when unset, each request's scheme and host stand in,
+   * read through TRUSTED_PROXY_HOPS only (with 0, X-Forwarded-Host/-Proto are ignored).
    */
-  @IsOptional()
+  @ValidateIf(
+    (config: WebhookIngestConfig) => config.NODE_ENV === 'production' || config.WEBHOOK_PUBLIC_BASE_URL !== undefined,
+  )
+  @IsDefined({ message: 'WEBHOOK_PUBLIC_BASE_URL must be set in production (the URL providers call and sign)' })
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   @Matches(/^[^?#]*[^/?#]$/, { message: 'WEBHOOK_PUBLIC_BASE_URL must not end with / nor carry a query' })
   WEBHOOK_PUBLIC_BASE_URL?: string;

@@ -1,7 +1,8 @@
 import { defineCommand, ErrorCode, NO_BODY, replyOf } from '@callfleet/contracts';
-import { Controller, Logger, Module } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Module, Post, Req } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
 import {
   AppException,
   BaseServiceConfig,
@@ -113,7 +114,23 @@ export class EchoHandlers {
   }
 }
 
-@Module({ controllers: [EchoHandlers] })
+/** HTTP routes for the edge tests: a body to send (and be refused), and what the service sees of the caller. */
+@Controller('echo')
+export class EchoHttpController {
+  @Post()
+  @HttpCode(200)
+  echo(@Body() body: unknown) {
+    return { received: body };
+  }
+
+  /** Where the request came from, as everything in the fleet reads it (rate-limit keys, signed URLs). */
+  @Get('origin')
+  origin(@Req() request: FastifyRequest) {
+    return { ip: request.ip, protocol: request.protocol, host: request.host };
+  }
+}
+
+@Module({ controllers: [EchoHandlers, EchoHttpController] })
 export class EchoModule {}
 
 export class EchoConfig extends BaseServiceConfig {}

@@ -24,7 +24,6 @@ import { CurrentPrincipal } from '../authentication/current-principal.decorator'
 import type { Principal } from '../authentication/principal';
 import { RevokedTokens } from '../authentication/revoked-tokens';
 import { ApiErrors } from '../docs/api-responses';
-import { ClientIpResolver } from '../edge/client-ip';
 import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
 
 @ApiTags('auth')
@@ -33,12 +32,11 @@ export class AuthController {
   constructor(
     private readonly rpc: NatsRpcClient,
     private readonly revokedTokens: RevokedTokens,
-    private readonly clientIp: ClientIpResolver,
   ) {}
 
   /** Auth audits sign-ins and password changes with the end user's address. */
   private fromClient(request: FastifyRequest): RpcRequestOptions {
-    return { headers: { [FleetHeader.CLIENT_IP]: this.clientIp.of(request) } };
+    return { headers: { [FleetHeader.CLIENT_IP]: request.ip } };
   }
 
   @Post('register')

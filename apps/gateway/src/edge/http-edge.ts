@@ -5,7 +5,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_PREFIX, isApiRequest } from '../api-prefix';
 import { setupApiDocs } from '../docs/api-docs';
 import type { GatewayConfig } from '../gateway.config';
-import { contentSecurityPolicyFor, hasBody, isJsonContentType, parseCorsOrigins } from './http-policies';
+import {
+  contentSecurityPolicyFor,
+  hasBody,
+  isIncompletePreflight,
+  isJsonContentType,
+  parseCorsOrigins,
+} from './http-policies';
 
 /**
  * The gateway's edge, installed before it listens: the /api/v1 prefix (health and metrics stay at
@@ -23,12 +29,26 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: Gat
     done();
   });
 
-  app.enableCors({
+  const cors = {
     origin: parseCorsOrigins(config.CORS_ORIGINS),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'],
     exposedHeaders: ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'],
     maxAge: 600,
+  };
+  // Per request, so that an incomplete preflight is refused through the error path (the envelope);
+  // @fastify/cors would answer it with a text/plain 400 of its own.
+  app.enableCors({
+    delegator: (request, callback) => {
+      if (isIncompletePreflight(request.method, request.headers)) {
+        callback(
+          new AppException(
+            ErrorCode.BAD_REQUEST,
+            'A CORS preflight needs the Origin and Access-Control-Request-Method headers',
+          ),
+        );
+      } else callback(null, cors);
+    },
   });
 
   // Refused before parsing: a form or text body would otherwise reach validation as something else.

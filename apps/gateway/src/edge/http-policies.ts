@@ -44,3 +44,11 @@ export function hasBody(headers: Record<string, string | string[] | undefined>):
   const length = Number(headers['content-length'] ?? 0);
   return (Number.isFinite(length) && length > 0) || headers['transfer-encoding'] !== undefined;
 }
+
+/**
+ * An OPTIONS request that is not a whole CORS preflight (one without Origin or
+ * Access-Control-Request-Method): the gateway serves no OPTIONS route of its own, so it is refused.
+ */
+export function isIncompletePreflight(method: string, headers: Record<string, string | string[] | undefined>): boolean {
+  return method === 'OPTIONS' && (!headers.origin || !headers['access-control-request-method']);
+}

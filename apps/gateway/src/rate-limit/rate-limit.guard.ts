@@ -4,7 +4,6 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApiRequest } from '../api-prefix';
-import { ClientIpResolver } from '../edge/client-ip';
 import { budgetsOf, chargeUntilRefused, emailOfBody, refreshTokenHashOfBody, routePolicy } from './rate-limit.policies';
 import { RateLimiter } from './rate-limiter';
 
@@ -25,7 +24,6 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly limiter: RateLimiter,
-    private readonly clientIp: ClientIpResolver,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,7 +32,8 @@ export class RateLimitGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     if (!isApiRequest(request)) return true;
     const caller = {
-      ip: this.clientIp.of(request),
+      // TRUSTED_PROXY_HOPS decides what request.ip believes (the platform's trustProxy).
+      ip: request.ip,
       orgId: request.principal?.orgId,
       email: emailOfBody(request.body),
       refreshTokenHash: refreshTokenHashOfBody(request.body),

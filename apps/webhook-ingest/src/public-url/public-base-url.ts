@@ -21,8 +21,9 @@ export class PublicBaseUrl {
   }
 
   /**
-   * The URL the provider called, exactly (query included): providers sign it. Behind a proxy the
-   * configured base stands for scheme, host and port, since the Host we see is the proxy's.
+   * The URL the provider called, exactly (query included): providers sign it. The configured base
+   * stands for scheme, host and port (required in production). Without it, request.protocol and
+   * request.host, which believe X-Forwarded-Proto/-Host only from a trusted proxy (TRUSTED_PROXY_HOPS).
    */
   ofRequest(request: FastifyRequest): string {
     const base = this.config.WEBHOOK_PUBLIC_BASE_URL ?? `${request.protocol}://${request.host}`;

@@ -1,11 +1,10 @@
 import { ACCOUNT_KEY_PATTERN, ErrorCode } from '@callfleet/contracts';
-import { AppException, pickClientIp, RequestContext } from '@callfleet/platform';
+import { AppException, RequestContext } from '@callfleet/platform';
 import { PROVIDER_WEBHOOKS, type WebhookRequest } from '@callfleet/telephony';
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProviderAccountsService, type ResolvedAccount } from '../provider-accounts/provider-accounts.service';
 import { PublicBaseUrl } from '../public-url/public-base-url';
-import { WebhookIngestConfig } from '../webhook-ingest.config';
 import { AccountRateLimit } from './account-rate-limit';
 import type { WebhookDelivery } from './webhook-delivery';
 import { toWebhookRequest } from './webhook-request';
@@ -23,7 +22,6 @@ export class WebhookGate {
     private readonly accounts: ProviderAccountsService,
     private readonly rateLimit: AccountRateLimit,
     private readonly publicUrl: PublicBaseUrl,
-    private readonly config: WebhookIngestConfig,
   ) {}
 
   /** The account addressed and the request in the verifiers' terms; 404 when there is no such account. */
@@ -41,13 +39,7 @@ export class WebhookGate {
     }
     // Everything this request publishes or asks carries the account's org.
     RequestContext.assign({ orgId: account.orgId });
-    const chain = request.ips ?? [request.socket.remoteAddress ?? 'unknown'];
-    const webhook = toWebhookRequest(
-      request,
-      this.publicUrl.ofRequest(request),
-      pickClientIp(chain, this.config.TRUSTED_PROXY_HOPS),
-      pathSecret,
-    );
+    const webhook = toWebhookRequest(request, this.publicUrl.ofRequest(request), request.ip, pathSecret);
     return { account, webhook };
   }
 

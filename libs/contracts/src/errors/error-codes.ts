@@ -13,6 +13,9 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   VALIDATION_ERROR: 'VALIDATION_ERROR',
   NOT_FOUND: 'NOT_FOUND',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  EXPECTATION_FAILED: 'EXPECTATION_FAILED',
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
   CONFLICT: 'CONFLICT',
   DUPLICATE_ENTRY: 'DUPLICATE_ENTRY',
   STATE_CONFLICT: 'STATE_CONFLICT',
@@ -40,6 +43,9 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   VALIDATION_ERROR: 400,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
+  EXPECTATION_FAILED: 417,
+  HEADERS_TOO_LARGE: 431,
   CONFLICT: 409,
   DUPLICATE_ENTRY: 409,
   STATE_CONFLICT: 409,
@@ -64,14 +70,20 @@ export function errorCodeForStatus(status: number): ErrorCode {
       return ErrorCode.FORBIDDEN;
     case 404:
       return ErrorCode.NOT_FOUND;
+    case 408:
+      return ErrorCode.REQUEST_TIMEOUT;
     case 409:
       return ErrorCode.CONFLICT;
     case 413:
       return ErrorCode.PAYLOAD_TOO_LARGE;
     case 415:
       return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+    case 417:
+      return ErrorCode.EXPECTATION_FAILED;
     case 429:
       return ErrorCode.RATE_LIMIT_EXCEEDED;
+    case 431:
+      return ErrorCode.HEADERS_TOO_LARGE;
     case 502:
       return ErrorCode.EXTERNAL_SERVICE_ERROR;
     case 503:

@@ -12,6 +12,7 @@ import { type BaseServiceConfig, ConfigValidationError, loadConfig } from '../co
 import { AppException } from '../errors/app.exception';
 import { FleetExceptionFilter, sendHttpError } from '../errors/fleet-exception.filter';
 import { createValidationPipe } from '../errors/validation';
+import { drainLimitsOf, httpServerOptions, installFramingGuards } from '../http/http-server';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/json-depth';
 import { createRootLogger, PinoNestLogger } from '../logging/logger';
 import { RequestContext } from '../logging/request-context';
@@ -74,7 +75,7 @@ export async function createService<C extends BaseServiceConfig>(
 
   const adapter = new FastifyAdapter({
     bodyLimit: definition.http?.bodyLimitBytes?.(config) ?? DEFAULT_BODY_LIMIT,
-    trustProxy: true,
+    ...httpServerOptions(config),
     logger: false,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -95,6 +96,7 @@ export async function createService<C extends BaseServiceConfig>(
     void reply.header('x-request-id', String(request.id));
     RequestContext.run({ requestId: String(request.id) }, done);
   });
+  installFramingGuards(fastify, drainLimitsOf(config));
   fastify.addHook('preValidation', (request, _reply, done) => {
     if (exceedsJsonDepth(request.body)) {
       done(new AppException(ErrorCode.BAD_REQUEST, `Request body nests deeper than ${MAX_JSON_DEPTH} levels`));

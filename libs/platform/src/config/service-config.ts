@@ -49,14 +49,66 @@ export class BaseServiceConfig {
 
   /**
    * Reverse proxies in front of the service that append to X-Forwarded-For (1 behind one ingress).
-   * The client address is taken that many hops from the socket (pickClientIp), so a client cannot
-   * choose its own address (its rate-limit bucket, an IP allow-list) by sending X-Forwarded-For.
+   * Fastify's trustProxy is set from it, so request.ip, request.protocol and request.host read
+   * X-Forwarded-For/-Proto/-Host only through that many hops (see trustedProxyHops): with 0, a
+   * client cannot choose its own address (its rate-limit bucket, an IP allow-list), scheme or host.
    */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(10)
   TRUSTED_PROXY_HOPS = 0;
+
+  /**
+   * Slow or bogus senders are cut off (408 with the envelope): the headers must arrive within
+   * HTTP_HEADERS_TIMEOUT_MS and the whole request (headers and body) within HTTP_REQUEST_TIMEOUT_MS
+   * of its first byte. 0 turns a limit off. The headers limit is at most the request limit.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** A connection on which nothing moves for this long while a request is open is closed (0: never). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  HTTP_IDLE_TIMEOUT_MS = 60_000;
+
+  /**
+   * How long an idle kept-alive connection stays open between requests. Above the idle timeout of
+   * the load balancer in front (60 s on most), so that the balancer, not we, closes it first.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+  /**
+   * After answering before a body was read (413, 415, a parser error), the rest of what the client
+   * sends is read and dropped, up to this many bytes or this long, before the connection is closed:
+   * closing while it still sends would reset the connection, and the client would lose the answer.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1024 * 1024 * 1024)
+  HTTP_DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  HTTP_DRAIN_TIMEOUT_MS = 5_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

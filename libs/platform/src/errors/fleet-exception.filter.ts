@@ -1,4 +1,4 @@
-import type { HttpErrorEnvelope } from '@callfleet/contracts';
+import type { ErrorBody, HttpErrorEnvelope } from '@callfleet/contracts';
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Observable, throwError } from 'rxjs';
@@ -6,18 +6,27 @@ import { resolveError } from './error-body';
 
 const logger = new Logger('Errors');
 
-/** Builds the one HTTP error envelope (for route errors, body-parsing errors and unknown routes alike). */
-export function sendHttpError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, body, unexpected } = resolveError(error);
-  if (unexpected) logger.error(error instanceof Error ? error : String(error));
-  const envelope: HttpErrorEnvelope = {
+/** The one HTTP error envelope. */
+export function httpErrorEnvelope(body: ErrorBody, requestId: string): HttpErrorEnvelope {
+  return {
     error: body.message,
     code: body.code,
-    requestId: String(request.id),
+    requestId,
     timestamp: new Date().toISOString(),
     ...(body.details === undefined ? {} : { details: body.details }),
   };
-  if (!reply.sent) void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(envelope);
+}
+
+/** Answers with the envelope (for route errors, body-parsing errors and unknown routes alike). */
+export function sendHttpError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body, unexpected } = resolveError(error);
+  if (unexpected) logger.error(error instanceof Error ? error : String(error));
+  if (!reply.sent) {
+    void reply
+      .status(status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(httpErrorEnvelope(body, String(request.id)));
+  }
 }
 
 /**
