@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { type ProviderAccountDto, WebhookRoutes } from '@callfleet/contracts';
+import { type ProviderAccountDto, ProviderAccountSubjects, WebhookRoutes } from '@callfleet/contracts';
 import { Webhook } from 'standardwebhooks';
 import twilio from 'twilio';
 import { envelopeOf, formBody, type HttpAnswer, IngestHarness, TWILIO_FORM } from './ingest-harness';
@@ -126,6 +126,25 @@ describe('webhook-ingest: hostile and malformed requests', () => {
     expectRefused(await signedTwilio({ CallSid: 'CA1', CallStatus: 'teleported' }), 400, 'VALIDATION_ERROR');
     expectRefused(
       await signedTwilio({ CallSid: 'CA1', __proto__: 'x', constructor: 'y' } as Record<string, string>),
+      400,
+    );
+  });
+
+  it('refuses over NATS with 400 the strings PostgreSQL cannot store, instead of a 500 DATABASE_ERROR', async () => {
+    const caller = { orgId: randomUUID() };
+    for (const name of ['main\u0000', 'main\ud800']) {
+      const answer = await ingest.request(
+        ProviderAccountSubjects.CREATE,
+        { provider: 'generic', name, webhookSecrets: { signingSecret: WHSEC } },
+        caller,
+      );
+      expect(answer).toMatchObject({ ok: false, status: 400, body: { code: 'VALIDATION_ERROR' } });
+    }
+  });
+
+  it('refuses a NUL in the account key of a webhook URL with 400', async () => {
+    expectRefused(
+      await ingest.post('/webhooks/generic/generic-%00', '{}', { 'content-type': 'application/json' }),
       400,
     );
   });

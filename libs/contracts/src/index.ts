@@ -10,3 +10,5 @@ export * from './telephony/provider-account.dto';
 export * from './telephony/telephony-provider';
 export * from './telephony/telephony-subjects';
 export * from './telephony/webhook-routes';
+export * from './validation/email-field';
+export * from './validation/storable-text';
