@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { type ProviderAccountDto, ProviderAccountSubjects, WebhookRoutes } from '@callfleet/contracts';
 import { Webhook } from 'standardwebhooks';
 import twilio from 'twilio';
+import { type DeliveryLogRow, DeliveryLogWriter } from '../src/delivery-log/delivery-log.writer';
 import { envelopeOf, formBody, type HttpAnswer, IngestHarness, TWILIO_FORM } from './ingest-harness';
 
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -170,6 +171,39 @@ describe('webhook-ingest: hostile and malformed requests', () => {
       }),
       413,
     );
+  });
+
+  it('writes every delivery log row of a batch when one of them cannot be stored as it came', async () => {
+    const writer = ingest.service.app.get(DeliveryLogWriter);
+    const requestId = randomUUID();
+    const row = (accountKey: string, statusCode = 404): DeliveryLogRow => ({
+      receivedAt: new Date(),
+      requestId,
+      provider: 'generic',
+      accountKey,
+      kind: 'notification',
+      statusCode,
+      latencyMs: 1.5,
+      verification: 'unknown-account',
+      eventCount: 0,
+      error: `No such provider account ${accountKey}`,
+    });
+    const droppedBefore = await ingest.metric('callfleet_webhooks_delivery_log_dropped_total', {});
+    // A key with %00 (text refuses NUL), a lone surrogate, and a row no cleaning can save (int overflow).
+    for (const accountKey of ['generic-a', 'generic-\u0000', 'generic-b', 'generic-\ud800', 'generic-c']) {
+      writer.record(row(accountKey));
+    }
+    writer.record(row('generic-overflow', 2 ** 40));
+    await writer.flush();
+
+    const written = await ingest.db.query<{ account_key: string }>(
+      'SELECT account_key FROM ingest.webhook_delivery_log WHERE request_id = $1',
+      [requestId],
+    );
+    expect(written.map((r) => r.account_key).sort()).toEqual(
+      ['generic-a', 'generic-b', 'generic-c', 'generic-\uFFFD', 'generic-\uFFFD'].sort(),
+    );
+    expect(await ingest.metric('callfleet_webhooks_delivery_log_dropped_total', {})).toBe(droppedBefore + 1);
   });
 
   it('stored none of it and counted every refusal', async () => {
