@@ -150,6 +150,14 @@ describe('webhook-ingest: hostile and malformed requests', () => {
     );
   });
 
+  it('refuses signed bodies nested thousands deep with 400, like every other body', async () => {
+    // As deep as the 16 KiB body limit of this file allows.
+    const deep = `{"type":"call.ended","data":${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}}`;
+    expectRefused(await signedGeneric(deep), 400, 'VALIDATION_ERROR');
+    const deepArrays = `{"type":"call.ended","data":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expectRefused(await signedGeneric(deepArrays), 400, 'VALIDATION_ERROR');
+  });
+
   it('refuses bodies of a type the provider never sends with 415', async () => {
     const body = JSON.stringify({ type: 'call.ended' });
     for (const type of [
