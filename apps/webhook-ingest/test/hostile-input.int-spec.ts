@@ -158,6 +158,27 @@ describe('webhook-ingest: hostile and malformed requests', () => {
     expectRefused(await signedGeneric(deepArrays), 400, 'VALIDATION_ERROR');
   });
 
+  it('refuses with 400, once, a signed Twilio delivery whose ids are huge or carry CR/LF (no 503 retried for ever)', async () => {
+    const callSid = 'CAe1644a7eed5088b159577c5802d8be38';
+    const status = { AccountSid: 'AC11111111111111111111111111111111', CallStatus: 'ringing', SequenceNumber: '1' };
+    const recording = {
+      AccountSid: 'AC11111111111111111111111111111111',
+      CallSid: callSid,
+      RecordingStatus: 'completed',
+      RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1',
+    };
+    for (const params of [
+      { ...status, CallSid: `CA${'a'.repeat(12_000)}` },
+      { ...status, CallSid: `${callSid}\r\nNats-Expected-Stream: OTHER` },
+      { ...recording, RecordingSid: `RE${'0'.repeat(12_000)}` },
+      { ...recording, RecordingSid: 'RE0123456789abcdef0123456789abcdef\r\n' },
+    ]) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expectRefused(await signedTwilio(params), 400, 'VALIDATION_ERROR');
+      }
+    }
+  });
+
   it('refuses bodies of a type the provider never sends with 415', async () => {
     const body = JSON.stringify({ type: 'call.ended' });
     for (const type of [

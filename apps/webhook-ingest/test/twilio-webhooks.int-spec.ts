@@ -75,7 +75,7 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       subject: 'ingress.twilio.v1.call-status',
-      msgId: `twilio:${account.accountKey}:${callSid}:ringing:1`,
+      msgId: `twilio:${account.accountKey}:${callSid}:ringing`,
       orgId,
       event: {
         provider: 'twilio',
@@ -132,6 +132,37 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
     const stored = await ingest.storedEvents();
     expect(stored.filter((s) => s.event.callId === callSid)).toHaveLength(1);
     expect(stored.filter((s) => s.event.callId === burstSid)).toHaveLength(1);
+  });
+
+  it('stores a captured delivery once, however its signed fields are split again', async () => {
+    const account = await accountOf('re-split');
+    const path = WebhookRoutes.twilioStatus(account.accountKey);
+    const callSid = newCallSid();
+    const original = statusCallback(callSid, 'completed', 3);
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, ingest.url(path), original);
+    const { Timestamp, SequenceNumber, From, ...rest } = original;
+    // Twilio signs names and values run together, so each of these carries the original's valid signature.
+    const resplits = [
+      { ...rest, From, SequenceNumber: `${SequenceNumber}Timestamp${Timestamp}` },
+      { ...rest, From: `${From}SequenceNumber${SequenceNumber}`, Timestamp },
+      { ...rest, From, SequenceNumbe: `r${SequenceNumber}`, Timestamp },
+    ];
+    const replay = (params: Record<string, string>) =>
+      ingest.post(path, formBody(params), { 'content-type': TWILIO_FORM, 'x-twilio-signature': signature });
+
+    expect((await replay(original)).json()).toEqual({ accepted: 1, duplicates: 0 });
+    for (const params of resplits) {
+      const answer = await replay(params);
+      // Refused as malformed, or recognised as the event already stored: never accepted again.
+      if (answer.status === 400) expect(envelopeOf(answer).code).toBe('VALIDATION_ERROR');
+      else
+        expect({ status: answer.status, body: answer.json() }).toEqual({
+          status: 200,
+          body: { accepted: 0, duplicates: 1 },
+        });
+    }
+    const stored = (await ingest.storedEvents()).filter((s) => s.event.callId === callSid);
+    expect(stored).toHaveLength(1);
   });
 
   it('stores a recording callback as a recording event', async () => {
