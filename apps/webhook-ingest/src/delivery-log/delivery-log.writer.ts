@@ -34,6 +34,16 @@ function storableRow(row: DeliveryLogRow): DeliveryLogRow {
   };
 }
 
+/**
+ * PostgreSQL's SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the
+ * rows are at fault, not the database. A value no row should hold (an Invalid Date) fails the same way.
+ */
+function refusesTheData(error: unknown): boolean {
+  if (error instanceof RangeError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 const BATCH_SIZE = 500;
 const FLUSH_DELAY_MS = 250;
 /** Beyond this many unwritten rows (database down under load) new rows are dropped and counted. */
@@ -83,8 +93,10 @@ export class DeliveryLogWriter implements BeforeApplicationShutdown {
   }
 
   /**
-   * One INSERT per batch. Should it fail, the rows go again one by one, so a row PostgreSQL refuses
-   * costs only itself: the rest of the batch is still written, and the refused row is counted.
+   * One INSERT per batch. Should PostgreSQL refuse the data itself (a value out of range, text it
+   * cannot take), the rows go again one by one, so a refused row costs only itself and is counted.
+   * Any other failure (the database away, a timeout) drops the batch as before: retrying row by row
+   * would only multiply the load on a database that is already struggling.
    */
   private async write(rows: DeliveryLogRow[]): Promise<void> {
     const storable = rows.map(storableRow);
@@ -92,8 +104,8 @@ export class DeliveryLogWriter implements BeforeApplicationShutdown {
       await this.insert(storable);
       return;
     } catch (error) {
-      if (storable.length === 1) {
-        this.refused(1, error);
+      if (storable.length === 1 || !refusesTheData(error)) {
+        this.refused(storable.length, error);
         return;
       }
     }
