@@ -165,6 +165,31 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
     expect(stored).toHaveLength(1);
   });
 
+  it('refuses with 400, every time, a signed callback whose CallSid or RecordingSid is 100,000 characters', async () => {
+    const account = await accountOf('huge ids');
+    const callSid = newCallSid();
+    const hugeCall = { ...statusCallback(callSid, 'ringing', 1), CallSid: `CA${'f'.repeat(100_000)}` };
+    const hugeRecording = {
+      AccountSid: ACCOUNT_SID,
+      CallSid: callSid,
+      RecordingSid: `RE${'0'.repeat(100_000)}`,
+      RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1',
+      RecordingStatus: 'completed',
+    };
+    for (const [path, params] of [
+      [WebhookRoutes.twilioStatus(account.accountKey), hugeCall],
+      [WebhookRoutes.twilioRecording(account.accountKey), hugeRecording],
+    ] as const) {
+      // A provider retries a 5xx for ever; a 400 ends it at the first answer.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const answer = await signedPost(path, params);
+        expect(answer.status).toBe(400);
+        expect(envelopeOf(answer).code).toBe('VALIDATION_ERROR');
+      }
+    }
+    expect((await ingest.storedEvents()).filter((s) => s.event.callId === callSid)).toEqual([]);
+  });
+
   it('stores a recording callback as a recording event', async () => {
     const account = await accountOf('recording');
     const callSid = newCallSid();
