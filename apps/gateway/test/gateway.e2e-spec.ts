@@ -327,6 +327,41 @@ describe('gateway (auth + two gateway replicas, real NATS and PostgreSQL)', () =
       expect(JSON.stringify(envelopeOf(unknownField).details)).toContain('role');
     });
 
+    it('answers 400 VALIDATION_ERROR to a lone surrogate in any email field (the email check threw on it)', async () => {
+      const token = orgA.accessToken;
+      const cases: [string, Record<string, unknown>, string?][] = [
+        ['/auth/login', { email: '\ud800', password: 'x' }],
+        ['/auth/register', { ...registration('surrogate'), email: 'ada\ud800@example.com' }],
+        ['/auth/password-reset/request', { email: '\udfff' }],
+        ['/auth/password-reset/confirm', { email: '\ud800', code: '123456', newPassword: PASSWORD }],
+        ['/auth/verify-email', { email: '\ud800', code: '123456' }],
+        ['/auth/verify-email/resend', { email: '\ud800' }],
+        ['/users/invite', { email: '\ud800', name: 'Invitee', role: 'agent' }, token],
+      ];
+      for (const [path, body, bearer] of cases) {
+        const answer = await a.api('POST', path, { body, token: bearer });
+        expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+        expect(envelopeOf(answer)).toMatchObject({ code: 'VALIDATION_ERROR' });
+        expect(JSON.stringify(envelopeOf(answer).details)).toContain('email');
+      }
+    });
+
+    it('answers 400 VALIDATION_ERROR to a NUL in a name instead of letting PostgreSQL refuse it (a 500)', async () => {
+      const token = orgA.accessToken;
+      const cases: [string, Record<string, unknown>, string?][] = [
+        ['/auth/register', { ...registration('nul-name'), name: 'Ada\u0000' }],
+        ['/auth/register', { ...registration('nul-org'), organizationName: 'Engines\u0000Ltd' }],
+        ['/users/invite', { email: uniqueEmail('nul-invitee'), name: 'In\u0000vitee', role: 'agent' }, token],
+        ['/api-keys', { name: 'worker\u0000' }, token],
+        ['/api-keys', { name: 'worker\ud800' }, token],
+      ];
+      for (const [path, body, bearer] of cases) {
+        const answer = await a.api('POST', path, { body, token: bearer });
+        expect({ path, body, status: answer.status }).toEqual({ path, body, status: 400 });
+        expect(envelopeOf(answer)).toMatchObject({ code: 'VALIDATION_ERROR' });
+      }
+    });
+
     it('answers 413 to a 2 MB body and 415 to a body that is not JSON', async () => {
       const huge = await a.api('POST', '/auth/register', {
         rawBody: JSON.stringify({ email: 'a@example.com', name: 'x'.repeat(2 * 1024 * 1024) }),

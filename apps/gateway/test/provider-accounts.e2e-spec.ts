@@ -133,6 +133,9 @@ describe('gateway: provider accounts (auth + gateway + webhook-ingest, real NATS
       { ...twilioAccount, credentials: { accountSid: 'AC1' } },
       { ...twilioAccount, apiBaseUrl: 'file:///etc/passwd' },
       { provider: 'exotel', name: 'x', webhookSecrets: { pathSecret: 'short' } },
+      // PostgreSQL cannot store these (it answered 500 DATABASE_ERROR).
+      { ...twilioAccount, name: 'Main\u0000' },
+      { ...twilioAccount, credentials: { ...twilioAccount.credentials, authToken: `${AUTH_TOKEN}\ud800` } },
     ]) {
       const answer = await api.api('POST', '/provider-accounts', { token: orgA.accessToken, body });
       expect(answer.status).toBe(400);

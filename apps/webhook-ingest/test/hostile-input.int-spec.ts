@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { type ProviderAccountDto, WebhookRoutes } from '@callfleet/contracts';
+import { ProviderAccountCommands, type ProviderAccountDto, WebhookRoutes } from '@callfleet/contracts';
 import { Webhook } from 'standardwebhooks';
 import twilio from 'twilio';
+import { type DeliveryLogRow, DeliveryLogWriter } from '../src/delivery-log/delivery-log.writer';
 import { envelopeOf, formBody, type HttpAnswer, IngestHarness, TWILIO_FORM } from './ingest-harness';
 
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -130,6 +131,54 @@ describe('webhook-ingest: hostile and malformed requests', () => {
     );
   });
 
+  it('refuses over NATS with 400 the strings PostgreSQL cannot store, instead of a 500 DATABASE_ERROR', async () => {
+    const caller = { orgId: randomUUID() };
+    for (const name of ['main\u0000', 'main\ud800']) {
+      const answer = await ingest.request(
+        ProviderAccountCommands.Create.subject,
+        { provider: 'generic', name, webhookSecrets: { signingSecret: WHSEC } },
+        caller,
+      );
+      expect(answer).toMatchObject({ ok: false, status: 400, body: { code: 'VALIDATION_ERROR' } });
+    }
+  });
+
+  it('refuses a NUL in the account key of a webhook URL with 400', async () => {
+    expectRefused(
+      await ingest.post('/webhooks/generic/generic-%00', '{}', { 'content-type': 'application/json' }),
+      400,
+    );
+  });
+
+  it('refuses signed bodies nested thousands deep with 400, like every other body', async () => {
+    // As deep as the 16 KiB body limit of this file allows.
+    const deep = `{"type":"call.ended","data":${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}}`;
+    expectRefused(await signedGeneric(deep), 400, 'VALIDATION_ERROR');
+    const deepArrays = `{"type":"call.ended","data":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expectRefused(await signedGeneric(deepArrays), 400, 'VALIDATION_ERROR');
+  });
+
+  it('refuses with 400, once, a signed Twilio delivery whose ids are huge or carry CR/LF (no 503 retried for ever)', async () => {
+    const callSid = 'CAe1644a7eed5088b159577c5802d8be38';
+    const status = { AccountSid: 'AC11111111111111111111111111111111', CallStatus: 'ringing', SequenceNumber: '1' };
+    const recording = {
+      AccountSid: 'AC11111111111111111111111111111111',
+      CallSid: callSid,
+      RecordingStatus: 'completed',
+      RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1',
+    };
+    for (const params of [
+      { ...status, CallSid: `CA${'a'.repeat(12_000)}` },
+      { ...status, CallSid: `${callSid}\r\nNats-Expected-Stream: OTHER` },
+      { ...recording, RecordingSid: `RE${'0'.repeat(12_000)}` },
+      { ...recording, RecordingSid: 'RE0123456789abcdef0123456789abcdef\r\n' },
+    ]) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expectRefused(await signedTwilio(params), 400, 'VALIDATION_ERROR');
+      }
+    }
+  });
+
   it('refuses bodies of a type the provider never sends with 415', async () => {
     const body = JSON.stringify({ type: 'call.ended' });
     for (const type of [
@@ -151,6 +200,39 @@ describe('webhook-ingest: hostile and malformed requests', () => {
       }),
       413,
     );
+  });
+
+  it('writes every delivery log row of a batch when one of them cannot be stored as it came', async () => {
+    const writer = ingest.service.app.get(DeliveryLogWriter);
+    const requestId = randomUUID();
+    const row = (accountKey: string, statusCode = 404): DeliveryLogRow => ({
+      receivedAt: new Date(),
+      requestId,
+      provider: 'generic',
+      accountKey,
+      kind: 'notification',
+      statusCode,
+      latencyMs: 1.5,
+      verification: 'unknown-account',
+      eventCount: 0,
+      error: `No such provider account ${accountKey}`,
+    });
+    const droppedBefore = await ingest.metric('callfleet_webhooks_delivery_log_dropped_total', {});
+    // A key with %00 (text refuses NUL), a lone surrogate, and a row no cleaning can save (int overflow).
+    for (const accountKey of ['generic-a', 'generic-\u0000', 'generic-b', 'generic-\ud800', 'generic-c']) {
+      writer.record(row(accountKey));
+    }
+    writer.record(row('generic-overflow', 2 ** 40));
+    await writer.flush();
+
+    const written = await ingest.db.query<{ account_key: string }>(
+      'SELECT account_key FROM ingest.webhook_delivery_log WHERE request_id = $1',
+      [requestId],
+    );
+    expect(written.map((r) => r.account_key).sort()).toEqual(
+      ['generic-a', 'generic-b', 'generic-c', 'generic-\uFFFD', 'generic-\uFFFD'].sort(),
+    );
+    expect(await ingest.metric('callfleet_webhooks_delivery_log_dropped_total', {})).toBe(droppedBefore + 1);
   });
 
   it('stored none of it and counted every refusal', async () => {

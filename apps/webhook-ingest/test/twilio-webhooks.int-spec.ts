@@ -77,7 +77,7 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       subject: 'ingress.twilio.v1.call-status',
-      msgId: `twilio:${account.accountKey}:${callSid}:ringing:1`,
+      msgId: `twilio:${account.accountKey}:${callSid}:ringing`,
       orgId,
       event: {
         orgId,
@@ -138,6 +138,62 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
     const stored = await ingest.storedEvents();
     expect(stored.filter((s) => s.event.callId === callSid)).toHaveLength(1);
     expect(stored.filter((s) => s.event.callId === burstSid)).toHaveLength(1);
+  });
+
+  it('stores a captured delivery once, however its signed fields are split again', async () => {
+    const account = await accountOf('re-split');
+    const path = WebhookRoutes.twilioStatus(account.accountKey);
+    const callSid = newCallSid();
+    const original = statusCallback(callSid, 'completed', 3);
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, ingest.url(path), original);
+    const { Timestamp, SequenceNumber, From, ...rest } = original;
+    // Twilio signs names and values run together, so each of these carries the original's valid signature.
+    const resplits = [
+      { ...rest, From, SequenceNumber: `${SequenceNumber}Timestamp${Timestamp}` },
+      { ...rest, From: `${From}SequenceNumber${SequenceNumber}`, Timestamp },
+      { ...rest, From, SequenceNumbe: `r${SequenceNumber}`, Timestamp },
+    ];
+    const replay = (params: Record<string, string>) =>
+      ingest.post(path, formBody(params), { 'content-type': TWILIO_FORM, 'x-twilio-signature': signature });
+
+    expect((await replay(original)).json()).toEqual({ accepted: 1, duplicates: 0 });
+    for (const params of resplits) {
+      const answer = await replay(params);
+      // Refused as malformed, or recognised as the event already stored: never accepted again.
+      if (answer.status === 400) expect(envelopeOf(answer).code).toBe('VALIDATION_ERROR');
+      else
+        expect({ status: answer.status, body: answer.json() }).toEqual({
+          status: 200,
+          body: { accepted: 0, duplicates: 1 },
+        });
+    }
+    const stored = (await ingest.storedEvents()).filter((s) => s.event.callId === callSid);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('refuses with 400, every time, a signed callback whose CallSid or RecordingSid is 100,000 characters', async () => {
+    const account = await accountOf('huge ids');
+    const callSid = newCallSid();
+    const hugeCall = { ...statusCallback(callSid, 'ringing', 1), CallSid: `CA${'f'.repeat(100_000)}` };
+    const hugeRecording = {
+      AccountSid: ACCOUNT_SID,
+      CallSid: callSid,
+      RecordingSid: `RE${'0'.repeat(100_000)}`,
+      RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1',
+      RecordingStatus: 'completed',
+    };
+    for (const [path, params] of [
+      [WebhookRoutes.twilioStatus(account.accountKey), hugeCall],
+      [WebhookRoutes.twilioRecording(account.accountKey), hugeRecording],
+    ] as const) {
+      // A provider retries a 5xx for ever; a 400 ends it at the first answer.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const answer = await signedPost(path, params);
+        expect(answer.status).toBe(400);
+        expect(envelopeOf(answer).code).toBe('VALIDATION_ERROR');
+      }
+    }
+    expect((await ingest.storedEvents()).filter((s) => s.event.callId === callSid)).toEqual([]);
   });
 
   it('stores a recording callback as a recording event', async () => {

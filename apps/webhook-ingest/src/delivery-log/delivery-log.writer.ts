@@ -1,3 +1,4 @@
+import { toStorableText } from '@callfleet/contracts';
 import { MetricsService } from '@callfleet/platform';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -15,6 +16,32 @@ export interface DeliveryLogRow {
   verification: string;
   eventCount: number;
   error: string | null;
+}
+
+/**
+ * The row as PostgreSQL can store it: what arrived in a URL or a provider's field (an account key
+ * with `%00`, a status echoed in an error) may hold a NUL or a lone surrogate, which text refuses.
+ */
+function storableRow(row: DeliveryLogRow): DeliveryLogRow {
+  return {
+    ...row,
+    requestId: toStorableText(row.requestId),
+    provider: toStorableText(row.provider),
+    accountKey: row.accountKey === null ? null : toStorableText(row.accountKey),
+    kind: toStorableText(row.kind),
+    verification: toStorableText(row.verification),
+    error: row.error === null ? null : toStorableText(row.error),
+  };
+}
+
+/**
+ * PostgreSQL's SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the
+ * rows are at fault, not the database. A value no row should hold (an Invalid Date) fails the same way.
+ */
+function refusesTheData(error: unknown): boolean {
+  if (error instanceof RangeError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
 const BATCH_SIZE = 500;
@@ -65,30 +92,60 @@ export class DeliveryLogWriter implements BeforeApplicationShutdown {
     await this.flush();
   }
 
+  /**
+   * One INSERT per batch. Should PostgreSQL refuse the data itself (a value out of range, text it
+   * cannot take), the rows go again one by one, so a refused row costs only itself and is counted.
+   * Any other failure (the database away, a timeout) drops the batch as before: retrying row by row
+   * would only multiply the load on a database that is already struggling.
+   */
   private async write(rows: DeliveryLogRow[]): Promise<void> {
+    const storable = rows.map(storableRow);
     try {
-      await this.dataSource.query(
-        `INSERT INTO ingest.webhook_delivery_log
-           (received_at, request_id, provider, account_key, kind, status_code, latency_ms, verification, event_count, error)
-         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::real[],
-                              $8::text[], $9::int[], $10::text[])`,
-        [
-          rows.map((r) => r.receivedAt.toISOString()),
-          rows.map((r) => r.requestId),
-          rows.map((r) => r.provider),
-          rows.map((r) => r.accountKey),
-          rows.map((r) => r.kind),
-          rows.map((r) => r.statusCode),
-          rows.map((r) => r.latencyMs),
-          rows.map((r) => r.verification),
-          rows.map((r) => r.eventCount),
-          rows.map((r) => r.error),
-        ],
-      );
+      await this.insert(storable);
+      return;
     } catch (error) {
-      this.dropped(rows.length);
-      this.logger.warn(`${rows.length} delivery log rows not written: ${String(error)}`);
+      if (storable.length === 1 || !refusesTheData(error)) {
+        this.refused(storable.length, error);
+        return;
+      }
     }
+    let refused = 0;
+    let lastError: unknown;
+    for (const row of storable) {
+      try {
+        await this.insert([row]);
+      } catch (error) {
+        refused += 1;
+        lastError = error;
+      }
+    }
+    if (refused > 0) this.refused(refused, lastError);
+  }
+
+  private async insert(rows: DeliveryLogRow[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ingest.webhook_delivery_log
+         (received_at, request_id, provider, account_key, kind, status_code, latency_ms, verification, event_count, error)
+       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::real[],
+                            $8::text[], $9::int[], $10::text[])`,
+      [
+        rows.map((r) => r.receivedAt.toISOString()),
+        rows.map((r) => r.requestId),
+        rows.map((r) => r.provider),
+        rows.map((r) => r.accountKey),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.statusCode),
+        rows.map((r) => r.latencyMs),
+        rows.map((r) => r.verification),
+        rows.map((r) => r.eventCount),
+        rows.map((r) => r.error),
+      ],
+    );
+  }
+
+  private refused(count: number, error: unknown): void {
+    this.dropped(count);
+    this.logger.warn(`${count} delivery log rows not written: ${String(error)}`);
   }
 
   private dropped(count: number): void {

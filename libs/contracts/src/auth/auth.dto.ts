@@ -1,30 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsPositive,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsPositive, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { EmailField } from '../validation/email-field';
 import { ROLES, type Role } from './roles';
-
-const normalizeEmail = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com' })
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
@@ -45,10 +28,7 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada@example.com' })
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email: string;
 
   @ApiProperty()
@@ -86,18 +66,12 @@ export class LogoutCommand extends LogoutDto {
 }
 
 export class PasswordResetRequestDto {
-  @ApiProperty()
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email: string;
 }
 
 export class PasswordResetConfirmDto {
-  @ApiProperty()
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email: string;
 
   @ApiProperty({ example: '123456' })
@@ -112,10 +86,7 @@ export class PasswordResetConfirmDto {
 }
 
 export class VerifyEmailDto {
-  @ApiProperty()
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email: string;
 
   @ApiProperty({ example: '123456' })
@@ -124,10 +95,7 @@ export class VerifyEmailDto {
 }
 
 export class ResendVerificationDto {
-  @ApiProperty()
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email: string;
 }
 
@@ -144,10 +112,7 @@ export class CreateApiKeyDto {
 }
 
 export class InviteUserDto {
-  @ApiProperty()
-  @Transform(normalizeEmail)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email: string;
 
   @ApiProperty()

@@ -94,7 +94,7 @@ export class RecordingInfo {
 export class NormalizedTelephonyEvent {
   @ApiProperty({
     description:
-      'Stable id of the provider event: the provider id where it has one (Twilio CallSid:CallStatus:SequenceNumber, ' +
+      'Stable id of the provider event: the provider id where it has one (Twilio CallSid:CallStatus, RecordingSid:RecordingStatus, ' +
       'RingCentral uuid), else a SHA-256 of the canonical payload. Prefixed with the provider and our account key.',
   })
   @IsString()

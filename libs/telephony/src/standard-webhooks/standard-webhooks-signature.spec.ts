@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { WebhookRequest } from '../webhooks/webhook-request';
-import { signStandardWebhook, verifyStandardWebhookRequest } from './standard-webhooks-signature';
+import { signStandardWebhook, verifyStandardWebhookRequest, withinTolerance } from './standard-webhooks-signature';
 
 const secret = `whsec_${Buffer.from('a-32-byte-key-for-the-test-suite').toString('base64')}`;
 const payload = JSON.stringify({ type: 'call.ended', timestamp: '2025-03-01T12:00:00Z', data: { callId: 'c-1' } });
@@ -33,6 +33,35 @@ describe('Standard Webhooks signatures', () => {
     const ahead = signedRequest(new Date(now + 6 * 60_000));
     expect(verifyStandardWebhookRequest(old, { signingSecret: secret }, now)).toBe(false);
     expect(verifyStandardWebhookRequest(ahead, { signingSecret: secret }, now)).toBe(false);
+  });
+
+  it('takes timestamps up to 300 s away either way, both bounds included, and refuses 301 s', () => {
+    const verifyAt = (nowMs: number, timestampSec: number) => {
+      const request = signedRequest(new Date(timestampSec * 1000));
+      return verifyStandardWebhookRequest(request, { signingSecret: secret }, nowMs);
+    };
+    const second = 1_767_225_600;
+    for (const nowMs of [second * 1000, second * 1000 + 500, second * 1000 + 999]) {
+      const nowSec = nowMs / 1000;
+      // The timestamps closest to ±300 s and ±301 s that whole seconds allow, on the right side of each bound.
+      expect(verifyAt(nowMs, Math.ceil(nowSec - 300))).toBe(true);
+      expect(verifyAt(nowMs, Math.floor(nowSec + 300))).toBe(true);
+      expect(verifyAt(nowMs, Math.floor(nowSec - 300.001))).toBe(false);
+      expect(verifyAt(nowMs, Math.ceil(nowSec + 300.001))).toBe(false);
+      expect(verifyAt(nowMs, Math.floor(nowSec - 301))).toBe(false);
+      expect(verifyAt(nowMs, Math.ceil(nowSec + 301))).toBe(false);
+    }
+  });
+
+  it('measures the window to the millisecond', () => {
+    const nowMs = 1_767_225_600_000;
+    expect(withinTolerance(nowMs / 1000 - 300, nowMs, 300)).toBe(true);
+    expect(withinTolerance(nowMs / 1000 + 300, nowMs, 300)).toBe(true);
+    expect(withinTolerance(nowMs / 1000 - 301, nowMs, 300)).toBe(false);
+    expect(withinTolerance(nowMs / 1000 + 301, nowMs, 300)).toBe(false);
+    // 300.5 s old: the window has closed, though the timestamp's second and now's second are 300 apart.
+    expect(withinTolerance(nowMs / 1000 - 300, nowMs + 500, 300)).toBe(false);
+    expect(withinTolerance(nowMs / 1000 + 300, nowMs - 500, 300)).toBe(false);
   });
 
   it('accepts 4 minutes of clock skew either way', () => {

@@ -27,6 +27,16 @@ export function signStandardWebhook(
   return `v1,${mac}`;
 }
 
+/**
+ * True when a `webhook-timestamp` (whole seconds) is at most `toleranceSec` from now, either way,
+ * both bounds included. Measured against the current time to the millisecond: truncating now to
+ * its second first, as the reference library does, stretches the window by up to a second
+ * (a timestamp 300.9 s old passed as 300).
+ */
+export function withinTolerance(timestampSec: number, nowMs: number, toleranceSec: number): boolean {
+  return Math.abs(timestampSec * 1000 - nowMs) <= toleranceSec * 1000;
+}
+
 export function verifyStandardWebhook(input: {
   secret: string | undefined;
   id: string | undefined;
@@ -40,8 +50,8 @@ export function verifyStandardWebhook(input: {
   if (!input.secret || !id || !timestamp || !signatureHeader) return false;
   const key = standardWebhooksKey(input.secret);
   if (!key || !/^\d{1,12}$/.test(timestamp)) return false;
-  const nowSec = Math.floor((input.nowMs ?? Date.now()) / 1000);
-  if (Math.abs(nowSec - Number(timestamp)) > (input.toleranceSec ?? STANDARD_WEBHOOKS_TOLERANCE_SEC)) return false;
+  const nowMs = input.nowMs ?? Date.now();
+  if (!withinTolerance(Number(timestamp), nowMs, input.toleranceSec ?? STANDARD_WEBHOOKS_TOLERANCE_SEC)) return false;
 
   const expected = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(input.rawBody).digest('base64');
   // Several signatures may be sent during a secret rotation; any v1 match is enough.

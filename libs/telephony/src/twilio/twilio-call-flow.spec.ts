@@ -35,6 +35,19 @@ describe('twilioCallFlowRequest', () => {
     const json = { ...formWebhook({ CallSid: 'CA1' }), headers: { 'content-type': 'application/json' } };
     expect(() => twilioCallFlowRequest(json, 'acme')).toThrow(expect.objectContaining({ status: 415 }));
   });
+
+  it('refuses ids and statuses not in the form Twilio documents, as its callbacks are', () => {
+    const refused: Record<string, string>[] = [
+      { CallSid: `CA${'a'.repeat(100_000)}` },
+      { CallSid: 'CAe1644a7eed5088b159577c5802d8be38\r\n' },
+      { CallSid: 'CAe1644a7eed5088b159577c5802d8be38', CallStatus: 'in-progressDirectionoutbound-api' },
+    ];
+    for (const fields of refused) {
+      expect(() => twilioCallFlowRequest(formWebhook(fields), 'acme')).toThrow(
+        expect.objectContaining({ status: 400 }),
+      );
+    }
+  });
 });
 
 describe('TwiML', () => {

@@ -2,6 +2,7 @@ import type { CallFlowRequestDto, CallFlowResponseDto } from '@callfleet/contrac
 import { type FormFields, parseFormBody } from '../webhooks/webhook-fields';
 import { WebhookPayloadError } from '../webhooks/webhook-payload.error';
 import { mediaTypeOf, type WebhookRequest } from '../webhooks/webhook-request';
+import { assertTwilioFields } from './twilio-fields';
 import { fallbackTwiml, TWIML_CONTENT_TYPE } from './twiml';
 
 function first(fields: FormFields, name: string): string | undefined {
@@ -18,6 +19,8 @@ export function twilioCallFlowRequest(request: WebhookRequest, accountKey: strin
     throw new WebhookPayloadError('Twilio call-flow requests are form-encoded', 'UNSUPPORTED_MEDIA_TYPE');
   }
   const fields = parseFormBody(request.rawBody);
+  // Held to the same forms as Twilio's callbacks: the orchestrator gets Twilio's fields or nothing.
+  assertTwilioFields(fields);
   const callId = first(fields, 'CallSid');
   if (!callId) throw new WebhookPayloadError('Twilio call-flow request without CallSid');
   const { CallSid: _callSid, From: _from, To: _to, ...params } = fields;

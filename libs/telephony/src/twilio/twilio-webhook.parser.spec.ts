@@ -1,5 +1,6 @@
 import { contractProblems } from '../../test/normalized-event.assertions';
 import { formWebhook, jsonWebhook } from '../../test/webhook-requests';
+import { computeTwilioSignature } from './twilio-signature';
 import { parseTwilioWebhook } from './twilio-webhook.parser';
 
 const context = { accountKey: 'acme-main', receivedAt: new Date('2025-01-14T17:05:00Z') };
@@ -49,7 +50,7 @@ describe('parseTwilioWebhook', () => {
     );
     expect(events).toEqual([
       expect.objectContaining({
-        eventId: `twilio:acme-main:${callSid}:completed:3`,
+        eventId: `twilio:acme-main:${callSid}:completed`,
         provider: 'twilio',
         accountKey: 'acme-main',
         kind: 'call-status',
@@ -81,7 +82,7 @@ describe('parseTwilioWebhook', () => {
   it('gives the same callback on another account another id', () => {
     const ours = parseTwilioWebhook(formWebhook(statusCallback({})), context)[0];
     const theirs = parseTwilioWebhook(formWebhook(statusCallback({})), { ...context, accountKey: 'globex' })[0];
-    expect(theirs.eventId).toBe(`twilio:globex:${callSid}:ringing:1`);
+    expect(theirs.eventId).toBe(`twilio:globex:${callSid}:ringing`);
     expect(theirs.eventId).not.toBe(ours.eventId);
   });
 
@@ -98,12 +99,15 @@ describe('parseTwilioWebhook', () => {
     expect(events).toEqual([
       expect.objectContaining({ kind: 'amd', callId: callSid, status: 'answered', answeredBy: 'machine_end_beep' }),
     ]);
-    expect(events[0].eventId).toMatch(/^twilio:acme-main:sha256:[0-9a-f]{64}$/);
+    expect(events[0].eventId).toBe(`twilio:acme-main:${callSid}:amd`);
     expect(contractProblems(events)).toEqual([]);
   });
 
   it('reads an unknown AnsweredBy as unknown rather than refusing the callback', () => {
-    const [event] = parseTwilioWebhook(formWebhook({ CallSid: callSid, AnsweredBy: 'robot' }), context);
+    const [event] = parseTwilioWebhook(
+      formWebhook({ CallSid: callSid, AnsweredBy: 'robot', MachineDetectionDuration: '900' }),
+      context,
+    );
     expect(event.answeredBy).toBe('unknown');
   });
 
@@ -164,6 +168,64 @@ describe('parseTwilioWebhook', () => {
     ['a JSON array', jsonWebhook([1, 2])],
   ])('refuses %s with a 4xx error', (_, request) => {
     expect(() => parseTwilioWebhook(request, context)).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('refuses ids, numbers, dates and statuses not in the form Twilio documents', () => {
+    const refused: Record<string, string>[] = [
+      statusCallback({ CallSid: 'CA1' }),
+      statusCallback({ CallSid: `${callSid}\r\nX: y` }),
+      statusCallback({ CallSid: `CA${'a'.repeat(100_000)}` }),
+      statusCallback({ CallSid: callSid.toUpperCase() }),
+      statusCallback({ AccountSid: 'AC0123' }),
+      statusCallback({ SequenceNumber: '1TimestampTue, 14 Jan 2025 17:03:41 +0000' }),
+      statusCallback({ SequenceNumber: '-1' }),
+      statusCallback({ Timestamp: 'Tue, 14 Jan 2025 17:03:41 +0000To+15558675310' }),
+      statusCallback({ Timestamp: '2025-01-14T17:03:41Z' }),
+      statusCallback({ CallStatus: 'ringingCallbackSourcecall-progress-events' }),
+      statusCallback({ Direction: 'sideways' }),
+      statusCallback({ CallDuration: '42s' }),
+      { ...statusCallback({}), RecordingSid: `RE${'0'.repeat(31)}` },
+    ];
+    for (const fields of refused) {
+      expect(() => parseTwilioWebhook(formWebhook(fields), context)).toThrow(expect.objectContaining({ status: 400 }));
+    }
+    const repeated = {
+      ...formWebhook(statusCallback({})),
+      rawBody: Buffer.from(`CallSid=${callSid}&CallSid=${callSid}`),
+    };
+    expect(() => parseTwilioWebhook(repeated, context)).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('never stores a re-split delivery as a new event: it is refused or it is the same event', () => {
+    const original = statusCallback({ CallStatus: 'completed', SequenceNumber: '3', CallDuration: '42' });
+    const [stored] = parseTwilioWebhook(formWebhook(original), context);
+    const { Timestamp, SequenceNumber, From, ...rest } = original;
+    // Each signs exactly as the original: names and values are concatenated without separators.
+    const resplits: Record<string, string>[] = [
+      { ...rest, From, SequenceNumber: `${SequenceNumber}Timestamp${Timestamp}` },
+      { ...rest, From: `${From}SequenceNumber${SequenceNumber}`, Timestamp },
+      { ...rest, From, SequenceNumbe: `r${SequenceNumber}`, Timestamp },
+    ];
+    const url = 'https://hooks.example/webhooks/twilio/acme-main/status';
+    const token = '0123456789abcdef0123456789abcdef';
+    for (const fields of resplits) {
+      expect(computeTwilioSignature(token, url, fields)).toBe(computeTwilioSignature(token, url, original));
+      let events: ReturnType<typeof parseTwilioWebhook> = [];
+      try {
+        events = parseTwilioWebhook(formWebhook(fields), context);
+      } catch (error) {
+        expect(error).toMatchObject({ status: 400 });
+        continue;
+      }
+      expect(events.map((e) => e.eventId)).toEqual([stored.eventId]);
+    }
+  });
+
+  it('reads a status callback that lost its CallStatus as nothing, even with AnsweredBy', () => {
+    const { CallStatus: _, ...withoutStatus } = statusCallback({ AnsweredBy: 'human' });
+    expect(() => parseTwilioWebhook(formWebhook(withoutStatus), context)).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 
   it('refuses a content type it does not read with 415', () => {

@@ -6,12 +6,13 @@ import {
   RECORDING_STATUSES,
   type RecordingStatus,
 } from '@callfleet/contracts';
-import { hashedEventId, providerEventId } from '../webhooks/event-id';
+import { providerEventId } from '../webhooks/event-id';
 import { compactEvent, receivedAtIso } from '../webhooks/normalized-event';
 import { isoFromDate } from '../webhooks/timestamps';
 import { fieldText, optionalNumber, readWebhookFields, requiredField } from '../webhooks/webhook-fields';
 import { WebhookPayloadError } from '../webhooks/webhook-payload.error';
 import type { WebhookParseContext, WebhookRequest } from '../webhooks/webhook-request';
+import { assertTwilioFields } from './twilio-fields';
 
 const TWILIO_CALL_STATUS: Readonly<Record<string, CallStatus>> = {
   queued: 'initiated',
@@ -57,10 +58,18 @@ function httpUrl(value: string, field: string): string {
 
 /**
  * Twilio's status callbacks, async AMD callbacks and recording status callbacks, told apart by
- * their fields (each goes to its own URL, but the body says what it is).
+ * their fields (each goes to its own URL, but the body says what it is). Every documented field is
+ * held to its documented form first (see assertTwilioFields), and each event is keyed on Twilio's
+ * own ids, never on a hash of the body: a delivery re-split at other boundaries (it still verifies)
+ * is either refused or the same event again.
+ * - call status: CallSid + CallStatus (a call reaches each status once; SequenceNumber is left out,
+ *   so a re-split that swallows it still names the same event);
+ * - recording: RecordingSid + RecordingStatus;
+ * - async AMD: CallSid (Twilio posts it once per call).
  */
 export function parseTwilioWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {
   const fields = readWebhookFields(request, 'Twilio');
+  assertTwilioFields(fields);
   const callId = requiredField(fields, 'CallSid', 'Twilio');
   const common = {
     provider: 'twilio' as const,
@@ -92,14 +101,11 @@ export function parseTwilioWebhook(request: WebhookRequest, context: WebhookPars
   const callStatus = fieldText(fields, 'CallStatus');
   if (callStatus) {
     const sequenceText = fieldText(fields, 'SequenceNumber');
-    const sequence = sequenceText && /^\d{1,9}$/.test(sequenceText) ? Number(sequenceText) : undefined;
+    const sequence = sequenceText ? Number(sequenceText) : undefined;
     return [
       compactEvent({
         ...common,
-        eventId:
-          sequence !== undefined
-            ? providerEventId('twilio', context.accountKey, callId, callStatus, sequence)
-            : hashedEventId('twilio', context.accountKey, fields),
+        eventId: providerEventId('twilio', context.accountKey, callId, callStatus),
         kind: 'call-status',
         status: mapTwilioCallStatus(callStatus),
         answeredBy: mapTwilioAnsweredBy(fieldText(fields, 'AnsweredBy')),
@@ -113,12 +119,13 @@ export function parseTwilioWebhook(request: WebhookRequest, context: WebhookPars
   }
 
   const answeredBy = mapTwilioAnsweredBy(fieldText(fields, 'AnsweredBy'));
-  if (answeredBy) {
-    // Async AMD: CallSid, AccountSid, AnsweredBy, MachineDetectionDuration; no id, so the payload hash.
+  // Async AMD: CallSid, AccountSid, AnsweredBy, MachineDetectionDuration. A status callback carries
+  // AnsweredBy too, so without MachineDetectionDuration a body that lost its CallStatus is no AMD.
+  if (answeredBy && fieldText(fields, 'MachineDetectionDuration')) {
     return [
       compactEvent({
         ...common,
-        eventId: hashedEventId('twilio', context.accountKey, fields),
+        eventId: providerEventId('twilio', context.accountKey, callId, 'amd'),
         kind: 'amd',
         status: 'answered',
         answeredBy,

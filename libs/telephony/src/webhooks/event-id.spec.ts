@@ -1,4 +1,4 @@
-import { canonicalJson, hashedEventId, providerEventId } from './event-id';
+import { canonicalJson, hashedEventId, MAX_EVENT_ID_LENGTH, providerEventId } from './event-id';
 
 describe('canonicalJson', () => {
   it('does not depend on key order, at any depth', () => {
@@ -19,6 +19,20 @@ describe('providerEventId', () => {
     expect(providerEventId('generic', 'acme', 'msg_1')).toBe('generic:acme:msg_1');
     expect(providerEventId('twilio', 'acme', 'CA1', 'ringing', 3)).toBe('twilio:acme:CA1:ringing:3');
     expect(providerEventId('generic', 'globex', 'msg_1')).not.toBe(providerEventId('generic', 'acme', 'msg_1'));
+  });
+
+  it('hashes provider ids too long or unfit for a NATS header into a bounded id, the same for every repeat', () => {
+    for (const sent of ['a'.repeat(100_000), 'msg\r\nNats-Expected-Stream: X', 'msg\u0000', 'zoë']) {
+      const id = providerEventId('generic', 'acme', sent);
+      expect(id).toMatch(/^generic:acme:sha256:[0-9a-f]{64}$/);
+      expect(providerEventId('generic', 'acme', sent)).toBe(id);
+      expect(providerEventId('generic', 'globex', sent)).not.toBe(id);
+    }
+    expect(providerEventId('generic', 'acme', 'a'.repeat(100_000))).not.toBe(
+      providerEventId('generic', 'acme', 'a'.repeat(100_001)),
+    );
+    const longest = 'x'.repeat(MAX_EVENT_ID_LENGTH - 'generic:acme:'.length);
+    expect(providerEventId('generic', 'acme', longest)).toBe(`generic:acme:${longest}`);
   });
 });
 

@@ -17,18 +17,29 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** Longest event id used as it is: it travels as a NATS header and is a primary key. */
+export const MAX_EVENT_ID_LENGTH = 256;
+/** Printable ASCII: what a NATS header value carries as is (no CR/LF, nothing to encode). */
+const HEADER_SAFE = /^[\x20-\x7e]+$/;
+
 /**
  * Every event id is `<provider>:<accountKey>:<parts…>`. It is the dedupe key (processed events,
  * `Nats-Msg-Id`), and a provider's ids are unique only within the provider's account (a Standard
  * Webhooks sender even picks its own), so without our account key one tenant's event would be taken
  * for a repeat of another's and dropped.
+ *
+ * Parts come from the sender. Should they make the id too long or unfit for a header (a 100,000
+ * character id, a CR/LF), the id is their hash instead: still the same for every repeat, and the
+ * publish cannot fail on it (a failure there answers 503, and the provider retries for ever).
  */
 export function providerEventId(
   provider: TelephonyProvider,
   accountKey: string,
   ...parts: readonly (string | number)[]
 ): string {
-  return [provider, accountKey, ...parts].join(':');
+  const id = [provider, accountKey, ...parts].join(':');
+  if (id.length <= MAX_EVENT_ID_LENGTH && HEADER_SAFE.test(id)) return id;
+  return hashedEventId(provider, accountKey, parts.map(String), 'provider-id');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ErrorCode } from '@callfleet/contracts';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '@callfleet/platform';
 import { WebhookPayloadError } from './webhook-payload.error';
 import { mediaTypeOf, type WebhookRequest } from './webhook-request';
 
@@ -51,7 +52,19 @@ function parseJsonObject(raw: Buffer, provider: string): Record<string, unknown>
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new WebhookPayloadError(`${provider} webhook body must be a JSON object`);
   }
-  return parsed as Record<string, unknown>;
+  return withinJsonDepth(parsed as Record<string, unknown>, provider);
+}
+
+/**
+ * Webhook bodies are kept raw (their signatures cover the bytes), so the depth limit every other
+ * body gets at the edge is applied here, where they are parsed: deeper nesting would overflow the
+ * recursive steps that follow (canonical JSON for event ids, serialization) as a 500.
+ */
+function withinJsonDepth(fields: Record<string, unknown>, provider: string): Record<string, unknown> {
+  if (exceedsJsonDepth(fields)) {
+    throw new WebhookPayloadError(`${provider} webhook body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return fields;
 }
 
 /** The body's fields, from JSON or a form, by content type. */
@@ -63,7 +76,7 @@ export function readWebhookFields(
   const mediaType = mediaTypeOf(request);
   const empty = request.rawBody.length === 0;
   if (empty && request.body && typeof request.body === 'object' && !Array.isArray(request.body)) {
-    return request.body as Record<string, unknown>;
+    return withinJsonDepth(request.body as Record<string, unknown>, provider);
   }
   if (accepted.includes('json') && (mediaType === 'application/json' || mediaType.endsWith('+json'))) {
     return parseJsonObject(request.rawBody, provider);
