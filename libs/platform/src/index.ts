@@ -25,5 +25,6 @@ export * from './nats/purge-namespace';
 export * from './nats/service-discovery';
 export * from './nats/subject-namespace';
 export * from './rate-limit/batched-rate-limiter';
+export * from './rate-limit/counter-batch';
 export * from './rate-limit/fixed-window';
 export * from './rate-limit/rate-limit-counters';

@@ -1,0 +1,59 @@
+import { awayFromWindowEdge, envelopeOf, type GatewayClient, GatewayFleet, uniqueEmail } from './gateway-fleet';
+
+/**
+ * What the hostile run of the fleet found around credentials: bursts on one budget, revoked API keys,
+ * invitations that tell whether an address has an account, and the cost of hashing per client address.
+ * The gateways trust one proxy hop here, so each test speaks from an address of its own (X-Forwarded-For).
+ */
+const LOGIN_BUDGET = 48;
+const BURST = 64;
+
+describe('gateway under credential abuse (auth + two gateway replicas, real NATS and PostgreSQL)', () => {
+  let fleet: GatewayFleet;
+  let a: GatewayClient;
+  let b: GatewayClient;
+  let addressCount = 0;
+  const newAddress = () => {
+    addressCount += 1;
+    return `198.51.100.${addressCount}`;
+  };
+
+  beforeAll(async () => {
+    // A login budget larger than the bursts a compare-and-set loop gives up under.
+    fleet = await GatewayFleet.start({
+      TRUSTED_PROXY_HOPS: '1',
+      RATE_LIMIT_ANONYMOUS: '100/15m',
+      RATE_LIMIT_LOGIN: `${LOGIN_BUDGET}/15m`,
+    });
+    a = fleet.client(0);
+    b = fleet.client(1);
+  });
+
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  const login = (client: GatewayClient, address: string, email: string, password = 'guess-guess-guess') =>
+    client.api('POST', '/auth/login', {
+      body: { email, password },
+      headers: { 'x-forwarded-for': address },
+    });
+
+  it('answers a burst on one login budget with the login’s answer up to the budget and 429 after it, never 503', async () => {
+    await awayFromWindowEdge(15 * 60_000);
+    const address = newAddress();
+    const email = uniqueEmail('burst');
+    // An empty password passes the limiter and is then refused by validation (400) before auth
+    // hashes anything: 48 argon2 hashes at once would measure this machine's CPU, not the limiter.
+    const answers = await Promise.all(
+      Array.from({ length: BURST }, (_, i) => login(i % 2 === 0 ? a : b, address, email, '')),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(answers.filter((s) => s.status === 503).map((s) => s.text)).toEqual([]);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(LOGIN_BUDGET);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(BURST - LOGIN_BUDGET);
+    for (const refused of answers.filter((answer) => answer.status === 429)) {
+      expect(envelopeOf(refused).code).toBe('RATE_LIMIT_EXCEEDED');
+    }
+  });
+});
