@@ -6,6 +6,7 @@ import { awayFromWindowEdge, envelopeOf, type GatewayClient, GatewayFleet, uniqu
  * The gateways trust one proxy hop here, so each test speaks from an address of its own (X-Forwarded-For).
  */
 const LOGIN_BUDGET = 48;
+const ANONYMOUS_BUDGET = 100;
 const BURST = 64;
 
 describe('gateway under credential abuse (auth + two gateway replicas, real NATS and PostgreSQL)', () => {
@@ -22,7 +23,7 @@ describe('gateway under credential abuse (auth + two gateway replicas, real NATS
     // A login budget larger than the bursts a compare-and-set loop gives up under.
     fleet = await GatewayFleet.start({
       TRUSTED_PROXY_HOPS: '1',
-      RATE_LIMIT_ANONYMOUS: '100/15m',
+      RATE_LIMIT_ANONYMOUS: `${ANONYMOUS_BUDGET}/15m`,
       RATE_LIMIT_LOGIN: `${LOGIN_BUDGET}/15m`,
     });
     a = fleet.client(0);
@@ -55,5 +56,20 @@ describe('gateway under credential abuse (auth + two gateway replicas, real NATS
     for (const refused of answers.filter((answer) => answer.status === 429)) {
       expect(envelopeOf(refused).code).toBe('RATE_LIMIT_EXCEEDED');
     }
+  });
+
+  it('lets one address reach the hashing at most its anonymous budget, however many replicas and emails it uses', async () => {
+    await awayFromWindowEdge(15 * 60_000);
+    const address = newAddress();
+    // Every try names a new email, so the per-email login budget never stops it; only the
+    // address's anonymous budget does. Empty passwords: what passes the limiter is what auth would hash.
+    const answers = await Promise.all(
+      Array.from({ length: 2 * ANONYMOUS_BUDGET }, (_, i) =>
+        login(i % 2 === 0 ? a : b, address, uniqueEmail('spray'), ''),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((s) => s !== 400 && s !== 429)).toEqual([]);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(ANONYMOUS_BUDGET);
   });
 });
