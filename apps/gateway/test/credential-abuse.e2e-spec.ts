@@ -1,4 +1,14 @@
-import { awayFromWindowEdge, envelopeOf, type GatewayClient, GatewayFleet, uniqueEmail } from './gateway-fleet';
+import type { CreatedApiKeyDto } from '@callfleet/contracts';
+import { waitFor } from '@callfleet/testing';
+import {
+  awayFromWindowEdge,
+  envelopeOf,
+  type GatewayClient,
+  GatewayFleet,
+  registration,
+  type TokenPair,
+  uniqueEmail,
+} from './gateway-fleet';
 
 /**
  * What the hostile run of the fleet found around credentials: bursts on one budget, revoked API keys,
@@ -71,5 +81,29 @@ describe('gateway under credential abuse (auth + two gateway replicas, real NATS
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((s) => s !== 400 && s !== 429)).toEqual([]);
     expect(statuses.filter((s) => s === 400)).toHaveLength(ANONYMOUS_BUDGET);
+  });
+
+  it('stops a revoked API key on every replica at once, though each remembered it as verified', async () => {
+    const owner = await a.api<TokenPair>('POST', '/auth/register', {
+      body: registration('keys'),
+      headers: { 'x-forwarded-for': newAddress() },
+    });
+    expect(owner.status).toBe(201);
+    const created = await a.api<CreatedApiKeyDto>('POST', '/api-keys', {
+      token: owner.body.accessToken,
+      body: { name: 'dashboard', role: 'viewer' },
+    });
+    expect(created.status).toBe(201);
+    const useKey = (client: GatewayClient) =>
+      client.api('GET', '/users', { headers: { 'x-api-key': created.body.key } });
+    // Both replicas verify the key once and remember it (API_KEY_CACHE_TTL_MS: 30 s by default).
+    expect([(await useKey(a)).status, (await useKey(b)).status]).toEqual([200, 200]);
+
+    expect((await a.api('DELETE', `/api-keys/${created.body.id}`, { token: owner.body.accessToken })).status).toBe(200);
+    const sameReplica = await useKey(a);
+    expect(sameReplica.status).toBe(401);
+    expect(envelopeOf(sameReplica).code).toBe('INVALID_TOKEN');
+    // The other replica learns it through the watched bucket, in moments rather than a cache lifetime.
+    await waitFor(async () => (await useKey(b)).status === 401, 3_000, 'replica B refusing the revoked key');
   });
 });

@@ -1,4 +1,5 @@
 export * from './auth/auth.dto';
+export * from './auth/revocations';
 export * from './auth/roles';
 export * from './errors/error-codes';
 export * from './events/event-envelope';

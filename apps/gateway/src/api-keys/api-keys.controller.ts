@@ -1,4 +1,5 @@
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, IdParamDto, type ListDto, OkDto } from '@callfleet/contracts';
+import { Revocations } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AuthClient } from '../auth-client/auth.client';
@@ -12,7 +13,10 @@ import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 @Roles('owner', 'admin')
 @Controller('api-keys')
 export class ApiKeysController {
-  constructor(private readonly auth: AuthClient) {}
+  constructor(
+    private readonly auth: AuthClient,
+    private readonly revocations: Revocations,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an API key; the key is shown in this answer only' })
@@ -34,7 +38,10 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key' })
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401, 403, 404)
-  revoke(@Param() params: IdParamDto): Promise<OkDto> {
-    return this.auth.revokeApiKey(params);
+  async revoke(@Param() params: IdParamDto): Promise<OkDto> {
+    const result = await this.auth.revokeApiKey(params);
+    // Refused here from now on; other replicas learn it from the KV bucket auth just wrote.
+    this.revocations.addApiKey(params.id);
+    return result;
   }
 }

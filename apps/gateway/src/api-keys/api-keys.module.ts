@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuthenticationModule } from '../authentication/authentication.module';
 import { ApiKeysController } from './api-keys.controller';
 
 /** /api-keys. */
-@Module({ controllers: [ApiKeysController] })
+@Module({ imports: [AuthenticationModule], controllers: [ApiKeysController] })
 export class ApiKeysModule {}

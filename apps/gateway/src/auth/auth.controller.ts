@@ -13,7 +13,7 @@ import {
   TokenPairDto,
   VerifyEmailDto,
 } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
+import { AppException, Revocations } from '@callfleet/platform';
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -21,7 +21,6 @@ import { AuthClient } from '../auth-client/auth.client';
 import { Public } from '../authentication/access.decorators';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../authentication/principal';
-import { RevokedTokens } from '../authentication/revoked-tokens';
 import { ApiErrors } from '../docs/api-responses';
 import { ClientIpResolver } from '../edge/client-ip';
 import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
@@ -31,7 +30,7 @@ import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
 export class AuthController {
   constructor(
     private readonly auth: AuthClient,
-    private readonly revokedTokens: RevokedTokens,
+    private readonly revocations: Revocations,
     private readonly clientIp: ClientIpResolver,
   ) {}
 
@@ -82,7 +81,7 @@ export class AuthController {
     }
     const result = await this.auth.logout({ jti: principal.jti, exp: principal.exp, refreshToken: dto.refreshToken });
     // Refused here from now on; other replicas learn it from the KV bucket auth just wrote.
-    this.revokedTokens.add(principal.jti, principal.exp);
+    this.revocations.addToken(principal.jti, principal.exp);
     return result;
   }
 

@@ -1,40 +1,57 @@
 import { AppException, RequestContext } from '@callfleet/platform';
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { isApiRequest } from '../api-prefix';
 import { isPublic } from './access.decorators';
-import { CredentialsStrategy } from './credentials.strategy';
+import { Authenticator } from './authenticator';
+import { CREDENTIALS_STRATEGY, type CredentialsAuthenticateOptions } from './credentials.strategy';
+import type { Principal } from './principal';
 
 /**
- * First of the three global guards (authentication → rate limit → access). It only finds out who
- * is calling: a refusal is recorded, not thrown, so that failed attempts are rate limited as
- * anonymous calls before AccessGuard answers them with 401.
+ * First of the three global guards (authentication → rate limit → access), Nest's AuthGuard on the
+ * credentials strategy. It only finds out who is calling: a refusal is recorded, not thrown, so that
+ * failed attempts are rate limited as anonymous calls before AccessGuard answers them with 401.
  * The verified identity goes into the RequestContext, from which NatsRpcClient sets x-org-id,
  * x-user-id and x-roles on every downstream call; headers a client sends are never forwarded.
  */
 @Injectable()
-export class AuthenticationGuard implements CanActivate {
+export class AuthenticationGuard extends AuthGuard(CREDENTIALS_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
-    private readonly strategy: CredentialsStrategy,
-  ) {}
+    private readonly authenticator: Authenticator,
+  ) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!isApiRequest(request) || isPublic(this.reflector, context)) return true;
-    try {
-      const principal = await this.strategy.authenticateRequest(request, http.getResponse<FastifyReply>());
-      if (principal) {
-        request.principal = principal;
-        RequestContext.assign({ orgId: principal.orgId, userId: principal.userId, roles: principal.roles });
-      }
-    } catch (error) {
-      if (!(error instanceof AppException)) throw error;
-      request.authenticationFailure = error;
+    await super.canActivate(context);
+    const principal = request.principal;
+    if (principal) {
+      RequestContext.assign({ orgId: principal.orgId, userId: principal.userId, roles: principal.roles });
     }
     return true;
+  }
+
+  override getAuthenticateOptions(): CredentialsAuthenticateOptions & { property: string } {
+    return { session: false, authenticator: this.authenticator, property: 'principal' };
+  }
+
+  /** Passport's answer: the principal, nothing (no credentials), or the refusal to answer later. */
+  override handleRequest<TUser = Principal>(
+    error: unknown,
+    principal: Principal | false | null,
+    _info: unknown,
+    context: ExecutionContext,
+  ): TUser {
+    if (error) {
+      if (!(error instanceof AppException)) throw error;
+      context.switchToHttp().getRequest<FastifyRequest>().authenticationFailure = error;
+    }
+    return (principal || undefined) as TUser;
   }
 }

@@ -1,53 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import passport from 'passport';
 import { Strategy as CustomStrategy } from 'passport-custom';
-import { Authenticator } from './authenticator';
+import type { Authenticator } from './authenticator';
 import type { Principal } from './principal';
 
 export const CREDENTIALS_STRATEGY = 'callfleet-credentials';
 
-/**
- * Passport keeps strategies in a registry by name. The process-wide one would be shared by every
- * gateway app in the process (the e2e test runs two), and the last one created would authenticate
- * for all of them, so each strategy registers with a Passport instance of its own.
- */
-const passports = new WeakMap<object, passport.Authenticator>();
-function passportOf(strategy: object): passport.Authenticator {
-  let instance = passports.get(strategy);
-  if (!instance) {
-    instance = new passport.Passport();
-    passports.set(strategy, instance);
-  }
-  return instance;
+/** What AuthenticationGuard hands the strategy with each request. */
+export interface CredentialsAuthenticateOptions {
+  session: false;
+  authenticator: Authenticator;
 }
 
-/** Bearer access token or API key → Principal (see Authenticator); no credentials → Passport "fail". */
+/**
+ * Bearer access token or API key → Principal; no credentials → Passport "fail". Passport keeps
+ * strategies in one process-wide registry, where a second gateway app in the process (the e2e tests
+ * run two) replaces the first one's instance. The strategy therefore holds no state: the app's own
+ * Authenticator comes with each request in the authenticate options its AuthenticationGuard passes.
+ */
 @Injectable()
 export class CredentialsStrategy extends PassportStrategy(CustomStrategy, CREDENTIALS_STRATEGY) {
-  constructor(private readonly authenticator: Authenticator) {
-    super();
+  constructor() {
+    super({ passOptionsToCallback: true });
   }
 
-  /** Called by @nestjs/passport while constructing, to register this strategy. */
-  getPassportInstance(): passport.Authenticator {
-    return passportOf(this);
-  }
-
-  async validate(request: FastifyRequest): Promise<Principal | null> {
-    return (await this.authenticator.authenticate(request)) ?? null;
-  }
-
-  /** Runs Passport on the request: the principal, null for no credentials, or the refusal thrown. */
-  authenticateRequest(request: FastifyRequest, reply: unknown): Promise<Principal | null> {
-    return new Promise((resolve, reject) => {
-      const middleware = passportOf(this).authenticate(
-        CREDENTIALS_STRATEGY,
-        { session: false },
-        (error: unknown, principal: Principal | false) => (error ? reject(error) : resolve(principal || null)),
-      );
-      middleware(request, reply, (error: unknown) => (error ? reject(error) : resolve(null)));
-    });
+  async validate(request: FastifyRequest, options: CredentialsAuthenticateOptions): Promise<Principal | null> {
+    return (await options.authenticator.authenticate(request)) ?? null;
   }
 }

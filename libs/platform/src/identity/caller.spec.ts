@@ -1,4 +1,4 @@
-import { RequestContext } from '../logging/request-context';
+import { RequestContext } from '../context/request-context';
 import { currentCaller, currentOrgId, currentUserId, requireRole } from './caller';
 
 const ORG = '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10';

@@ -1,6 +1,6 @@
 import { ErrorCode, ROLES, type Role } from '@callfleet/contracts';
+import { RequestContext } from '../context/request-context';
 import { AppException } from '../errors/app.exception';
-import { RequestContext } from '../logging/request-context';
 
 /**
  * Who is asking, as the gateway (or a calling service) stated it in the x-org-id / x-user-id /

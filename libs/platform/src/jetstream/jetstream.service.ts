@@ -15,7 +15,7 @@ import {
 import { nanos, headers as natsHeaders } from '@nats-io/transport-node';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import { RequestContext } from '../logging/request-context';
+import { RequestContext } from '../context/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
 import { contextFromHeaders, contextHeaders, decodeJson, encodeJson } from '../nats/nats-wire';
