@@ -1,4 +1,4 @@
-import type { CreatedApiKeyDto } from '@callfleet/contracts';
+import type { CreatedApiKeyDto, UserDto } from '@callfleet/contracts';
 import { waitFor } from '@callfleet/testing';
 import {
   awayFromWindowEdge,
@@ -105,5 +105,45 @@ describe('gateway under credential abuse (auth + two gateway replicas, real NATS
     expect(envelopeOf(sameReplica).code).toBe('INVALID_TOKEN');
     // The other replica learns it through the watched bucket, in moments rather than a cache lifetime.
     await waitFor(async () => (await useKey(b)).status === 401, 3_000, 'replica B refusing the revoked key');
+  });
+
+  it('answers an invitation of an address registered in another organization as for a new address', async () => {
+    const elsewhere = registration('elsewhere');
+    const inviter = registration('inviter');
+    const [registeredElsewhere, registeredInviter] = await Promise.all([
+      a.api('POST', '/auth/register', { body: elsewhere, headers: { 'x-forwarded-for': newAddress() } }),
+      b.api<TokenPair>('POST', '/auth/register', { body: inviter, headers: { 'x-forwarded-for': newAddress() } }),
+    ]);
+    expect([registeredElsewhere.status, registeredInviter.status]).toEqual([201, 201]);
+    const invite = (email: string) =>
+      a.api<UserDto>('POST', '/users/invite', {
+        token: registeredInviter.body.accessToken,
+        body: { email, name: 'Invited Person', role: 'agent' },
+      });
+
+    const known = await invite(elsewhere.email);
+    const fresh = await invite(uniqueEmail('fresh'));
+    expect([known.status, fresh.status]).toEqual([201, 201]);
+    const shape = ({ id, email, createdAt, ...rest }: UserDto) => ({
+      ...rest,
+      id: typeof id,
+      createdAt: typeof createdAt,
+    });
+    expect(shape(known.body)).toEqual(shape(fresh.body));
+    expect(known.body).toMatchObject({ email: elsewhere.email, name: 'Invited Person', emailVerified: false });
+    expect(Date.parse(known.body.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    // Inviting someone who is already a member of the inviter's own organization is still refused.
+    const again = await invite(elsewhere.email);
+    expect(again.status).toBe(409);
+    expect(envelopeOf(again).code).toBe('DUPLICATE_ENTRY');
+    // The account elsewhere is untouched: its owner still signs in to their own organization.
+    const ownLogin = await b.api<TokenPair>('POST', '/auth/login', {
+      body: { email: elsewhere.email, password: elsewhere.password },
+      headers: { 'x-forwarded-for': newAddress() },
+    });
+    expect(ownLogin.status).toBe(200);
+    const me = await b.api('GET', '/auth/me', { token: ownLogin.body.accessToken });
+    expect(me.body).toMatchObject({ organizationName: elsewhere.organizationName });
   });
 });

@@ -35,7 +35,11 @@ export class UsersService {
     return { items: memberships.map(toUserDto) };
   }
 
-  /** Creates the member without a password and mails an invitation code that sets one. */
+  /**
+   * Adds the member and mails an invitation code that sets a password. The answer is the same
+   * whether or not the address already has an account in another organization: what the inviter
+   * sent, not what that account holds.
+   */
   async invite(caller: Caller, dto: InviteUserDto): Promise<UserDto> {
     requireRole(caller, MANAGER_ROLES);
     requireCanGrant(caller, dto.role);
@@ -48,6 +52,13 @@ export class UsersService {
       details: { invitedUserId: membership.userId, role: dto.role },
     });
     await this.codes.issue({ userId: membership.userId, orgId: caller.orgId, email: dto.email }, 'invitation');
-    return toUserDto(membership);
+    return {
+      id: membership.userId,
+      email: dto.email,
+      name: dto.name,
+      role: membership.role,
+      emailVerified: false,
+      createdAt: membership.createdAt.toISOString(),
+    };
   }
 }
