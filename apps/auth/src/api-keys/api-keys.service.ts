@@ -11,12 +11,19 @@ import {
   revokedApiKeyEntry,
 } from '@callfleet/contracts';
 import { type OrgScopedRepository, orgScoped } from '@callfleet/persistence';
-import { AppException, type Caller, KvStoreService, requireRole } from '@callfleet/platform';
+import {
+  AppException,
+  type Caller,
+  KvStoreService,
+  lowerRole,
+  MANAGER_ROLES,
+  requireCanGrant,
+  requireRole,
+} from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, LessThan, type Repository } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
 import { AuditEvent, AuditService } from '../audit/audit.service';
-import { lowerRole, MANAGER_ROLES, requireCanGrant } from '../caller/caller';
 import { ApiKey } from './api-key.entity';
 import { apiKeySecretMatches, generateApiKey, parseApiKey } from './api-key-format';
 

@@ -1,10 +1,9 @@
 import type { InviteUserDto, ListDto, UserDto } from '@callfleet/contracts';
-import { type Caller, requireRole } from '@callfleet/platform';
+import { type Caller, MANAGER_ROLES, requireCanGrant, requireRole } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import type { Membership } from '../accounts/membership.entity';
 import { AuditEvent, AuditService } from '../audit/audit.service';
-import { MANAGER_ROLES, requireCanGrant } from '../caller/caller';
 import { VerificationCodesService } from '../verification/verification-codes.service';
 
 /** Upper bound of one listing; organizations here are teams, not populations. */

@@ -6,11 +6,6 @@ export function ingressSubject(provider: TelephonyProvider, kind: TelephonyEvent
   return `ingress.${provider}.v1.${kind}`;
 }
 
-/** Every ingress subject of one provider, for a consumer filter. */
-export function ingressSubjectsOf(provider: TelephonyProvider): string {
-  return `ingress.${provider}.v1.>`;
-}
-
 export const TelephonySubjects = {
   /** Request/reply, answered by call-orchestrator: instructions (TwiML and alike) for a call the provider asks about. */
   CALL_FLOW: 'calls.v1.flow',

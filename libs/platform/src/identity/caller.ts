@@ -40,10 +40,3 @@ export function currentRoles(): Role[] {
 export function currentCaller(): Caller {
   return { userId: currentUserId(), orgId: currentOrgId(), roles: currentRoles() };
 }
-
-/** Throws INSUFFICIENT_PERMISSIONS unless the caller holds one of `allowed`. */
-export function requireRole(caller: Pick<Caller, 'roles'>, allowed: readonly Role[]): void {
-  if (!caller.roles.some((r) => allowed.includes(r))) {
-    throw new AppException(ErrorCode.INSUFFICIENT_PERMISSIONS, `Requires one of the roles: ${allowed.join(', ')}`);
-  }
-}
