@@ -11,6 +11,7 @@ export * from './context/request-context';
 export * from './crypto/constant-time';
 export * from './crypto/secret-box';
 export * from './errors/app.exception';
+export * from './errors/database-errors';
 export * from './errors/error-body';
 export * from './errors/fleet-exception.filter';
 export * from './errors/validation';

@@ -1,6 +1,6 @@
 import { ErrorCode, type MeDto, Role } from '@callfleet/contracts';
-import { isUniqueViolation, orgScoped } from '@callfleet/persistence';
-import { AppException, type Caller } from '@callfleet/platform';
+import { orgScoped } from '@callfleet/persistence';
+import { AppException, type Caller, isUniqueViolation } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull, type Repository } from 'typeorm';
 import { Membership } from './membership.entity';
