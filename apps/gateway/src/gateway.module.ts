@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access-control/access.guard';
+import { AccessControlModule } from './access-control/access-control.module';
+import { AuthenticationGuard } from './access-control/authentication.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
 import { AuthClientModule } from './auth-client/auth-client.module';
-import { AccessGuard } from './authentication/access.guard';
-import { AuthenticationGuard } from './authentication/authentication.guard';
-import { AuthenticationModule } from './authentication/authentication.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -15,7 +15,7 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     AuthClientModule,
-    AuthenticationModule,
+    AccessControlModule,
     RateLimitModule,
     AuthRoutesModule,
     ApiKeysModule,

@@ -2,8 +2,8 @@ import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, IdParamDto, type ListDto,
 import { Revocations } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../access-control/access.decorators';
 import { AuthClient } from '../auth-client/auth.client';
-import { Roles } from '../authentication/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /** Machine credentials of the caller's organization (owners and admins only). */

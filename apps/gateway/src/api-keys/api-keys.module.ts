@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuthenticationModule } from '../authentication/authentication.module';
+import { AccessControlModule } from '../access-control/access-control.module';
 import { ApiKeysController } from './api-keys.controller';
 
 /** /api-keys. */
-@Module({ imports: [AuthenticationModule], controllers: [ApiKeysController] })
+@Module({ imports: [AccessControlModule], controllers: [ApiKeysController] })
 export class ApiKeysModule {}

@@ -1,7 +1,7 @@
 import { CreateProviderAccountDto, IdParamDto, type ListDto, OkDto, ProviderAccountDto } from '@callfleet/contracts';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../authentication/access.decorators';
+import { Roles } from '../access-control/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 import { ProviderAccountsClient } from './provider-accounts.client';
 

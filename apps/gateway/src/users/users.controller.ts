@@ -1,8 +1,8 @@
 import { InviteUserDto, type ListDto, UserDto } from '@callfleet/contracts';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../access-control/access.decorators';
 import { AuthClient } from '../auth-client/auth.client';
-import { Roles } from '../authentication/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /** Members of the caller's organization. */

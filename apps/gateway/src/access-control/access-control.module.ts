@@ -46,4 +46,4 @@ const ACCESS_TOKEN_CACHE_MAX_ENTRIES = 10_000;
   ],
   exports: [Revocations, AuthenticationGuard, AccessGuard],
 })
-export class AuthenticationModule {}
+export class AccessControlModule {}
