@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access-control/access.guard';
+import { AccessControlModule } from './access-control/access-control.module';
+import { AuthenticationGuard } from './access-control/authentication.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
-import { AccessGuard } from './authentication/access.guard';
-import { AuthenticationGuard } from './authentication/authentication.guard';
-import { AuthenticationModule } from './authentication/authentication.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -12,14 +12,7 @@ import { UsersModule } from './users/users.module';
 
 /** The public REST API: authenticates callers, limits them, and forwards to the services over NATS. */
 @Module({
-  imports: [
-    AuthenticationModule,
-    RateLimitModule,
-    AuthRoutesModule,
-    ApiKeysModule,
-    UsersModule,
-    ProviderAccountsModule,
-  ],
+  imports: [AccessControlModule, RateLimitModule, AuthRoutesModule, ApiKeysModule, UsersModule, ProviderAccountsModule],
   providers: [
     // Global guards run in this order: find out who calls, count the call, then allow or refuse it.
     { provide: APP_GUARD, useExisting: AuthenticationGuard },

@@ -28,7 +28,7 @@ describe('gateway token upkeep: signing keys auth retires, and refreshing behind
   };
   const jwksFetchFailures = async (client: GatewayClient) =>
     Number(
-      /^callfleet_gateway_jwks_fetch_failures_total(?:\{[^}]*\})? (\d+)/m.exec(
+      /^callfleet_jwks_fetch_failures_total(?:\{[^}]*\})? (\d+)/m.exec(
         (await client.call('GET', '/metrics')).text,
       )?.[1],
     );

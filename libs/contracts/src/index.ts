@@ -1,6 +1,7 @@
 export * from './auth/auth.commands';
 export * from './auth/auth.dto';
 export * from './auth/auth.events';
+export * from './auth/revocations';
 export * from './auth/roles';
 export * from './errors/error-codes';
 export * from './events/event-envelope';

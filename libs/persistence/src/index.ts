@@ -1,5 +1,4 @@
 export * from './database-config';
-export * from './database-errors';
 export * from './jobs';
 export * from './notifications/pg-listener';
 export * from './org-scoped.repository';

@@ -1,6 +1,6 @@
 import { ErrorCode, type MeDto, Role } from '@callfleet/contracts';
-import { isUniqueViolation, orgScoped } from '@callfleet/persistence';
-import { AppException, type Caller } from '@callfleet/platform';
+import { orgScoped } from '@callfleet/persistence';
+import { AppException, type Caller, isUniqueViolation } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull, type Repository } from 'typeorm';
 import { Membership } from './membership.entity';
@@ -21,6 +21,8 @@ export interface NewMember {
 }
 
 const EMAIL_TAKEN = () => new AppException(ErrorCode.DUPLICATE_ENTRY, 'A user with this email already exists');
+const ALREADY_MEMBER = () =>
+  new AppException(ErrorCode.DUPLICATE_ENTRY, 'This address is already a member of the organization');
 
 /** Organizations, users and memberships: who exists and who belongs where. */
 @Injectable()
@@ -53,13 +55,30 @@ export class AccountsService {
     }
   }
 
-  /** A user created inside an org with no usable password yet (an invitation sets it). */
+  /**
+   * Makes the invited address a member of `orgId`. A new address becomes a user with no usable
+   * password yet (the invitation code sets it); an address that already has an account elsewhere
+   * joins as it is, so that the answer cannot tell an inviter whether an address has an account
+   * anywhere. Already a member of this org: DUPLICATE_ENTRY (the inviter can see its members anyway).
+   */
   async createInvitedMember(orgId: string, member: NewMember): Promise<Membership> {
-    try {
-      return await this.dataSource.transaction((manager) => this.addMember(manager, orgId, member, member.role, null));
-    } catch (error) {
-      if (isUniqueViolation(error)) throw EMAIL_TAKEN();
-      throw error;
+    // A second try covers an account created by someone else between our read and our insert.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          const existing = await manager.findOneBy(User, { email: member.email });
+          if (!existing) return this.addMember(manager, orgId, member, member.role, null);
+          if (await manager.existsBy(Membership, { orgId, userId: existing.id })) throw ALREADY_MEMBER();
+          const membership = await manager.save(
+            manager.create(Membership, { orgId, userId: existing.id, role: member.role }),
+          );
+          membership.user = existing;
+          return membership;
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (attempt >= 2) throw ALREADY_MEMBER();
+      }
     }
   }
 

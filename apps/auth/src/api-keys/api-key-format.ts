@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { API_KEY_PREFIX } from '@callfleet/contracts';
+import { constantTimeEqual } from '@callfleet/platform';
 
 /** `cf_<keyId>_<secret>`: keyId is 16 hex chars (public, finds the row), secret 32 random bytes base64url. */
 const KEY_FORMAT = new RegExp(`^${API_KEY_PREFIX}([0-9a-f]{16})_([A-Za-z0-9_-]{43})$`);
@@ -36,7 +37,5 @@ export function parseApiKey(key: string): ParsedApiKey | null {
 
 /** Constant-time comparison of the presented secret's hash with the stored one. */
 export function apiKeySecretMatches(secret: string, storedHash: string): boolean {
-  const given = Buffer.from(hashApiKeySecret(secret), 'hex');
-  const expected = Buffer.from(storedHash, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return constantTimeEqual(hashApiKeySecret(secret), storedHash);
 }

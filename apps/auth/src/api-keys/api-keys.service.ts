@@ -4,16 +4,26 @@ import {
   type CreateApiKeyDto,
   type CreatedApiKeyDto,
   ErrorCode,
+  KvBuckets,
   type ListDto,
+  REVOKED_TOKENS_TTL_MS,
   Role,
+  revokedApiKeyEntry,
 } from '@callfleet/contracts';
 import { type OrgScopedRepository, orgScoped } from '@callfleet/persistence';
-import { AppException, type Caller, requireRole } from '@callfleet/platform';
+import {
+  AppException,
+  type Caller,
+  KvStoreService,
+  lowerRole,
+  MANAGER_ROLES,
+  requireCanGrant,
+  requireRole,
+} from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, LessThan, type Repository } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
 import { AuditEvent, AuditService } from '../audit/audit.service';
-import { lowerRole, MANAGER_ROLES, requireCanGrant } from '../caller/caller';
 import { ApiKey } from './api-key.entity';
 import { apiKeySecretMatches, generateApiKey, parseApiKey } from './api-key-format';
 
@@ -43,6 +53,7 @@ export class ApiKeysService {
     dataSource: DataSource,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
+    private readonly kv: KvStoreService,
   ) {
     this.keys = dataSource.getRepository(ApiKey);
     this.orgKeys = orgScoped(this.keys);
@@ -79,13 +90,24 @@ export class ApiKeysService {
     return { items: keys.map(toApiKeyDto) };
   }
 
-  /** Another org's key id is NOT_FOUND, exactly like an id that does not exist. */
+  /**
+   * Another org's key id is NOT_FOUND, exactly like an id that does not exist. The key is also put
+   * in the revocations bucket every gateway watches, before the answer: a gateway that remembers
+   * the key as verified refuses it from then on instead of when its cache forgets it. Should the
+   * bucket not take it, the revocation is refused (503) and can be retried, the row staying revoked.
+   */
   async revoke(caller: Caller, id: string): Promise<void> {
     requireRole(caller, MANAGER_ROLES);
     const repo = this.orgKeys(caller.orgId);
-    const key = await repo.getOne({ id, revokedAt: IsNull() }, 'API key');
-    key.revokedAt = new Date();
-    await repo.save(key);
+    const key = await repo.getOne({ id }, 'API key');
+    // A retry after a failed bucket write finds the row revoked already and writes the entry again.
+    if (!key.revokedAt) {
+      key.revokedAt = new Date();
+      await repo.save(key);
+    }
+    const revocations = await this.kv.bucket(KvBuckets.REVOKED_TOKENS, { ttlMs: REVOKED_TOKENS_TTL_MS });
+    const until = Math.ceil(Date.now() / 1000) + REVOKED_TOKENS_TTL_MS / 1000;
+    await revocations.put(revokedApiKeyEntry(key.id), String(until));
     await this.audit.record({
       event: AuditEvent.API_KEY_REVOKED,
       orgId: caller.orgId,

@@ -5,6 +5,7 @@ import {
   KvBuckets,
   type LoginDto,
   type LogoutCommand,
+  REVOKED_TOKENS_TTL_MS,
   type TokenPairDto,
 } from '@callfleet/contracts';
 import { AppException, KvStoreService, MetricsService } from '@callfleet/platform';
@@ -19,8 +20,6 @@ import { AccessTokenService } from '../tokens/access-token.service';
 import { decideRefresh, hashRefreshToken, newRefreshToken, type RefreshDecision } from './refresh-rotation';
 import { RefreshToken } from './refresh-token.entity';
 
-/** Same as the gateway opens it: entries outlive the 15-minute access tokens they revoke. */
-export const REVOKED_TOKENS_TTL_MS = 20 * 60 * 1000;
 /** A jti becomes a KV key, and KV keys allow only these characters. */
 const KV_SAFE_JTI = /^[A-Za-z0-9_-]{1,100}$/;
 /** First key of the two-key advisory lock, so it cannot collide with other advisory locks in the database. */

@@ -2,8 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError } from '@callfleet/platform';
-import { decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
+import { ConfigValidationError, verifyAccessToken } from '@callfleet/platform';
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { AccessTokenService } from './access-token.service';
 import { generateSigningKey, kidFor, loadSigningKeys, SigningKeySet } from './signing-keys';
 
@@ -12,6 +12,10 @@ const subject = {
   orgId: '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10',
   roles: ['owner' as const],
 };
+
+/** What a verifier (the gateway) makes of a token, given the keys auth publishes. */
+const verifiedWith = (keys: SigningKeySet, token: string, now?: Date) =>
+  verifyAccessToken(token, createLocalJWKSet(keys.jwks() as unknown as JSONWebKeySet), now).catch(() => null);
 
 describe('signing keys and access tokens', () => {
   let dir: string;
@@ -24,7 +28,7 @@ describe('signing keys and access tokens', () => {
     expect(kidFor(new Date('2026-11-23T05:00:00.123Z'))).toBe('2026-11-23T05-00-00Z');
   });
 
-  it('signs EdDSA tokens with the claims of the contract, and verifies them', async () => {
+  it('signs EdDSA tokens with the claims of the contract, which verify with the published keys', async () => {
     const keys = loadSigningKeys(dir, { generateIfEmpty: true });
     const service = new AccessTokenService(keys);
     const now = new Date();
@@ -34,10 +38,10 @@ describe('signing keys and access tokens', () => {
     expect(claims.iss).toBe('callfleet-auth');
     expect(claims.aud).toBe('callfleet');
     expect(claims.exp - claims.iat).toBe(900);
-    expect(await service.verify(token, now)).toMatchObject({ sub: subject.userId, jti: claims.jti });
+    expect(await verifiedWith(keys, token, now)).toMatchObject({ sub: subject.userId, jti: claims.jti });
   });
 
-  it('after rotation signs with the newest key and still verifies tokens of the old one', async () => {
+  it('after rotation signs with the newest key and still publishes the old one for its tokens', async () => {
     const oldKey = generateSigningKey(dir, new Date('2026-11-01T00:00:00Z'));
     const oldService = new AccessTokenService(new SigningKeySet([oldKey]));
     const { token: oldToken } = await oldService.sign(subject);
@@ -49,40 +53,8 @@ describe('signing keys and access tokens', () => {
     const service = new AccessTokenService(rotated);
     const { token } = await service.sign(subject);
     expect(decodeProtectedHeader(token).kid).toBe(newKey.kid);
-    expect(await service.verify(oldToken)).not.toBeNull();
-    expect(await service.verify(token)).not.toBeNull();
-  });
-
-  it('refuses tokens it cannot vouch for: expired, unknown kid, unsigned, tampered', async () => {
-    const keys = loadSigningKeys(dir, { generateIfEmpty: true });
-    const service = new AccessTokenService(keys);
-    const { token } = await service.sign(subject, new Date('2026-01-01T00:00:00Z'));
-    expect(await service.verify(token, new Date('2026-01-01T00:16:00Z'))).toBeNull();
-
-    const stranger = generateKeyPairSync('ed25519').privateKey;
-    const foreign = await new SignJWT({ sub: subject.userId, jti: 'x' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'unknown' })
-      .setIssuer('callfleet-auth')
-      .setAudience('callfleet')
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(stranger);
-    expect(await service.verify(foreign)).toBeNull();
-
-    const unsigned = new UnsecuredJWT({ sub: subject.userId, jti: 'x' })
-      .setIssuer('callfleet-auth')
-      .setAudience('callfleet')
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .encode();
-    expect(await service.verify(unsigned)).toBeNull();
-
-    const fresh = (await service.sign(subject)).token;
-    const [h, p, s] = fresh.split('.');
-    const forged = Buffer.from(
-      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), roles: ['owner', 'admin'] }),
-    ).toString('base64url');
-    expect(await service.verify(`${h}.${forged}.${s}`)).toBeNull();
+    expect(await verifiedWith(rotated, oldToken)).not.toBeNull();
+    expect(await verifiedWith(rotated, token)).not.toBeNull();
   });
 
   it('publishes public keys only', () => {

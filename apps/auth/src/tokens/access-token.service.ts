@@ -7,7 +7,7 @@ import {
   type Role,
 } from '@callfleet/contracts';
 import { Injectable } from '@nestjs/common';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { JWT_ALG, SigningKeySet } from './signing-keys';
 
 export interface AccessTokenSubject {
@@ -21,7 +21,10 @@ export interface SignedAccessToken {
   claims: AccessTokenClaims;
 }
 
-/** Signs access tokens (EdDSA, `kid` in the header) and verifies them against every published key. */
+/**
+ * Signs access tokens (EdDSA, `kid` in the header). Verifying them is the verifiers' business
+ * (`verifyAccessToken` in @callfleet/platform, against the published keys).
+ */
 @Injectable()
 export class AccessTokenService {
   constructor(private readonly keys: SigningKeySet) {}
@@ -43,32 +46,5 @@ export class AccessTokenService {
       .setProtectedHeader({ alg: JWT_ALG, kid: key.kid, typ: 'JWT' })
       .sign(key.privateKey);
     return { token, claims };
-  }
-
-  /**
-   * The claims of a token this service signed, or null. Only EdDSA with a known kid, our issuer and
-   * audience, and an unexpired `exp` pass (the gateway applies the same rules with the JWKS).
-   */
-  async verify(token: string, now = new Date()): Promise<AccessTokenClaims | null> {
-    try {
-      const { payload } = await jwtVerify(
-        token,
-        (header) => {
-          const key = this.keys.find(header.kid);
-          if (!key) throw new joseErrors.JWKSNoMatchingKey();
-          return key.publicKey;
-        },
-        {
-          algorithms: [JWT_ALG],
-          issuer: ACCESS_TOKEN_ISSUER,
-          audience: ACCESS_TOKEN_AUDIENCE,
-          currentDate: now,
-          requiredClaims: ['sub', 'jti', 'exp', 'iat'],
-        },
-      );
-      return payload as unknown as AccessTokenClaims;
-    } catch {
-      return null;
-    }
   }
 }

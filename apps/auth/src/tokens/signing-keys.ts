@@ -37,10 +37,6 @@ export class SigningKeySet {
     this.current = sorted[sorted.length - 1];
   }
 
-  find(kid: string | undefined): SigningKey | undefined {
-    return kid === undefined ? undefined : this.byKid.get(kid);
-  }
-
   /** Public keys only: a JWK export of the public KeyObject has no private member (`d`). */
   jwks(): JwksDto {
     return {

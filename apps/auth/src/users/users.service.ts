@@ -1,10 +1,9 @@
 import type { InviteUserDto, ListDto, UserDto } from '@callfleet/contracts';
-import { type Caller, requireRole } from '@callfleet/platform';
+import { type Caller, MANAGER_ROLES, requireCanGrant, requireRole } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import type { Membership } from '../accounts/membership.entity';
 import { AuditEvent, AuditService } from '../audit/audit.service';
-import { MANAGER_ROLES, requireCanGrant } from '../caller/caller';
 import { VerificationCodesService } from '../verification/verification-codes.service';
 
 /** Upper bound of one listing; organizations here are teams, not populations. */
@@ -35,7 +34,11 @@ export class UsersService {
     return { items: memberships.map(toUserDto) };
   }
 
-  /** Creates the member without a password and mails an invitation code that sets one. */
+  /**
+   * Adds the member and mails an invitation code that sets a password. The answer is the same
+   * whether or not the address already has an account in another organization: what the inviter
+   * sent, not what that account holds.
+   */
   async invite(caller: Caller, dto: InviteUserDto): Promise<UserDto> {
     requireRole(caller, MANAGER_ROLES);
     requireCanGrant(caller, dto.role);
@@ -48,6 +51,13 @@ export class UsersService {
       details: { invitedUserId: membership.userId, role: dto.role },
     });
     await this.codes.issue({ userId: membership.userId, orgId: caller.orgId, email: dto.email }, 'invitation');
-    return toUserDto(membership);
+    return {
+      id: membership.userId,
+      email: dto.email,
+      name: dto.name,
+      role: membership.role,
+      emailVerified: false,
+      createdAt: membership.createdAt.toISOString(),
+    };
   }
 }

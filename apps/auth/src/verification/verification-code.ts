@@ -1,4 +1,5 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
+import { constantTimeEqual } from '@callfleet/platform';
 
 export type CodePurpose = 'password-reset' | 'email-verification' | 'invitation';
 
@@ -24,9 +25,7 @@ export function hashCode(pepper: string, userId: string, purpose: CodePurpose, c
 }
 
 export function codeMatches(pepper: string, userId: string, purpose: CodePurpose, code: string, stored: string) {
-  const given = Buffer.from(hashCode(pepper, userId, purpose, code), 'hex');
-  const expected = Buffer.from(stored, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return constantTimeEqual(hashCode(pepper, userId, purpose, code), stored);
 }
 
 export interface CodeState {

@@ -7,10 +7,10 @@ import {
   type ListDto,
   OkDto,
 } from '@callfleet/contracts';
-import { NatsRpcClient } from '@callfleet/platform';
+import { NatsRpcClient, Revocations } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../authentication/access.decorators';
+import { Roles } from '../access-control/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /** Machine credentials of the caller's organization (owners and admins only). */
@@ -20,7 +20,10 @@ import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 @Roles('owner', 'admin')
 @Controller('api-keys')
 export class ApiKeysController {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly revocations: Revocations,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an API key; the key is shown in this answer only' })
@@ -42,7 +45,10 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key' })
   @ApiResponse({ status: 200, type: OkDto })
   @ApiErrors(401, 403, 404)
-  revoke(@Param() params: IdParamDto): Promise<OkDto> {
-    return this.rpc.call(AuthCommands.ApiKeyRevoke, params);
+  async revoke(@Param() params: IdParamDto): Promise<OkDto> {
+    const result = await this.rpc.call(AuthCommands.ApiKeyRevoke, params);
+    // Refused here from now on; other replicas learn it from the KV bucket auth just wrote.
+    this.revocations.addApiKey(params.id);
+    return result;
   }
 }

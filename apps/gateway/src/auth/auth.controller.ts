@@ -15,14 +15,13 @@ import {
   TokenPairDto,
   VerifyEmailDto,
 } from '@callfleet/contracts';
-import { AppException, NatsRpcClient, type RpcRequestOptions } from '@callfleet/platform';
+import { AppException, NatsRpcClient, Revocations, type RpcRequestOptions } from '@callfleet/platform';
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '../authentication/access.decorators';
-import { CurrentPrincipal } from '../authentication/current-principal.decorator';
-import type { Principal } from '../authentication/principal';
-import { RevokedTokens } from '../authentication/revoked-tokens';
+import { Public } from '../access-control/access.decorators';
+import { CurrentPrincipal } from '../access-control/current-principal.decorator';
+import type { Principal } from '../access-control/principal';
 import { ApiErrors } from '../docs/api-responses';
 import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
 
@@ -31,7 +30,7 @@ import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
 export class AuthController {
   constructor(
     private readonly rpc: NatsRpcClient,
-    private readonly revokedTokens: RevokedTokens,
+    private readonly revocations: Revocations,
   ) {}
 
   /** Auth audits sign-ins and password changes with the end user's address. */
@@ -90,7 +89,7 @@ export class AuthController {
       refreshToken: dto.refreshToken,
     });
     // Refused here from now on; other replicas learn it from the KV bucket auth just wrote.
-    this.revokedTokens.add(principal.jti, principal.exp);
+    this.revocations.addToken(principal.jti, principal.exp);
     return result;
   }
 

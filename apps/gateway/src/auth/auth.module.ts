@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuthenticationModule } from '../authentication/authentication.module';
+import { AccessControlModule } from '../access-control/access-control.module';
 import { AuthController } from './auth.controller';
 
 /** /auth: register, login, tokens, password reset, email verification. */
-@Module({ imports: [AuthenticationModule], controllers: [AuthController] })
+@Module({ imports: [AccessControlModule], controllers: [AuthController] })
 export class AuthRoutesModule {}

@@ -9,7 +9,7 @@ import {
 import { NatsRpcClient } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../authentication/access.decorators';
+import { Roles } from '../access-control/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /**

@@ -38,9 +38,12 @@ export class RateLimitGuard implements CanActivate {
       email: emailOfBody(request.body),
       refreshTokenHash: refreshTokenHashOfBody(request.body),
     };
-    const policies = budgetsOf(request.principal !== undefined, routePolicy(this.reflector, context));
+    const route = routePolicy(this.reflector, context);
+    const policies = budgetsOf(request.principal !== undefined, route);
     const failOpen = request.method === 'GET' || request.method === 'HEAD';
-    const decisions = await chargeUntilRefused(policies, (policy) => this.limiter.consume(policy, caller, failOpen));
+    const decisions = await chargeUntilRefused(policies, (policy) =>
+      this.limiter.consume(policy, route, caller, failOpen),
+    );
     const shown = mostRestrictive(decisions);
     if (!shown) return true;
     const reply = http.getResponse<FastifyReply>();

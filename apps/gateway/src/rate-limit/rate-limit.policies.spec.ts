@@ -3,6 +3,7 @@ import { GatewayConfig } from '../gateway.config';
 import {
   budgetsOf,
   chargeUntilRefused,
+  countsInBatches,
   emailOfBody,
   type RateLimitPolicy,
   rateLimitPolicies,
@@ -68,6 +69,18 @@ describe('rate limit policies', () => {
     expect(budgetsOf(false, 'login')).toEqual(['anonymous', 'login']);
     expect(budgetsOf(false, undefined)).toEqual(['anonymous']);
     expect(budgetsOf(true, undefined)).toEqual(['api']);
+  });
+});
+
+describe('countsInBatches', () => {
+  it('tallies the hot general budgets in batches, but counts an address exactly on routes that hash a password', () => {
+    expect(countsInBatches('api', undefined)).toBe(true);
+    expect(countsInBatches('anonymous', undefined)).toBe(true);
+    expect(countsInBatches('anonymous', 'verify-email')).toBe(true);
+    expect(countsInBatches('anonymous', 'login')).toBe(false);
+    expect(countsInBatches('anonymous', 'register')).toBe(false);
+    expect(countsInBatches('login', 'login')).toBe(false);
+    expect(countsInBatches('password-reset', 'password-reset')).toBe(false);
   });
 });
 

@@ -91,6 +91,22 @@ export function budgetsOf(authenticated: boolean, route: RateLimitPolicy | undef
 }
 
 /**
+ * Routes where auth computes an argon2 hash for whoever asks (a login checks one even for an unknown
+ * email; a registration hashes the new password). Their calls draw on the per-IP anonymous budget
+ * exactly, with a compare-and-set per request, before anything reaches auth: the batched tally other
+ * calls use lets every replica admit a full budget before they hear of each other, which would let
+ * one address cost `replicas × budget` hashes. The route's own budget does not bound this: a login
+ * counts per email and IP, and an attacker picks a new email for every try.
+ */
+const HASHING_ROUTES: ReadonlySet<RateLimitPolicy> = new Set([RateLimitPolicy.LOGIN, RateLimitPolicy.REGISTER]);
+
+/** Hot general budgets are tallied per replica and shared in batches, except on routes that hash. */
+export function countsInBatches(policy: RateLimitPolicy, route: RateLimitPolicy | undefined): boolean {
+  if (policy === RateLimitPolicy.API) return true;
+  return policy === RateLimitPolicy.ANONYMOUS && !(route && HASHING_ROUTES.has(route));
+}
+
+/**
  * Charges the budgets one after another and stops at the first refusal, so a refused call is not
  * counted against the budgets after it. Undefined decisions (store down, failing open) do not stop.
  */

@@ -14,6 +14,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import { GatewayConfig } from '../gateway.config';
 import {
   type CallerFacts,
+  countsInBatches,
   type RateLimitPolicy,
   type RateLimitPolicySpec,
   rateLimitPolicies,
@@ -24,10 +25,10 @@ import {
  * The budgets every request draws on (per organization, per anonymous IP) are hot keys: one busy org
  * sends hundreds of requests a second, and a compare-and-set per request on one shared counter makes
  * them queue behind each other. They are tallied locally and added to the shared counter in batches
- * (over-admission bounded by what other replicas admit in one flush interval). Credential routes keep
- * an exact count per request: their budgets are small and guard against password guessing.
+ * (over-admission bounded by what other replicas admit in one flush interval); see countsInBatches.
+ * Credential routes keep an exact count per request: their budgets are small and guard against
+ * password guessing, and the routes that hash charge the anonymous budget exactly too.
  */
-const BATCHED_POLICIES: ReadonlySet<RateLimitPolicy> = new Set(['api', 'anonymous']);
 const FLUSH_INTERVAL_MS = 250;
 
 /** Counts requests against the configured budgets in the store all replicas share. */
@@ -80,11 +81,13 @@ export class RateLimiter implements BeforeApplicationShutdown {
   }
 
   /**
-   * Counts one request of `caller` against `policy`. When the store cannot be reached, answers
-   * undefined (let it through) if `failOpen`, else refuses with SERVICE_UNAVAILABLE.
+   * Counts one request of `caller` against `policy` (on behalf of `route`, the route's own budget if
+   * it has one). When the store cannot be reached, answers undefined (let it through) if `failOpen`,
+   * else refuses with SERVICE_UNAVAILABLE.
    */
   async consume(
     policy: RateLimitPolicy,
+    route: RateLimitPolicy | undefined,
     caller: CallerFacts,
     failOpen: boolean,
   ): Promise<RateLimitDecision | undefined> {
@@ -92,7 +95,7 @@ export class RateLimiter implements BeforeApplicationShutdown {
     const now = Date.now();
     const subject = rateLimitSubject(per, caller);
     try {
-      const decision = BATCHED_POLICIES.has(policy)
+      const decision = countsInBatches(policy, route)
         ? this.batched.hit(policy, subject, rule, now)
         : decide(
             rule,

@@ -2,7 +2,7 @@ import { AuthCommands, InviteUserDto, type ListDto, UserDto } from '@callfleet/c
 import { NatsRpcClient } from '@callfleet/platform';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../authentication/access.decorators';
+import { Roles } from '../access-control/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /** Members of the caller's organization. */

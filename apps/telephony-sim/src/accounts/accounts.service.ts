@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
+import { AppException, constantTimeEqual } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { TelephonySimConfig } from '../telephony-sim.config';
 import type { ProviderFlavour, SimAccount } from './sim-account';
@@ -81,8 +81,8 @@ export class AccountsService {
   authenticateBasic(user: string, password: string, flavour: ProviderFlavour, pathSid: string): SimAccount | undefined {
     const account = this.accounts.get(pathSid);
     if (!account || account.flavour !== flavour) return undefined;
-    const userMatches = safeEqual(user, flavour === 'exotel' ? account.apiKey : account.sid);
-    const tokenMatches = safeEqual(password, account.authToken);
+    const userMatches = constantTimeEqual(user, flavour === 'exotel' ? account.apiKey : account.sid);
+    const tokenMatches = constantTimeEqual(password, account.authToken);
     return userMatches && tokenMatches ? account : undefined;
   }
 
@@ -90,7 +90,7 @@ export class AccountsService {
   authenticateBearer(token: string): SimAccount | undefined {
     let found: SimAccount | undefined;
     for (const account of this.accounts.values()) {
-      if (account.flavour === 'ringcentral' && safeEqual(token, account.authToken)) found = account;
+      if (account.flavour === 'ringcentral' && constantTimeEqual(token, account.authToken)) found = account;
     }
     return found;
   }
@@ -100,17 +100,6 @@ function newSid(flavour: ProviderFlavour): string {
   if (flavour === 'twilio') return `AC${randomBytes(16).toString('hex')}`;
   if (flavour === 'exotel') return `sim${randomBytes(6).toString('hex')}`;
   return String(400_000_000 + randomBytes(3).readUIntBE(0, 3));
-}
-
-/** Constant-time string compare; unequal lengths are compared against themselves to spend the same work. */
-export function safeEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  if (a.length !== b.length) {
-    timingSafeEqual(b, b);
-    return false;
-  }
-  return timingSafeEqual(a, b);
 }
 
 /** `Authorization: Basic …` into user and password, or undefined. */

@@ -1,6 +1,5 @@
 import { Streams, UserRegistered } from '@callfleet/contracts';
-import { isUniqueViolation } from '@callfleet/persistence';
-import { JetStreamService } from '@callfleet/platform';
+import { isUniqueViolation, JetStreamService } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProviderAccountsService } from '../provider-accounts/provider-accounts.service';
 import { WebhookIngestConfig } from '../webhook-ingest.config';

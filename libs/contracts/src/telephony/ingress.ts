@@ -8,11 +8,6 @@ export function ingressSubject(provider: TelephonyProvider, kind: TelephonyEvent
   return `ingress.${provider}.v1.${kind}`;
 }
 
-/** Every ingress subject of one provider, for a consumer filter. */
-export function ingressSubjectsOf(provider: TelephonyProvider): string {
-  return `ingress.${provider}.v1.>`;
-}
-
 /** Every provider event webhook-ingest stored; a consumer narrows it with its own filter (`ingress.twilio.v1.>`). */
 export const TelephonyIngress = defineEvent({
   stream: Streams.INGRESS.name,

@@ -1,6 +1,7 @@
 import { ERROR_HTTP_STATUS, type ErrorBody, ErrorCode, errorCodeForStatus, isErrorCode } from '@callfleet/contracts';
 import { HttpException } from '@nestjs/common';
 import { AppException } from './app.exception';
+import { isDatabaseUnavailable, isUniqueViolation } from './database-errors';
 
 export interface ResolvedError {
   status: number;
@@ -77,26 +78,10 @@ export function resolveError(error: unknown): ResolvedError {
     };
   }
   if (e.name === 'QueryFailedError') {
-    if (e.driverError?.code === '23505') {
+    if (isUniqueViolation(e)) {
       return { status: 409, body: { code: ErrorCode.DUPLICATE_ENTRY, message: 'Already exists' }, unexpected: false };
     }
     return { status: 500, body: { code: ErrorCode.DATABASE_ERROR, message: 'Database error' }, unexpected: true };
   }
   return { status: 500, body: { code: ErrorCode.INTERNAL_ERROR, message: 'Internal server error' }, unexpected: true };
-}
-
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-/** PostgreSQL SQLSTATEs of a server going away: admin/crash shutdown, cannot connect now (class 57P), connection exceptions (class 08). */
-const UNAVAILABLE_SQLSTATE = /^(57P0[1-3]|08\w{3})$/;
-
-/** True for errors meaning PostgreSQL could not be reached, as pg and TypeORM report them. */
-export function isDatabaseUnavailable(error: {
-  code?: unknown;
-  message?: unknown;
-  driverError?: { code?: string };
-}): boolean {
-  const code = typeof error.code === 'string' ? error.code : error.driverError?.code;
-  if (code && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
-  const message = typeof error.message === 'string' ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connection to server .* failed/i.test(message);
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, ROLES, type Role } from '@callfleet/contracts';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { RequestContextData } from '../context/request-context';
 import { AppException } from '../errors/app.exception';
-import type { RequestContextData } from '../logging/request-context';
 import type { NatsRpcContext } from '../nats/nats-rpc.server';
 
 /**
@@ -60,10 +60,3 @@ export const Caller = createParamDecorator((need: CallerNeed | undefined, host: 
   const rpc = host.switchToRpc().getContext<NatsRpcContext>();
   return callerOf(rpc.getRequestContext(), need as 'member');
 });
-
-/** Throws INSUFFICIENT_PERMISSIONS unless the caller holds one of `allowed`. */
-export function requireRole(caller: Pick<Caller, 'roles'>, allowed: readonly Role[]): void {
-  if (!caller.roles.some((r) => allowed.includes(r))) {
-    throw new AppException(ErrorCode.INSUFFICIENT_PERMISSIONS, `Requires one of the roles: ${allowed.join(', ')}`);
-  }
-}

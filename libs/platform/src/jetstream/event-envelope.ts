@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@callfleet/contracts';
-import { RequestContext } from '../logging/request-context';
+import { RequestContext } from '../context/request-context';
 
 export interface EventMeta {
   orgId?: string | null;

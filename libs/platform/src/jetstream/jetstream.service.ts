@@ -15,9 +15,9 @@ import {
 import { nanos, headers as natsHeaders } from '@nats-io/transport-node';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { RequestContext } from '../context/request-context';
 import { AppException } from '../errors/app.exception';
 import { createValidationPipe } from '../errors/validation';
-import { RequestContext } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
 import { contextFromHeaders, contextHeaders, decodeJson, encodeJson } from '../nats/nats-wire';

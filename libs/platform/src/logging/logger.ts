@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
-import { RequestContext } from './request-context';
+import { RequestContext } from '../context/request-context';
 
 /** Never logged, at any depth we log at. */
 export const REDACTED_PATHS = [

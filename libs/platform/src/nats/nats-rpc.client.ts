@@ -6,8 +6,8 @@ import {
   NATS_SERVICE_ERROR_CODE,
 } from '@callfleet/contracts';
 import { errors as natsErrors } from '@nats-io/transport-node';
+import { RequestContext } from '../context/request-context';
 import { AppException } from '../errors/app.exception';
-import { RequestContext } from '../logging/request-context';
 import type { NatsConnectionService } from './nats-connection.service';
 import { contextHeaders, decodeJson, encodeJson } from './nats-wire';
 

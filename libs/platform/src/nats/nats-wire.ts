@@ -6,7 +6,7 @@ import {
   NATS_SERVICE_ERROR_CODE,
 } from '@callfleet/contracts';
 import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
-import type { RequestContextData } from '../logging/request-context';
+import type { RequestContextData } from '../context/request-context';
 
 /**
  * The fleet's wire format on NATS (the NATS service API conventions): the request body is the DTO

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { constantTimeEqual } from '../webhooks/constant-time';
+import { constantTimeEqual } from '@callfleet/platform';
 import { headerValue, type WebhookRequest, type WebhookSecrets } from '../webhooks/webhook-request';
 
 /** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is 10.0.0.1. */

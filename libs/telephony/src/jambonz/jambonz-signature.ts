@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../webhooks/constant-time';
+import { constantTimeEqual } from '@callfleet/platform';
 import { headerValue, type WebhookRequest, type WebhookSecrets } from '../webhooks/webhook-request';
 
 export const JAMBONZ_SIGNATURE_HEADER = 'jambonz-signature';

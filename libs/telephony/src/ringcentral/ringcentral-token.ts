@@ -1,4 +1,4 @@
-import { constantTimeEqual } from '../webhooks/constant-time';
+import { constantTimeEqual } from '@callfleet/platform';
 import { headerValue, type WebhookRequest, type WebhookSecrets } from '../webhooks/webhook-request';
 
 /**

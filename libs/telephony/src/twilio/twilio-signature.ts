@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { parse as parseLegacyQuery, stringify as stringifyLegacyQuery } from 'node:querystring';
-import { constantTimeEqual } from '../webhooks/constant-time';
+import { constantTimeEqual } from '@callfleet/platform';
 import { type FormFields, parseFormBody } from '../webhooks/webhook-fields';
 import { headerValue, type WebhookRequest, type WebhookSecrets } from '../webhooks/webhook-request';
 

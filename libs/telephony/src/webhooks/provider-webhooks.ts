@@ -1,4 +1,4 @@
-import { isTelephonyProvider, type NormalizedTelephonyEvent, type TelephonyProvider } from '@callfleet/contracts';
+import type { NormalizedTelephonyEvent, TelephonyProvider } from '@callfleet/contracts';
 import { verifyExotelRequest } from '../exotel/exotel-guard';
 import { parseExotelWebhook } from '../exotel/exotel-webhook.parser';
 import { verifyJambonzWebhook } from '../jambonz/jambonz-signature';
@@ -37,8 +37,3 @@ export const PROVIDER_WEBHOOKS: Readonly<Record<TelephonyProvider, ProviderWebho
   jambonz: { provider: 'jambonz', verify: neverThrows(verifyJambonzWebhook), parse: parseJambonzWebhook },
   generic: { provider: 'generic', verify: neverThrows(verifyStandardWebhookRequest), parse: parseGenericWebhook },
 };
-
-/** The provider named by a route parameter, or undefined for an unknown one (answer 404). */
-export function providerWebhooks(provider: string): ProviderWebhooks | undefined {
-  return isTelephonyProvider(provider) ? PROVIDER_WEBHOOKS[provider] : undefined;
-}

@@ -6,8 +6,8 @@ import {
   ROLES,
   type Role,
 } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
 import { type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { AppException } from '../errors/app.exception';
 
 /** Longest JWT we even try to parse; ours are a few hundred bytes. */
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
@@ -31,7 +31,11 @@ function isRoleList(value: unknown): value is Role[] {
  * Every refusal is INVALID_TOKEN except expiry (TOKEN_EXPIRED, so clients know to refresh);
  * an unknown `kid` throws UnknownSigningKeyError so the caller can refresh the key set once.
  */
-export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey): Promise<AccessTokenClaims> {
+export async function verifyAccessToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  currentDate?: Date,
+): Promise<AccessTokenClaims> {
   if (token.length > MAX_ACCESS_TOKEN_LENGTH) throw invalidToken();
   let payload: Record<string, unknown>;
   try {
@@ -40,6 +44,7 @@ export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey): P
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
       requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+      ...(currentDate ? { currentDate } : {}),
     }));
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -1,20 +1,28 @@
-import { AuthCommands, ErrorCode } from '@callfleet/contracts';
-import { AppException, MetricsService, NatsRpcClient } from '@callfleet/platform';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { JwksDto } from '@callfleet/contracts';
+import { ErrorCode } from '@callfleet/contracts';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { GatewayConfig } from '../gateway.config';
+import { AppException } from '../errors/app.exception';
+import type { MetricsService } from '../metrics/metrics.service';
 
 const BOOT_RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
 
+export interface JwksKeyringOptions {
+  /** Fetches the published key set (auth.v1.jwks). */
+  fetchKeySet: () => Promise<JwksDto>;
+  /** The key set is refetched on this schedule, so a key auth stops publishing stops verifying. */
+  refreshIntervalMs: number;
+  /** A token naming an unknown `kid` triggers a refetch at most this often. */
+  unknownKeyRefreshMinIntervalMs: number;
+}
+
 /**
- * The public keys access tokens are signed with, fetched from auth.v1.jwks. Fetched in the
- * background at start (retrying until auth answers, without holding up boot) or on first need, then
- * every JWKS_REFRESH_INTERVAL_MS so a key auth stops publishing stops verifying, and again when a
- * token names a key we do not know (rotation), at most once per JWKS_REFRESH_MIN_INTERVAL_MS so a
- * stream of forged `kid`s cannot hammer auth. A failed fetch keeps the key set we have: an auth
- * outage must not log everyone out.
+ * The public keys access tokens are signed with. Fetched in the background at start (retrying until
+ * auth answers, without holding up boot) or on first need, then every `refreshIntervalMs`, and again
+ * when a token names a key we do not know (rotation), at most once per
+ * `unknownKeyRefreshMinIntervalMs` so a stream of forged `kid`s cannot hammer auth. A failed fetch
+ * keeps the key set we have: an auth outage must not log everyone out.
  */
-@Injectable()
 export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jwks');
   private keySet?: JWTVerifyGetKey;
@@ -23,10 +31,10 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   private loadedKids = '';
   private refreshTimer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly changeListeners: (() => void)[] = [];
 
   constructor(
-    private readonly rpc: NatsRpcClient,
-    private readonly config: GatewayConfig,
+    private readonly options: JwksKeyringOptions,
     private readonly metrics: MetricsService,
   ) {
     // Registered at start, not on the first failure, so an alert on it finds the metric.
@@ -35,7 +43,7 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     void this.fetchUntilAnswered();
-    this.refreshTimer = setInterval(() => this.refreshOnSchedule(), this.config.JWKS_REFRESH_INTERVAL_MS).unref();
+    this.refreshTimer = setInterval(() => this.refreshOnSchedule(), this.options.refreshIntervalMs).unref();
   }
 
   onApplicationShutdown(): void {
@@ -43,9 +51,14 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
     clearInterval(this.refreshTimer);
   }
 
+  /** Calls `listener` whenever the published keys change (rotated in or retired). */
+  onKeysChanged(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
   private fetchFailures() {
     return this.metrics.counter(
-      'callfleet_gateway_jwks_fetch_failures_total',
+      'callfleet_jwks_fetch_failures_total',
       'Signing key set fetches from auth that failed (the previous key set stays in use)',
     );
   }
@@ -79,7 +92,7 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   async refreshForUnknownKey(): Promise<JWTVerifyGetKey | undefined> {
     if (this.inFlight) return this.inFlight;
     // Only refreshes a token asked for count: the scheduled ones are not an attacker's doing.
-    if (Date.now() - this.lastUnknownKeyRefreshAt < this.config.JWKS_REFRESH_MIN_INTERVAL_MS) return undefined;
+    if (Date.now() - this.lastUnknownKeyRefreshAt < this.options.unknownKeyRefreshMinIntervalMs) return undefined;
     this.lastUnknownKeyRefreshAt = Date.now();
     return this.fetch();
   }
@@ -87,13 +100,16 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   private fetch(): Promise<JWTVerifyGetKey> {
     this.inFlight ??= (async () => {
       try {
-        const jwks = await this.rpc.call(AuthCommands.Jwks, {});
+        const jwks = await this.options.fetchKeySet();
         if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new Error('auth published no keys');
         this.keySet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
         const kids = jwks.keys.map((k) => k.kid).join(', ');
-        // Scheduled refreshes mostly find the same keys: log changes only.
-        if (kids !== this.loadedKids) this.logger.log(`loaded ${jwks.keys.length} signing key(s): ${kids}`);
-        this.loadedKids = kids;
+        // Scheduled refreshes mostly find the same keys: log (and tell) changes only.
+        if (kids !== this.loadedKids) {
+          this.logger.log(`loaded ${jwks.keys.length} signing key(s): ${kids}`);
+          this.loadedKids = kids;
+          for (const listener of this.changeListeners) listener();
+        }
         return this.keySet;
       } catch (error) {
         this.fetchFailures().inc();

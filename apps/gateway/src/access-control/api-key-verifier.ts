@@ -1,38 +1,49 @@
 import { createHash } from 'node:crypto';
 import { type ApiKeyPrincipalDto, AuthCommands, ErrorCode } from '@callfleet/contracts';
-import { AppException, NatsRpcClient } from '@callfleet/platform';
+import { AppException, NatsRpcClient, Revocations } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { GatewayConfig } from '../gateway.config';
-import { ExpiringCache } from './expiring-cache';
 
 type Verdict = { principal: ApiKeyPrincipalDto } | { refused: AppException };
 
+const invalidKey = () => new AppException(ErrorCode.INVALID_TOKEN, 'Invalid API key');
+
 /**
  * Checks API keys with auth.v1.api-keys.verify and remembers the answer for API_KEY_CACHE_TTL_MS,
- * so a busy machine client costs one NATS round trip per key per TTL. A revoked key may therefore
- * keep working for up to that long on a replica that cached it. Refusals are cached too (a client
- * retrying a dead key should not reach auth every time); transient failures (auth down) are not.
+ * so a busy machine client costs one NATS round trip per key per TTL. A remembered key is checked
+ * against the revocations on every request (auth writes a revoked key to the bucket every gateway
+ * watches), so revoking a key takes effect on every replica at once, not when the cache forgets it.
+ * Refusals are cached too (a client retrying a dead key should not reach auth every time);
+ * transient failures (auth down) are not.
  */
 @Injectable()
 export class ApiKeyVerifier {
-  private readonly cache: ExpiringCache<string, Verdict>;
+  private readonly cache?: LRUCache<string, Verdict>;
 
   constructor(
     private readonly rpc: NatsRpcClient,
+    private readonly revocations: Revocations,
     config: GatewayConfig,
   ) {
-    this.cache = new ExpiringCache(config.API_KEY_CACHE_TTL_MS, config.API_KEY_CACHE_MAX_ENTRIES);
+    if (config.API_KEY_CACHE_TTL_MS > 0) {
+      this.cache = new LRUCache({ max: config.API_KEY_CACHE_MAX_ENTRIES, ttl: config.API_KEY_CACHE_TTL_MS });
+    }
   }
 
   async verify(key: string): Promise<ApiKeyPrincipalDto> {
     // Keyed by a digest, so the cache never holds usable keys.
     const cacheKey = createHash('sha256').update(key).digest('base64url');
-    let verdict = this.cache.get(cacheKey);
+    let verdict = this.cache?.get(cacheKey);
     if (!verdict) {
       verdict = await this.ask(key);
-      this.cache.set(cacheKey, verdict);
+      this.cache?.set(cacheKey, verdict);
     }
     if ('refused' in verdict) throw verdict.refused;
+    if (await this.revocations.isApiKeyRevoked(verdict.principal.apiKeyId)) {
+      this.cache?.set(cacheKey, { refused: invalidKey() });
+      throw invalidKey();
+    }
     return verdict.principal;
   }
 
@@ -42,7 +53,7 @@ export class ApiKeyVerifier {
     } catch (error) {
       // 401: unknown or revoked; 400: not even shaped like a key.
       if (error instanceof AppException && (error.status === 401 || error.status === 400)) {
-        return { refused: new AppException(ErrorCode.INVALID_TOKEN, 'Invalid API key') };
+        return { refused: invalidKey() };
       }
       throw error;
     }

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@callfleet/contracts';
-import { AppException } from '@callfleet/platform';
+import { AppException, requireRole } from '@callfleet/platform';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -26,9 +26,7 @@ export class AccessGuard implements CanActivate {
       );
     }
     const roles = requiredRoles(this.reflector, context);
-    if (roles.length > 0 && !principal.roles.some((role) => roles.includes(role))) {
-      throw new AppException(ErrorCode.INSUFFICIENT_PERMISSIONS, `Requires one of the roles: ${roles.join(', ')}`);
-    }
+    if (roles.length > 0) requireRole(principal, roles);
     return true;
   }
 }

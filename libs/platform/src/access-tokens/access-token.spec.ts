@@ -1,5 +1,4 @@
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@callfleet/contracts';
-import type { AppException } from '@callfleet/platform';
 import {
   createLocalJWKSet,
   exportJWK,
@@ -9,6 +8,7 @@ import {
   SignJWT,
   UnsecuredJWT,
 } from 'jose';
+import type { AppException } from '../errors/app.exception';
 import { MAX_ACCESS_TOKEN_LENGTH, UnknownSigningKeyError, verifyAccessToken } from './access-token';
 
 const KID = '2026-11-23T05-00-00Z';
