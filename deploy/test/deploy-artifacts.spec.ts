@@ -11,18 +11,9 @@ import {
   readRepoFile,
   readYaml,
   renderKustomize,
+  SERVICE_PORTS,
   schemaErrors,
 } from './deploy-files';
-
-const SERVICE_PORTS: Record<string, number> = {
-  gateway: 3000,
-  'webhook-ingest': 3001,
-  'media-stream': 3002,
-  auth: 3003,
-  'call-orchestrator': 3004,
-  'recording-pipeline': 3005,
-  'telephony-sim': 3900,
-};
 
 describe.each(['dev', 'prod'])('Kubernetes overlay %s', (overlay) => {
   let objects: K8sObject[];

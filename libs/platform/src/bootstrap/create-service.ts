@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_HTTP_PORTS, ErrorCode, FleetHeader } from '@callfleet/contracts';
+import { ErrorCode, FleetHeader } from '@callfleet/contracts';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -129,7 +129,7 @@ export async function createService<C extends BaseServiceConfig>(
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   await app.startAllMicroservices();
 
-  const port = config.PORT ?? DEFAULT_HTTP_PORTS[definition.name];
+  const port = config.PORT ?? definition.port;
   await app.listen({ port, host: config.HTTP_HOST });
   const address = fastify.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
