@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
   type BaseServiceConfig,
+  type Clock,
   createService,
   type RunningService,
   type ServiceDefinition,
@@ -39,6 +40,8 @@ export interface TestServiceOptions {
   natsUrl?: string;
   databaseUrl?: string;
   env?: Record<string, string>;
+  /** Where the service's time comes from; a ManualClock lets the test move it instead of waiting. */
+  clock?: Clock;
 }
 
 /** Boots a real service in this process on a free port, against real NATS and PostgreSQL. */
@@ -59,6 +62,7 @@ export async function startTestService<C extends BaseServiceConfig>(
       ...options.env,
     },
     logDestination: logs,
+    clock: options.clock,
   });
   return Object.assign(service, { logs });
 }

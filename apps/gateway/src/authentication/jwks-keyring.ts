@@ -1,5 +1,5 @@
 import { ErrorCode } from '@callfleet/contracts';
-import { AppException, MetricsService } from '@callfleet/platform';
+import { AppException, Clock, MetricsService } from '@callfleet/platform';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthClient } from '../auth-client/auth.client';
@@ -23,12 +23,15 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   private lastUnknownKeyRefreshAt = 0;
   private loadedKids = '';
   private refreshTimer?: NodeJS.Timeout;
+  private stopClockWatch?: () => void;
+  private nextScheduledRefreshAt = 0;
   private stopped = false;
 
   constructor(
     private readonly auth: AuthClient,
     private readonly config: GatewayConfig,
     private readonly metrics: MetricsService,
+    private readonly clock: Clock,
   ) {
     // Registered at start, not on the first failure, so an alert on it finds the metric.
     this.fetchFailures();
@@ -36,12 +39,25 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     void this.fetchUntilAnswered();
-    this.refreshTimer = setInterval(() => this.refreshOnSchedule(), this.config.JWKS_REFRESH_INTERVAL_MS).unref();
+    const interval = this.config.JWKS_REFRESH_INTERVAL_MS;
+    this.nextScheduledRefreshAt = this.clock.nowMs() + interval;
+    // The schedule follows the service's clock: real time looks a tenth of the interval at a time,
+    // and a test that moves its clock is answered at once.
+    this.refreshTimer = setInterval(() => this.refreshWhenDue(), interval / 10).unref();
+    this.stopClockWatch = this.clock.onJump(() => this.refreshWhenDue());
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
     clearInterval(this.refreshTimer);
+    this.stopClockWatch?.();
+  }
+
+  private refreshWhenDue(): void {
+    const now = this.clock.nowMs();
+    if (now < this.nextScheduledRefreshAt) return;
+    this.nextScheduledRefreshAt = now + this.config.JWKS_REFRESH_INTERVAL_MS;
+    this.refreshOnSchedule();
   }
 
   private fetchFailures() {
@@ -80,8 +96,9 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   async refreshForUnknownKey(): Promise<JWTVerifyGetKey | undefined> {
     if (this.inFlight) return this.inFlight;
     // Only refreshes a token asked for count: the scheduled ones are not an attacker's doing.
-    if (Date.now() - this.lastUnknownKeyRefreshAt < this.config.JWKS_REFRESH_MIN_INTERVAL_MS) return undefined;
-    this.lastUnknownKeyRefreshAt = Date.now();
+    const now = this.clock.nowMs();
+    if (now - this.lastUnknownKeyRefreshAt < this.config.JWKS_REFRESH_MIN_INTERVAL_MS) return undefined;
+    this.lastUnknownKeyRefreshAt = now;
     return this.fetch();
   }
 
