@@ -11,6 +11,7 @@ import {
   readRepoFile,
   readYaml,
   renderKustomize,
+  ruleExpressions,
   SERVICE_PORTS,
   schemaErrors,
 } from './deploy-files';
@@ -133,6 +134,12 @@ describe.each(['dev', 'prod'])('Kubernetes overlay %s', (overlay) => {
 
 describe('Prometheus alert rules', () => {
   const rules = readYaml<RuleGroups>(RULES_FILE);
+
+  it('watch the readiness of every deployed service', () => {
+    const expr = ruleExpressions().get('CallfleetServiceNotReady') ?? '';
+    const watched = [...expr.matchAll(/deployment=~"([^"]+)"/g)].map((m) => m[1].split('|').sort());
+    expect(watched).toEqual([[...FLEET].sort(), [...FLEET].sort()]);
+  });
 
   it('have the rule-group shape, with summary, description and an existing runbook per alert', () => {
     expect(rules.groups.length).toBeGreaterThan(0);
