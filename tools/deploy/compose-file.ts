@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@callfleet/platform';
-import { Alias, isMap, isScalar, type Pair, parseDocument, Scalar, type YAMLMap } from 'yaml';
+import { Alias, isScalar, type Pair, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { GENERATED_HEADER } from './kubernetes-manifests';
 
 /** Where the template's comment lines about itself start; they are left out of the generated file. */
@@ -48,14 +48,8 @@ export function renderComposeFile(definitions: readonly ServiceDefinition[], tem
     const environment = node.get('environment') as YAMLMap;
     environment.items.unshift(doc.createPair('<<', new Alias('callfleet-env')) as Pair);
     node.items.push(doc.createPair('<<', new Alias('callfleet-service')) as Pair);
-    for (const item of node.items) {
-      if (isScalar(item.key) && item.key.value === 'ports' && !isMap(item.value)) {
-        for (const port of (item.value as { items: { type?: string }[] }).items) port.type = 'QUOTE_DOUBLE';
-      }
-    }
-    for (const item of environment.items) {
-      if (isScalar(item.value) && /^\d+$/.test(String(item.value.value))) item.value.type = 'QUOTE_DOUBLE';
-    }
+    // Quoted, as compose's docs advise: an unquoted xx:yy can read as a base-60 number in YAML 1.1.
+    for (const port of (node.get('ports') as YAMLSeq<Scalar> | undefined)?.items ?? []) port.type = 'QUOTE_DOUBLE';
     const key = new Scalar(definition.name);
     if (definition.deployment?.devOnly) key.commentBefore = ` ${definition.description}`;
     const volume = node.items.find((item) => isScalar(item.key) && item.key.value === 'volumes');
