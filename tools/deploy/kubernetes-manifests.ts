@@ -106,7 +106,7 @@ export function renderServiceManifest(definition: ServiceDefinition): string {
   return (
     GENERATED_HEADER(`${definitionFile(definition)} (common shape: k8s/components/service)`) +
     `# ${definition.name}: ${definition.description}\n` +
-    objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n')
+    objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')
   );
 }
 
