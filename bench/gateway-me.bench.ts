@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenPairDto } from '@callfleet/contracts';
 import autocannon from 'autocannon';
-import { createBenchDatabase } from './lib/bench-database';
+// Imported by path: the rest of libs/testing is Jest's and stays out of the build.
+import { TestDatabase } from '../libs/testing/src/test-database';
 import { freePort, purgeBenchNamespace, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult } from './lib/report';
 import type { LatencySummary } from './lib/stats';
@@ -34,7 +35,7 @@ async function load(url: string, headers: Record<string, string>): Promise<Laten
  */
 export async function gatewayMeBenchmark(natsUrl: string): Promise<BenchmarkResult> {
   const namespace = `bench${randomBytes(3).toString('hex')}`;
-  const database = await createBenchDatabase();
+  const database = await TestDatabase.create({ serverUrl: process.env.BENCH_POSTGRES_URL, prefix: 'callfleet_bench' });
   const [authPort, gatewayPort] = [await freePort(), await freePort()];
   const common = { NATS_URL: natsUrl, CALLFLEET_NAMESPACE: namespace, HTTP_HOST: '127.0.0.1', NODE_ENV: 'development' };
   const auth = spawnService('auth', {

@@ -10,7 +10,8 @@ import { SubjectNamespace } from '@callfleet/platform';
 import { computeTwilioSignature } from '@callfleet/telephony';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
-import { createBenchDatabase } from './lib/bench-database';
+// Imported by path: the rest of libs/testing is Jest's and stays out of the build.
+import { TestDatabase } from '../libs/testing/src/test-database';
 import { freePort, purgeBenchNamespace, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult } from './lib/report';
 import type { LatencySummary } from './lib/stats';
@@ -122,7 +123,7 @@ async function createTwilioAccount(natsUrl: string, namespace: string): Promise<
  */
 export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult> {
   const namespace = `bench${randomBytes(3).toString('hex')}`;
-  const database = await createBenchDatabase();
+  const database = await TestDatabase.create({ serverUrl: process.env.BENCH_POSTGRES_URL, prefix: 'callfleet_bench' });
   const port = await freePort();
   const ingest = spawnService('webhook-ingest', {
     NATS_URL: natsUrl,

@@ -11,18 +11,10 @@ import {
   readRepoFile,
   readYaml,
   renderKustomize,
+  ruleExpressions,
+  SERVICE_PORTS,
   schemaErrors,
 } from './deploy-files';
-
-const SERVICE_PORTS: Record<string, number> = {
-  gateway: 3000,
-  'webhook-ingest': 3001,
-  'media-stream': 3002,
-  auth: 3003,
-  'call-orchestrator': 3004,
-  'recording-pipeline': 3005,
-  'telephony-sim': 3900,
-};
 
 describe.each(['dev', 'prod'])('Kubernetes overlay %s', (overlay) => {
   let objects: K8sObject[];
@@ -142,6 +134,12 @@ describe.each(['dev', 'prod'])('Kubernetes overlay %s', (overlay) => {
 
 describe('Prometheus alert rules', () => {
   const rules = readYaml<RuleGroups>(RULES_FILE);
+
+  it('watch the readiness of every deployed service', () => {
+    const expr = ruleExpressions().get('CallfleetServiceNotReady') ?? '';
+    const watched = [...expr.matchAll(/deployment=~"([^"]+)"/g)].map((m) => m[1].split('|').sort());
+    expect(watched).toEqual([[...FLEET].sort(), [...FLEET].sort()]);
+  });
 
   it('have the rule-group shape, with summary, description and an existing runbook per alert', () => {
     expect(rules.groups.length).toBeGreaterThan(0);

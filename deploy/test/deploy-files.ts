@@ -2,11 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { FLEET_DEFINITIONS } from '../../tools/fleet/fleet-definitions';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** The services an image runs and every environment deploys (telephony-sim: dev and compose only). */
-export const FLEET = ['gateway', 'auth', 'webhook-ingest', 'media-stream', 'call-orchestrator', 'recording-pipeline'];
+/** The services every environment deploys (telephony-sim, a dev tool: dev and compose only). */
+export const FLEET = FLEET_DEFINITIONS.filter((d) => !d.deployment?.devOnly).map((d) => d.name);
+
+/** Every service's HTTP port, from its definition. */
+export const SERVICE_PORTS: Record<string, number> = Object.fromEntries(FLEET_DEFINITIONS.map((d) => [d.name, d.port]));
 
 export interface K8sObject {
   apiVersion: string;

@@ -2,13 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestService, TestDatabase, testNamespace } from '@callfleet/testing';
-import { authService } from '../../apps/auth/src/auth.definition';
-import { callOrchestratorService } from '../../apps/call-orchestrator/src/call-orchestrator.definition';
-import { gatewayService } from '../../apps/gateway/src/gateway.definition';
-import { mediaStreamService } from '../../apps/media-stream/src/media-stream.definition';
-import { recordingPipelineService } from '../../apps/recording-pipeline/src/recording-pipeline.definition';
-import { telephonySimService } from '../../apps/telephony-sim/src/telephony-sim.definition';
-import { webhookIngestService } from '../../apps/webhook-ingest/src/webhook-ingest.definition';
+import { FLEET_DEFINITIONS } from '../../tools/fleet/fleet-definitions';
 import { dashboardExpressions, dashboardVariableQueries, ruleExpressions } from './deploy-files';
 import { exportedSampleNames, grafanaVariableMetricNames, promqlMetricNames } from './promql-metric-names';
 
@@ -31,20 +25,21 @@ describe('alert rules and dashboards in step with the services', () => {
   beforeAll(async () => {
     const namespace = testNamespace();
     db = await TestDatabase.create();
-    const withDb = { namespace, databaseUrl: db.url };
     // Its own key directory: a test never writes into the repository's .data.
     const keysDir = mkdtempSync(join(tmpdir(), 'metrics-in-step-keys-'));
-    services.push(await startTestService(authService, { ...withDb, env: { JWT_KEYS_DIR: keysDir } }));
-    services.push(await startTestService(gatewayService, { namespace }));
-    services.push(await startTestService(webhookIngestService, { ...withDb, env: { DEV_PROVIDER_ACCOUNTS: 'false' } }));
-    services.push(await startTestService(callOrchestratorService, withDb));
-    services.push(await startTestService(recordingPipelineService, withDb));
-    services.push(await startTestService(mediaStreamService, { namespace }));
-    services.push(await startTestService(telephonySimService, { namespace }));
+    // Every service of the fleet, as `npm start` runs it: a new one is checked without a change here.
+    for (const definition of FLEET_DEFINITIONS) {
+      const keys = definition.deployment?.secretDirectory;
+      const env: Record<string, string> = keys ? { [keys.env]: keysDir } : {};
+      if (definition.name === 'webhook-ingest') env.DEV_PROVIDER_ACCOUNTS = 'false';
+      services.push(
+        await startTestService(definition, { namespace, databaseUrl: definition.schema ? db.url : undefined, env }),
+      );
+    }
     // A little traffic, as any running fleet has: an HTTP request through each service, and an API
     // call through the gateway's rate limits (their decisions counter appears on the first one).
     for (const service of services) await fetch(`${service.url}/health/ready`);
-    const gateway = services[1];
+    const gateway = services[FLEET_DEFINITIONS.findIndex((d) => d.name === 'gateway')];
     const login = await fetch(`${gateway.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

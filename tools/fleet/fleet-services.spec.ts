@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { FLEET_SCHEMAS } from './fleet-schemas';
 import {
   builtServices,
   childEnv,
@@ -22,6 +23,16 @@ describe('fleet services', () => {
       'recording-pipeline': 3005,
       'telephony-sim': 3900,
     });
+  });
+
+  it('migrates the schema of every service that owns one, as their definitions name them', () => {
+    expect(FLEET_SCHEMAS.map((s) => s.schema).sort()).toEqual(['auth', 'ingest', 'orchestrator', 'recordings']);
+    expect(FLEET_SERVICES.filter((s) => s.usesDatabase).map((s) => s.name)).toEqual([
+      'webhook-ingest',
+      'auth',
+      'call-orchestrator',
+      'recording-pipeline',
+    ]);
   });
 
   it('moves the whole port layout with FLEET_PORT_BASE, keeping each offset', () => {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_HTTP_PORTS, type ServiceName } from '@callfleet/contracts';
+import type { ServiceName } from '@callfleet/contracts';
+import type { ServiceDefinition } from '@callfleet/platform';
+import { FLEET_DEFINITIONS } from './fleet-definitions';
 
 /** One process of the local fleet, as `npm start` runs it. */
 export interface FleetServiceSpec {
@@ -16,29 +18,30 @@ export interface FleetServiceSpec {
   links?: { label: string; path: string }[];
 }
 
-export const FLEET_SERVICES: readonly FleetServiceSpec[] = [
-  {
-    name: 'gateway',
-    defaultPort: DEFAULT_HTTP_PORTS.gateway,
-    usesDatabase: false,
-    links: [
-      { label: 'gateway API', path: '/api/v1' },
-      { label: 'Swagger UI', path: '/api/docs' },
-    ],
-  },
-  { name: 'webhook-ingest', defaultPort: DEFAULT_HTTP_PORTS['webhook-ingest'], usesDatabase: true },
-  { name: 'media-stream', defaultPort: DEFAULT_HTTP_PORTS['media-stream'], usesDatabase: false },
-  {
-    name: 'auth',
-    defaultPort: DEFAULT_HTTP_PORTS.auth,
-    usesDatabase: true,
-    extraEnv: (dataDir) => ({ JWT_KEYS_DIR: join(dataDir, 'keys') }),
-  },
-  { name: 'call-orchestrator', defaultPort: DEFAULT_HTTP_PORTS['call-orchestrator'], usesDatabase: true },
-  { name: 'recording-pipeline', defaultPort: DEFAULT_HTTP_PORTS['recording-pipeline'], usesDatabase: true },
-  // A dev and test tool: started when built, never missed when not.
-  { name: 'telephony-sim', defaultPort: DEFAULT_HTTP_PORTS['telephony-sim'], usesDatabase: false, optional: true },
-];
+/** What the summary printed by `npm start` points at besides each service's base URL. */
+const SUMMARY_LINKS: Partial<Record<ServiceName, FleetServiceSpec['links']>> = {
+  gateway: [
+    { label: 'gateway API', path: '/api/v1' },
+    { label: 'Swagger UI', path: '/api/docs' },
+  ],
+};
+
+/** The fleet process of a service, from its definition. */
+export function fleetServiceOf(definition: ServiceDefinition): FleetServiceSpec {
+  const keys = definition.deployment?.secretDirectory;
+  return {
+    name: definition.name,
+    defaultPort: definition.port,
+    usesDatabase: definition.schema !== undefined,
+    // A dev and test tool: started when built, never missed when not.
+    optional: definition.deployment?.devOnly,
+    links: SUMMARY_LINKS[definition.name],
+    // Secret directories (auth's signing keys) live under the data directory, filled by the service itself.
+    extraEnv: keys && ((dataDir) => ({ [keys.env]: join(dataDir, 'keys') })),
+  };
+}
+
+export const FLEET_SERVICES: readonly FleetServiceSpec[] = FLEET_DEFINITIONS.map(fleetServiceOf);
 
 /** Where `npm run build` puts a service's entry point. */
 export function serviceEntry(rootDir: string, name: string): string {
@@ -56,7 +59,8 @@ export function builtServices(
   return { runnable, missingCore };
 }
 
-const PORT_LAYOUT_ORIGIN = DEFAULT_HTTP_PORTS.gateway;
+/** The lowest port of the layout (the gateway's): FLEET_PORT_BASE takes its place. */
+const PORT_LAYOUT_ORIGIN = Math.min(...FLEET_SERVICES.map((s) => s.defaultPort));
 
 /**
  * A service's HTTP port. FLEET_PORT_BASE moves the whole layout (gateway at the base, the others at

@@ -128,11 +128,21 @@ describe('auth codes: password reset and email verification', () => {
     expect((await auth.request(AuthCommands.VerifyEmail.subject, { email, code: secondCode })).status).toBe('400');
   });
 
-  it('logs codes only in the dev notifier line, and no password anywhere', () => {
-    const lines = auth.service.logs.lines.filter((l) => typeof l.code === 'string');
-    expect(lines.length).toBeGreaterThan(0);
-    expect(lines.every((l) => l.context === 'Notifier')).toBe(true);
-    const text = auth.service.logs.text();
+  it('logs codes only in the dev notifier line, and no password anywhere', async () => {
+    const from = auth.service.logs.lines.length;
+    const email = uniqueEmail('logged');
+    await register(email);
+    await requestReset(email);
+    const code = auth.codeFor(email, 'password-reset');
+    expect((await confirm(email, code, 'qwertyuiop')).status).toBe('400');
+    expect((await confirm(email, code)).body).toEqual({ ok: true });
+    expect((await login(email, 'yet-another-passphrase-88')).status).toBe('401');
+
+    const written = auth.service.logs.lines.slice(from);
+    const withCode = written.filter((l) => typeof l.code === 'string');
+    expect(withCode.length).toBeGreaterThan(0);
+    expect(withCode.every((l) => l.context === 'Notifier')).toBe(true);
+    const text = written.map((line) => JSON.stringify(line)).join('\n');
     for (const secret of [GOOD_PASSWORD, 'a-brand-new-passphrase-77', 'yet-another-passphrase-88', 'qwertyuiop']) {
       expect(text).not.toContain(secret);
     }

@@ -30,7 +30,7 @@ export class GatewayConfig extends BaseServiceConfig {
    */
   @Type(() => Number)
   @IsInt()
-  @Min(100)
+  @Min(10_000)
   JWKS_REFRESH_INTERVAL_MS = 5 * 60_000;
 
   @Type(() => Number)

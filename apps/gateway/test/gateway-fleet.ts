@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpErrorEnvelope, TokenPairDto } from '@callfleet/contracts';
+import { ManualClock } from '@callfleet/platform';
 import { expectErrorEnvelope, startTestService, TestDatabase, testNamespace } from '@callfleet/testing';
 import { authService } from '../../auth/src/auth.definition';
 import { gatewayService } from '../src/gateway.definition';
@@ -67,6 +68,8 @@ export class GatewayFleet {
     public auth: Awaited<ReturnType<typeof startTestService>>,
     readonly gateways: Awaited<ReturnType<typeof startTestService>>[],
     private readonly gatewayEnv: Record<string, string>,
+    /** The gateways' clock (their key-set refresh schedule): tests move it instead of shrinking settings. */
+    readonly clock: ManualClock,
   ) {}
 
   static async start(gatewayEnv: Record<string, string> = {}): Promise<GatewayFleet> {
@@ -78,14 +81,21 @@ export class GatewayFleet {
       databaseUrl: db.url,
       env: { JWT_KEYS_DIR: keysDir },
     });
+    const clock = new ManualClock(Date.now());
     const gateways = [];
-    for (let i = 0; i < 2; i++) gateways.push(await startTestService(gatewayService, { namespace, env: gatewayEnv }));
-    return new GatewayFleet(namespace, db, keysDir, auth, gateways, gatewayEnv);
+    for (let i = 0; i < 2; i++) {
+      gateways.push(await startTestService(gatewayService, { namespace, env: gatewayEnv, clock }));
+    }
+    return new GatewayFleet(namespace, db, keysDir, auth, gateways, gatewayEnv, clock);
   }
 
   /** One more replica (stopped with the fleet). */
   async startGateway(): Promise<GatewayClient> {
-    const gateway = await startTestService(gatewayService, { namespace: this.namespace, env: this.gatewayEnv });
+    const gateway = await startTestService(gatewayService, {
+      namespace: this.namespace,
+      env: this.gatewayEnv,
+      clock: this.clock,
+    });
     this.gateways.push(gateway);
     return new GatewayClient(gateway.url);
   }

@@ -1,4 +1,5 @@
 import { waitFor } from '@callfleet/testing';
+import { GatewayConfig } from '../src/gateway.config';
 import {
   awayFromWindowEdge,
   envelopeOf,
@@ -10,6 +11,8 @@ import {
 } from './gateway-fleet';
 
 const ANONYMOUS_LIMIT = 15;
+/** The gateways refetch the key set this often (their default): the test moves their clock by it. */
+const { JWKS_REFRESH_INTERVAL_MS } = new GatewayConfig();
 
 describe('gateway token upkeep: signing keys auth retires, and refreshing behind one address', () => {
   let fleet: GatewayFleet;
@@ -35,8 +38,6 @@ describe('gateway token upkeep: signing keys auth retires, and refreshing behind
 
   beforeAll(async () => {
     fleet = await GatewayFleet.start({
-      JWKS_REFRESH_INTERVAL_MS: '200',
-      JWKS_REFRESH_MIN_INTERVAL_MS: '1000',
       RATE_LIMIT_ANONYMOUS: `${ANONYMOUS_LIMIT}/15m`,
       RATE_LIMIT_REFRESH: '3/15m',
     });
@@ -64,6 +65,7 @@ describe('gateway token upkeep: signing keys auth retires, and refreshing behind
     // A refresh that fails keeps the key set: the token still verifies, only the call finds auth away.
     const failuresBefore = await jwksFetchFailures(a);
     await fleet.stopAuth();
+    fleet.clock.advance(JWKS_REFRESH_INTERVAL_MS);
     await waitFor(async () => (await jwksFetchFailures(a)) > failuresBefore, 5_000, 'a failed key refresh');
     const whileAway = await a.api('GET', '/users', { token: registered.accessToken });
     expect(envelopeOf(whileAway).code).toBe('SERVICE_UNAVAILABLE');
@@ -72,6 +74,8 @@ describe('gateway token upkeep: signing keys auth retires, and refreshing behind
     for (const client of [a, b]) {
       const refused = await waitFor(
         async () => {
+          // The next scheduled refresh (due each time the clock moves) finds the key gone.
+          fleet.clock.advance(JWKS_REFRESH_INTERVAL_MS);
           const answer = await client.api('GET', '/users', { token: registered.accessToken });
           return answer.status === 401 && answer;
         },

@@ -1,3 +1,4 @@
+import { DEFAULT_HTTP_PORTS } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { MediaStreamConfig } from './media-stream.config';
 import { MediaStreamModule } from './media-stream.module';
@@ -5,6 +6,8 @@ import { MediaStreamModule } from './media-stream.module';
 export const mediaStreamService: ServiceDefinition<MediaStreamConfig> = {
   name: 'media-stream',
   description: 'Live call audio over WebSocket: decoding, speech/music/silence detection, audio frames on NATS.',
+  port: DEFAULT_HTTP_PORTS['media-stream'],
   module: MediaStreamModule,
   config: MediaStreamConfig,
+  deployment: { public: true },
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_HTTP_PORTS } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { ApiRequestLog } from './admin/api-request-log';
 import { TelephonySimConfig } from './telephony-sim.config';
@@ -6,6 +7,7 @@ import { TelephonySimModule } from './telephony-sim.module';
 export const telephonySimService: ServiceDefinition<TelephonySimConfig> = {
   name: 'telephony-sim',
   description: 'Simulated telephony provider (dev and test): Twilio, Exotel and RingCentral wire formats.',
+  port: DEFAULT_HTTP_PORTS['telephony-sim'],
   module: TelephonySimModule,
   config: TelephonySimConfig,
   http: {
@@ -29,5 +31,11 @@ export const telephonySimService: ServiceDefinition<TelephonySimConfig> = {
           done();
         });
     },
+  },
+  deployment: {
+    devOnly: true,
+    public: true,
+    // The URLs it hands out (recordings) must resolve inside the compose network.
+    composeEnvironment: { SIM_PUBLIC_URL: 'http://telephony-sim:3900' },
   },
 };

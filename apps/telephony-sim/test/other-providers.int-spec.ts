@@ -61,11 +61,13 @@ describe('telephony-sim: Exotel, RingCentral and recording downloads', () => {
       expect(handshake.headers['validation-token']).toMatch(/^[0-9a-f-]{36}$/);
       expect(handshake.body).toBe('');
 
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      const renewed = await rcFetch('POST', `/subscription/${subscription.id}/renew`);
-      expect(renewed.status).toBe(200);
-      const after = (await renewed.json()) as { expirationTime: string };
-      expect(Date.parse(after.expirationTime)).toBeGreaterThan(Date.parse(subscription.expirationTime));
+      // Renewal restarts the lifetime from now: renewed until the clock has moved past the creation.
+      await waitFor(async () => {
+        const renewed = await rcFetch('POST', `/subscription/${subscription.id}/renew`);
+        expect(renewed.status).toBe(200);
+        const body = (await renewed.json()) as { expirationTime: string };
+        return Date.parse(body.expirationTime) > Date.parse(subscription.expirationTime) && body;
+      });
       expect((await rcFetch('POST', '/subscription/not-a-subscription/renew')).status).toBe(404);
       expect((await rcFetch('GET', '/subscription', undefined, 'wrong-token')).status).toBe(401);
     });

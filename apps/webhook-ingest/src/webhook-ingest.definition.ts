@@ -1,7 +1,8 @@
-import { Streams } from '@callfleet/contracts';
+import { DEFAULT_HTTP_PORTS, Streams } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { WebhookIngestConfig } from './webhook-ingest.config';
 import { WebhookIngestModule } from './webhook-ingest.module';
+import { webhookIngestSchema } from './webhook-ingest.schema';
 import { keepRawBodies } from './webhooks/raw-body';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -9,8 +10,10 @@ const DAY_MS = 24 * 3600 * 1000;
 export const webhookIngestService: ServiceDefinition<WebhookIngestConfig> = {
   name: 'webhook-ingest',
   description: 'Telephony providers’ door: verifies, deduplicates and durably publishes provider webhooks.',
+  port: DEFAULT_HTTP_PORTS['webhook-ingest'],
   module: WebhookIngestModule,
   config: WebhookIngestConfig,
+  schema: webhookIngestSchema,
   streams: [
     {
       ...Streams.INGRESS,
@@ -24,5 +27,15 @@ export const webhookIngestService: ServiceDefinition<WebhookIngestConfig> = {
   http: {
     bodyLimitBytes: (config) => config.WEBHOOK_BODY_LIMIT_BYTES,
     configure: (app, config) => keepRawBodies(app, config.WEBHOOK_BODY_LIMIT_BYTES),
+  },
+  deployment: {
+    public: true,
+    secrets: [{ env: 'ENCRYPTION_KEYS' }],
+    configMap: true,
+    // Inside compose, the simulator calls webhook-ingest by its container name and is called by it.
+    composeEnvironment: {
+      WEBHOOK_PUBLIC_BASE_URL: 'http://webhook-ingest:3001',
+      DEV_PROVIDER_API_BASE_URL: 'http://telephony-sim:3900',
+    },
   },
 };

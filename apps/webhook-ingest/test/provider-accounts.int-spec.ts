@@ -9,6 +9,7 @@ import {
 import { JetStreamService } from '@callfleet/platform';
 import { waitFor } from '@callfleet/testing';
 import twilio from 'twilio';
+import { DEV_ACCOUNTS_CONSUMER } from '../src/dev-provider-accounts/dev-provider-accounts.service';
 import { formBody, IngestHarness, TWILIO_FORM } from './ingest-harness';
 
 const AUTH_TOKEN = 'secret-auth-token-0123456789abcdef';
@@ -138,6 +139,9 @@ describe('webhook-ingest: provider accounts over NATS', () => {
     const orgId = randomUUID();
     const jetstream = ingest.service.app.get(JetStreamService);
     const registered = { userId: randomUUID(), orgId, email: 'new@example.com' };
+    const handled = () =>
+      ingest.metric('callfleet_jetstream_deliveries_total', { consumer: DEV_ACCOUNTS_CONSUMER, outcome: 'ack' });
+    const handledBefore = await handled();
     // Delivered twice, as at-least-once delivery may.
     await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
     await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
@@ -154,11 +158,20 @@ describe('webhook-ingest: provider accounts over NATS', () => {
       return items.length > 0 && items;
     });
     expect(account).toMatchObject({ provider: 'twilio', apiBaseUrl: 'http://127.0.0.1:3900' });
-    await new Promise((r) => setTimeout(r, 300));
+    // Both deliveries handled and acknowledged, and still one account.
+    await waitFor(async () => (await handled()) >= handledBefore + 2, 10_000, 'both deliveries to be handled');
     expect(await list()).toHaveLength(1);
   });
 
-  it('never writes a secret to its logs', () => {
+  it('never writes a secret to its logs', async () => {
+    const account = await ingest.createAccount(orgA, twilioAccount('logged'));
+    const path = WebhookRoutes.twilioStatus(account.accountKey);
+    const params = { CallSid: `CA${randomUUID().replace(/-/g, '')}`, CallStatus: 'ringing', SequenceNumber: '1' };
+    const post = (signature: string) =>
+      ingest.post(path, formBody(params), { 'content-type': TWILIO_FORM, 'x-twilio-signature': signature });
+    expect((await post(twilio.getExpectedTwilioSignature(AUTH_TOKEN, ingest.url(path), params))).status).toBe(200);
+    // A refused signature is logged with what was expected: never with the secret that signs.
+    expect((await post('forged')).status).toBe(401);
     expect(ingest.service.logs.lines.length).toBeGreaterThan(0);
     expect(ingest.service.logs.text()).not.toContain(AUTH_TOKEN);
   });

@@ -120,6 +120,7 @@ export const jobsFixtureService: ServiceDefinition<JobsFixtureConfig> = {
   // Any fleet name will do for a fixture; it never runs beside the real one.
   name: 'call-orchestrator',
   description: 'jobs fixture',
+  port: 0,
   module: JobsFixtureModule,
   config: JobsFixtureConfig,
 };

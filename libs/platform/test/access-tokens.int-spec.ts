@@ -14,6 +14,7 @@ import {
   MetricsService,
   NatsConnectionService,
   Revocations,
+  SystemClock,
 } from '../src';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -64,6 +65,7 @@ describe('AccessTokenVerifier (shared broker, own namespace)', () => {
         unknownKeyRefreshMinIntervalMs: 1_000,
       },
       metrics,
+      new SystemClock(),
     );
     verifier = new AccessTokenVerifier(keyring, revocations, { cacheMaxEntries: 2, now: () => now });
   });

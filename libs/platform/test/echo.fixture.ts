@@ -139,6 +139,8 @@ export const echoService: ServiceDefinition<EchoConfig> = {
   // Borrows a fleet name: discovery names are a closed list.
   name: 'media-stream',
   description: 'platform test service',
+  // Any free port: tests read the bound one from the running service.
+  port: 0,
   module: EchoModule,
   config: EchoConfig,
 };

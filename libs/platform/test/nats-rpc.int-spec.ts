@@ -1,5 +1,5 @@
 import { defineCommand, NATS_SERVICE_ERROR, NATS_SERVICE_ERROR_CODE, NO_BODY, replyOf } from '@callfleet/contracts';
-import { plainNatsClient, startTestService, testNamespace } from '@callfleet/testing';
+import { discoveryAnswerOf, plainNatsClient, startTestService, testNamespace } from '@callfleet/testing';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Controller, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
@@ -68,32 +68,32 @@ describe('NATS wire format (plain client, no Nest)', () => {
   });
 
   it('answers $SRV.PING and $SRV.INFO with its endpoints and counts them in $SRV.STATS', async () => {
-    const replies: Record<string, unknown>[] = [];
-    const inbox = nc.subscribe('_INBOX.srvtest.>', {
-      callback: (_e, m) => {
-        replies.push(m.json());
-      },
-    });
-    nc.publish('$SRV.INFO.media-stream', '', { reply: '_INBOX.srvtest.1' });
-    await new Promise((r) => setTimeout(r, 500));
-    inbox.unsubscribe();
-    const ours = replies.find((r) => (r.metadata as { namespace: string }).namespace === ns) as {
+    const ping = await discoveryAnswerOf<{ type: string; name: string; id: string }>(nc, 'PING', 'media-stream', ns);
+    expect(ping).toMatchObject({ type: 'io.nats.micro.v1.ping_response', name: 'media-stream' });
+    const ours = await discoveryAnswerOf<{
       type: string;
+      id: string;
       version: string;
       endpoints: { subject: string; queue_group: string }[];
-    };
+    }>(nc, 'INFO', 'media-stream', ns);
+    expect(ours.id).toBe(ping.id);
     expect(ours.type).toBe('io.nats.micro.v1.info_response');
     expect(ours.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(ours.endpoints.map((e) => e.subject)).toContain(`${ns}.echo.v1.repeat`);
     expect(ours.endpoints[0].queue_group).toBe('media-stream');
-    const stats = (
-      await nc.request(`$SRV.STATS.media-stream.${(ours as unknown as { id: string }).id}`, '', { timeout: 2000 })
-    ).json<{
-      endpoints: { name: string; num_requests: number; num_errors: number }[];
-    }>();
-    const repeat = stats.endpoints.find((e) => e.name === 'echo.v1.repeat');
-    expect(repeat?.num_requests).toBeGreaterThanOrEqual(3);
-    expect(repeat?.num_errors).toBeGreaterThanOrEqual(2);
+
+    const repeatStats = async () => {
+      const reply = await nc.request(`$SRV.STATS.media-stream.${ours.id}`, '', { timeout: 2000 });
+      const { endpoints } = reply.json<{ endpoints: { name: string; num_requests: number; num_errors: number }[] }>();
+      return endpoints.find((e) => e.name === 'echo.v1.repeat') ?? { num_requests: 0, num_errors: 0 };
+    };
+    const before = await repeatStats();
+    await request('echo.v1.repeat', { text: 'a', times: 1 });
+    await request('echo.v1.repeat', { text: 'b', times: 2 });
+    await request('echo.v1.repeat', { text: 'c' });
+    const after = await repeatStats();
+    expect(after.num_requests - before.num_requests).toBe(3);
+    expect(after.num_errors - before.num_errors).toBe(1);
   });
 
   it('gives the typed client TIMEOUT when nobody answers in time and SERVICE_UNAVAILABLE with no responders', async () => {

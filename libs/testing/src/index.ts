@@ -1,4 +1,5 @@
 export * from './built-dist';
+export * from './discovery';
 export * from './error-envelope';
 export * from './free-port';
 export * from './nats-server';

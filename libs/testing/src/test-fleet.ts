@@ -40,7 +40,7 @@ export interface TestServiceOptions {
   natsUrl?: string;
   databaseUrl?: string;
   env?: Record<string, string>;
-  /** Where the service's time comes from (a ManualClock lets the test move time). */
+  /** Where the service's time comes from; a ManualClock lets the test move it instead of waiting. */
   clock?: Clock;
 }
 

@@ -1,6 +1,7 @@
 import { AuthCommands } from '@callfleet/contracts';
 import {
   AccessTokenVerifier,
+  Clock,
   JwksKeyring,
   KvStoreService,
   MetricsService,
@@ -23,8 +24,8 @@ const ACCESS_TOKEN_CACHE_MAX_ENTRIES = 10_000;
   providers: [
     {
       provide: JwksKeyring,
-      inject: [NatsRpcClient, GatewayConfig, MetricsService],
-      useFactory: (rpc: NatsRpcClient, config: GatewayConfig, metrics: MetricsService) =>
+      inject: [NatsRpcClient, GatewayConfig, MetricsService, Clock],
+      useFactory: (rpc: NatsRpcClient, config: GatewayConfig, metrics: MetricsService, clock: Clock) =>
         new JwksKeyring(
           {
             fetchKeySet: () => rpc.call(AuthCommands.Jwks, {}),
@@ -32,6 +33,7 @@ const ACCESS_TOKEN_CACHE_MAX_ENTRIES = 10_000;
             unknownKeyRefreshMinIntervalMs: config.JWKS_REFRESH_MIN_INTERVAL_MS,
           },
           metrics,
+          clock,
         ),
     },
     {

@@ -2,6 +2,7 @@ import type { JwksDto } from '@callfleet/contracts';
 import { ErrorCode } from '@callfleet/contracts';
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import type { Clock } from '../clock/clock';
 import { AppException } from '../errors/app.exception';
 import type { MetricsService } from '../metrics/metrics.service';
 
@@ -30,12 +31,15 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   private lastUnknownKeyRefreshAt = 0;
   private loadedKids = '';
   private refreshTimer?: NodeJS.Timeout;
+  private stopClockWatch?: () => void;
+  private nextScheduledRefreshAt = 0;
   private stopped = false;
   private readonly changeListeners: (() => void)[] = [];
 
   constructor(
     private readonly options: JwksKeyringOptions,
     private readonly metrics: MetricsService,
+    private readonly clock: Clock,
   ) {
     // Registered at start, not on the first failure, so an alert on it finds the metric.
     this.fetchFailures();
@@ -43,12 +47,25 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     void this.fetchUntilAnswered();
-    this.refreshTimer = setInterval(() => this.refreshOnSchedule(), this.options.refreshIntervalMs).unref();
+    const interval = this.options.refreshIntervalMs;
+    this.nextScheduledRefreshAt = this.clock.nowMs() + interval;
+    // The schedule follows the service's clock: real time looks a tenth of the interval at a time,
+    // and a test that moves its clock is answered at once.
+    this.refreshTimer = setInterval(() => this.refreshWhenDue(), interval / 10).unref();
+    this.stopClockWatch = this.clock.onJump(() => this.refreshWhenDue());
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
     clearInterval(this.refreshTimer);
+    this.stopClockWatch?.();
+  }
+
+  private refreshWhenDue(): void {
+    const now = this.clock.nowMs();
+    if (now < this.nextScheduledRefreshAt) return;
+    this.nextScheduledRefreshAt = now + this.options.refreshIntervalMs;
+    this.refreshOnSchedule();
   }
 
   /** Calls `listener` whenever the published keys change (rotated in or retired). */
@@ -92,8 +109,9 @@ export class JwksKeyring implements OnApplicationBootstrap, OnApplicationShutdow
   async refreshForUnknownKey(): Promise<JWTVerifyGetKey | undefined> {
     if (this.inFlight) return this.inFlight;
     // Only refreshes a token asked for count: the scheduled ones are not an attacker's doing.
-    if (Date.now() - this.lastUnknownKeyRefreshAt < this.options.unknownKeyRefreshMinIntervalMs) return undefined;
-    this.lastUnknownKeyRefreshAt = Date.now();
+    const now = this.clock.nowMs();
+    if (now - this.lastUnknownKeyRefreshAt < this.options.unknownKeyRefreshMinIntervalMs) return undefined;
+    this.lastUnknownKeyRefreshAt = now;
     return this.fetch();
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_HTTP_PORTS, ErrorCode, FleetHeader } from '@callfleet/contracts';
+import { ErrorCode, FleetHeader } from '@callfleet/contracts';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -132,7 +132,7 @@ export async function createService<C extends BaseServiceConfig>(
   // against the parameter's declared type, after @Command validated it against its descriptor
   // (@Command also brings the error filter).
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
-  const port = config.PORT ?? DEFAULT_HTTP_PORTS[definition.name];
+  const port = config.PORT ?? definition.port;
   try {
     await app.startAllMicroservices();
     await app.listen({ port, host: config.HTTP_HOST });

@@ -1,16 +1,25 @@
 import type { ServiceName } from '@callfleet/contracts';
+import type { SchemaOptions } from '@callfleet/persistence';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BaseServiceConfig } from '../config/service-config';
 import type { StreamSpec } from '../jetstream/jetstream.service';
 
-/** Everything the platform needs to boot one service; each app exports one and its main.ts runs it. */
+/**
+ * Everything known about one service, written once: each app exports one and its main.ts runs it;
+ * the fleet runner, `npm run migrate`, docker-compose.yml and the Kubernetes manifests are derived
+ * from the registry of them (tools/fleet/fleet-definitions.ts, `npm run deploy:generate`).
+ */
 export interface ServiceDefinition<C extends BaseServiceConfig = BaseServiceConfig> {
   name: ServiceName;
   description: string;
+  /** HTTP port (health, metrics, API) when PORT is not set; also its port in compose and Kubernetes. */
+  port: number;
   /** The app's root feature module. */
   module: Type;
   config: new () => C;
+  /** The PostgreSQL schema the service owns (migrated at start and by `npm run migrate`); stateless services have none. */
+  schema?: SchemaOptions;
   /** JetStream streams this service publishes to; created or updated at start. */
   streams?: StreamSpec[];
   http?: {
@@ -19,6 +28,32 @@ export interface ServiceDefinition<C extends BaseServiceConfig = BaseServiceConf
     /** Edge setup before listening (security headers, CORS, docs, global prefix). */
     configure?: (app: NestFastifyApplication, config: C) => Promise<void> | void;
   };
+  /** How the service is deployed, beyond what the rest of the definition implies. */
+  deployment?: ServiceDeployment;
+}
+
+/** What sets deployments of services apart; everything else is the common shape (k8s/components/service). */
+export interface ServiceDeployment {
+  /** A dev and test tool (the simulator): in compose and the dev overlay, never in production. */
+  devOnly?: boolean;
+  /** Reached from outside the fleet (browsers, providers), so compose publishes its port on 127.0.0.1. */
+  public?: boolean;
+  /** Other services that must be ready first (compose `depends_on`), and object storage for recordings. */
+  dependsOn?: (ServiceName | 'object-storage')[];
+  /**
+   * Secret variables, from the `<name>-secrets` Secret in Kubernetes and the secrets env file in compose.
+   * DATABASE_URL follows from `schema`.
+   */
+  secrets?: { env: string; optional?: boolean }[];
+  /**
+   * A directory of secret files (auth's signing keys): in Kubernetes the Secret `secret` mounted read-only
+   * at `mountPath`; in compose a volume the service fills itself outside production.
+   */
+  secretDirectory?: { env: string; secret: string; mountPath: string };
+  /** Non-secret settings of its own, from the `<name>-config` ConfigMap (k8s/base/kustomization.yaml and overlays). */
+  configMap?: boolean;
+  /** Settings compose sets for it (URLs between containers). */
+  composeEnvironment?: Record<string, string>;
 }
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
