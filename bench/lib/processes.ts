@@ -37,7 +37,9 @@ export function spawnScript(relativeJs: string, env: Record<string, string>): Ch
 export async function waitForHttp(url: string, timeoutMs = 30_000, process?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (process && process.exitCode !== null) throw new Error(`${url}: its process exited (code ${process.exitCode})`);
+    if (process && hasExited(process)) {
+      throw new Error(`${url}: its process exited (${process.exitCode ?? process.signalCode})`);
+    }
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -48,8 +50,13 @@ export async function waitForHttp(url: string, timeoutMs = 30_000, process?: Chi
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
 }
 
+/** A child killed by a signal (a crash) has no exit code, only a signal code. */
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (hasExited(child)) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
