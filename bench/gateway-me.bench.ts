@@ -53,8 +53,8 @@ export async function gatewayMeBenchmark(broker: BenchBroker): Promise<Benchmark
   const gateway = spawnService('gateway', { ...common, PORT: String(gatewayPort), RATE_LIMIT_API: '100000000/1h' });
   const fixtures: ReturnType<typeof spawnScript>[] = [];
   try {
-    await waitForHttp(`http://127.0.0.1:${authPort}/health/ready`, 30_000, auth);
-    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health/ready`, 30_000, gateway);
+    await waitForHttp(`http://127.0.0.1:${authPort}/health/ready`, 90_000, auth);
+    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health/ready`, 90_000, gateway);
     progress('gateway and auth ready');
     const api = `http://127.0.0.1:${gatewayPort}/api/v1`;
     const registered = await fetch(`${api}/auth/register`, {

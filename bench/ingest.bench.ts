@@ -159,7 +159,7 @@ export async function ingestBenchmark(broker: BenchBroker): Promise<BenchmarkRes
   });
   const fixtures: ReturnType<typeof spawnScript>[] = [];
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 30_000, ingest);
+    await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 90_000, ingest);
     const account = await createTwilioAccount(natsUrl, namespace);
     const path = WebhookRoutes.twilioStatus(account.accountKey);
     const origin = `http://127.0.0.1:${port}`;

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     for (const bench of selected) {
       const result = await bench.run(broker);
       printResult(result);
-      saveResult(result);
+      // A partial run (BENCH_VARIANTS) has no ratios worth keeping.
+      if (!process.env.BENCH_VARIANTS) saveResult(result);
     }
   } finally {
     await broker.close();

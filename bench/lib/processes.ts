@@ -17,9 +17,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** With BENCH_CPU_PROF_DIR set, every service and fixture writes a V8 CPU profile there when it exits. */
+function profilingFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Starts a built service (dist/apps/<name>/src/main.js) as its own process, like production. */
 export function spawnService(name: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...profilingFlags(), join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -27,7 +33,7 @@ export function spawnService(name: string, env: Record<string, string>): ChildPr
 }
 
 export function spawnScript(relativeJs: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'dist', relativeJs)], {
+  return spawn(process.execPath, [...profilingFlags(), join(ROOT, 'dist', relativeJs)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

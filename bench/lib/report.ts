@@ -40,10 +40,12 @@ const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100
 export function makeResult(
   name: string,
   description: string,
-  variants: { ours: Variant; floor?: Variant; baseline: Variant },
+  variants: { ours?: Variant; floor?: Variant; baseline?: Variant },
   notes?: Record<string, unknown>,
 ): BenchmarkResult {
-  const { ours, floor, baseline } = variants;
+  // A partial run (BENCH_VARIANTS, for profiling) leaves variants out; they count as not measured.
+  const notMeasured: Variant = { label: 'not measured', requests: 0, throughputPerSec: 0, p50Ms: 0, p99Ms: 0, meanMs: 0 };
+  const { ours = notMeasured, floor, baseline = notMeasured } = variants;
   return {
     name,
     description,

@@ -21,10 +21,13 @@ export async function runRounds(
   variants: VariantRunner[],
   rounds: number,
 ): Promise<{ chosen: Record<string, Variant>; throughputByRound: Record<string, number[]> }> {
-  const all: Record<string, Variant[]> = Object.fromEntries(variants.map((v) => [v.key, []]));
-  for (const variant of variants) await variant.warmUp();
+  // BENCH_VARIANTS=ours (say) runs only those, e.g. to profile one side with BENCH_CPU_PROF_DIR.
+  const only = process.env.BENCH_VARIANTS?.split(',');
+  const measured = only ? variants.filter((v) => only.includes(v.key)) : variants;
+  const all: Record<string, Variant[]> = Object.fromEntries(measured.map((v) => [v.key, []]));
+  for (const variant of measured) await variant.warmUp();
   for (let round = 0; round < rounds; round++) {
-    for (const variant of variants) {
+    for (const variant of measured) {
       await variant.warmUp();
       const { result, cpuMsPerRequest } = await cpuPerRequest(variant.roles, variant.measure);
       progress(`round ${round + 1}/${rounds} ${variant.key}: ${result.throughputPerSec} req/s, p50 ${result.p50Ms} ms`);

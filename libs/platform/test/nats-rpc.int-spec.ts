@@ -1,7 +1,7 @@
 import { NATS_SERVICE_ERROR, NATS_SERVICE_ERROR_CODE } from '@callfleet/contracts';
 import { plainNatsClient, startTestService, testNamespace } from '@callfleet/testing';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { NatsRpcClient } from '../src';
+import { NatsConnectionService, NatsRpcClient } from '../src';
 import { echoService } from './echo.fixture';
 
 describe('NATS wire format (plain client, no Nest)', () => {
@@ -98,5 +98,19 @@ describe('NATS wire format (plain client, no Nest)', () => {
     });
     await expect(client.request('nobody.v1.home', {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     await expect(client.request('echo.v1.fail', {})).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
+  });
+
+  it('gives every concurrent request its own reply, also right after a timed-out one', async () => {
+    const client = service.app.get(NatsRpcClient);
+    const slow = client.request('echo.v1.slow', { ms: 300 }, { timeoutMs: 50 });
+    await expect(slow).rejects.toMatchObject({ code: 'TIMEOUT' });
+    // Issued while the slow reply is still on its way: none of them may receive it.
+    const texts = Array.from({ length: 40 }, (_, i) => `r${i}-`);
+    const answers = await Promise.all(
+      texts.map((text) => client.request<{ text: string }>('echo.v1.repeat', { text, times: 2 })),
+    );
+    expect(answers.map((answer) => answer.text)).toEqual(texts.map((text) => text.repeat(2)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.app.get(NatsConnectionService).replies.waiting).toBe(0);
   });
 });
