@@ -44,7 +44,14 @@ export function makeResult(
   notes?: Record<string, unknown>,
 ): BenchmarkResult {
   // A partial run (BENCH_VARIANTS, for profiling) leaves variants out; they count as not measured.
-  const notMeasured: Variant = { label: 'not measured', requests: 0, throughputPerSec: 0, p50Ms: 0, p99Ms: 0, meanMs: 0 };
+  const notMeasured: Variant = {
+    label: 'not measured',
+    requests: 0,
+    throughputPerSec: 0,
+    p50Ms: 0,
+    p99Ms: 0,
+    meanMs: 0,
+  };
   const { ours = notMeasured, floor, baseline = notMeasured } = variants;
   return {
     name,
