@@ -1,34 +1,33 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s on every architecture Node runs on. */
+/** Linux's USER_HZ: /proc/<pid>/stat reports CPU time in ticks of 1/100 s. */
 const TICKS_PER_SECOND = 100;
 
-/** User + system CPU time (ms) a process has used so far; 0 when it is gone. */
+/**
+ * CPU time (ms) a process has used so far; 0 when it is gone. From /proc/<pid>/task/<tid>/schedstat (the
+ * scheduler's own run time in ns, exact) where the kernel has it, else /proc/<pid>/stat's user +
+ * system ticks, which are sampled and undercount processes that run in bursts shorter than a
+ * tick (PostgreSQL backends answering one prepared read).
+ */
 export function cpuMsOf(pid: number): number {
+  try {
+    // Every thread's: Node verifies signatures and runs GC on helper threads.
+    let runNs = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      runNs += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]) || 0;
+    }
+    if (runNs > 0) return runNs / 1e6;
+  } catch {
+    // no schedstat (or the process is gone): fall back to the tick counts
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
-}
-
-/** Pids of the running processes whose command name is `name` (e.g. nats-server). */
-export function pidsNamed(name: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /** The processes whose CPU one variant of a benchmark is charged with, by role (gateway, auth, ...). */
