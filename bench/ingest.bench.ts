@@ -12,28 +12,49 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 // Imported by path: the rest of libs/testing is Jest's and stays out of the build.
 import { TestDatabase } from '../libs/testing/src/test-database';
+import type { BenchBroker } from './lib/private-nats';
 import { freePort, purgeBenchNamespace, spawnScript, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult } from './lib/report';
+import { BENCH_ROUNDS, portOf, runRounds, type VariantRunner } from './lib/rounds';
 import type { LatencySummary } from './lib/stats';
 
-const RATE = Number(process.env.BENCH_INGEST_RATE ?? 2_000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = 2;
-const CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 100);
+const CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 64);
+/** Deliveries signed before each load (more are signed on the fly if a run outgrows them). */
+const PRESIGNED = Number(process.env.BENCH_INGEST_PRESIGNED ?? 40_000);
 const AUTH_TOKEN = randomBytes(16).toString('hex');
+const TWILIO_ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 
 interface SignedDelivery {
   body: string;
   signature: string;
 }
 
-/** `count` distinct status callbacks (one call each), signed as Twilio signs them for `url`. */
-function signedDeliveries(url: string, count: number): SignedDelivery[] {
-  const run = randomBytes(4).toString('hex');
-  return Array.from({ length: count }, (_, i) => {
+/** Distinct status callbacks (one call each), signed as Twilio signs them for `url`. */
+class Deliveries {
+  private readonly run = randomBytes(4).toString('hex');
+  private made = 0;
+  private ready: SignedDelivery[] = [];
+  private next = 0;
+
+  constructor(private readonly url: string) {}
+
+  /** Signs `count` fresh deliveries ahead of a load, so signing stays out of the measured time. */
+  prepare(count: number): void {
+    this.ready = Array.from({ length: count }, () => this.sign());
+    this.next = 0;
+  }
+
+  take(): SignedDelivery {
+    return this.next < this.ready.length ? this.ready[this.next++] : this.sign();
+  }
+
+  private sign(): SignedDelivery {
+    const i = this.made++;
     const params = {
-      AccountSid: 'AC0123456789abcdef0123456789abcdef',
-      CallSid: `CA${run}${i.toString(16).padStart(24, '0')}`,
+      AccountSid: TWILIO_ACCOUNT_SID,
+      CallSid: `CA${this.run}${i.toString(16).padStart(24, '0')}`,
       CallStatus: 'completed',
       Direction: 'outbound-api',
       From: '+15005550006',
@@ -44,29 +65,26 @@ function signedDeliveries(url: string, count: number): SignedDelivery[] {
       CallbackSource: 'call-progress-events',
       CallDuration: '42',
     };
-    return { body: new URLSearchParams(params).toString(), signature: computeTwilioSignature(AUTH_TOKEN, url, params) };
-  });
+    return {
+      body: new URLSearchParams(params).toString(),
+      signature: computeTwilioSignature(AUTH_TOKEN, this.url, params),
+    };
+  }
 }
 
-/** Fires the deliveries at a fixed overall rate, each request a different one. */
-async function load(
-  origin: string,
-  path: string,
-  deliveries: SignedDelivery[],
-  seconds: number,
-): Promise<LatencySummary> {
-  let next = 0;
+/** As many requests as CONNECTIONS connections can get answered (closed loop), each a different delivery. */
+async function load(origin: string, path: string, deliveries: Deliveries, seconds: number): Promise<LatencySummary> {
+  deliveries.prepare(Math.min(PRESIGNED, seconds * 10_000));
   const result = await autocannon({
     url: origin,
     connections: CONNECTIONS,
-    overallRate: RATE,
     duration: seconds,
     requests: [
       {
         method: 'POST',
         path,
         setupRequest: (request) => {
-          const delivery = deliveries[next++ % deliveries.length];
+          const delivery = deliveries.take();
           return {
             ...request,
             body: delivery.body,
@@ -116,12 +134,16 @@ async function createTwilioAccount(natsUrl: string, namespace: string): Promise<
 }
 
 /**
- * (c) Twilio-signed status callbacks at a fixed 2,000 requests/s into webhook-ingest (account
- * lookup, signature check, rate limit, dedupe read, durable JetStream publish with PubAck, processed
- * mark, delivery log) against a bare Fastify route taking the same form. Every request is a distinct
- * delivery, so each one is really verified, published and stored. Each side is its own process.
+ * Twilio-signed status callbacks into webhook-ingest at its maximum throughput (closed loop over
+ * CONNECTIONS connections): account lookup, signature check, rate limit, dedupe read, durable
+ * JetStream publish with PubAck, processed mark, delivery log. Against, in the same run:
+ * - its floor: the same work of bare parts in a bare Fastify route (one form parse, the signature
+ *   check, a raw JetStream publish awaited to the PubAck, one prepared insert);
+ * - the baseline: a bare Fastify route parsing the same form and answering at once.
+ * Every request is a distinct delivery, so each one is really verified, published and stored.
  */
-export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult> {
+export async function ingestBenchmark(broker: BenchBroker): Promise<BenchmarkResult> {
+  const natsUrl = broker.url;
   const namespace = `bench${randomBytes(3).toString('hex')}`;
   const database = await TestDatabase.create({ serverUrl: process.env.BENCH_POSTGRES_URL, prefix: 'callfleet_bench' });
   const port = await freePort();
@@ -136,35 +158,70 @@ export async function ingestBenchmark(natsUrl: string): Promise<BenchmarkResult>
     // The per-account budget would refuse a load test; the limiter itself stays on the path.
     WEBHOOK_RATE_LIMIT_PER_MINUTE: '1000000000',
   });
-  let bare: ReturnType<typeof spawnScript> | undefined;
+  const fixtures: ReturnType<typeof spawnScript>[] = [];
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 30_000, ingest);
+    await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 90_000, ingest);
     const account = await createTwilioAccount(natsUrl, namespace);
     const path = WebhookRoutes.twilioStatus(account.accountKey);
     const origin = `http://127.0.0.1:${port}`;
-    const total = RATE * (DURATION_S + WARMUP_S) + CONNECTIONS;
-    const warmup = signedDeliveries(`${origin}${path}`, RATE * WARMUP_S + CONNECTIONS);
-    const measured = signedDeliveries(`${origin}${path}`, total);
 
-    bare = spawnScript('bench/fixtures/bare-webhook.js', {});
-    const barePort = await new Promise<number>((resolve, reject) => {
-      bare?.stdout?.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).port));
-      bare?.once('exit', () => reject(new Error('bare fastify exited')));
+    const floor = spawnScript('bench/fixtures/floor-webhook.js', {
+      NATS_URL: natsUrl,
+      DATABASE_URL: database.url,
+      FLOOR_AUTH_TOKEN: AUTH_TOKEN,
+      FLOOR_STREAM: `${namespace.toUpperCase()}_FLOOR_INGRESS`,
+      FLOOR_SUBJECT_PREFIX: `${namespace}.floor-ingress`,
     });
-    const bareOrigin = `http://127.0.0.1:${barePort}`;
+    fixtures.push(floor);
+    const bare = spawnScript('bench/fixtures/bare-webhook.js', {});
+    fixtures.push(bare);
+    const [floorOrigin, bareOrigin] = [
+      `http://127.0.0.1:${await portOf(floor)}`,
+      `http://127.0.0.1:${await portOf(bare)}`,
+    ];
 
-    await load(bareOrigin, path, warmup, WARMUP_S);
-    const baseline = await load(bareOrigin, path, measured, DURATION_S);
-    await load(origin, path, warmup, WARMUP_S);
-    const ours = await load(origin, path, measured, DURATION_S);
+    const postgres = () => database.backendPids();
+    const nats: VariantRunner['roles'] = broker.pid ? { 'nats-server': () => [broker.pid as number] } : {};
+    const pidOf = (child: ReturnType<typeof spawnScript>) => () => [child.pid as number];
+    const variant = (
+      key: VariantRunner['key'],
+      label: string,
+      at: string,
+      roles: VariantRunner['roles'],
+    ): VariantRunner => {
+      const deliveries = new Deliveries(`${at}${path}`);
+      return {
+        key,
+        label,
+        roles,
+        warmUp: () => load(at, path, deliveries, WARMUP_S),
+        measure: () => load(at, path, deliveries, DURATION_S),
+      };
+    };
+    const { chosen, throughputByRound } = await runRounds(
+      [
+        variant('ours', 'webhook-ingest -> JetStream + PostgreSQL', origin, {
+          'webhook-ingest': pidOf(ingest),
+          postgres,
+          ...nats,
+        }),
+        variant('floor', 'floor: bare Fastify, signature, raw publish, prepared insert', floorOrigin, {
+          'webhook-ingest': pidOf(floor),
+          postgres,
+          ...nats,
+        }),
+        variant('baseline', 'bare Fastify route, same form', bareOrigin, { 'webhook-ingest': pidOf(bare) }),
+      ],
+      BENCH_ROUNDS,
+    );
     return makeResult(
       'ingest-twilio-status',
-      `distinct Twilio-signed status callbacks at a fixed ${RATE} req/s for ${DURATION_S} s over ${CONNECTIONS} connections (autocannon): webhook-ingest (signature check, shared rate limit, dedupe, JetStream publish awaited to the PubAck, processed mark in PostgreSQL) vs a bare Fastify route parsing the same form`,
-      { label: 'webhook-ingest -> JetStream + PostgreSQL', ...ours },
-      { label: 'bare Fastify route, same form', ...baseline },
+      `distinct Twilio-signed status callbacks at maximum throughput (closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, autocannon), median of ${BENCH_ROUNDS} interleaved rounds: webhook-ingest (signature check, shared rate limit, dedupe, JetStream publish awaited to the PubAck, processed mark in PostgreSQL, delivery log) vs its floor (bare Fastify: signature check, raw JetStream publish to the PubAck, one prepared insert) vs a bare Fastify route parsing the same form`,
+      { ours: chosen.ours, floor: chosen.floor, baseline: chosen.baseline },
+      { connections: CONNECTIONS, rounds: BENCH_ROUNDS, throughputByRound },
     );
   } finally {
-    await Promise.all([stop(ingest), ...(bare ? [stop(bare)] : [])]);
+    await Promise.all([stop(ingest), ...fixtures.map(stop)]);
     await purgeBenchNamespace(natsUrl, namespace);
     await database.drop();
   }

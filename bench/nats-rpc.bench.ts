@@ -55,7 +55,9 @@ export async function natsRpcBenchmark(natsUrl: string): Promise<BenchmarkResult
   return makeResult(
     'nats-request-reply',
     `request/reply of a small JSON DTO, ${TOTAL} requests at concurrency ${CONCURRENCY}: platform client + Nest handler (validation, context, metrics) vs the raw @nats-io/transport-node client (default options) and subscriber`,
-    { label: 'platform NatsRpcClient -> NatsRpcServer', ...ours },
-    { label: 'raw nats.js request -> raw subscriber', ...baseline },
+    {
+      ours: { label: 'platform NatsRpcClient -> NatsRpcServer', ...ours },
+      baseline: { label: 'raw nats.js request -> raw subscriber', ...baseline },
+    },
   );
 }

@@ -17,9 +17,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** With BENCH_CPU_PROF_DIR set, every service and fixture writes a V8 CPU profile there when it exits. */
+function profilingFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Starts a built service (dist/apps/<name>/src/main.js) as its own process, like production. */
 export function spawnService(name: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...profilingFlags(), join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -27,7 +33,7 @@ export function spawnService(name: string, env: Record<string, string>): ChildPr
 }
 
 export function spawnScript(relativeJs: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'dist', relativeJs)], {
+  return spawn(process.execPath, [...profilingFlags(), join(ROOT, 'dist', relativeJs)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -37,7 +43,9 @@ export function spawnScript(relativeJs: string, env: Record<string, string>): Ch
 export async function waitForHttp(url: string, timeoutMs = 30_000, process?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (process && process.exitCode !== null) throw new Error(`${url}: its process exited (code ${process.exitCode})`);
+    if (process && hasExited(process)) {
+      throw new Error(`${url}: its process exited (${process.exitCode ?? process.signalCode})`);
+    }
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -48,8 +56,13 @@ export async function waitForHttp(url: string, timeoutMs = 30_000, process?: Chi
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
 }
 
+/** A child killed by a signal (a crash) has no exit code, only a signal code. */
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (hasExited(child)) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

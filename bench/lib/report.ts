@@ -3,17 +3,29 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { LatencySummary } from './stats';
 
-/** One benchmark: our path against a baseline measured in the same run on the same machine. */
+/** One measured variant: its figures and, where measured, CPU per request (ms) by process. */
+export type Variant = { label: string; cpuMsPerRequest?: Record<string, number> } & LatencySummary;
+
+/** One benchmark: our path against baselines measured in the same run on the same machine. */
 export interface BenchmarkResult {
   name: string;
   description: string;
-  ours: { label: string } & LatencySummary;
-  baseline: { label: string } & LatencySummary;
+  ours: Variant;
+  /** The same work done by bare parts (raw clients, prepared statements): the honest limit for ours. */
+  floor?: Variant;
+  /** The bare route (or raw client) answering the same thing with none of the work. */
+  baseline: Variant;
+  /** ours / floor throughput (1.0 = as fast as bare parts doing the same work). */
+  floorRatio?: number;
+  /** floor / baseline throughput: what the work itself costs against answering at once. */
+  floorToBaselineRatio?: number;
   /** ours / baseline throughput (1.0 = as fast as the baseline). */
   throughputRatio: number;
   /** ours / baseline p50 latency (1.0 = as fast as the baseline); null when the baseline is below the tool's resolution (autocannon: 1 ms). */
   p50Ratio: number | null;
   p99Ratio: number | null;
+  /** Extra facts of the run (e.g. connections used for each variant). */
+  notes?: Record<string, unknown>;
   measuredAt: string;
   machine: string;
   node: string;
@@ -23,40 +35,82 @@ const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
+
 export function makeResult(
   name: string,
   description: string,
-  ours: BenchmarkResult['ours'],
-  baseline: BenchmarkResult['baseline'],
+  variants: { ours?: Variant; floor?: Variant; baseline?: Variant },
+  notes?: Record<string, unknown>,
 ): BenchmarkResult {
-  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
+  // A partial run (BENCH_VARIANTS, for profiling) leaves variants out; they count as not measured.
+  const notMeasured: Variant = {
+    label: 'not measured',
+    requests: 0,
+    throughputPerSec: 0,
+    p50Ms: 0,
+    p99Ms: 0,
+    meanMs: 0,
+  };
+  const { ours = notMeasured, floor, baseline = notMeasured } = variants;
   return {
     name,
     description,
     ours,
+    ...(floor
+      ? {
+          floor,
+          floorRatio: ratio(ours.throughputPerSec, floor.throughputPerSec) ?? 0,
+          floorToBaselineRatio: ratio(floor.throughputPerSec, baseline.throughputPerSec) ?? 0,
+        }
+      : {}),
     baseline,
     throughputRatio: ratio(ours.throughputPerSec, baseline.throughputPerSec) ?? 0,
     p50Ratio: ratio(ours.p50Ms, baseline.p50Ms),
     p99Ratio: ratio(ours.p99Ms, baseline.p99Ms),
+    ...(notes ? { notes } : {}),
     measuredAt: new Date().toISOString(),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`,
     node: process.version,
   };
 }
 
+function cpuText(v: Variant): string {
+  if (!v.cpuMsPerRequest) return '';
+  const parts = Object.entries(v.cpuMsPerRequest).map(([role, ms]) => `${role} ${ms.toFixed(3)}`);
+  const total = Object.values(v.cpuMsPerRequest).reduce((a, b) => a + b, 0);
+  return `CPU ms/req: ${parts.join(', ')} = ${total.toFixed(3)}`;
+}
+
 export function printResult(r: BenchmarkResult): void {
-  const row = (v: BenchmarkResult['ours']) =>
-    `  ${v.label.padEnd(44)} ${String(v.throughputPerSec).padStart(8)} req/s   p50 ${v.p50Ms.toFixed(3).padStart(8)} ms   p99 ${v.p99Ms.toFixed(3).padStart(8)} ms`;
+  const row = (v: Variant) =>
+    `  ${v.label.padEnd(52)} ${String(v.throughputPerSec).padStart(8)} req/s   p50 ${v.p50Ms.toFixed(3).padStart(8)} ms   p99 ${v.p99Ms.toFixed(3).padStart(8)} ms   ${cpuText(v)}`;
   console.log(`\n${r.name}: ${r.description}`);
   console.log(row(r.ours));
+  if (r.floor) console.log(row(r.floor));
   console.log(row(r.baseline));
   const shown = (v: number | null) => (v === null ? 'n/a (baseline under 1 ms)' : String(v));
+  const floor = r.floor ? `floor ratio (ours/floor) ${r.floorRatio}  floor/baseline ${r.floorToBaselineRatio}  ` : '';
   console.log(
-    `  ratio (ours/baseline): throughput ${r.throughputRatio}  p50 ${shown(r.p50Ratio)}  p99 ${shown(r.p99Ratio)}`,
+    `  ${floor}ratio (ours/baseline): throughput ${r.throughputRatio}  p50 ${shown(r.p50Ratio)}  p99 ${shown(r.p99Ratio)}`,
   );
 }
 
-/** Saves the result and regenerates the table in docs/benchmarks.md from every saved result. */
+function cpuCell(v: Variant | undefined): string {
+  if (!v?.cpuMsPerRequest) return '';
+  const total = Object.values(v.cpuMsPerRequest).reduce((a, b) => a + b, 0);
+  return `${Object.entries(v.cpuMsPerRequest)
+    .map(([role, ms]) => `${role} ${ms.toFixed(2)}`)
+    .join(', ')} (= ${total.toFixed(2)})`;
+}
+
+const GENERATED_START = '<!-- generated by npm run bench: start -->';
+const GENERATED_END = '<!-- generated by npm run bench: end -->';
+
+/**
+ * Saves the result and regenerates the tables of docs/benchmarks.md (between its generated markers)
+ * from every saved result; the hand-written analysis around them is kept.
+ */
 export function saveResult(r: BenchmarkResult): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${r.name}.json`), `${JSON.stringify(r, null, 2)}\n`);
@@ -65,20 +119,47 @@ export function saveResult(r: BenchmarkResult): void {
     .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as BenchmarkResult);
   const rows = all.map(
     (b) =>
-      `| ${b.name} | ${b.ours.label} | ${b.baseline.label} | ${b.ours.throughputPerSec} / ${b.baseline.throughputPerSec} | **${b.throughputRatio}** | ${b.ours.p50Ms} / ${b.baseline.p50Ms} | ${b.ours.p99Ms} / ${b.baseline.p99Ms} | ${b.measuredAt.slice(0, 16)} |`,
+      `| ${b.name} | ${b.ours.throughputPerSec} | ${b.floor?.throughputPerSec ?? '—'} | ${b.baseline.throughputPerSec} | **${b.floorRatio ?? '—'}** | ${b.floorToBaselineRatio ?? '—'} | ${b.throughputRatio} | ${b.ours.p50Ms} / ${b.floor?.p50Ms ?? '—'} / ${b.baseline.p50Ms} | ${b.ours.p99Ms} / ${b.floor?.p99Ms ?? '—'} / ${b.baseline.p99Ms} | ${b.measuredAt.slice(0, 16)} |`,
   );
-  const doc = `# Benchmarks
-
-Generated by \`npm run bench\` (do not edit by hand). Every benchmark measures our path and a baseline
-**in the same run on the same machine**, and reports the ratio; absolute numbers depend on the machine
-(the reference runs are on 2 shared cores). Raw results: \`bench/results/*.json\`.
-
-| benchmark | ours | baseline | req/s (ours / baseline) | throughput ratio | p50 ms (ours / baseline) | p99 ms (ours / baseline) | measured (UTC) |
-|---|---|---|---|---|---|---|---|
+  const cpuRows = all
+    .filter((b) => b.ours.cpuMsPerRequest)
+    .flatMap((b) =>
+      [b.ours, b.floor, b.baseline]
+        .filter((v): v is Variant => v?.cpuMsPerRequest !== undefined)
+        .map((v) => `| ${b.name} | ${v.label} | ${cpuCell(v)} |`),
+    );
+  const tables = `${GENERATED_START}
+| benchmark | ours req/s | floor req/s | baseline req/s | **ours / floor** | floor / baseline | ours / baseline | p50 ms (ours / floor / baseline) | p99 ms (ours / floor / baseline) | measured (UTC) |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-## What each one measures
+CPU per request, by process: each process's user + system CPU time (\`/proc/<pid>/stat\`) over the
+measured run divided by the requests served; \`postgres\` is the benchmark database's backends,
+\`nats-server\` the benchmark's private broker; the load generator is not counted.
+
+| benchmark | variant | CPU ms per request |
+|---|---|---|
+${cpuRows.join('\n')}
+
+What each one measures:
 ${all.map((b) => `- **${b.name}**: ${b.description}`).join('\n')}
-`;
+${GENERATED_END}`;
+  let doc: string;
+  try {
+    doc = readFileSync(DOC, 'utf8');
+  } catch {
+    doc = '';
+  }
+  const from = doc.indexOf(GENERATED_START);
+  const to = doc.indexOf(GENERATED_END);
+  doc =
+    from >= 0 && to > from
+      ? `${doc.slice(0, from)}${tables}${doc.slice(to + GENERATED_END.length)}`
+      : `# Benchmarks\n\n${tables}\n`;
   writeFileSync(DOC, doc);
+}
+
+/** A line on stderr, so a long run shows where it is. */
+export function progress(message: string): void {
+  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }

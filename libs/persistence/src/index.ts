@@ -4,3 +4,4 @@ export * from './notifications/pg-listener';
 export * from './org-scoped.repository';
 export * from './outbox';
 export * from './persistence.module';
+export * from './prepared-statement';

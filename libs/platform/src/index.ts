@@ -34,6 +34,7 @@ export * from './nats/nats-rpc.client';
 export * from './nats/nats-rpc.server';
 export * from './nats/nats-wire';
 export * from './nats/purge-namespace';
+export * from './nats/reply-mux';
 export * from './nats/service-discovery';
 export * from './nats/subject-namespace';
 export * from './rate-limit/batched-rate-limiter';

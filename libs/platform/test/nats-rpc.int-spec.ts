@@ -3,7 +3,7 @@ import { discoveryAnswerOf, plainNatsClient, startTestService, testNamespace } f
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Controller, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { AppException, NatsRpcClient, RequestContext } from '../src';
+import { AppException, NatsConnectionService, NatsRpcClient, RequestContext } from '../src';
 import { EchoCommands, echoService } from './echo.fixture';
 
 const ORG = '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10';
@@ -175,5 +175,17 @@ describe('NATS wire format (plain client, no Nest)', () => {
     await expect(
       startTestService({ ...echoService, module: BareModule }, { namespace: testNamespace() }),
     ).rejects.toThrow(/echo\.v1\.bare is not declared with @Command/);
+  });
+
+  it('gives every concurrent request its own reply, also right after a timed-out one', async () => {
+    const client = service.app.get(NatsRpcClient);
+    const slow = client.call(EchoCommands.Slow, { ms: 300 }, { timeoutMs: 50 });
+    await expect(slow).rejects.toMatchObject({ code: 'TIMEOUT' });
+    // Issued while the slow reply is still on its way: none of them may receive it.
+    const texts = Array.from({ length: 40 }, (_, i) => `r${i}-`);
+    const answers = await Promise.all(texts.map((text) => client.call(EchoCommands.Repeat, { text, times: 2 })));
+    expect(answers.map((answer) => answer.text)).toEqual(texts.map((text) => text.repeat(2)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.app.get(NatsConnectionService).replies.waiting).toBe(0);
   });
 });

@@ -43,6 +43,21 @@ export class TestDatabase {
     }
   }
 
+  /** Pids of the PostgreSQL backends connected to this database (its CPU share of a benchmark run). */
+  async backendPids(): Promise<number[]> {
+    const client = new Client({ connectionString: this.serverUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [this.name],
+      );
+      return rows.map((row) => row.pid);
+    } finally {
+      await client.end();
+    }
+  }
+
   async drop(): Promise<void> {
     await adminQuery(this.serverUrl, `DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`);
   }

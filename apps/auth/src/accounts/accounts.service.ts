@@ -3,6 +3,7 @@ import { orgScoped } from '@callfleet/persistence';
 import { AppException, type Caller, isUniqueViolation } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull, type Repository } from 'typeorm';
+import { AccountsRepository } from './accounts.repository';
 import { Membership } from './membership.entity';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
@@ -31,7 +32,10 @@ export class AccountsService {
   readonly memberships: ReturnType<typeof orgScoped<Membership>>;
   private readonly users: Repository<User>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: AccountsRepository,
+  ) {
     this.memberships = orgScoped(dataSource.getRepository(Membership));
     this.users = dataSource.getRepository(User);
   }
@@ -114,20 +118,7 @@ export class AccountsService {
     await this.users.update({ id: userId, emailVerifiedAt: IsNull() }, { emailVerifiedAt: new Date() });
   }
 
-  async me(caller: Caller): Promise<MeDto> {
-    // One round trip: membership, user (eager) and organization joined.
-    const membership = await this.memberships(caller.orgId).getOne({ userId: caller.userId }, 'User', {
-      organization: true,
-    });
-    const org = membership.organization as Organization;
-    return {
-      userId: membership.userId,
-      email: membership.user.email,
-      name: membership.user.name,
-      emailVerified: membership.user.emailVerifiedAt !== null,
-      orgId: org.id,
-      organizationName: org.name,
-      roles: [membership.role],
-    };
+  me(caller: Caller): Promise<MeDto> {
+    return this.repository.me(caller);
   }
 }

@@ -1,16 +1,15 @@
 import { ErrorCode } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
-import fastifyHelmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_PREFIX, isApiRequest } from '../api-prefix';
 import { setupApiDocs } from '../docs/api-docs';
 import type { GatewayConfig } from '../gateway.config';
 import {
-  contentSecurityPolicyFor,
   hasBody,
   isIncompletePreflight,
   isJsonContentType,
   parseCorsOrigins,
+  securityHeadersFor,
 } from './http-policies';
 
 /**
@@ -21,11 +20,10 @@ import {
 export async function configureHttpEdge(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
 
-  // helmet's own CSP is off: the header depends on the path (see contentSecurityPolicyFor).
-  await app.register(fastifyHelmet, { contentSecurityPolicy: false });
+  // Set in onRequest, so that refusals (401, 404, 413, 429) carry them too.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('content-security-policy', contentSecurityPolicyFor(request.url));
+    void reply.headers(securityHeadersFor(request.url));
     done();
   });
 

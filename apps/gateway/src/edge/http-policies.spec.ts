@@ -6,6 +6,7 @@ import {
   isIncompletePreflight,
   isJsonContentType,
   parseCorsOrigins,
+  securityHeadersFor,
 } from './http-policies';
 
 describe('edge policies', () => {
@@ -17,6 +18,23 @@ describe('edge policies', () => {
     expect(API_CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(DOCS_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(DOCS_CONTENT_SECURITY_POLICY).not.toContain("script-src 'self' 'unsafe-inline'");
+  });
+
+  it("sends helmet's default security headers with the path's content security policy on every answer", () => {
+    const api = securityHeadersFor('/api/v1/auth/me');
+    const docs = securityHeadersFor('/api/docs');
+    expect(api['content-security-policy']).toBe(API_CONTENT_SECURITY_POLICY);
+    expect(docs['content-security-policy']).toBe(DOCS_CONTENT_SECURITY_POLICY);
+    for (const headers of [api, docs]) {
+      expect(headers).toMatchObject({
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+    }
   });
 
   it('reads CORS origins as an exact list', () => {

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ReplyMux } from './reply-mux';
 import { SubjectNamespace } from './subject-namespace';
 
 export interface NatsConnectionOptions {
@@ -16,12 +17,15 @@ export class NatsConnectionService implements OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
   private connected = true;
   readonly ns: SubjectNamespace;
+  /** The connection's request/reply: one inbox subscription shared by every request (see ReplyMux). */
+  readonly replies: ReplyMux;
 
   private constructor(
     readonly nc: NatsConnection,
     namespace: string,
   ) {
     this.ns = new SubjectNamespace(namespace);
+    this.replies = new ReplyMux(nc);
     void this.watchStatus();
   }
 

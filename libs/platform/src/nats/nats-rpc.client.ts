@@ -5,11 +5,12 @@ import {
   isErrorCode,
   NATS_SERVICE_ERROR_CODE,
 } from '@callfleet/contracts';
-import { errors as natsErrors } from '@nats-io/transport-node';
+import type { Msg } from '@nats-io/transport-node';
 import { RequestContext } from '../context/request-context';
 import { AppException } from '../errors/app.exception';
 import type { NatsConnectionService } from './nats-connection.service';
 import { contextHeaders, decodeJson, encodeJson } from './nats-wire';
+import { ReplyFailure } from './reply-mux';
 
 export interface RpcRequestOptions {
   /** Overrides the service's NATS_REQUEST_TIMEOUT_MS. Every request has a timeout. */
@@ -39,11 +40,11 @@ export class NatsRpcClient {
 
   // Private: a call names a descriptor, so no caller sends an untyped body or casts a reply.
   private async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
-    const { nc, ns } = this.nats;
-    let reply: Awaited<ReturnType<typeof nc.request>>;
+    const { replies, ns } = this.nats;
+    let reply: Msg;
     try {
-      reply = await nc.request(ns.subject(subject), encodeJson(body), {
-        timeout: options.timeoutMs ?? this.defaultTimeoutMs,
+      reply = await replies.request(ns.subject(subject), encodeJson(body), {
+        timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs,
         headers: contextHeaders(RequestContext.current(), options.headers),
       });
     } catch (error) {
@@ -64,13 +65,10 @@ export class NatsRpcClient {
   }
 
   private static transportError(subject: string, error: unknown): AppException {
-    if (
-      error instanceof natsErrors.TimeoutError ||
-      (error instanceof Error && error.cause instanceof natsErrors.TimeoutError)
-    ) {
+    if (error instanceof ReplyFailure && error.reason === 'timeout') {
       return new AppException(ErrorCode.TIMEOUT, `No answer from ${subject} in time`);
     }
-    if (error instanceof natsErrors.RequestError && error.isNoResponders()) {
+    if (error instanceof ReplyFailure && error.reason === 'no-responders') {
       return new AppException(ErrorCode.SERVICE_UNAVAILABLE, `No service answers ${subject}`);
     }
     return new AppException(ErrorCode.SERVICE_UNAVAILABLE, `Messaging unavailable for ${subject}`);

@@ -11,6 +11,17 @@ export type FormFields = Record<string, string | string[]>;
  * field named `__proto__` is an own property, never the prototype.
  */
 export function parseFormBody(raw: Buffer | string): FormFields {
+  // The signature check and the parser each read the same delivery's form: parse its bytes once.
+  const known = typeof raw === 'string' ? undefined : parsedForms.get(raw);
+  if (known) return known;
+  const fields = Object.freeze(parseForm(raw));
+  if (typeof raw !== 'string') parsedForms.set(raw, fields);
+  return fields;
+}
+
+const parsedForms = new WeakMap<Buffer, FormFields>();
+
+function parseForm(raw: Buffer | string): FormFields {
   const entries = new Map<string, string[]>();
   for (const [name, value] of new URLSearchParams(typeof raw === 'string' ? raw : raw.toString('utf8'))) {
     const values = entries.get(name);
