@@ -1,5 +1,4 @@
 import { callerOf } from './caller';
-import { requireRole } from './roles';
 
 const ORG = '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10';
 const USER = 'a3d5b7c9-1e2f-4a6b-8c0d-2e4f6a8b0c1d';
