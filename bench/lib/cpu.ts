@@ -30,6 +30,18 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/**
+ * CPU a process used since `beforeMs`; 0 for one that exited meanwhile. Pools close idle connections
+ * (pg's idle timeout is 10 s, a round of the other variant is longer), and an exited PostgreSQL backend
+ * reads as 0: taking `0 - before` would charge the round minus everything that backend ever used, which
+ * once made the gateway floor's PostgreSQL share look near zero. A backend closed for being idle used
+ * next to nothing during the round, so leaving it out loses next to nothing.
+ */
+function cpuUsedSince(pid: number, beforeMs: number): number {
+  const now = cpuMsOf(pid);
+  return now > 0 ? Math.max(0, now - beforeMs) : 0;
+}
+
 /** The processes whose CPU one variant of a benchmark is charged with, by role (gateway, auth, ...). */
 export type ProcessRoles = Record<string, () => number[] | Promise<number[]>>;
 
@@ -40,12 +52,12 @@ export async function cpuPerRequest<T extends { requests: number }>(
 ): Promise<{ result: T; cpuMsPerRequest: Record<string, number> }> {
   const pids: Record<string, number[]> = {};
   for (const [role, find] of Object.entries(roles)) pids[role] = await find();
-  const sum = (list: number[]) => list.reduce((total, pid) => total + cpuMsOf(pid), 0);
-  const before = Object.fromEntries(Object.entries(pids).map(([role, list]) => [role, sum(list)]));
+  const before = new Map<number, number>();
+  for (const list of Object.values(pids)) for (const pid of list) before.set(pid, cpuMsOf(pid));
   const result = await run();
   const cpuMsPerRequest: Record<string, number> = {};
   for (const [role, list] of Object.entries(pids)) {
-    const used = sum(list) - before[role];
+    const used = list.reduce((total, pid) => total + cpuUsedSince(pid, before.get(pid) ?? 0), 0);
     cpuMsPerRequest[role] = Math.round((used / Math.max(1, result.requests)) * 1000) / 1000;
   }
   return { result, cpuMsPerRequest };

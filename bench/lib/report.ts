@@ -133,9 +133,10 @@ export function saveResult(r: BenchmarkResult): void {
 |---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-CPU per request, by process: each process's user + system CPU time (\`/proc/<pid>/stat\`) over the
-measured run divided by the requests served; \`postgres\` is the benchmark database's backends,
-\`nats-server\` the benchmark's private broker; the load generator is not counted.
+CPU per request, by process: each process's CPU time over the measured run (\`schedstat\`, every
+thread) divided by the requests served, counting the processes alive at both ends of the run;
+\`postgres\` is the benchmark database's backends, \`nats-server\` the benchmark's private broker;
+the load generator is not counted.
 
 | benchmark | variant | CPU ms per request |
 |---|---|---|

@@ -11,6 +11,7 @@ import {
   windowAt,
 } from '@callfleet/platform';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import { GatewayConfig } from '../gateway.config';
 import {
   type CallerFacts,
@@ -38,6 +39,7 @@ export class RateLimiter implements BeforeApplicationShutdown {
   private readonly policies: Record<RateLimitPolicy, RateLimitPolicySpec>;
   private readonly counters: RateLimitCounters;
   private readonly batched: BatchedRateLimiter;
+  private readonly decisions: Counter<'policy' | 'outcome'>;
   private lastWarnedAt = 0;
 
   constructor(
@@ -56,6 +58,12 @@ export class RateLimiter implements BeforeApplicationShutdown {
     });
     // Registered at start, not on the first outage, so the rate-limit store alert finds the metric.
     this.storeErrors();
+    // Looked up once: every API request counts a decision.
+    this.decisions = metrics.counter(
+      'callfleet_gateway_rate_limit_decisions_total',
+      'Rate limit decisions by policy and outcome',
+      ['policy', 'outcome'],
+    );
   }
 
   private storeErrors() {
@@ -102,12 +110,7 @@ export class RateLimiter implements BeforeApplicationShutdown {
             await this.counters.countHit(counterKey(policy, subject, windowAt(now, rule.windowMs).index), rule.limit),
             now,
           );
-      this.metrics
-        .counter('callfleet_gateway_rate_limit_decisions_total', 'Rate limit decisions by policy and outcome', [
-          'policy',
-          'outcome',
-        ])
-        .inc({ policy, outcome: decision.allowed ? 'allowed' : 'refused' });
+      this.decisions.inc({ policy, outcome: decision.allowed ? 'allowed' : 'refused' });
       return decision;
     } catch (error) {
       this.storeUnavailable(policy, failOpen, error);

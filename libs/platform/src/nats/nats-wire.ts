@@ -42,7 +42,7 @@ export function contextHeaders(ctx: RequestContextData | undefined, extra?: Reco
     if (ctx.roles?.length) h.set(FleetHeader.ROLES, ctx.roles.join(','));
     if (ctx.traceparent) h.set(FleetHeader.TRACEPARENT, ctx.traceparent);
   }
-  for (const [k, v] of Object.entries(extra ?? {})) h.set(k, v);
+  if (extra) for (const k in extra) h.set(k, extra[k]);
   return h;
 }
 
