@@ -3,6 +3,7 @@ import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown 
 import { Client } from 'pg';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { DatabaseServiceConfig } from './database-config';
+import { PgListener } from './notifications/pg-listener';
 
 export interface SchemaOptions {
   /** The service's own PostgreSQL schema; no other service reads it. */
@@ -54,9 +55,14 @@ export async function migrateSchema(url: string, options: SchemaOptions): Promis
 }
 
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(PgListener) private readonly listener: PgListener,
+  ) {}
 
+  // After every beforeApplicationShutdown hook: the outbox relay and the job runner have stopped.
   async onApplicationShutdown(): Promise<void> {
+    await this.listener.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
@@ -84,9 +90,15 @@ export class PersistenceModule {
             return dataSource;
           },
         },
+        {
+          // One LISTEN connection per process, shared by whatever waits for NOTIFY (outbox relay, job runner).
+          provide: PgListener,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: DatabaseServiceConfig) => new PgListener(config.DATABASE_URL),
+        },
         DatabaseLifecycle,
       ],
-      exports: [DataSource],
+      exports: [DataSource, PgListener],
     };
   }
 }

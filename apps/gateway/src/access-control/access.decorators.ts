@@ -1,4 +1,5 @@
 import type { Role } from '@callfleet/contracts';
+import { MANAGER_ROLES } from '@callfleet/platform';
 import { type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 
@@ -9,7 +10,10 @@ const ROLES = Symbol('callfleet:roles');
 export const Public = () => SetMetadata(PUBLIC, true);
 
 /** Only callers with one of these roles may use the route; others get 403 INSUFFICIENT_PERMISSIONS. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+export const Roles = (...roles: readonly Role[]) => SetMetadata(ROLES, roles);
+
+/** Only the roles that manage the organization (its members, API keys, provider accounts). */
+export const ManagersOnly = () => Roles(...MANAGER_ROLES);
 
 export function isPublic(reflector: Reflector, context: ExecutionContext): boolean {
   return reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;

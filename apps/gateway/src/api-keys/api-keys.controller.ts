@@ -10,14 +10,14 @@ import {
 import { NatsRpcClient, Revocations } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../access-control/access.decorators';
+import { ManagersOnly } from '../access-control/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /** Machine credentials of the caller's organization (owners and admins only). */
 @ApiTags('api-keys')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
-@Roles('owner', 'admin')
+@ManagersOnly()
 @Controller('api-keys')
 export class ApiKeysController {
   constructor(

@@ -9,7 +9,7 @@ import {
 import { NatsRpcClient } from '@callfleet/platform';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../access-control/access.decorators';
+import { ManagersOnly } from '../access-control/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /**
@@ -20,7 +20,7 @@ import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 @ApiTags('provider-accounts')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
-@Roles('owner', 'admin')
+@ManagersOnly()
 @Controller('provider-accounts')
 export class ProviderAccountsController {
   constructor(private readonly rpc: NatsRpcClient) {}

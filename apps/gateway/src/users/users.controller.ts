@@ -2,7 +2,7 @@ import { AuthCommands, InviteUserDto, type ListDto, UserDto } from '@callfleet/c
 import { NatsRpcClient } from '@callfleet/platform';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../access-control/access.decorators';
+import { ManagersOnly } from '../access-control/access.decorators';
 import { ApiErrors, ApiListResponse } from '../docs/api-responses';
 
 /** Members of the caller's organization. */
@@ -22,7 +22,7 @@ export class UsersController {
   }
 
   @Post('invite')
-  @Roles('owner', 'admin')
+  @ManagersOnly()
   @ApiOperation({ summary: 'Add a member; they get a code by mail to set their password' })
   @ApiResponse({ status: 201, type: UserDto })
   @ApiErrors(401, 403, 409)

@@ -12,7 +12,6 @@ import {
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Gauge } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { DatabaseServiceConfig } from '../database-config';
 import { PgListener } from '../notifications/pg-listener';
 import {
   JOB_HANDLER,
@@ -66,7 +65,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly schema: string;
   private readonly runnerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly listener: PgListener;
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
@@ -88,10 +86,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly reflector: Reflector,
     @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
     @Inject(JOBS_OPTIONS) options: JobsOptions,
+    @Inject(PgListener) private readonly listener: PgListener,
   ) {
     this.schema = scheduler.schema;
     this.queue = new JobQueue(dataSource, scheduler.schema);
-    this.listener = new PgListener((config as DatabaseServiceConfig).DATABASE_URL);
     this.concurrency = options.concurrency ?? 4;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 10_000;
@@ -136,7 +134,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.stopped = true;
     clearTimeout(this.timer);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
-    await this.listener.close();
     await this.polling;
     const grace = new Promise<void>((resolve) => setTimeout(resolve, this.config.SHUTDOWN_GRACE_MS / 2).unref());
     await Promise.race([Promise.allSettled(this.inFlight), grace]);

@@ -14,6 +14,7 @@ export class PgListener {
   private client?: Client;
   private closed = false;
   private reconnecting?: NodeJS.Timeout;
+  private connecting?: Promise<void>;
 
   constructor(private readonly url: string) {}
 
@@ -21,13 +22,22 @@ export class PgListener {
   async listen(channel: string, callback: () => void): Promise<() => void> {
     if (!/^[a-z_][a-z0-9_]*$/i.test(channel)) throw new Error(`invalid channel name ${channel}`);
     let callbacks = this.channels.get(channel);
+    const isNew = !callbacks;
     if (!callbacks) {
       callbacks = new Set();
       this.channels.set(channel, callbacks);
-      if (this.client) await this.client.query(`LISTEN "${channel}"`).catch(() => undefined);
     }
     callbacks.add(callback);
-    if (!this.client && !this.reconnecting) await this.connect();
+    // Several subscribers may arrive while the first connect is under way: they share it.
+    if (!this.client && !this.reconnecting) {
+      this.connecting ??= this.connect().finally(() => {
+        this.connecting = undefined;
+      });
+      await this.connecting;
+    }
+    // connect() listens to the channels known when it connected; a channel added since is listened
+    // here (LISTEN twice is harmless). A reconnect listens to every channel again.
+    if (isNew && this.client) await this.client.query(`LISTEN "${channel}"`).catch(() => undefined);
     return () => callbacks.delete(callback);
   }
 

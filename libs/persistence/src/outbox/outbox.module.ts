@@ -5,7 +5,6 @@ import {
   Inject,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PgListener } from '../notifications/pg-listener';
@@ -13,11 +12,8 @@ import { Outbox, schemaOf } from './outbox';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 
 /** Starts the relay once the app is up; drains it before NATS and the database close. */
-class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  constructor(
-    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
-    @Inject(PgListener) private readonly listener: PgListener,
-  ) {}
+class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(OutboxRelay) private readonly relay: OutboxRelay) {}
 
   onApplicationBootstrap(): Promise<void> {
     return this.relay.start();
@@ -26,10 +22,6 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   // Before: NATS drains and the data source closes in onApplicationShutdown, and the relay needs both.
   beforeApplicationShutdown(): Promise<void> {
     return this.relay.stop();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.listener.close();
   }
 }
 
@@ -46,11 +38,6 @@ export class OutboxModule {
       global: true,
       providers: [
         Outbox,
-        {
-          provide: PgListener,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new PgListener(String((dataSource.options as { url?: string }).url)),
-        },
         {
           provide: OutboxRelay,
           inject: [DataSource, JetStreamService, NatsConnectionService, Clock, MetricsService, PgListener],
