@@ -302,7 +302,13 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
       account = await accountOf('voice');
     });
 
-    afterEach(() => orchestrator?.unsubscribe());
+    // Flushed, so the broker has dropped the stand-in before the next test asks (else its request
+    // reaches a subscription the client already left, and times out instead of finding no responder).
+    afterEach(async () => {
+      orchestrator?.unsubscribe();
+      orchestrator = undefined;
+      await (await ingest.client()).flush();
+    });
 
     const answerFlows = async (answer: (request: Record<string, unknown>) => Promise<unknown> | unknown) => {
       const nc = await ingest.client();
