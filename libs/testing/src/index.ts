@@ -3,6 +3,7 @@ export * from './discovery';
 export * from './error-envelope';
 export * from './free-port';
 export * from './nats-server';
+export * from './oversize-bodies';
 export * from './raw-http';
 export * from './test-database';
 export * from './test-environment';
