@@ -11,6 +11,7 @@ export * from './nats/event-descriptor';
 export * from './nats/headers';
 export * from './nats/kv-buckets';
 export * from './nats/streams';
+export * from './nats/team-access';
 export * from './telephony/call-flow.dto';
 export * from './telephony/calls.commands';
 export * from './telephony/ingress';

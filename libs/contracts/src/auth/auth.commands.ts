@@ -25,14 +25,16 @@ import {
 
 /**
  * The auth service's commands (queue group `auth`). Commands that act for a user need the fleet
- * identity headers (`x-user-id`, `x-org-id`, `x-roles`); the others are anonymous.
+ * identity headers (`x-user-id`, `x-org-id`, `x-roles`); the others are anonymous. `public` ones
+ * other teams reach too, with an API key or access token (libs/contracts/src/nats/team-access.ts);
+ * the credential routes (register, login, refresh, resets) stay the gateway's, which rate-limits them.
  */
 export const AuthCommands = {
   Register: defineCommand({ subject: 'auth.v1.register', request: RegisterDto, response: TokenPairDto }),
   Login: defineCommand({ subject: 'auth.v1.login', request: LoginDto, response: TokenPairDto }),
   Refresh: defineCommand({ subject: 'auth.v1.refresh', request: RefreshDto, response: TokenPairDto }),
   Logout: defineCommand({ subject: 'auth.v1.logout', request: LogoutCommand, response: OkDto }),
-  Me: defineCommand({ subject: 'auth.v1.me', request: NO_BODY, response: MeDto }),
+  Me: defineCommand({ subject: 'auth.v1.me', request: NO_BODY, response: MeDto, public: true }),
   Jwks: defineCommand({ subject: 'auth.v1.jwks', request: NO_BODY, response: replyOf<JwksDto>('JwksDto') }),
   PasswordResetRequest: defineCommand({
     subject: 'auth.v1.password-reset.request',
@@ -55,7 +57,12 @@ export const AuthCommands = {
     request: CreateApiKeyDto,
     response: CreatedApiKeyDto,
   }),
-  ApiKeyList: defineCommand({ subject: 'auth.v1.api-keys.list', request: NO_BODY, response: listOf(ApiKeyDto) }),
+  ApiKeyList: defineCommand({
+    subject: 'auth.v1.api-keys.list',
+    request: NO_BODY,
+    response: listOf(ApiKeyDto),
+    public: true,
+  }),
   ApiKeyRevoke: defineCommand({ subject: 'auth.v1.api-keys.revoke', request: IdParamDto, response: OkDto }),
   /** Called by the gateway before it knows who the caller is: no identity headers needed. */
   ApiKeyVerify: defineCommand({
@@ -63,6 +70,11 @@ export const AuthCommands = {
     request: VerifyApiKeyDto,
     response: replyOf<ApiKeyPrincipalDto>('ApiKeyPrincipalDto'),
   }),
-  UsersList: defineCommand({ subject: 'auth.v1.users.list', request: NO_BODY, response: listOf(UserDto) }),
+  UsersList: defineCommand({
+    subject: 'auth.v1.users.list',
+    request: NO_BODY,
+    response: listOf(UserDto),
+    public: true,
+  }),
   UsersInvite: defineCommand({ subject: 'auth.v1.users.invite', request: InviteUserDto, response: UserDto }),
 } as const;

@@ -30,6 +30,12 @@ export interface CommandDescriptor<TRequest extends object = object, TResponse =
   readonly subject: string;
   readonly request: DtoClass<TRequest> | NoBody;
   readonly response: ReplySchema<TResponse>;
+  /**
+   * Reachable by other teams (the TEAMS account of the NATS plane) under its usual subject, with a
+   * credential (API key or access token) in the `authorization` header instead of fleet identity
+   * headers. Not set: only fleet services may send it.
+   */
+  readonly public?: boolean;
 }
 
 /** The request type of a descriptor (`EmptyBody` for NO_BODY commands). */
@@ -55,19 +61,22 @@ export function defineCommand<TRequest extends object, TResponse>(spec: {
   subject: string;
   request: DtoClass<TRequest>;
   response: DtoClass<TResponse & object> | ReplySchema<TResponse>;
+  public?: boolean;
 }): CommandDescriptor<TRequest, TResponse>;
 export function defineCommand<TResponse>(spec: {
   subject: string;
   request: NoBody;
   response: DtoClass<TResponse & object> | ReplySchema<TResponse>;
+  public?: boolean;
 }): CommandDescriptor<EmptyBody, TResponse>;
 export function defineCommand(spec: {
   subject: string;
   request: DtoClass | NoBody;
   response: DtoClass | ReplySchema<unknown>;
+  public?: boolean;
 }): CommandDescriptor {
   const response = isReplySchema(spec.response) ? spec.response : { schema: spec.response.name };
-  return Object.freeze({ subject: spec.subject, request: spec.request, response });
+  return Object.freeze({ subject: spec.subject, request: spec.request, response, public: spec.public === true });
 }
 
 export function hasNoBody(command: CommandDescriptor): boolean {

@@ -11,6 +11,11 @@ export interface EventDescriptor<T extends object = object> {
   /** The subject, or a filter on the stream's subjects (`ingress.twilio.v1.>`). */
   readonly subject: string;
   readonly payload: DtoClass<T>;
+  /**
+   * Other teams (the TEAMS account) may subscribe to it. Every team user sees it for every org, so
+   * only an event whose payload is fit for all of them is public.
+   */
+  readonly public?: boolean;
 }
 
 export function defineEvent<T extends object>(spec: EventDescriptor<T>): EventDescriptor<T> {

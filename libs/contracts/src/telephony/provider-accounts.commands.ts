@@ -11,8 +11,19 @@ export const ProviderAccountCommands = {
     subject: 'provider-accounts.v1.create',
     request: CreateProviderAccountDto,
     response: ProviderAccountDto,
+    public: true,
   }),
-  List: defineCommand({ subject: 'provider-accounts.v1.list', request: NO_BODY, response: listOf(ProviderAccountDto) }),
-  Get: defineCommand({ subject: 'provider-accounts.v1.get', request: IdParamDto, response: ProviderAccountDto }),
-  Delete: defineCommand({ subject: 'provider-accounts.v1.delete', request: IdParamDto, response: OkDto }),
+  List: defineCommand({
+    subject: 'provider-accounts.v1.list',
+    request: NO_BODY,
+    response: listOf(ProviderAccountDto),
+    public: true,
+  }),
+  Get: defineCommand({
+    subject: 'provider-accounts.v1.get',
+    request: IdParamDto,
+    response: ProviderAccountDto,
+    public: true,
+  }),
+  Delete: defineCommand({ subject: 'provider-accounts.v1.delete', request: IdParamDto, response: OkDto, public: true }),
 } as const;

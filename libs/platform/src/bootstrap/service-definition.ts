@@ -1,4 +1,4 @@
-import type { ServiceName } from '@callfleet/contracts';
+import type { CommandDescriptor, EventDescriptor, ServiceName } from '@callfleet/contracts';
 import type { SchemaOptions } from '@callfleet/persistence';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -22,6 +22,12 @@ export interface ServiceDefinition<C extends BaseServiceConfig = BaseServiceConf
   schema?: SchemaOptions;
   /** JetStream streams this service publishes to; created or updated at start. */
   streams?: StreamSpec[];
+  /**
+   * Everything it does on NATS. The broker's permissions for the service's user are generated from
+   * this (tools/nats), and the platform refuses, at the call, a subject the service did not declare
+   * here, so the declaration cannot drift from the code.
+   */
+  nats?: NatsUsage;
   http?: {
     /** Largest accepted request body; larger ones get 413. Default 1 MiB. */
     bodyLimitBytes?: (config: C) => number;
@@ -58,3 +64,17 @@ export interface ServiceDeployment {
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
+
+/** What a service does on NATS (besides its own inbox and the discovery subjects every service answers). */
+export interface NatsUsage {
+  /** Commands it answers, in its queue group (the service name). */
+  serves?: readonly CommandDescriptor[];
+  /** Commands it sends. */
+  calls?: readonly CommandDescriptor[];
+  /** Event subjects (or filters, `ingress.>`) it publishes to JetStream, directly or through the outbox. */
+  publishes?: readonly string[];
+  /** Its durable JetStream consumers (their dead letters go to `dlq.<subject>`). */
+  consumes?: readonly { event: EventDescriptor; durable: string }[];
+  /** KV buckets it reads or writes. */
+  kv?: readonly string[];
+}
