@@ -24,6 +24,7 @@ import { authService } from '../../apps/auth/src/auth.definition';
 import { gatewayService } from '../../apps/gateway/src/gateway.definition';
 import { GatewayClient, registration, type TokenPair } from '../../apps/gateway/test/gateway-fleet';
 import { webhookIngestService } from '../../apps/webhook-ingest/src/webhook-ingest.definition';
+import { echoService } from '../../libs/platform/test/echo.fixture';
 import { FLEET_DEFINITIONS } from '../fleet/fleet-definitions';
 import { natsUserNames, renderNatsServerConfig } from './nats-server-config';
 
@@ -255,6 +256,30 @@ describe('the broker permissions generated from the service definitions', () => 
       }
       for (const command of publicCommands) expect(await team.subscribeRefused(ns.subject(command.subject))).toBe(true);
     });
+  });
+
+  it('shows a service what the broker refused it: a counter by subject and a log line, no secret in either', async () => {
+    // The platform's echo fixture borrows media-stream's name, but media-stream's user answers no command.
+    const echo = await startTestService(echoService, {
+      namespace,
+      natsUrl: server.url,
+      natsCredentials: credentialsOf('media-stream'),
+    });
+    try {
+      const metrics = await waitFor(async () => {
+        const text = await (await fetch(`${echo.url}/metrics`)).text();
+        return /callfleet_nats_permission_violations_total\{[^}]*subject="echo\.v1\.repeat"/.test(text) && text;
+      });
+      expect(metrics).toMatch(
+        /callfleet_nats_permission_violations_total\{operation="subscription",subject="echo\.v1\.repeat",service="media-stream"\} 1/,
+      );
+      expect(echo.logs.text()).toContain(
+        `the broker refused a subscription to ${ns.subject('echo.v1.repeat')} (queue media-stream)`,
+      );
+      expect(echo.logs.text()).not.toContain(passwords['media-stream']);
+    } finally {
+      await echo.close();
+    }
   });
 
   /**
