@@ -1,5 +1,6 @@
-import { TestNatsServer } from '@callfleet/testing';
+import { createTestCertificates, startTestService, TestNatsServer, testNamespace } from '@callfleet/testing';
 import { connect } from '@nats-io/transport-node';
+import { mediaStreamService } from '../../apps/media-stream/src/media-stream.definition';
 import { FLEET_DEFINITIONS } from '../fleet/fleet-definitions';
 import { natsUserNames, renderNatsServerConfig } from './nats-server-config';
 
@@ -31,5 +32,41 @@ describe('the generated nats-server configuration', () => {
     await expect(
       connect({ servers: server.url, user: 'auth', pass: passwords.gateway, reconnect: false }),
     ).rejects.toThrow(/Authorization Violation/i);
+  });
+});
+
+describe('the generated nats-server configuration with TLS', () => {
+  const certificates = createTestCertificates();
+  let server: TestNatsServer;
+
+  beforeAll(async () => {
+    server = await TestNatsServer.start({
+      config: ({ port, storeDir }) =>
+        renderNatsServerConfig(FLEET_DEFINITIONS, {
+          listen: `127.0.0.1:${port}`,
+          storeDir,
+          passwords: { kind: 'literal', byUser: passwords },
+          tls: { certFile: certificates.certFile, keyFile: certificates.keyFile },
+        }),
+    });
+  });
+  afterAll(() => server?.dispose());
+
+  it('takes a service that trusts its CA (NATS_TLS_CA_FILE), and no client that does not', async () => {
+    const url = `tls://127.0.0.1:${server.port}`;
+    await expect(
+      connect({ servers: url, user: 'media-stream', pass: passwords['media-stream'], reconnect: false }),
+    ).rejects.toThrow();
+    const service = await startTestService(mediaStreamService, {
+      namespace: testNamespace(),
+      natsUrl: url,
+      natsCredentials: { user: 'media-stream', password: passwords['media-stream'] },
+      env: { NATS_TLS_CA_FILE: certificates.caFile },
+    });
+    try {
+      expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+    } finally {
+      await service.close();
+    }
   });
 });
