@@ -58,6 +58,11 @@ const CONSUMER_PULL_EXPIRES_MS = 5_000;
 /** Prefix of dead-letter subjects: `dlq.<original subject>`. */
 export const DEAD_LETTER_PREFIX = 'dlq';
 
+/** Where a consumer of `subject` puts what it gives up on. */
+export function deadLetterSubject(subject: string): string {
+  return `${DEAD_LETTER_PREFIX}.${subject}`;
+}
+
 /** Why a payload was refused, in one header-sized line: `field: problem; …`. */
 export function invalidPayloadReason(error: unknown): string {
   const fields = (error instanceof AppException ? (error.details as { fields?: unknown })?.fields : undefined) as
@@ -291,7 +296,7 @@ export class JetStreamService implements OnApplicationShutdown {
     h.set('Callfleet-Original-Subject', original);
     h.set('Callfleet-Deliveries', String(msg.info.deliveryCount));
     h.set('Nats-Msg-Id', `dlq:${msg.info.stream}:${msg.info.streamSequence}`);
-    await this.js.publish(this.nats.ns.subject(`${DEAD_LETTER_PREFIX}.${original}`), msg.data, { headers: h });
+    await this.js.publish(this.nats.ns.subject(deadLetterSubject(original)), msg.data, { headers: h });
   }
 
   async onApplicationShutdown(): Promise<void> {
