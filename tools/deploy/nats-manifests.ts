@@ -43,16 +43,19 @@ export function kubernetesNatsConfig(definitions: readonly ServiceDefinition[], 
   // JetStream peers are known by server name: stable per pod, the pod's own name. Unquoted, so
   // nats-server reads it from the environment (the generator quotes serverName as a literal).
   const serverName = 'server_name: $POD_NAME\n';
-  return serverName + renderNatsServerConfig(definitions, {
-    listen: `0.0.0.0:${NATS_PORTS.client}`,
-    monitorPort: NATS_PORTS.monitor,
-    storeDir: '/data',
-    passwords: { kind: 'env' },
-    cluster: { name: 'callfleet', listen: `0.0.0.0:${NATS_PORTS.cluster}`, routes: natsRoutes() },
-    ...(options.tls
-      ? { tls: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key`, caFile: `${TLS_DIR}/ca.crt` } }
-      : {}),
-  });
+  return (
+    serverName +
+    renderNatsServerConfig(definitions, {
+      listen: `0.0.0.0:${NATS_PORTS.client}`,
+      monitorPort: NATS_PORTS.monitor,
+      storeDir: '/data',
+      passwords: { kind: 'env' },
+      cluster: { name: 'callfleet', listen: `0.0.0.0:${NATS_PORTS.cluster}`, routes: natsRoutes() },
+      ...(options.tls
+        ? { tls: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key`, caFile: `${TLS_DIR}/ca.crt` } }
+        : {}),
+    })
+  );
 }
 
 function healthProbe(query: string, periodSeconds: number, failureThreshold: number) {
@@ -249,11 +252,25 @@ const yaml = (objects: K8sObject[]) =>
 
 const SOURCE = 'tools/deploy/nats-manifests.ts and the service definitions';
 
+/** A JSON patch (as Kustomize takes it inline) of one object's fields. */
+const jsonPatch = (ops: Record<string, unknown>[]) => stringify(ops);
+
+/** Mounts a Secret read-only into the first container of a pod template. */
+const addVolume = (name: string, mountPath: string, secret: K8sObject) => [
+  { op: 'add', path: '/spec/template/spec/containers/0/volumeMounts/-', value: { name, mountPath, readOnly: true } },
+  { op: 'add', path: '/spec/template/spec/volumes/-', value: { name, secret } },
+];
+
+function component(body: K8sObject): string {
+  return (
+    GENERATED_HEADER(SOURCE) +
+    stringify({ apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component', ...body }, { lineWidth: 0 })
+  );
+}
+
 /** The prod overlay's component: client TLS on the servers, `tls://` and the CA for the services. */
 function tlsComponent(): string {
-  const component = {
-    apiVersion: 'kustomize.config.k8s.io/v1alpha1',
-    kind: 'Component',
+  return component({
     configMapGenerator: [
       { name: 'nats-config', behavior: 'replace', files: ['nats.conf'] },
       {
@@ -265,41 +282,46 @@ function tlsComponent(): string {
     patches: [
       {
         target: { kind: 'StatefulSet', name: 'nats' },
-        patch: stringify([
-          {
-            op: 'add',
-            path: '/spec/template/spec/containers/0/volumeMounts/-',
-            value: { name: 'tls', mountPath: TLS_DIR, readOnly: true },
-          },
-          {
-            op: 'add',
-            path: '/spec/template/spec/volumes/-',
-            value: { name: 'tls', secret: { secretName: NATS_TLS_SECRET, defaultMode: 0o400 } },
-          },
-        ]),
+        patch: jsonPatch(addVolume('tls', TLS_DIR, { secretName: NATS_TLS_SECRET, defaultMode: 0o400 })),
       },
       {
         target: { kind: 'Deployment', labelSelector: 'app.kubernetes.io/part-of=callfleet' },
-        patch: stringify([
+        patch: jsonPatch(
+          addVolume('nats-ca', NATS_CA_MOUNT, {
+            secretName: NATS_CA_SECRET,
+            items: [{ key: 'ca.crt', path: 'ca.crt' }],
+          }),
+        ),
+      },
+    ],
+  });
+}
+
+/**
+ * The dev overlay's component: the dev tools' NATS users (the simulator) exist only there, so a
+ * production broker has no user, and its Secret no password, for them.
+ */
+function devToolsComponent(definitions: readonly ServiceDefinition[]): string {
+  return component({
+    configMapGenerator: [{ name: 'nats-config', behavior: 'replace', files: ['nats.conf'] }],
+    patches: [
+      {
+        target: { kind: 'NetworkPolicy', name: 'nats' },
+        patch: jsonPatch([
           {
-            op: 'add',
-            path: '/spec/template/spec/containers/0/volumeMounts/-',
-            value: { name: 'nats-ca', mountPath: NATS_CA_MOUNT, readOnly: true },
-          },
-          {
-            op: 'add',
-            path: '/spec/template/spec/volumes/-',
-            value: { name: 'nats-ca', secret: { secretName: NATS_CA_SECRET, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            op: 'replace',
+            path: '/spec/ingress/0/from/0/podSelector/matchExpressions/0/values',
+            value: natsClientServices(definitions),
           },
         ]),
       },
     ],
-  };
-  return GENERATED_HEADER(SOURCE) + stringify(component, { lineWidth: 0 });
+  });
 }
 
 /** Every generated NATS and NetworkPolicy file, by path from the repository root. */
 export function natsKubernetesFiles(definitions: readonly ServiceDefinition[]): Map<string, string> {
+  const production = definitions.filter((d) => !d.deployment?.devOnly);
   const header = GENERATED_HEADER(SOURCE);
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -317,14 +339,14 @@ export function natsKubernetesFiles(definitions: readonly ServiceDefinition[]): 
           natsService('nats', false),
           natsService(HEADLESS, true),
           natsDisruptionBudget(),
-          natsNetworkPolicy(definitions),
+          natsNetworkPolicy(production),
         ]),
     ],
-    ['k8s/base/nats/nats.conf', header + kubernetesNatsConfig(definitions)],
+    ['k8s/base/nats/nats.conf', header + kubernetesNatsConfig(production)],
     ['k8s/base/nats/kustomization.yaml', header + stringify(kustomization)],
     [
       'k8s/base/database/postgres-network-policy.yaml',
-      `${header}# Who may reach PostgreSQL when it runs in the namespace.\n${yaml([databaseNetworkPolicy(definitions)])}`,
+      `${header}# Who may reach PostgreSQL when it runs in the namespace.\n${yaml([databaseNetworkPolicy(production)])}`,
     ],
     [
       'k8s/base/database/kustomization.yaml',
@@ -335,7 +357,9 @@ export function natsKubernetesFiles(definitions: readonly ServiceDefinition[]): 
           resources: ['postgres-network-policy.yaml'],
         }),
     ],
-    ['k8s/overlays/prod/nats-tls/nats.conf', header + kubernetesNatsConfig(definitions, { tls: true })],
+    ['k8s/overlays/prod/nats-tls/nats.conf', header + kubernetesNatsConfig(production, { tls: true })],
     ['k8s/overlays/prod/nats-tls/kustomization.yaml', tlsComponent()],
+    ['k8s/overlays/dev/nats-dev-tools/nats.conf', header + kubernetesNatsConfig(definitions)],
+    ['k8s/overlays/dev/nats-dev-tools/kustomization.yaml', devToolsComponent(definitions)],
   ]);
 }

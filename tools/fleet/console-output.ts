@@ -89,7 +89,10 @@ export function renderFleetSummary(summary: FleetSummary): string {
       ['NATS', summary.nats],
       ...(summary.team
         ? [
-            ['NATS team user', `${summary.team.user}: password ${summary.team.passwordVariable} in ${summary.team.passwordsFile}`],
+            [
+              'NATS team user',
+              `${summary.team.user}: password ${summary.team.passwordVariable} in ${summary.team.passwordsFile}`,
+            ],
             ['team request', teamRequestExample(summary.team)],
           ]
         : []),

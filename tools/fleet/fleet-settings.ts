@@ -83,7 +83,7 @@ function readNatsSettings(env: NodeJS.ProcessEnv, dataDir: string): FleetNatsSet
     if (!/^(nats|tls|ws|wss):\/\/\S+$/.test(env.NATS_URL)) throw new Error('NATS_URL must be a nats:// URL');
     if (!env.NATS_PASSWORDS_FILE) {
       throw new Error(
-        'NATS_URL is set, so the fleet joins that broker and needs its users\' passwords: set NATS_PASSWORDS_FILE ' +
+        "NATS_URL is set, so the fleet joins that broker and needs its users' passwords: set NATS_PASSWORDS_FILE " +
           'to a file of NATS_PASSWORD_<USER>=... lines, one per service (the shape of .data/nats/passwords.env), ' +
           'or unset NATS_URL to let the fleet run its own nats-server',
       );

@@ -5,7 +5,12 @@ import { delimiter, join } from 'node:path';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { natsUserNames, renderNatsServerConfig } from '../nats/nats-server-config';
 import type { FleetNatsSettings } from './fleet-settings';
-import { ensureNatsPasswords, type NatsPasswords, natsPasswordVariables, readGivenNatsPasswords } from './nats-passwords';
+import {
+  ensureNatsPasswords,
+  type NatsPasswords,
+  natsPasswordVariables,
+  readGivenNatsPasswords,
+} from './nats-passwords';
 import { FleetError, stopProcessGroup, waitUntil } from './process-control';
 
 /** Not 4222: the fleet never joins, by accident, an open broker that happens to listen there. */
