@@ -30,6 +30,7 @@ export * from './kv/kv-store.service';
 export * from './logging/logger';
 export * from './metrics/metrics.service';
 export * from './nats/command';
+export * from './nats/declared-nats-usage';
 export * from './nats/fleet-inbox';
 export * from './nats/nats-connection.service';
 export * from './nats/nats-rpc.client';

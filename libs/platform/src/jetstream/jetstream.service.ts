@@ -127,6 +127,7 @@ export class JetStreamService implements OnApplicationShutdown {
 
   async ensureStream(spec: StreamSpec): Promise<void> {
     const { ns } = this.nats;
+    this.nats.declared.assertStream(spec.name);
     const maxAgeMs = spec.maxAgeMs ?? 0;
     // JetStream refuses a duplicate window longer than the stream keeps messages.
     const duplicateWindowMs = Math.min(spec.duplicateWindowMs ?? 2 * 60_000, maxAgeMs || Number.POSITIVE_INFINITY);
@@ -159,6 +160,7 @@ export class JetStreamService implements OnApplicationShutdown {
     extraHeaders?: Record<string, string>,
     options: { timeoutMs?: number } = {},
   ): Promise<PubAck> {
+    this.nats.declared.assertPublishes(subject);
     return this.js.publish(this.nats.ns.subject(subject), encodeJson(data), {
       msgID: msgId,
       headers: contextHeaders(RequestContext.current(), extraHeaders),
@@ -180,6 +182,7 @@ export class JetStreamService implements OnApplicationShutdown {
   /** Creates (or updates) the durable consumer and starts its loop. */
   async consume<T extends object>(spec: ConsumerSpec<T>): Promise<void> {
     const { ns } = this.nats;
+    this.nats.declared.assertConsumes(spec.event, spec.durable);
     const stream = ns.stream(spec.event.stream);
     const maxDeliver = spec.maxDeliver ?? 5;
     const backoff = spec.backoffMs ?? [1_000, 5_000, 15_000, 30_000];
