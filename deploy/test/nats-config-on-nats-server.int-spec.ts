@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fleetInboxPrefix } from '@callfleet/platform';
 import { freePort, TestNatsServer, waitFor } from '@callfleet/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -39,6 +43,31 @@ function onLoopback(config: string, place: LoopbackPlace): string {
   return text;
 }
 
+/** A throwaway CA and a server certificate for 127.0.0.1 it signed, as `nats-tls` holds them. */
+function issueTestCertificate(dir: string): void {
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=callfleet-test-ca', '-days', '1');
+  openssl('req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=nats');
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'tls.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-out',
+    'tls.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'san.ext',
+  );
+}
+
 async function monitor<T>(port: number, path: string): Promise<{ status: number; body: T }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: response.status, body: (await response.json()) as T };
@@ -46,8 +75,10 @@ async function monitor<T>(port: number, path: string): Promise<{ status: number;
 
 describe('the generated nats.conf files on the real nats-server', () => {
   const servers: TestNatsServer[] = [];
+  const certificates = mkdtempSync(join(tmpdir(), 'callfleet-nats-tls-'));
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.dispose()));
+    rmSync(certificates, { recursive: true, force: true });
   });
 
   it("compose's deploy/nats/nats.conf with the dev secrets: listens, healthy, a service in with its password only", async () => {
@@ -153,4 +184,40 @@ describe('the generated nats.conf files on the real nats-server', () => {
       await nc.close();
     }
   }, 90_000);
+
+  it("the prod overlay's nats.conf: clients must speak TLS with the certificate of the nats-tls Secret", async () => {
+    issueTestCertificate(certificates);
+    const config = readRepoFile('k8s/overlays/prod/nats-tls/nats.conf').replaceAll(
+      '/etc/nats/tls/',
+      `${certificates}/`,
+    );
+    const passwords = Object.fromEntries(
+      natsConfigVariables(config)
+        .filter((v) => v !== 'POD_NAME')
+        .map((v) => [v, newNatsPassword()]),
+    );
+    const routePort = await freePort();
+    const monitorPort = await freePort();
+    const server = await TestNatsServer.start({
+      config: ({ port, storeDir }) =>
+        onLoopback(config, { port, storeDir, monitorPort, cluster: { port: routePort, routePorts: [routePort] } }),
+      env: { ...passwords, POD_NAME: 'nats-0' },
+    });
+    servers.push(server);
+    const as = (tls: { caFile?: string }) =>
+      connect({
+        servers: `tls://127.0.0.1:${server.port}`,
+        user: 'gateway',
+        pass: passwords[natsPasswordEnv('gateway')],
+        inboxPrefix: fleetInboxPrefix('gateway'),
+        tls,
+        reconnect: false,
+      });
+    // Not trusted without the CA services get from nats-ca (NATS_TLS_CA_FILE).
+    await expect(as({})).rejects.toThrow(/certificate/i);
+    const nc = await as({ caFile: join(certificates, 'ca.crt') });
+    await nc.flush();
+    expect(nc.info?.tls_required).toBe(true);
+    await nc.close();
+  });
 });
