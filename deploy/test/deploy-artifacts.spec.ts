@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { parse } from 'yaml';
+import { NATS_IMAGE } from '../../tools/deploy/nats-manifests';
 import { FLEET_DEFINITIONS } from '../../tools/fleet/fleet-definitions';
 import { natsPasswordEnv, natsUserNames } from '../../tools/nats/nats-server-config';
 import {
@@ -153,6 +154,7 @@ describe.each(['dev', 'prod'])('Kubernetes overlay %s', (overlay) => {
     // Each peer names itself after its pod: JetStream knows peers by server name across restarts.
     expect(natsConfig()).toMatch(/^server_name: \$POD_NAME$/m);
     const [container] = nats.spec.template.spec.containers;
+    expect(container.image).toBe(NATS_IMAGE);
     expect(container.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
     expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
     expect(natsConfig()).toContain('store_dir: "/data"');
@@ -337,6 +339,8 @@ describe('docker-compose.yml', () => {
 
   it('runs NATS with the generated configuration, its passwords from the secrets env file', () => {
     const nats = compose.services.nats as ComposeService & { command: string[]; volumes: string[]; env_file: string[] };
+    // One NATS version for compose and Kubernetes.
+    expect(nats.image).toBe(NATS_IMAGE);
     expect(nats.command).toEqual(['--config', '/etc/nats/nats.conf']);
     expect(nats.volumes).toContain('./deploy/nats:/etc/nats:ro');
     // The same secrets file as every service container (CALLFLEET_SECRETS_ENV_FILE or the dev one).

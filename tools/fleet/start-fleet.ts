@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { fleetInboxPrefix } from '@callfleet/platform';
-import { natsPasswordEnv, natsUserNames } from '../nats/nats-server-config';
+import { DEFAULT_TEAM_USERS, natsPasswordEnv, natsUserNames } from '../nats/nats-server-config';
 import { renderFleetSummary, type TeamAccess } from './console-output';
 import { type FleetDatabase, openFleetDatabase } from './fleet-database';
 import { FLEET_DEFINITIONS } from './fleet-definitions';
@@ -29,7 +29,8 @@ function complain(line: string): void {
 
 class Aborted extends Error {}
 
-const TEAM_USER = 'team';
+/** The team user the summary tells other teams about (the generated config's default one). */
+const [TEAM_USER] = DEFAULT_TEAM_USERS;
 
 /** What the summary tells another team, when the fleet knows the team user's password. */
 function teamAccess(nats: FleetNats): TeamAccess | undefined {
