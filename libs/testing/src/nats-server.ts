@@ -76,21 +76,26 @@ export class TestNatsServer {
     if (outcome === 'exited') throw new Error(`nats-server exited at start: ${this.log.trim().split('\n').pop()}`);
   }
 
-  /** What the broker logged (its last lines): permission violations appear as `... Violation ...`. */
+  /** What the broker logged lately (its last lines). */
   get log(): string {
-    return this.logLines.join('');
+    return this.logChunks.join('');
   }
 
-  /** The lines of the log reporting a refused publish or subscription. */
+  /** Every line the broker logged about a refused publish or subscription (`... Violation - User ...`), in order. */
   permissionViolations(): string[] {
-    return this.log.split('\n').filter((line) => / Violation - /.test(line));
+    return [...this.violations];
   }
 
-  private readonly logLines: string[] = [];
+  private readonly logChunks: string[] = [];
+  private readonly violations: string[] = [];
+  private partialLine = '';
 
   private keepLog(text: string): void {
-    this.logLines.push(text);
-    if (this.logLines.length > 5_000) this.logLines.splice(0, 1_000);
+    this.logChunks.push(text);
+    if (this.logChunks.length > 5_000) this.logChunks.splice(0, 1_000);
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) if (/ Violation - /.test(line)) this.violations.push(line);
   }
 
   /** Stops the broker (SIGTERM) and waits until the port is closed. */
