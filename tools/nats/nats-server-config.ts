@@ -219,7 +219,7 @@ export function renderNatsServerConfig(
   );
   const teamUserBlocks = teamUsers.map((user) => renderUser(user, teamUserPermissions(user, offer), options, false));
   const unprefixed = (subject: string) => ns.strip(subject);
-  const exports = [
+  const exportList = [
     ...offer.commands.map((subject) => `{ service: ${q(ns.subject(teamExportSubject(unprefixed(subject))))} }`),
     ...offer.events.map((subject) => `{ stream: ${q(subject)} }`),
   ];
@@ -268,7 +268,7 @@ export function renderNatsServerConfig(
       `  ${FLEET_ACCOUNT} {`,
       '    jetstream: enabled',
       `    users: [\n${fleetUsers.join('\n')}\n    ]`,
-      `    exports: ${blockList(exports)}`,
+      `    exports: ${blockList(exportList)}`,
       '  }',
       `  ${TEAMS_ACCOUNT} {`,
       `    users: [\n${teamUserBlocks.join('\n')}\n    ]`,

@@ -19,6 +19,8 @@ export interface TestNatsServerOptions {
    * Without it the broker is open: no auth, JetStream on.
    */
   config?: (place: TestNatsServerPlace) => string;
+  /** Variables for the server's environment: what a configuration's `$NAME` references resolve to. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -33,7 +35,7 @@ export class TestNatsServer {
 
   private constructor(
     readonly port: number,
-    options: TestNatsServerOptions,
+    private readonly options: TestNatsServerOptions,
   ) {
     if (options.config) {
       this.configFile = join(this.dir, 'nats-server.conf');
@@ -60,7 +62,10 @@ export class TestNatsServer {
     const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
     const args = this.configFile ? ['-c', this.configFile] : ['-a', '127.0.0.1', '-p', String(this.port)];
     if (!this.configFile && options.jetstream !== false) args.push('-js', '-sd', this.storeDir);
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(binary, args, {
+      env: { ...process.env, ...this.options.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.process = child;
     child.stderr.setEncoding('utf8').on('data', (text: string) => this.keepLog(text));
     const outcome = await waitFor(
