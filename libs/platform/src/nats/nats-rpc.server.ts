@@ -85,12 +85,22 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
         );
       serve(subject);
       if (command.public) {
-        authenticator ??= this.teamAuthenticator();
+        authenticator ??= this.resolveTeamAuthenticator(pattern);
         serve(ns.subject(teamExportSubject(pattern)), authenticator);
       }
     }
     this.discovery.start(nc);
     callback();
+  }
+
+  private resolveTeamAuthenticator(pattern: string): CallerAuthenticator {
+    try {
+      return this.teamAuthenticator();
+    } catch (error) {
+      throw new Error(
+        `${pattern} is public, so other teams call it with a credential: the service must import CallerAuthenticationModule (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
   }
 
   private track(work: Promise<void>): void {
