@@ -74,6 +74,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
           `NATS handler for ${pattern} is not declared with @Command(descriptor): every NATS handler answers a command of libs/contracts`,
         );
       }
+      this.nats.declared.assertServes(command);
       const subject = ns.subject(pattern);
       const stats = this.discovery.addEndpoint(pattern, subject, queue);
       const serve = (on: string, team?: CallerAuthenticator) =>
