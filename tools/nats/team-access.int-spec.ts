@@ -8,17 +8,16 @@ import {
   FleetHeader,
   type ListDto,
   type MeDto,
-  NATS_SERVICE_ERROR_CODE,
   ProviderAccountCommands,
   type ProviderAccountDto,
   type TokenPairDto,
 } from '@callfleet/contracts';
 import { fleetInboxPrefix, SubjectNamespace } from '@callfleet/platform';
 import { startTestService, TestDatabase, TestNatsServer, testNamespace, waitFor } from '@callfleet/testing';
-import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { authService } from '../../apps/auth/src/auth.definition';
 import { AuthHarness, GOOD_PASSWORD, type Identity, uniqueEmail } from '../../apps/auth/test/auth-harness';
-import { bearer, TeamClient } from '../../apps/auth/test/team-client';
+import { bearer, fleetRequest, TeamClient } from '../../apps/auth/test/team-client';
 import { webhookIngestService } from '../../apps/webhook-ingest/src/webhook-ingest.definition';
 import { FLEET_DEFINITIONS } from '../fleet/fleet-definitions';
 import { natsUserNames, renderNatsServerConfig } from './nats-server-config';
@@ -65,13 +64,8 @@ describe('another team on the generated broker configuration', () => {
       reconnect: false,
     });
 
-  const asGateway = async <T>(subject: string, body: unknown, identity?: Identity): Promise<T> => {
-    const h = natsHeaders();
-    for (const [k, v] of Object.entries(identity ? AuthHarness.as(identity) : {})) h.set(k, v);
-    const reply = await gateway.request(ns.subject(subject), JSON.stringify(body), { timeout: 5_000, headers: h });
-    if (reply.headers?.get(NATS_SERVICE_ERROR_CODE)) throw new Error(`${subject}: ${reply.string()}`);
-    return reply.json<T>();
-  };
+  const asGateway = <T>(subject: string, body: unknown, identity?: Identity) =>
+    fleetRequest<T>(gateway, ns.subject(subject), body, identity);
 
   const createOrg = async (label: string, accountSid: string): Promise<Org> => {
     const tokens = await asGateway<TokenPairDto>(AuthCommands.Register.subject, {

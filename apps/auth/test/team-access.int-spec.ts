@@ -16,12 +16,12 @@ import {
 } from '@callfleet/contracts';
 import { SubjectNamespace } from '@callfleet/platform';
 import { plainNatsClient, startTestService, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
-import { type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/transport-node';
 import { decodeJwt } from 'jose';
 import { webhookIngestService } from '../../webhook-ingest/src/webhook-ingest.definition';
 import { authService } from '../src/auth.definition';
 import { AuthHarness, GOOD_PASSWORD, type Identity, uniqueEmail } from './auth-harness';
-import { bearer, TeamClient } from './team-client';
+import { bearer, fleetRequest, TeamClient } from './team-client';
 
 /**
  * Other teams' requests, as the services receive them: on the team export subject of a public
@@ -50,19 +50,8 @@ describe('public commands called by another team', () => {
   let orgB: Org;
 
   /** A request as the gateway makes it, on the fleet subject with the fleet identity headers. */
-  const asFleet = async <T>(subject: string, body: unknown, identity?: Identity): Promise<T> => {
-    const reply = await nc.request(ns.subject(subject), JSON.stringify(body), {
-      timeout: 5_000,
-      headers: identity ? headersOf(AuthHarness.as(identity)) : undefined,
-    });
-    if (reply.headers?.get('Nats-Service-Error-Code')) throw new Error(`${subject}: ${reply.string()}`);
-    return reply.json<T>();
-  };
-  const headersOf = (values: Record<string, string>) => {
-    const h = natsHeaders();
-    for (const [k, v] of Object.entries(values)) h.set(k, v);
-    return h;
-  };
+  const asFleet = <T>(subject: string, body: unknown, identity?: Identity) =>
+    fleetRequest<T>(nc, ns.subject(subject), body, identity);
 
   const createOrg = async (label: string, accountSid: string): Promise<Org> => {
     const tokens = await asFleet<TokenPairDto>(AuthCommands.Register.subject, {

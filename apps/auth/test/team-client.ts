@@ -5,6 +5,7 @@ import {
   TEAM_CREDENTIAL_HEADER,
 } from '@callfleet/contracts';
 import { type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
+import { AuthHarness, type Identity } from './auth-harness';
 
 export type TeamReply<T> =
   | { ok: true; body: T }
@@ -39,6 +40,24 @@ export class TeamClient {
       ? { ok: false, status: Number(status), body: reply.json<ErrorBody>() }
       : { ok: true, body: reply.json<T>() };
   }
+}
+
+/**
+ * A request as the gateway sends it, to set up what a team then reads: on the fleet subject
+ * (`subjectFor` applies the namespace), with the fleet identity headers of `identity`. Throws on an
+ * error reply.
+ */
+export async function fleetRequest<T>(
+  nc: NatsConnection,
+  subject: string,
+  body: unknown,
+  identity?: Identity,
+): Promise<T> {
+  const h = natsHeaders();
+  for (const [name, value] of Object.entries(identity ? AuthHarness.as(identity) : {})) h.set(name, value);
+  const reply = await nc.request(subject, JSON.stringify(body), { timeout: 5_000, headers: h });
+  if (reply.headers?.get(NATS_SERVICE_ERROR_CODE)) throw new Error(`${subject}: ${reply.string()}`);
+  return reply.json<T>();
 }
 
 /** `Bearer <credential>`, the authorization header value of a team request. */

@@ -132,8 +132,8 @@ export async function createService<C extends BaseServiceConfig>(
       description: definition.description,
       metadata: { namespace: config.CALLFLEET_NAMESPACE },
     },
-    // Throws (and the service does not start) if it answers a public command without importing
-    // CallerAuthenticationModule: other teams' requests could not be authenticated.
+    // Asked for only by a service answering public commands; without CallerAuthenticationModule it
+    // refuses to start, since other teams' requests could not be authenticated.
     () => app.get(CallerAuthenticator, { strict: false }),
   );
   // Not the HTTP side's config: its global validation pipe would check each payload a second time,
