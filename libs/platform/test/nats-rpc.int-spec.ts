@@ -3,7 +3,7 @@ import { discoveryAnswerOf, plainNatsClient, startTestService, testNamespace } f
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Controller, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { AppException, NatsConnectionService, NatsRpcClient, RequestContext } from '../src';
+import { AppException, Command, NatsConnectionService, NatsRpcClient, RequestContext } from '../src';
 import { EchoCommands, echoService, UnansweredCommand } from './echo.fixture';
 
 const ORG = '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10';
@@ -194,6 +194,30 @@ describe('NATS wire format (plain client, no Nest)', () => {
     await spy.flush();
     expect(sent).toEqual([]);
     await spy.close();
+  });
+
+  it('refuses to start a service answering a public command without a way to authenticate teams', async () => {
+    const Public = defineCommand({
+      subject: 'echo.v1.public',
+      request: NO_BODY,
+      response: replyOf<{ ok: true }>('Ok'),
+      public: true,
+    });
+    @Controller()
+    class PublicHandlers {
+      @Command(Public)
+      answer() {
+        return { ok: true };
+      }
+    }
+    @Module({ controllers: [PublicHandlers] })
+    class PublicModule {}
+    await expect(
+      startTestService(
+        { ...echoService, module: PublicModule, nats: { serves: [Public] } },
+        { namespace: testNamespace() },
+      ),
+    ).rejects.toThrow(/echo\.v1\.public is public.*must import CallerAuthenticationModule/);
   });
 
   it('gives every concurrent request its own reply, also right after a timed-out one', async () => {

@@ -162,6 +162,36 @@ export class BaseServiceConfig {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;
+
+  // Read by the services that verify callers' credentials (CallerAuthenticationModule: the gateway,
+  // and every service answering public commands for other teams).
+
+  /** An access token naming an unknown `kid` triggers a JWKS refresh at most this often. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  JWKS_REFRESH_MIN_INTERVAL_MS = 30_000;
+
+  /**
+   * The key set is also refetched on this schedule, so a key auth stops publishing (retired or
+   * compromised) stops verifying tokens without a restart.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10_000)
+  JWKS_REFRESH_INTERVAL_MS = 5 * 60_000;
+
+  /** How long an API key's verification by auth is remembered (revocations still apply at once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10 * 60_000)
+  API_KEY_CACHE_TTL_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  API_KEY_CACHE_MAX_ENTRIES = 10_000;
 }
 
 function hasNatsCredential(config: BaseServiceConfig): boolean {
