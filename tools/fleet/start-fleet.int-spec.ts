@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuthCommands, type CreatedApiKeyDto, FleetHeader, type MeDto, type TokenPairDto } from '@callfleet/contracts';
 import { fleetInboxPrefix } from '@callfleet/platform';
 import {
   type BuiltProcess,
@@ -14,6 +15,7 @@ import {
   waitFor,
 } from '@callfleet/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { bearer, TeamClient } from '../../apps/auth/test/team-client';
 import { natsUserNames, renderNatsServerConfig } from '../nats/nats-server-config';
 import { FLEET_DEFINITIONS } from './fleet-definitions';
 import { FLEET_SERVICES, servicePort } from './fleet-services';
@@ -125,7 +127,18 @@ describe('npm start (built start-fleet)', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    // A failed test leaves its fleet running: its services sit in their own process groups, so
+    // killing the runner alone would orphan them (and keep the database from being dropped).
+    for (const run of runs) {
+      if (run.child.exitCode !== null) continue;
+      for (const pid of [...descendants(run.child.pid!), run.child.pid!]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+    }
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -191,6 +204,46 @@ describe('npm start (built start-fleet)', () => {
     });
     await team.flush();
     expect(await subscriptionRefused(team, `${fleetInboxPrefix('gateway')}.>`)).toBe(true);
+
+    // A team with an organization's API key (made through the gateway, as a user would) reads that
+    // organization through the TEAMS account under the usual subject; forged headers alone get 401.
+    const api = `http://127.0.0.1:${portBase}/api/v1`;
+    const registered = await fetch(`${api}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `team-${Date.now()}@example.com`,
+        password: 'a long enough password 1',
+        name: 'Team Owner',
+        organizationName: 'Team Org',
+      }),
+    });
+    expect(registered.status).toBe(201);
+    const { accessToken } = (await registered.json()) as TokenPairDto;
+    const authorized = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const me = (await (await fetch(`${api}/auth/me`, { headers: authorized })).json()) as MeDto;
+    const created = await fetch(`${api}/api-keys`, {
+      method: 'POST',
+      headers: authorized,
+      body: JSON.stringify({ name: 'other-team', role: 'viewer' }),
+    });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as CreatedApiKeyDto;
+    const teamClient = new TeamClient(team, (subject) => subject);
+    expect(await teamClient.request<MeDto>(AuthCommands.Me, {}, { credential: bearer(key) })).toEqual({
+      ok: true,
+      body: expect.objectContaining({ orgId: me.orgId, userId: me.userId }),
+    });
+    const forged = await teamClient.request(
+      AuthCommands.Me,
+      {},
+      { headers: { [FleetHeader.ORG_ID]: me.orgId, [FleetHeader.USER_ID]: me.userId, [FleetHeader.ROLES]: 'owner' } },
+    );
+    expect(forged).toMatchObject({ ok: false, status: 401 });
+    // Internal commands are not even reachable: the broker refuses the publish.
+    await expect(team.request(AuthCommands.Login.subject, '{}', { timeout: 2_000 })).rejects.toThrow(
+      /permissions|timeout|no responders/i,
+    );
     await team.close();
 
     const children = descendants(fleet.child.pid!);
