@@ -1,0 +1,59 @@
+import { isTransientJetStreamError, retryTransient } from './transient-errors';
+
+describe('isTransientJetStreamError', () => {
+  it.each([
+    'timeout',
+    'TIMEOUT',
+    'jetstream is not enabled',
+    'JetStream system temporarily unavailable',
+    '503',
+    'no responders available for request',
+  ])('takes "%s" for an election in progress', (message) => {
+    expect(isTransientJetStreamError(new Error(message))).toBe(true);
+  });
+
+  it.each(['stream not found', 'subjects overlap with an existing stream', 'insufficient resources'])(
+    'takes "%s" for an answer that a retry would not change',
+    (message) => {
+      expect(isTransientJetStreamError(new Error(message))).toBe(false);
+    },
+  );
+});
+
+describe('retryTransient', () => {
+  it('retries transient failures until the call succeeds', async () => {
+    let calls = 0;
+    const result = await retryTransient(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new Error('timeout');
+        return 'done';
+      },
+      { stepMs: 1 },
+    );
+    expect({ result, calls }).toEqual({ result: 'done', calls: 3 });
+  });
+
+  it('gives up after the last attempt with the last error', async () => {
+    let calls = 0;
+    const failing = retryTransient(
+      async () => {
+        calls += 1;
+        throw new Error('jetstream is not enabled');
+      },
+      { attempts: 4, stepMs: 1 },
+    );
+    await expect(failing).rejects.toThrow('jetstream is not enabled');
+    expect(calls).toBe(4);
+  });
+
+  it('does not retry an error a retry cannot mend', async () => {
+    let calls = 0;
+    const failing = retryTransient(async () => {
+      calls += 1;
+      throw new Error('stream name already in use with a different configuration');
+    });
+    await expect(failing).rejects.toThrow('already in use');
+    expect(calls).toBe(1);
+  });
+});
