@@ -1,4 +1,4 @@
-import { isTransientJetStreamError, retryTransient } from './transient-errors';
+import { isNoLeaderError, isTransientJetStreamError, retryTransient } from './transient-errors';
 
 describe('isTransientJetStreamError', () => {
   it.each([
@@ -18,6 +18,14 @@ describe('isTransientJetStreamError', () => {
       expect(isTransientJetStreamError(new Error(message))).toBe(false);
     },
   );
+});
+
+describe('isNoLeaderError', () => {
+  it('takes the immediate answers of an election for one, not a timeout (the store may be gone)', () => {
+    expect(isNoLeaderError(new Error('jetstream is not enabled'))).toBe(true);
+    expect(isNoLeaderError(new Error('rate limit store timed out after 1000 ms'))).toBe(false);
+    expect(isNoLeaderError(new Error('TIMEOUT'))).toBe(false);
+  });
 });
 
 describe('retryTransient', () => {

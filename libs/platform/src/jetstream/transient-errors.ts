@@ -4,10 +4,19 @@
  * "jetstream is not enabled" (a 503). Seen on a 3-node nats-server 2.9 cluster for 5-6 s after the
  * leader of a stream is killed, and on asset creation while one node is down (tools/drill).
  */
-const TRANSIENT = /temporarily unavailable|timeout|timed out|no responders|jetstream is not enabled|503/i;
+const NO_LEADER = /temporarily unavailable|no responders|jetstream is not enabled|503/i;
+const TIMEOUT = /timeout|timed out/i;
 
+const messageOf = (error: unknown) => String((error as Error)?.message ?? error);
+
+/** The immediate answers while nobody leads the stream yet: worth retrying within a request. */
+export function isNoLeaderError(error: unknown): boolean {
+  return NO_LEADER.test(messageOf(error));
+}
+
+/** An election's answers, timeouts included: worth retrying where waiting is cheap (start-up, admin calls). */
 export function isTransientJetStreamError(error: unknown): boolean {
-  return TRANSIENT.test(String((error as Error)?.message ?? error));
+  return isNoLeaderError(error) || TIMEOUT.test(messageOf(error));
 }
 
 export interface TransientRetryOptions {
