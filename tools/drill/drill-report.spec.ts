@@ -57,13 +57,13 @@ describe('tallyReads', () => {
 
 describe('longestGap', () => {
   it('is the longest stretch without a success, the run start and end included', () => {
-    expect(longestGap([1_500, 1_000, 4_000], 0, 5_000)).toBe(2_500);
-    expect(longestGap([1_000, 2_000], 0, 10_000)).toBe(8_000);
-    expect(longestGap([], 0, 3_000)).toBe(3_000);
+    expect(longestGap([1_500, 1_000, 4_000], 0, 5_000)).toEqual({ ms: 2_500, startsAt: 1_500 });
+    expect(longestGap([1_000, 2_000], 0, 10_000)).toEqual({ ms: 8_000, startsAt: 2_000 });
+    expect(longestGap([], 0, 3_000)).toEqual({ ms: 3_000, startsAt: 0 });
   });
 
   it('ignores successes outside the window', () => {
-    expect(longestGap([-5, 20_000], 0, 1_000)).toBe(1_000);
+    expect(longestGap([-5, 20_000], 0, 1_000).ms).toBe(1_000);
   });
 });
 
@@ -76,8 +76,8 @@ describe('refusalSummary', () => {
 
 const passing: DrillReport = {
   deliveries: [{ what: 'webhooks', sent: 10, acknowledged: 10, stored: 10, duplicated: 0, lost: 0 }],
-  recoveries: [{ what: 'auth#1', how: 'SIGKILL', readyAfterMs: 4_000 }],
-  outages: [{ traffic: 'API', longestGapMs: 2_000 }],
+  recoveries: [{ what: 'auth#1', how: 'SIGKILL', atMs: 12_000, readyAfterMs: 4_000 }],
+  outages: [{ traffic: 'API', longestGapMs: 2_000, gapFromMs: 13_000 }],
   durationMs: 60_000,
 };
 
@@ -94,8 +94,8 @@ describe('drillProblems', () => {
         { what: 'API register', sent: 3, acknowledged: 0, stored: 0, duplicated: 0, lost: 0 },
       ],
       recoveries: [
-        { what: 'auth#1', how: 'SIGKILL', readyAfterMs: 16_000 },
-        { what: 'gateway#1', how: 'SIGKILL' },
+        { what: 'auth#1', how: 'SIGKILL', atMs: 1_000, readyAfterMs: 16_000 },
+        { what: 'gateway#1', how: 'SIGKILL', atMs: 2_000 },
       ],
     };
     expect(drillProblems(report, { readyWithinMs: 15_000 })).toEqual([
@@ -116,7 +116,7 @@ describe('renderDrillReport', () => {
     });
     expect(text).toContain('traffic   sent  acknowledged                stored  duplicated  lost  refused with');
     expect(text).toContain('webhooks    10            10  10 (ingest table: 9)           0     0  503×2');
-    expect(text).toMatch(/auth#1 +SIGKILL +4\.0 s/);
-    expect(text).toMatch(/API +2\.0 s/);
+    expect(text).toMatch(/auth#1 +\+12\.0 s +SIGKILL +4\.0 s/);
+    expect(text).toMatch(/API +2\.0 s +\+13\.0 s/);
   });
 });

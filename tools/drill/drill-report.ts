@@ -26,14 +26,18 @@ export interface RecoveryRow {
   what: string;
   /** How it was hurt: "SIGKILL, restarted at once", "SIGKILL, down 5.0 s"... */
   how: string;
+  /** When, from the start of the traffic. */
+  atMs: number;
   /** From its (re)start to /health/ready (or /healthz) 200; undefined when it never got there. */
   readyAfterMs?: number;
 }
 
 export interface OutageRow {
   traffic: string;
-  /** The longest time between two successes (or the run's start/end and one) a client saw. */
+  /** The longest time between two successes (or the traffic's start/end and one) a client saw. */
   longestGapMs: number;
+  /** When that gap began, from the start of the traffic (to match it with the faults' times). */
+  gapFromMs: number;
 }
 
 export interface DrillReport {
@@ -95,11 +99,13 @@ export function tallyReads(what: string, reads: readonly { acknowledged: boolean
   };
 }
 
-/** The longest stretch of [from, to] without a success, given the success times (any order). */
-export function longestGap(successes: readonly number[], from: number, to: number): number {
+/** The longest stretch of [from, to] without a success, given the success times (any order), and when it began. */
+export function longestGap(successes: readonly number[], from: number, to: number): { ms: number; startsAt: number } {
   const times = [from, ...successes.filter((t) => t >= from && t <= to).sort((a, b) => a - b), to];
-  let longest = 0;
-  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i] - times[i - 1]);
+  let longest = { ms: 0, startsAt: from };
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] - times[i - 1] > longest.ms) longest = { ms: times[i] - times[i - 1], startsAt: times[i - 1] };
+  }
   return longest;
 }
 
@@ -159,14 +165,19 @@ export function renderDrillReport(report: DrillReport): string {
     (i) => i > 0 && i < 6,
   );
   const recoveries = table(
-    ['killed', 'how', 'ready after'],
-    report.recoveries.map((r) => [r.what, r.how, r.readyAfterMs === undefined ? 'never' : seconds(r.readyAfterMs)]),
-    (i) => i === 2,
+    ['killed', 'at', 'how', 'ready after'],
+    report.recoveries.map((r) => [
+      r.what,
+      `+${seconds(r.atMs)}`,
+      r.how,
+      r.readyAfterMs === undefined ? 'never' : seconds(r.readyAfterMs),
+    ]),
+    (i) => i === 1 || i === 3,
   );
   const outages = table(
-    ['traffic', 'longest outage seen by a client'],
-    report.outages.map((r) => [r.traffic, seconds(r.longestGapMs)]),
-    (i) => i === 1,
+    ['traffic', 'longest outage seen by a client', 'from'],
+    report.outages.map((r) => [r.traffic, seconds(r.longestGapMs), `+${seconds(r.gapFromMs)}`]),
+    (i) => i > 0,
   );
   return `${deliveries}\n\n${recoveries}\n\n${outages}\n\nrun: ${seconds(report.durationMs)}\n`;
 }

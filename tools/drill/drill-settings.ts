@@ -136,7 +136,7 @@ const KNOBS: Knob[] = [
   numberKnob(
     '--webhook-concurrency',
     'DRILL_WEBHOOK_CONCURRENCY',
-    'simulator bursts in flight (2)',
+    'simulator bursts in flight (1)',
     'webhookConcurrency',
     integer('--webhook-concurrency', 1, 20),
   ),
@@ -178,7 +178,7 @@ export function readDrillSettings(argv: readonly string[], env: NodeJS.ProcessEn
     natsDownMs: 5_000,
     apiConcurrency: 2,
     apiPauseMs: 200,
-    webhookConcurrency: 2,
+    webhookConcurrency: 1,
     webhookBurstSize: 20,
     readyWithinMs: 15_000,
     keepData: ['1', 'true', 'yes'].includes((env.DRILL_KEEP ?? '').toLowerCase()),

@@ -14,6 +14,7 @@ import {
   type DrillReport,
   drillProblems,
   longestGap,
+  type OutageRow,
   type RecoveryRow,
   refusalSummary,
   tallyReads,
@@ -173,11 +174,14 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     say('traffic: webhooks and API calls flowing');
 
     const recoveries: RecoveryRow[] = [];
+    const sinceTraffic = () => Date.now() - trafficFrom;
+    const fault = (what: string) => say(`+${(sinceTraffic() / 1000).toFixed(1)} s fault: ${what}`);
     await sleep(settings.warmupMs);
 
     // 1. The node leading INGRESS (the stream every acknowledged webhook must reach) dies and comes back.
     const victim = (await cluster.streamLeader(Streams.INGRESS.name)) ?? cluster.names[0];
-    say(`fault: SIGKILL NATS node ${victim} (INGRESS leader), down for ${settings.natsDownMs} ms`);
+    fault(`SIGKILL NATS node ${victim} (INGRESS leader), down for ${settings.natsDownMs} ms`);
+    const natsKilledAt = sinceTraffic();
     cluster.kill(victim);
     await sleep(settings.natsDownMs);
     await cluster.restart(victim);
@@ -186,6 +190,7 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     recoveries.push({
       what: `NATS node ${victim}`,
       how: `SIGKILL, down ${(settings.natsDownMs / 1000).toFixed(1)} s`,
+      atMs: natsKilledAt,
       readyAfterMs: natsReady ? Date.now() - natsRestarted : undefined,
     });
     await sleep(settings.pauseMs);
@@ -195,12 +200,14 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     // the cores and measure the machine rather than the service).
     for (const spec of services) {
       const replica = fleet.of(spec.name)[0];
-      say(`fault: SIGKILL ${DrillFleet.replicaName(replica)}`);
+      fault(`SIGKILL ${DrillFleet.replicaName(replica)}`);
       const killedAt = Date.now();
+      const atMs = sinceTraffic();
       fleet.killAndRestart(replica);
       recoveries.push({
         what: DrillFleet.replicaName(replica),
         how: 'SIGKILL, restarted at once',
+        atMs,
         readyAfterMs: await fleet.timeUntilReady(replica, killedAt, 60_000),
       });
       await sleep(settings.faultGapMs);
@@ -208,8 +215,9 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     await sleep(settings.pauseMs);
 
     // 3. PostgreSQL restarts (fast shutdown: sessions cut, open transactions rolled back).
-    say('fault: PostgreSQL restart');
+    fault('PostgreSQL restart');
     const pgStopped = Date.now();
+    const pgAt = sinceTraffic();
     await postgres.stop();
     postgres = await EmbeddedPostgresServer.start({
       dataRoot: join(dir, 'pg'),
@@ -227,6 +235,7 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     recoveries.push({
       what: 'PostgreSQL → every replica ready',
       how: `restart, down ${(pgDown / 1000).toFixed(1)} s`,
+      atMs: pgAt,
       readyAfterMs: fleetReady ? Date.now() - pgBack : undefined,
     });
     await sleep(settings.cooldownMs);
@@ -313,8 +322,8 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
       deliveries,
       recoveries,
       outages: [
-        { traffic: 'webhooks (2xx at the front)', longestGapMs: longestGap(webhookSuccesses, trafficFrom, trafficTo) },
-        { traffic: 'API (2xx/3xx at the front)', longestGapMs: longestGap(apiSuccesses, trafficFrom, trafficTo) },
+        outage('webhooks (2xx at the front)', webhookSuccesses, trafficFrom, trafficTo),
+        outage('API (2xx/3xx at the front)', apiSuccesses, trafficFrom, trafficTo),
       ],
       durationMs: Date.now() - started,
     };
@@ -331,6 +340,11 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     if (!failed && !settings.keepData) rmSync(dir, { recursive: true, force: true });
     else say(`kept ${dir} (processes' output in ${logFile})`);
   }
+}
+
+function outage(traffic: string, successes: number[], from: number, to: number): OutageRow {
+  const gap = longestGap(successes, from, to);
+  return { traffic, longestGapMs: gap.ms, gapFromMs: gap.startsAt - from };
 }
 
 function keysOf(api: ApiTraffic, kind: (typeof API_CALLS)[number]): string[] {
