@@ -32,6 +32,9 @@ export class RoundRobinFront {
     let front: RoundRobinFront | undefined;
     const server = createServer((req, res) => void front?.handle(req, res));
     front = new RoundRobinFront(server, upstreams, onAnswer);
+    // Longer than the clients keep idle connections, so the front never closes one a client is
+    // about to reuse (that race would show as a client error the fleet did not cause).
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return front;
   }
