@@ -11,5 +11,7 @@ export const recordingPipelineService: ServiceDefinition<RecordingPipelineConfig
   module: RecordingPipelineModule,
   config: RecordingPipelineConfig,
   schema: recordingPipelineSchema,
+  // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
+  nats: {},
   deployment: { dependsOn: ['object-storage'] },
 };

@@ -3,11 +3,13 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
   Max,
   Min,
+  ValidateIf,
   type ValidationError,
   validateSync,
 } from 'class-validator';
@@ -119,6 +121,26 @@ export class BaseServiceConfig {
   })
   NATS_URL = 'nats://127.0.0.1:4222';
 
+  /**
+   * The service's broker user (its name in the generated nats-server config) and password; both
+   * required in production, and one without the other is refused everywhere. Without them the
+   * service joins an open broker (a test's, or `npm start`'s of old).
+   */
+  @ValidateIf((c: BaseServiceConfig) => c.NODE_ENV === 'production' || hasNatsCredential(c))
+  @IsString()
+  @IsNotEmpty()
+  NATS_USER?: string;
+
+  @ValidateIf((c: BaseServiceConfig) => c.NODE_ENV === 'production' || hasNatsCredential(c))
+  @IsString()
+  @IsNotEmpty()
+  NATS_PASSWORD?: string;
+
+  /** CA certificate (PEM file) the broker's TLS certificate is checked against; set for `tls://` URLs. */
+  @IsOptional()
+  @IsString()
+  NATS_TLS_CA_FILE?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(50)
@@ -151,6 +173,10 @@ export class BaseServiceConfig {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;
+}
+
+function hasNatsCredential(config: BaseServiceConfig): boolean {
+  return config.NATS_USER !== undefined || config.NATS_PASSWORD !== undefined;
 }
 
 export class ConfigValidationError extends Error {

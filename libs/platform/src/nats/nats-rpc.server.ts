@@ -65,6 +65,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
           `NATS handler for ${pattern} is not declared with @Command(descriptor): every NATS handler answers a command of libs/contracts`,
         );
       }
+      this.nats.declared.assertServes(command);
       const subject = ns.subject(pattern);
       const stats = this.discovery.addEndpoint(pattern, subject, queue);
       this.subscriptions.push(
