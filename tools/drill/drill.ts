@@ -1,12 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServiceName, Streams } from '@callfleet/contracts';
+import { type ServiceName, Streams, TelephonyIngress } from '@callfleet/contracts';
+import { fleetInboxPrefix, type ServiceDefinition } from '@callfleet/platform';
 import { freePort } from '../../libs/testing/src/free-port';
 import { EmbeddedPostgresServer } from '../fleet/embedded-postgres';
+import { FLEET_DEFINITIONS } from '../fleet/fleet-definitions';
 import { FLEET_SERVICES } from '../fleet/fleet-services';
 import { waitUntil } from '../fleet/process-control';
 import { httpReadinessProbe } from '../fleet/service-processes';
+import { natsUserNames, renderNatsServerConfig } from '../nats/nats-server-config';
 import { API_CALLS, type ApiCallKind, ApiTraffic } from './api-traffic';
 import { DrillFleet, type Replica } from './drill-fleet';
 import {
@@ -21,7 +25,7 @@ import {
   tallyWrites,
 } from './drill-report';
 import type { DrillSettings } from './drill-settings';
-import { LoopbackNatsCluster } from './nats-cluster';
+import { LoopbackNatsCluster, type NatsNodeConfig } from './nats-cluster';
 import { type FrontAnswer, RoundRobinFront } from './round-robin-front';
 import { ingressCallCounts, processedWebhookCounts, storedApiState } from './stored-state';
 import { WebhookTraffic } from './webhook-traffic';
@@ -44,6 +48,29 @@ export interface DrillOutcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The drill's own broker user, declared like a service's: it reads INGRESS afterwards through a
+ * durable consumer of its own, and may do nothing else.
+ */
+const VERIFIER = 'drill-verifier';
+const verifierDefinition = {
+  name: VERIFIER,
+  nats: { consumes: [{ event: TelephonyIngress, durable: VERIFIER }] },
+} as unknown as ServiceDefinition;
+
+/** Each node's configuration: the fleet's generated one (users, permissions, accounts), clustered. */
+function clusterNodeConfig(passwords: Record<string, string>): NatsNodeConfig {
+  return (node) =>
+    renderNatsServerConfig([...FLEET_DEFINITIONS, verifierDefinition], {
+      serverName: node.name,
+      listen: `127.0.0.1:${node.clientPort}`,
+      monitorPort: node.monitorPort,
+      storeDir: node.storeDir,
+      passwords: { kind: 'literal', byUser: passwords },
+      cluster: { name: node.clusterName, listen: `127.0.0.1:${node.clusterPort}`, routes: node.routes },
+    });
+}
+
 /** How to tear down each run in progress at once (a signal, a test that gave up). */
 const teardowns = new Set<() => Promise<void>>();
 
@@ -53,7 +80,8 @@ export async function abortDrills(): Promise<void> {
 }
 
 /**
- * The drill: a 3-node JetStream cluster, a private PostgreSQL, `replicas` copies of every fleet
+ * The drill: a 3-node JetStream cluster with the fleet's generated configuration (a broker user
+ * per service), a private PostgreSQL, `replicas` copies of every fleet
  * service behind round-robin fronts, the simulator's webhooks and API customers as traffic; then,
  * while it flows, the leader of INGRESS is killed and brought back, one replica of each service is
  * SIGKILLed and restarted, and PostgreSQL is restarted. Afterwards it counts what was acknowledged
@@ -85,7 +113,10 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
   try {
     postgres = await EmbeddedPostgresServer.start({ dataRoot: join(dir, 'pg'), port: await freePort(), log: say });
     const databaseUrl = postgres.url();
-    cluster = await LoopbackNatsCluster.start({ dir: join(dir, 'nats') });
+    const passwords = Object.fromEntries(
+      natsUserNames([...FLEET_DEFINITIONS, verifierDefinition]).map((user) => [user, randomBytes(12).toString('hex')]),
+    );
+    cluster = await LoopbackNatsCluster.start({ dir: join(dir, 'nats'), config: clusterNodeConfig(passwords) });
     say(`NATS: 3-node JetStream cluster at ${cluster.url}`);
 
     const webhookAnswers: FrontAnswer[] = [];
@@ -125,8 +156,10 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
         DEV_PROVIDER_ACCOUNT_SID: SIM_TWILIO.accountSid,
         DEV_PROVIDER_AUTH_TOKEN: SIM_TWILIO.authToken,
       },
-      envFor: (service): Record<string, string> =>
-        service === SIMULATOR
+      envFor: (service): Record<string, string> => ({
+        NATS_USER: service,
+        NATS_PASSWORD: passwords[service] ?? '',
+        ...(service === SIMULATOR
           ? {
               SIM_ADMIN_TOKEN,
               SIM_DEV_ACCOUNT_SID: SIM_TWILIO.accountSid,
@@ -138,7 +171,8 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
               WEBHOOK_TIMEOUT_MS: '5000',
               WEBHOOK_TOTAL_TIMEOUT_MS: '45000',
             }
-          : { DEV_PROVIDER_API_BASE_URL: simulatorUrl },
+          : { DEV_PROVIDER_API_BASE_URL: simulatorUrl }),
+      }),
       output: { stdout: log, stderr: log },
       onUnexpectedExit: (replica, description) => unexpectedExits.push(`${replica}: ${description}`),
     });
@@ -266,7 +300,12 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
       providerAccountNames: keysOf(api, 'provider-account create'),
       apiKeyNames: keysOf(api, 'api-key create'),
     });
-    const ingress = await ingressCallCounts({ servers: cluster.url.split(',') });
+    const ingress = await ingressCallCounts(VERIFIER, {
+      servers: cluster.url.split(','),
+      user: VERIFIER,
+      pass: passwords[VERIFIER],
+      inboxPrefix: fleetInboxPrefix(VERIFIER),
+    });
     const processed = await processedWebhookCounts(databaseUrl);
 
     const refused = (kind: ApiCallKind) =>

@@ -21,21 +21,6 @@ export interface NatsNodeAddress {
 /** The nats-server configuration text of one node. */
 export type NatsNodeConfig = (node: NatsNodeAddress) => string;
 
-/** A plain clustered JetStream node: no accounts, no authentication. */
-export const plainClusterNodeConfig: NatsNodeConfig = (node) =>
-  [
-    `server_name: "${node.name}"`,
-    `listen: "127.0.0.1:${node.clientPort}"`,
-    `http: "127.0.0.1:${node.monitorPort}"`,
-    `jetstream { store_dir: "${node.storeDir}" }`,
-    `cluster {`,
-    `  name: "${node.clusterName}"`,
-    `  listen: "127.0.0.1:${node.clusterPort}"`,
-    `  routes: [${node.routes.map((r) => `"${r}"`).join(', ')}]`,
-    `}`,
-    '',
-  ].join('\n');
-
 interface RunningNode {
   address: NatsNodeAddress;
   configFile: string;
@@ -52,14 +37,13 @@ export class LoopbackNatsCluster {
     private readonly nodes: RunningNode[],
   ) {}
 
-  static async start(options: { dir: string; size?: number; config?: NatsNodeConfig }): Promise<LoopbackNatsCluster> {
+  static async start(options: { dir: string; size?: number; config: NatsNodeConfig }): Promise<LoopbackNatsCluster> {
     const binary = findNatsServerBinary();
     if (!binary) throw new FleetError('no nats-server binary found (apt-get install nats-server, or NATS_SERVER_BIN)');
     const size = options.size ?? 3;
     const ports: { client: number; cluster: number; monitor: number }[] = [];
     for (let i = 0; i < size; i++)
       ports.push({ client: await freePort(), cluster: await freePort(), monitor: await freePort() });
-    const config = options.config ?? plainClusterNodeConfig;
     const nodes: RunningNode[] = ports.map((p, i) => {
       const name = `n${i + 1}`;
       const storeDir = join(options.dir, name);
@@ -74,7 +58,7 @@ export class LoopbackNatsCluster {
         clusterName: 'drill',
       };
       const configFile = join(options.dir, `${name}.conf`);
-      writeFileSync(configFile, config(address), { mode: 0o600 });
+      writeFileSync(configFile, options.config(address), { mode: 0o600 });
       return { address, configFile };
     });
     const cluster = new LoopbackNatsCluster(binary, nodes);

@@ -1,5 +1,5 @@
-import { Streams } from '@callfleet/contracts';
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Streams, TelephonyIngress } from '@callfleet/contracts';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type ConnectionOptions, connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 
@@ -72,15 +72,25 @@ export function processedWebhookCounts(databaseUrl: string): Promise<Map<string,
   );
 }
 
-/** Messages in the INGRESS stream per call id: what the consumers of provider events will see. */
-export async function ingressCallCounts(options: ConnectionOptions): Promise<Map<string, number>> {
-  const nc = await connect({ ...options, name: 'drill-verifier' });
+/**
+ * Messages in the INGRESS stream per call id: what the consumers of provider events will see. Read
+ * through the durable consumer `durable` (the only one the broker lets the drill's user make).
+ */
+export async function ingressCallCounts(durable: string, options: ConnectionOptions): Promise<Map<string, number>> {
+  const nc = await connect({ ...options, name: durable });
   try {
     const stream = Streams.INGRESS.name;
-    const { messages } = (await (await jetstreamManager(nc)).streams.info(stream)).state;
+    const jsm = await jetstreamManager(nc);
+    const { messages } = (await jsm.streams.info(stream)).state;
     const counts = new Map<string, number>();
     if (messages === 0) return counts;
-    const consumer = await jetstream(nc).consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      filter_subject: TelephonyIngress.subject,
+      deliver_policy: DeliverPolicy.All,
+      ack_policy: AckPolicy.None,
+    });
+    const consumer = await jetstream(nc).consumers.get(stream, durable);
     let read = 0;
     while (read < messages) {
       const batch = await consumer.fetch({ max_messages: Math.min(1_000, messages - read), expires: 5_000 });
@@ -93,7 +103,6 @@ export async function ingressCallCounts(options: ConnectionOptions): Promise<Map
       if (got === 0) throw new Error(`INGRESS: read ${read} of ${messages} messages, then nothing more`);
       read += got;
     }
-    await consumer.delete().catch(() => undefined);
     return counts;
   } finally {
     await nc.close();

@@ -219,7 +219,8 @@ export function renderNatsServerConfig(
   );
   const teamUserBlocks = teamUsers.map((user) => renderUser(user, teamUserPermissions(user, offer), options, false));
   const unprefixed = (subject: string) => ns.strip(subject);
-  const exports = [
+  // Not `exports`: compiled to CommonJS, that name would shadow the module's own exports object.
+  const exported = [
     ...offer.commands.map((subject) => `{ service: ${q(ns.subject(teamExportSubject(unprefixed(subject))))} }`),
     ...offer.events.map((subject) => `{ stream: ${q(subject)} }`),
   ];
@@ -268,7 +269,7 @@ export function renderNatsServerConfig(
       `  ${FLEET_ACCOUNT} {`,
       '    jetstream: enabled',
       `    users: [\n${fleetUsers.join('\n')}\n    ]`,
-      `    exports: ${blockList(exports)}`,
+      `    exports: ${blockList(exported)}`,
       '  }',
       `  ${TEAMS_ACCOUNT} {`,
       `    users: [\n${teamUserBlocks.join('\n')}\n    ]`,
