@@ -36,6 +36,15 @@ export interface ApiTrafficOptions {
 
 const CALL_TIMEOUT_MS = 10_000;
 
+/** The JSON answer; a front's plain-text 502 (or an empty body) reads as {}. */
+function parseBody(text: string): Answer['body'] {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+}
+
 interface Answer {
   status: number | string;
   ok: boolean;
@@ -91,9 +100,15 @@ export class ApiTraffic {
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
       const text = await response.text();
-      answer = { status: response.status, ok: response.ok, body: text ? JSON.parse(text) : {} };
+      answer = { status: response.status, ok: response.ok, body: parseBody(text) };
     } catch (error) {
-      answer = { status: (error as Error).name === 'TimeoutError' ? 'timeout' : 'error', ok: false, body: {} };
+      // No answer at all: timed out, or the connection failed (its code says how, e.g. ECONNRESET).
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      answer = {
+        status: (error as Error).name === 'TimeoutError' ? 'timeout' : (cause ?? (error as Error).name),
+        ok: false,
+        body: {},
+      };
     }
     this.calls.push({
       kind,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServiceName, Streams, TelephonyIngress } from '@callfleet/contracts';
@@ -278,6 +278,16 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     await api.stop();
     await webhooks.stop();
     const trafficTo = Date.now();
+    // For a post-mortem of a kept run: every API call with its time and answer, every refused webhook attempt.
+    writeFileSync(
+      join(dir, 'traffic.json'),
+      JSON.stringify({
+        trafficFrom,
+        recoveries,
+        api: api.calls.map((c) => ({ ...c, at: c.at - trafficFrom })),
+        webhookFailedAttempts: webhooks.deliveries.filter((d) => d.failedAttempts.length > 0),
+      }),
+    );
 
     const emails = keysOf(api, 'register');
     const awaited = api.calls.filter((c) => c.kind === 'register' && c.acknowledged).map((c) => c.key as string);
