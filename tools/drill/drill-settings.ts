@@ -122,7 +122,7 @@ const KNOBS: Knob[] = [
   numberKnob(
     '--api-concurrency',
     'DRILL_API_CONCURRENCY',
-    'API journeys at once (2)',
+    'API journeys at once (1)',
     'apiConcurrency',
     integer('--api-concurrency', 1, 50),
   ),
@@ -143,7 +143,7 @@ const KNOBS: Knob[] = [
   numberKnob(
     '--burst',
     'DRILL_WEBHOOK_BURST',
-    'callbacks per burst (20)',
+    'callbacks per burst (10)',
     'webhookBurstSize',
     integer('--burst', 1, 500),
   ),
@@ -176,10 +176,10 @@ export function readDrillSettings(argv: readonly string[], env: NodeJS.ProcessEn
     faultGapMs: 2_000,
     cooldownMs: 10_000,
     natsDownMs: 5_000,
-    apiConcurrency: 2,
+    apiConcurrency: 1,
     apiPauseMs: 200,
     webhookConcurrency: 1,
-    webhookBurstSize: 20,
+    webhookBurstSize: 10,
     readyWithinMs: 15_000,
     keepData: ['1', 'true', 'yes'].includes((env.DRILL_KEEP ?? '').toLowerCase()),
   };
