@@ -109,7 +109,12 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     await Promise.all(fronts.map((front) => front.stop()));
     await postgres?.stop().catch(() => undefined);
   };
-  teardowns.add(teardown);
+  // Cut short (a signal, a test that gave up), the run leaves neither processes nor, unless kept, files.
+  const abort = async () => {
+    await teardown();
+    if (!settings.keepData) rmSync(dir, { recursive: true, force: true });
+  };
+  teardowns.add(abort);
   try {
     postgres = await EmbeddedPostgresServer.start({ dataRoot: join(dir, 'pg'), port: await freePort(), log: say });
     const databaseUrl = postgres.url();
@@ -383,7 +388,7 @@ export async function runDrill(settings: DrillSettings, say: (line: string) => v
     failed = problems.length > 0;
     return { report, problems, logFile };
   } finally {
-    teardowns.delete(teardown);
+    teardowns.delete(abort);
     await teardown();
     log.end();
     if (!failed && !settings.keepData) rmSync(dir, { recursive: true, force: true });
