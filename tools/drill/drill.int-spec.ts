@@ -18,7 +18,7 @@ describe('the drill (npm run drill, shorter)', () => {
       [
         ...['--services', services.join(',')],
         ...['--warmup', '3', '--pause', '3', '--kill-gap', '1', '--cooldown', '3', '--nats-down', '3'],
-        ...['--api-concurrency', '1', '--burst', '10'],
+        ...['--api-concurrency', '1', '--burst', '5'],
       ],
       {},
       REPO_ROOT,

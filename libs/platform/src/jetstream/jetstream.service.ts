@@ -113,6 +113,14 @@ export class JetStreamService implements OnApplicationShutdown {
     );
   }
 
+  /** An admin call, retried through an election, each retry logged with what it waited for. */
+  private admin<T>(what: string, call: (jsm: JetStreamManager) => Promise<T>): Promise<T> {
+    return retryTransient(async () => call(await this.manager()), {
+      onRetry: (error, attempt, delayMs) =>
+        this.logger.warn(`${what}: ${String(error)}; retry ${attempt} in ${delayMs} ms (JetStream electing a leader?)`),
+    });
+  }
+
   private manager(): Promise<JetStreamManager> {
     this.jsmPromise ??= jetstreamManager(this.nats.nc).catch((e) => {
       this.jsmPromise = undefined;
@@ -135,8 +143,7 @@ export class JetStreamService implements OnApplicationShutdown {
       // Updated like the rest: nats-server 2.9 moves an existing stream to the new number of copies.
       num_replicas: this.streamReplicas,
     };
-    await retryTransient(async () => {
-      const jsm = await this.manager();
+    await this.admin(`stream ${config.name}`, async (jsm) => {
       try {
         await jsm.streams.info(config.name);
         await jsm.streams.update(config.name, config);
@@ -185,8 +192,8 @@ export class JetStreamService implements OnApplicationShutdown {
     const maxDeliver = spec.maxDeliver ?? 5;
     const backoff = spec.backoffMs ?? [1_000, 5_000, 15_000, 30_000];
     // Creating the consumer is an admin call like any other: it can meet an election (a node just lost).
-    await retryTransient(async () =>
-      (await this.manager()).consumers.add(stream, {
+    await this.admin(`consumer ${spec.durable}`, (jsm) =>
+      jsm.consumers.add(stream, {
         durable_name: spec.durable,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,

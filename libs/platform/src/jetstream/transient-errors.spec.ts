@@ -29,17 +29,22 @@ describe('isNoLeaderError', () => {
 });
 
 describe('retryTransient', () => {
-  it('retries transient failures until the call succeeds', async () => {
+  it('retries transient failures until the call succeeds, telling of each retry', async () => {
     let calls = 0;
+    const retries: [string, number, number][] = [];
     const result = await retryTransient(
       async () => {
         calls += 1;
         if (calls < 3) throw new Error('timeout');
         return 'done';
       },
-      { stepMs: 1 },
+      { stepMs: 1, onRetry: (error, attempt, delayMs) => retries.push([String(error), attempt, delayMs]) },
     );
     expect({ result, calls }).toEqual({ result: 'done', calls: 3 });
+    expect(retries).toEqual([
+      ['Error: timeout', 1, 1],
+      ['Error: timeout', 2, 2],
+    ]);
   });
 
   it('gives up after the last attempt with the last error', async () => {

@@ -23,6 +23,8 @@ export interface TransientRetryOptions {
   attempts?: number;
   /** The wait after the n-th failure is n times this (200 ms: ten attempts span an election and a timeout). */
   stepMs?: number;
+  /** Told of each failure that will be retried (to log it: a start-up that waits says why). */
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** Runs `fn` again while it fails transiently, up to `attempts` times in all; other errors at once. */
@@ -34,6 +36,7 @@ export async function retryTransient<T>(fn: () => Promise<T>, options: Transient
       return await fn();
     } catch (error) {
       if (attempt >= attempts || !isTransientJetStreamError(error)) throw error;
+      options.onRetry?.(error, attempt, stepMs * attempt);
       await new Promise((resolve) => setTimeout(resolve, stepMs * attempt));
     }
   }

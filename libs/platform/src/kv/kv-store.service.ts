@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
+import { Logger } from '@nestjs/common';
 import { retryTransient } from '../jetstream/transient-errors';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
 
@@ -10,6 +11,7 @@ export interface KvStoreOptions {
 
 /** NATS KV buckets shared by all replicas (rate limits, revoked tokens). Opened once per process. */
 export class KvStoreService {
+  private readonly logger = new Logger('KvStore');
   private readonly buckets = new Map<string, Promise<KV>>();
   private readonly kvm: Kvm;
   private readonly replicas: number;
@@ -28,7 +30,10 @@ export class KvStoreService {
     const fullName = this.nats.ns.bucket(name);
     let bucket = this.buckets.get(fullName);
     if (!bucket) {
-      bucket = retryTransient(() => this.open(fullName, options));
+      bucket = retryTransient(() => this.open(fullName, options), {
+        onRetry: (error, attempt, delayMs) =>
+          this.logger.warn(`bucket ${fullName}: ${String(error)}; retry ${attempt} in ${delayMs} ms`),
+      });
       bucket.catch(() => this.buckets.delete(fullName));
       this.buckets.set(fullName, bucket);
     }
