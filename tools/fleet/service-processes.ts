@@ -10,6 +10,8 @@ export interface ServiceProcessOptions {
   baseUrl: string;
   /** Called when the process ends without being asked to. */
   onUnexpectedExit: (service: ServiceProcess, description: string) => void;
+  /** Where its lines go, prefixed with its name (default: this process's stdout and stderr). */
+  output?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 }
 
 /** One service of the fleet running as `node dist/apps/<name>/src/main.js`, its output relayed line by line. */
@@ -25,8 +27,8 @@ export class ServiceProcess {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.relay(this.child.stdout, process.stdout);
-    this.relay(this.child.stderr, process.stderr);
+    this.relay(this.child.stdout, options.output?.stdout ?? process.stdout);
+    this.relay(this.child.stderr, options.output?.stderr ?? process.stderr);
     this.child.once('exit', (code, signal) => {
       if (!this.stopRequested) options.onUnexpectedExit(this, signal ? `killed by ${signal}` : `exit code ${code}`);
     });

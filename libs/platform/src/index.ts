@@ -32,6 +32,7 @@ export * from './identity/caller';
 export * from './identity/roles';
 export * from './jetstream/event-envelope';
 export * from './jetstream/jetstream.service';
+export * from './jetstream/transient-errors';
 export * from './kv/kv-store.service';
 export * from './logging/logger';
 export * from './metrics/metrics.service';

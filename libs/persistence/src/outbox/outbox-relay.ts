@@ -1,11 +1,12 @@
 import type { Clock, JetStreamService, MetricsService, NatsConnectionService } from '@callfleet/platform';
-import { type BackoffOptions, fullJitterDelay } from '@callfleet/resilience';
+import type { BackoffOptions } from '@callfleet/resilience';
 import { Logger } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { PgListener } from '../notifications/pg-listener';
 import { OutboxMetrics } from './outbox-metrics';
 import { publishableInOrder } from './outbox-order';
 import { outboxChannel, outboxTable } from './outbox-table';
+import { publishRetryDelay } from './publish-retry';
 
 export interface OutboxRelayOptions {
   /** Events claimed (and locked) per pass. */
@@ -36,8 +37,6 @@ export const DEFAULT_OUTBOX_RELAY_OPTIONS: OutboxRelayOptions = {
   drainTimeoutMs: 5_000,
 };
 
-/** Never retry sooner than this, whatever the jitter drew: a broker that just refused needs a moment. */
-const MIN_RETRY_DELAY_MS = 50;
 /** The pause of a relay whose whole claim waits behind another relay's (see publishableInOrder). */
 const BLOCKED_PAUSE_MS = 100;
 
@@ -216,7 +215,7 @@ export class OutboxRelay {
       if (failed) {
         this.outboxMetrics.publishFailures.inc();
         this.consecutiveFailures += 1;
-        const delay = this.retryDelay(this.consecutiveFailures);
+        const delay = publishRetryDelay(failed.error, this.consecutiveFailures, this.options.backoff);
         this.logger.warn(
           `outbox: publish of ${failed.row.subject} failed (${errorText(failed.error)}), retry in ${delay} ms`,
         );
@@ -249,15 +248,11 @@ export class OutboxRelay {
 
   /** The event waits out its own backoff, so one that can never be published does not stall the rest. */
   private async postpone(runner: QueryRunner, row: ClaimedRow, error: unknown, now: Date): Promise<void> {
-    const availableAt = new Date(now.getTime() + this.retryDelay(row.attempts + 1));
+    const availableAt = new Date(now.getTime() + publishRetryDelay(error, row.attempts + 1, this.options.backoff));
     await runner.query(
       `UPDATE ${this.table} SET attempts = attempts + 1, available_at = $1, last_error = $2 WHERE id = $3`,
       [availableAt, errorText(error).slice(0, 500), row.id],
     );
-  }
-
-  private retryDelay(attempt: number): number {
-    return Math.max(MIN_RETRY_DELAY_MS, fullJitterDelay(attempt, this.options.backoff));
   }
 
   /** Deletes published events past their retention, a bounded batch at a time. */

@@ -66,12 +66,14 @@ export class PlatformModule {
         },
         {
           provide: JetStreamService,
-          useFactory: (nats: NatsConnectionService, metrics: MetricsService) => new JetStreamService(nats, metrics),
+          useFactory: (nats: NatsConnectionService, metrics: MetricsService) =>
+            new JetStreamService(nats, metrics, { streamReplicas: config.NATS_STREAM_REPLICAS }),
           inject: [NatsConnectionService, MetricsService],
         },
         {
           provide: KvStoreService,
-          useFactory: (nats: NatsConnectionService) => new KvStoreService(nats),
+          useFactory: (nats: NatsConnectionService) =>
+            new KvStoreService(nats, { replicas: config.NATS_STREAM_REPLICAS }),
           inject: [NatsConnectionService],
         },
         {

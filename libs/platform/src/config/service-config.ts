@@ -148,6 +148,17 @@ export class BaseServiceConfig {
   NATS_REQUEST_TIMEOUT_MS = 5000;
 
   /**
+   * Copies of every stream and KV bucket the service creates or updates (its consumers follow their
+   * stream): 1 on a single nats-server, 3 on a 3-node JetStream cluster, so losing a node loses
+   * nothing. Existing streams and buckets are moved to the new number at the next start.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  NATS_STREAM_REPLICAS = 1;
+
+  /**
    * Prefix for every subject, stream and bucket name. Empty in production; lets a test run or a
    * second environment share one broker without answering each other's requests.
    */

@@ -22,6 +22,7 @@ import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
 import { contextFromHeaders, contextHeaders, decodeJson, encodeJson } from '../nats/nats-wire';
 import { type EventMeta, eventEnvelope } from './event-envelope';
+import { retryTransient } from './transient-errors';
 
 export interface StreamSpec {
   name: string;
@@ -30,6 +31,11 @@ export interface StreamSpec {
   maxAgeMs?: number;
   /** Window in which JetStream drops a repeated Nats-Msg-Id. */
   duplicateWindowMs?: number;
+}
+
+export interface JetStreamOptions {
+  /** Copies of each stream (and its consumers) in a JetStream cluster: NATS_STREAM_REPLICAS, 1 on a single server. */
+  streamReplicas?: number;
 }
 
 export interface ConsumerSpec<T extends object> {
@@ -74,19 +80,6 @@ export function invalidPayloadReason(error: unknown): string {
   return `invalid payload: ${what}`;
 }
 
-/** Runs `fn`, retrying JetStream admin calls that fail while a stream leader is being elected. */
-async function retryTransient<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const text = String((error as Error)?.message ?? error);
-      if (i >= attempts || !/temporarily unavailable|timeout|no responders|503/i.test(text)) throw error;
-      await new Promise((r) => setTimeout(r, 200 * i));
-    }
-  }
-}
-
 /**
  * Durable events on JetStream: streams created or updated at start, publishes de-duplicated by
  * `Nats-Msg-Id`, and pull consumers with explicit ack, bounded redelivery with backoff, and a
@@ -102,11 +95,14 @@ export class JetStreamService implements OnApplicationShutdown {
   private stopping = false;
   private readonly deliveries: Counter<'consumer' | 'outcome'>;
   private readonly validation = createValidationPipe();
+  private readonly streamReplicas: number;
 
   constructor(
     private readonly nats: NatsConnectionService,
     metrics: MetricsService,
+    options: JetStreamOptions = {},
   ) {
+    this.streamReplicas = options.streamReplicas ?? 1;
     this.js = jetstream(nats.nc);
     // Registered at start, not on the first delivery, so the dead-letter alert and the dashboard
     // find the metric in every service's scrape (deploy/test keeps them in step).
@@ -115,6 +111,14 @@ export class JetStreamService implements OnApplicationShutdown {
       'JetStream deliveries by consumer and outcome',
       ['consumer', 'outcome'],
     );
+  }
+
+  /** An admin call, retried through an election, each retry logged with what it waited for. */
+  private admin<T>(what: string, call: (jsm: JetStreamManager) => Promise<T>): Promise<T> {
+    return retryTransient(async () => call(await this.manager()), {
+      onRetry: (error, attempt, delayMs) =>
+        this.logger.warn(`${what}: ${String(error)}; retry ${attempt} in ${delayMs} ms (JetStream electing a leader?)`),
+    });
   }
 
   private manager(): Promise<JetStreamManager> {
@@ -136,9 +140,10 @@ export class JetStreamService implements OnApplicationShutdown {
       subjects: spec.subjects.map((s) => ns.subject(s)),
       max_age: nanos(maxAgeMs),
       duplicate_window: nanos(duplicateWindowMs),
+      // Updated like the rest: nats-server 2.9 moves an existing stream to the new number of copies.
+      num_replicas: this.streamReplicas,
     };
-    await retryTransient(async () => {
-      const jsm = await this.manager();
+    await this.admin(`stream ${config.name}`, async (jsm) => {
       try {
         await jsm.streams.info(config.name);
         await jsm.streams.update(config.name, config);
@@ -186,8 +191,8 @@ export class JetStreamService implements OnApplicationShutdown {
     const stream = ns.stream(spec.event.stream);
     const maxDeliver = spec.maxDeliver ?? 5;
     const backoff = spec.backoffMs ?? [1_000, 5_000, 15_000, 30_000];
-    const jsm = await this.manager();
-    await retryTransient(() =>
+    // Creating the consumer is an admin call like any other: it can meet an election (a node just lost).
+    await this.admin(`consumer ${spec.durable}`, (jsm) =>
       jsm.consumers.add(stream, {
         durable_name: spec.durable,
         ack_policy: AckPolicy.Explicit,

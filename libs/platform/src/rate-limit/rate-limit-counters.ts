@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { withTimeout } from '../health/dependency-health';
+import { isNoLeaderError } from '../jetstream/transient-errors';
 import type { KvStoreService } from '../kv/kv-store.service';
 import { applyCounterChanges, type CounterChange, type CounterChangeResult } from './counter-batch';
 
@@ -20,6 +21,12 @@ const STORE_TIMEOUT_MS = 1_000;
 const CONFLICT_DEADLINE_MS = 3_000;
 /** Upper bound of the random pause before retrying a conflict, so racing replicas stop colliding. */
 const MAX_CONFLICT_BACKOFF_MS = 25;
+/**
+ * The pause before asking again while the bucket has no leader (one NATS node of three lost: an
+ * election of 2-6 s, tools/drill). Within the same deadline, so a request waits out a short
+ * election instead of being refused, and a longer one still fails like an outage.
+ */
+const NO_LEADER_PAUSE_MS = 200;
 
 export interface RateLimitCountersOptions {
   /** The KV bucket (one of KvBuckets); its entries expire with `ttlMs`, fixed by whoever creates it first. */
@@ -112,27 +119,34 @@ export class RateLimitCounters {
 
   /**
    * One read-modify-write carrying every change of the batch. Each store call must answer within
-   * STORE_TIMEOUT_MS; conflicts with other replicas are retried until CONFLICT_DEADLINE_MS.
+   * STORE_TIMEOUT_MS; conflicts with other replicas, and a bucket between leaders, are retried until
+   * CONFLICT_DEADLINE_MS.
    */
   private async write(key: string, changes: CounterChange[]): Promise<CounterChangeResult[]> {
     const kv = await withTimeout(this.open(), STORE_TIMEOUT_MS, 'rate limit store');
     const deadline = Date.now() + CONFLICT_DEADLINE_MS;
     for (;;) {
-      const entry = await withTimeout(kv.get(key), STORE_TIMEOUT_MS, 'rate limit store');
-      const counted = entry && entry.operation === 'PUT' ? Number(entry.string()) || 0 : 0;
-      const { total, results } = applyCounterChanges(counted, changes);
-      if (total === counted) return results;
       try {
-        await withTimeout(
-          entry ? kv.update(key, String(total), entry.revision) : kv.create(key, String(total)),
-          STORE_TIMEOUT_MS,
-          'rate limit store',
-        );
-        return results;
+        return await this.writeOnce(kv, key, changes);
       } catch (error) {
-        if (!isRevisionConflict(error) || Date.now() >= deadline) throw error;
-        await sleep(Math.random() * MAX_CONFLICT_BACKOFF_MS);
+        const conflict = isRevisionConflict(error);
+        if ((!conflict && !isNoLeaderError(error)) || Date.now() >= deadline) throw error;
+        await sleep(conflict ? Math.random() * MAX_CONFLICT_BACKOFF_MS : NO_LEADER_PAUSE_MS);
       }
     }
+  }
+
+  /** Reads the counter and writes it at the revision read (a conflict throws). */
+  private async writeOnce(kv: KV, key: string, changes: CounterChange[]): Promise<CounterChangeResult[]> {
+    const entry = await withTimeout(kv.get(key), STORE_TIMEOUT_MS, 'rate limit store');
+    const counted = entry && entry.operation === 'PUT' ? Number(entry.string()) || 0 : 0;
+    const { total, results } = applyCounterChanges(counted, changes);
+    if (total === counted) return results;
+    await withTimeout(
+      entry ? kv.update(key, String(total), entry.revision) : kv.create(key, String(total)),
+      STORE_TIMEOUT_MS,
+      'rate limit store',
+    );
+    return results;
   }
 }
