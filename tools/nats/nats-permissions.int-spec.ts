@@ -171,6 +171,29 @@ describe('the broker permissions generated from the service definitions', () => 
       for (const other of others) expect(await user.subscribeRefused(`${fleetInboxPrefix(other.name)}.>`)).toBe(true);
     });
 
+    (usage.serves.length > 0 ? it : it.skip)(
+      'answers a caller from another of its connections (a reconnect to another node mid-request)',
+      async () => {
+        const caller = FLEET_DEFINITIONS.find((d) => d.nats?.calls?.some((c) => usage.serves.includes(c)));
+        const callerConnection = await BrokerUser.connect(server.url, caller?.name ?? name);
+        const received = await BrokerUser.connect(server.url, name);
+        const answering = await BrokerUser.connect(server.url, name);
+        try {
+          const subject = ns.subject(usage.serves[0].subject);
+          const sub = received.nc.subscribe(subject, { queue: name, max: 1 });
+          await received.nc.flush();
+          const reply = callerConnection.nc.request(subject, '{}', { timeout: 3_000 });
+          for await (const message of sub) {
+            // The connection that received it is gone; the service answers on its new one.
+            answering.nc.publish(message.reply as string, '{"answered":true}');
+          }
+          expect((await reply).json()).toEqual({ answered: true });
+        } finally {
+          await Promise.all([callerConnection.close(), received.close(), answering.close()]);
+        }
+      },
+    );
+
     it('may not take its commands outside its queue group, nor anyone else’s in it', async () => {
       for (const command of usage.serves) {
         expect(await user.subscribeRefused(ns.subject(command.subject))).toBe(true);

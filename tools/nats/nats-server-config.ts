@@ -102,6 +102,20 @@ function discoverySubjects(service: string): string[] {
   return ['$SRV.*', `$SRV.*.${service}`, `$SRV.*.${service}.*`];
 }
 
+/**
+ * Where a service answering commands may reply. `allow_responses` alone is not enough on a cluster:
+ * it lets a connection answer only requests *it* received, so a service whose node died, and which
+ * reconnected to another while a request was in its hands, could not answer it (the caller waited for
+ * its timeout). Fleet inboxes (`_INBOX.<service>.…`) and the reply subjects of team requests (`_R_.…`,
+ * made by the TEAMS import) live in the fleet's own account; another team's inbox is in the TEAMS
+ * account and cannot be reached from here. A fleet user is trusted with identity headers already, so
+ * answering a fleet caller it was not asked by adds nothing it could not do; reading replies, which
+ * would, stays limited to its own inbox.
+ */
+function replySubjects(): string[] {
+  return ['_INBOX.>', '_R_.>'];
+}
+
 /** A fleet service's permissions, from its effective usage. */
 export function fleetUserPermissions(
   service: string,
@@ -118,6 +132,7 @@ export function fleetUserPermissions(
     ...usage.streams.flatMap((stream) => streamAdminSubjects(ns.stream(stream))),
     ...consumerSubjects,
     ...usage.kv.flatMap((bucket) => kvBucketSubjects(ns.bucket(bucket))),
+    ...(usage.serves.length > 0 ? replySubjects() : []),
   ];
   const subscribe = [
     ...usage.serves.map((command) => `${ns.subject(command.subject)} ${service}`),
