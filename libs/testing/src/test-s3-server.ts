@@ -37,7 +37,6 @@ const escapeXml = (text: string) =>
  */
 export class TestS3Server {
   private server?: Server;
-  private s3rver?: S3rver;
   private readonly directory = mkdtempSync(join(tmpdir(), 'callfleet-s3-'));
 
   private constructor(
@@ -78,7 +77,6 @@ export class TestS3Server {
       );
     });
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(this.port, '127.0.0.1', resolve));
-    this.s3rver = s3rver;
     this.server = server;
   }
 
