@@ -32,11 +32,14 @@ const escapeXml = (text: string) =>
  * and tagging. Two calls s3rver lacks are answered here from its own upload folders:
  * ListMultipartUploads (s3rver: NotImplemented) and AbortMultipartUpload (s3rver: 405), without
  * which "no incomplete upload is left" could not be tested. It neither checks nor returns
- * x-amz-checksum-* values, so the store's read-back verification falls back to sizes here.
+ * x-amz-checksum-* values, so the store's read-back verification falls back to sizes here; the
+ * SHA-256 sent with each part is recorded (partChecksums) for tests to check.
  * stop() and resume() take it away and bring it back on the same port with the same data.
  */
 export class TestS3Server {
   private server?: Server;
+  /** x-amz-checksum-sha256 of each uploaded part, by key then part number (s3rver itself ignores them). */
+  readonly partChecksums = new Map<string, Map<number, string>>();
   private readonly directory = mkdtempSync(join(tmpdir(), 'callfleet-s3-'));
 
   private constructor(
@@ -112,6 +115,12 @@ export class TestS3Server {
     const [bucket, ...keyParts] = url.pathname.slice(1).split('/');
     const key = keyParts.map(decodeURIComponent).join('/');
     if (bucket !== this.bucket) return false;
+    const partNumber = Number(url.searchParams.get('partNumber'));
+    const checksum = req.headers['x-amz-checksum-sha256'];
+    if (req.method === 'PUT' && key && partNumber && typeof checksum === 'string') {
+      if (!this.partChecksums.has(key)) this.partChecksums.set(key, new Map());
+      this.partChecksums.get(key)?.set(partNumber, checksum);
+    }
     if (req.method === 'GET' && !key && url.searchParams.has('uploads')) {
       const prefix = url.searchParams.get('prefix') ?? '';
       const uploads = (await this.incompleteUploads()).filter((u) => u.key.startsWith(prefix));

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { describeRecordingStoreBehaviour, failingBody, freshKey } from '../../test/recording-store.behaviour';
 import { LocalRecordingStore } from './local-recording-store';
-import { describeRecordingStoreBehaviour, failingBody, freshKey } from './recording-store.behaviour';
 import { verifyObjectUrlSignature } from './signed-object-url';
 
 const SECRET = 'test-url-secret';

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { TestS3Server } from '@callfleet/testing';
-import { describeRecordingStoreBehaviour, failingBody, freshKey, sha256 } from './recording-store.behaviour';
+import { describeRecordingStoreBehaviour, failingBody, freshKey, sha256 } from '../../test/recording-store.behaviour';
 import { S3RecordingStore } from './s3-recording-store';
 
 const PART = 5 * 1024 * 1024;
@@ -21,6 +22,17 @@ describe('the S3 recording store (against an S3-compatible server)', () => {
 
   // 12 MiB: three parts of a multipart upload.
   describeRecordingStoreBehaviour(() => store, { largeBytes: 12 * 1024 * 1024 });
+
+  it('sends the SHA-256 of every part with it', async () => {
+    const key = freshKey();
+    const bytes = Buffer.alloc(2 * PART + 1000);
+    for (let i = 0; i < bytes.length; i += 997) bytes[i] = i % 251;
+    await store.put(key, Readable.from([bytes]), { contentType: 'audio/wav' });
+    const parts = [bytes.subarray(0, PART), bytes.subarray(PART, 2 * PART), bytes.subarray(2 * PART)];
+    expect(s3.partChecksums.get(key)).toEqual(
+      new Map(parts.map((part, i) => [i + 1, createHash('sha256').update(part).digest('base64')])),
+    );
+  });
 
   it('aborts the multipart upload when the body fails midway: nothing incomplete is left', async () => {
     const key = freshKey();

@@ -25,7 +25,7 @@ import {
   type StoredObject,
   StoredObjectNotFoundError,
 } from './recording-store';
-import { Sha256MismatchError, Sha256Tap, s3Sha256Checksum } from './sha256-tap';
+import { Sha256MismatchError, Sha256Tap, s3CompositeSha256 } from './sha256-tap';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -64,6 +64,8 @@ export class S3RecordingStore extends RecordingStore {
   readonly driver = 's3' as const;
   readonly client: S3Client;
   private readonly now: () => number;
+  /** The SHA-256 the SDK sent with each part, by key and part number: the read-back check recomputes S3's composite from them. */
+  private readonly sentPartChecksums = new Map<string, Map<number, string>>();
 
   constructor(private readonly options: S3StoreOptions) {
     super();
@@ -77,12 +79,26 @@ export class S3RecordingStore extends RecordingStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    this.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string; PartNumber?: number };
+        const request = args.request as { headers?: Record<string, string> };
+        const checksum = request.headers?.['x-amz-checksum-sha256'];
+        if (context.commandName === 'UploadPartCommand' && input.Key && input.PartNumber && checksum) {
+          this.sentPartChecksums.get(input.Key)?.set(input.PartNumber, checksum);
+        }
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordPartChecksums' },
+    );
   }
 
   async put(key: string, body: NodeJS.ReadableStream, meta: PutOptions): Promise<StoredObject> {
     assertObjectKey(key);
     await this.abortUploads((upload) => upload.Key === key, key);
-    const tap = new Sha256Tap({ expectedSha256: meta.sha256, partSizeBytes: this.options.partSizeBytes });
+    const tap = new Sha256Tap({ expectedSha256: meta.sha256 });
+    const partChecksums = new Map<number, string>();
+    this.sentPartChecksums.set(key, partChecksums);
     const source = body as NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
     // lib-storage reads the tap; a failing body (a validator's rejection) fails the tap, which fails
     // the upload, and lib-storage aborts its multipart upload.
@@ -113,7 +129,7 @@ export class S3RecordingStore extends RecordingStore {
     });
     try {
       await upload.done();
-      await this.verify(key, tap);
+      await this.verify(key, tap, partChecksums);
       await this.client.send(
         new PutObjectTaggingCommand({
           Bucket: this.options.bucket,
@@ -130,26 +146,31 @@ export class S3RecordingStore extends RecordingStore {
       throw error;
     } finally {
       meta.signal?.removeEventListener('abort', onAbort);
+      if (this.sentPartChecksums.get(key) === partChecksums) this.sentPartChecksums.delete(key);
     }
   }
 
-  /** The server holds the bytes that went out, or the object is removed and the put fails. */
-  private async verify(key: string, tap: Sha256Tap): Promise<void> {
+  /**
+   * The server holds the bytes that went out, or the object is removed and the put fails: the size,
+   * and where the server keeps checksums, its SHA-256 (whole, or S3's composite of the parts).
+   */
+  private async verify(key: string, tap: Sha256Tap, partChecksums: ReadonlyMap<number, string>): Promise<void> {
     const head = await this.client.send(
       new HeadObjectCommand({ Bucket: this.options.bucket, Key: key, ChecksumMode: 'ENABLED' }),
     );
     const reported = head.ChecksumSHA256;
-    // A multipart object's checksum is the composite one, `<base64>-<parts>`.
-    const expected = s3Sha256Checksum(tap, reported?.includes('-') ?? false);
+    const sent = reported?.includes('-')
+      ? s3CompositeSha256([...partChecksums.entries()].sort(([a], [b]) => a - b).map(([, checksum]) => checksum))
+      : Buffer.from(tap.sha256, 'hex').toString('base64');
     const problem =
       head.ContentLength !== tap.bytes
         ? `${head.ContentLength} bytes stored, ${tap.bytes} sent`
-        : reported && reported !== expected
-          ? `checksum ${reported} stored, ${expected} sent`
+        : reported && reported !== sent
+          ? `checksum ${reported} stored, ${sent} sent`
           : undefined;
     if (problem) {
       await this.delete(key);
-      throw new StoredChecksumMismatchError(key, expected, `${reported ?? 'none'} (${problem})`);
+      throw new StoredChecksumMismatchError(key, sent, `${reported ?? 'none'} (${problem})`);
     }
   }
 

@@ -1,6 +1,6 @@
 import { parseWav, splitFrames } from '@callfleet/audio';
 import { findFixturesDir, loadClips } from './audio-clips';
-import { composeMp3, composeWav, recordingSeconds } from './recording-composer';
+import { composeMp3, composeWav, composeWavStream, recordingSeconds } from './recording-composer';
 
 const clips = loadClips(findFixturesDir());
 
@@ -35,5 +35,14 @@ describe('recordings made of fixture audio', () => {
     expect(header).toMatchObject({ sampleRate: 8000, bitrateKbps: 16, samplesPerFrame: 576 });
     expect(frames.length * frames[0].length).toBe(mp3.length);
     expect(Math.abs((frames.length * 576) / 8000 - 25.75)).toBeLessThan(0.2);
+  });
+
+  it('streams the same WAV in pieces, for recordings too long to hold', () => {
+    const pieces = [...composeWavStream(segments, clips, 300, 10_000)];
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(10_000);
+    const wav = Buffer.concat(pieces);
+    expect(parseWav(wav).data.length).toBe(25.75 * 8000 * 2);
+    // Each stretch loops its clip from the start, whatever the piece size.
+    expect(wav.equals(Buffer.concat([...composeWavStream(segments, clips, 300, 4096)]))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import {
   StoredChecksumMismatchError,
   StoredObjectNotFoundError,
   UnsatisfiableRangeError,
-} from './recording-store';
+} from '../src/storage/recording-store';
 
 /** A body that delivers `bytes` in `chunk`-byte pieces, then fails (a download cut off). */
 export function failingBody(bytes: Buffer, chunk = 64 * 1024): Readable {
