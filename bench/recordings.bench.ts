@@ -24,6 +24,9 @@ interface CopyRun {
   peakRssMb: number;
 }
 
+const MODES = ['ours', 'floor', 'raw'] as const;
+type Mode = (typeof MODES)[number];
+
 const mbPerSec = (run: CopyRun) => Math.round((run.bytes / MB / (run.ms / 1000)) * 10) / 10;
 
 function median(values: number[]): number {
@@ -48,7 +51,8 @@ function asVariant(label: string, runs: CopyRun[]): Variant {
 /**
  * A 500 MB WAV composed by the simulator's composer, downloaded over HTTP and copied into the S3
  * sink (the tests' S3-compatible server, its own process) by the pipeline's path (RecordingValidator
- * into S3RecordingStore.put) vs a raw pipe of the same download into one streaming PutObject; each
+ * into S3RecordingStore.put), by bare lib-storage (the same multipart upload, nothing checked: the
+ * floor) and by a raw pipe of the same download into one streaming PutObject (the baseline); each
  * copy in a fresh process, rounds interleaved, median kept; the peak RSS of the pipeline's copies.
  */
 export async function recordingCopyBenchmark(): Promise<BenchmarkResult> {
@@ -58,27 +62,28 @@ export async function recordingCopyBenchmark(): Promise<BenchmarkResult> {
     const s3 = await firstLine<object>(sink);
     const { port, totalBytes } = await firstLine<{ port: number; totalBytes: number }>(source);
     const env = { S3_CONFIG: JSON.stringify(s3), SOURCE_URL: `http://127.0.0.1:${port}/recording.wav` };
-    const copy = async (mode: 'ours' | 'raw'): Promise<CopyRun> => {
+    const copy = async (mode: Mode): Promise<CopyRun> => {
       const child = spawnScript('bench/fixtures/recording-copy.js', { ...env, COPY_MODE: mode });
       const run = await firstLine<CopyRun>(child);
       await new Promise((r) => child.once('exit', r));
       if (run.bytes !== totalBytes) throw new Error(`${mode} copied ${run.bytes} of ${totalBytes} bytes`);
       return run;
     };
-    const runs: Record<'ours' | 'raw', CopyRun[]> = { ours: [], raw: [] };
+    const runs: Record<Mode, CopyRun[]> = { ours: [], floor: [], raw: [] };
     for (let round = 0; round < BENCH_ROUNDS; round++) {
-      for (const mode of ['ours', 'raw'] as const) {
+      for (const mode of MODES) {
         const run = await copy(mode);
         runs[mode].push(run);
         progress(`round ${round + 1}/${BENCH_ROUNDS} ${mode}: ${mbPerSec(run)} MB/s, peak RSS ${run.peakRssMb} MB`);
       }
     }
     const ours = asVariant('validator -> S3RecordingStore.put (multipart, verified)', runs.ours);
+    const floor = asVariant('bare lib-storage multipart upload, nothing checked', runs.floor);
     const raw = asVariant('raw pipe: download -> one streaming PutObject', runs.raw);
     return makeResult(
       'recording-copy',
-      `a ${RECORDING_MB} MB WAV from the simulator's composer over HTTP into an S3-compatible server (s3rver): the pipeline's validated, verified multipart put vs a raw pipe of the same bytes into one PutObject; "req/s" is MB/s, latencies are whole-copy times; goal ours/baseline >= 0.8, peak RSS < 200 MB`,
-      { ours, baseline: raw },
+      `a ${RECORDING_MB} MB WAV from the simulator's composer over HTTP into an S3-compatible server (s3rver): the pipeline's validated, verified multipart put vs the same multipart upload by bare lib-storage (floor) vs a raw pipe of the same bytes into one PutObject (baseline); "req/s" is MB/s, latencies are whole-copy times; goal ours/baseline >= 0.8, peak RSS < 200 MB`,
+      { ours, floor, baseline: raw },
       {
         bytes: totalBytes,
         peakRssMb: {

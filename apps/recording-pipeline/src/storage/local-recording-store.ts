@@ -15,7 +15,7 @@ import {
   type StoredObject,
   StoredObjectNotFoundError,
 } from './recording-store';
-import { Sha256MismatchError, Sha256Tap } from './sha256-tap';
+import { hashedBody, Sha256MismatchError } from './sha256-tap';
 import { signedObjectUrl } from './signed-object-url';
 
 export interface LocalStoreOptions {
@@ -58,10 +58,11 @@ export class LocalRecordingStore extends RecordingStore {
     await mkdir(dir, { recursive: true });
     await this.removePartials(dir, partialPrefix(path));
     const partial = join(dir, `${partialPrefix(path)}${randomUUID()}${PARTIAL_SUFFIX}`);
-    const tap = new Sha256Tap({ expectedSha256: meta.sha256 });
+
     try {
       // flush: the file is fsynced before it is closed, so what is renamed onto the key is on the disk.
-      await pipeline(body, tap, createWriteStream(partial, { flags: 'wx', flush: true }), { signal: meta.signal });
+      const tap = hashedBody(body, meta.sha256);
+      await pipeline(tap, createWriteStream(partial, { flags: 'wx', flush: true }), { signal: meta.signal });
       if (meta.sha256 && meta.sha256 !== tap.sha256)
         throw new StoredChecksumMismatchError(key, meta.sha256, tap.sha256);
       const stored: StoredObject = { key, bytes: tap.bytes, sha256: tap.sha256, contentType: meta.contentType };

@@ -25,7 +25,7 @@ import {
   type StoredObject,
   StoredObjectNotFoundError,
 } from './recording-store';
-import { Sha256MismatchError, Sha256Tap, s3CompositeSha256 } from './sha256-tap';
+import { hashedBody, Sha256MismatchError, type Sha256Tap, s3CompositeSha256 } from './sha256-tap';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -96,14 +96,12 @@ export class S3RecordingStore extends RecordingStore {
   async put(key: string, body: NodeJS.ReadableStream, meta: PutOptions): Promise<StoredObject> {
     assertObjectKey(key);
     await this.abortUploads((upload) => upload.Key === key, key);
-    const tap = new Sha256Tap({ expectedSha256: meta.sha256 });
-    const partChecksums = new Map<number, string>();
-    this.sentPartChecksums.set(key, partChecksums);
-    const source = body as NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
     // lib-storage reads the tap; a failing body (a validator's rejection) fails the tap, which fails
     // the upload, and lib-storage aborts its multipart upload.
-    source.on('error', (error: Error) => tap.destroy(error));
-    source.pipe(tap);
+    const tap = hashedBody(body, meta.sha256);
+    const source = body as NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
+    const partChecksums = new Map<number, string>();
+    this.sentPartChecksums.set(key, partChecksums);
     const abort = new AbortController();
     const onAbort = () => {
       abort.abort(meta.signal?.reason);

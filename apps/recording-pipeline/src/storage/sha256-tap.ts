@@ -45,6 +45,19 @@ export class Sha256Tap extends Transform {
 }
 
 /**
+ * `body` as a Sha256Tap: itself when it already is one (a RecordingValidator hashes every byte it
+ * passes on, so hashing them again would only cost a pass over the recording), or piped into a new
+ * tap, which fails when the body fails. An expected checksum always gets a tap of its own.
+ */
+export function hashedBody(body: NodeJS.ReadableStream, expectedSha256?: string): Sha256Tap {
+  if (body instanceof Sha256Tap && !expectedSha256) return body;
+  const tap = new Sha256Tap({ expectedSha256 });
+  body.on('error', (error: Error) => tap.destroy(error));
+  body.pipe(tap);
+  return tap;
+}
+
+/**
  * The checksum S3 reports for a multipart object: the SHA-256 of the parts' raw SHA-256 digests, in
  * part order, with `-<parts>` appended. `partChecksums` are the base64 values sent with each part.
  */

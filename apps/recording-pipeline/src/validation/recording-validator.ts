@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import { type AudioFormat, AudioStreamError, AudioStreamProbe } from '@callfleet/audio';
 import type { RecordingRejectionReason } from '@callfleet/contracts';
+import { Sha256Tap } from '../storage/sha256-tap';
 
 /** What the provider told us about the recording before its bytes arrived. */
 export interface RecordingExpectations {
@@ -54,10 +54,8 @@ export function durationTolerance(declaredSeconds: number, configured?: number):
  * Content-Length, audio cut off, wrong duration). Because the failure arrives before the stream ends,
  * a store reading from it never completes the object.
  */
-export class RecordingValidator extends Transform {
-  private readonly hash = createHash('sha256');
+export class RecordingValidator extends Sha256Tap {
   private readonly probe = new AudioStreamProbe();
-  private received = 0;
   private validated: ValidatedRecording | undefined;
 
   constructor(private readonly expect: RecordingExpectations) {
@@ -70,20 +68,20 @@ export class RecordingValidator extends Transform {
     return this.validated;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
     const rejection = this.account(chunk);
     if (rejection) callback(rejection);
-    else callback(null, chunk);
+    else super._transform(chunk, encoding, callback);
   }
 
   /** Accounts for one chunk; the reason to fail the stream, if any. */
   private account(chunk: Buffer): Error | undefined {
-    this.received += chunk.length;
+    const received = this.bytes + chunk.length;
     const { maxBytes, declaredBytes } = this.expect;
-    if (this.received > maxBytes) {
+    if (received > maxBytes) {
       return new RecordingRejectedError('too-large', `more than the maximum of ${maxBytes} bytes`);
     }
-    if (declaredBytes !== undefined && this.received > declaredBytes) {
+    if (declaredBytes !== undefined && received > declaredBytes) {
       return new RecordingRejectedError('length-mismatch', `more than the declared ${declaredBytes} bytes`);
     }
     try {
@@ -91,23 +89,25 @@ export class RecordingValidator extends Transform {
     } catch (error) {
       return asRejection(error);
     }
-    this.hash.update(chunk);
     return undefined;
   }
 
   override _flush(callback: TransformCallback): void {
-    try {
-      this.validated = this.finish();
-      callback();
-    } catch (error) {
-      callback(asRejection(error));
-    }
+    super._flush((hashError) => {
+      if (hashError) return callback(hashError);
+      try {
+        this.validated = this.finish();
+        callback();
+      } catch (error) {
+        callback(asRejection(error));
+      }
+    });
   }
 
   private finish(): ValidatedRecording {
     const { declaredBytes, declaredDurationSeconds } = this.expect;
-    if (declaredBytes !== undefined && this.received < declaredBytes) {
-      throw new RecordingRejectedError('truncated', `${this.received} of the declared ${declaredBytes} bytes`);
+    if (declaredBytes !== undefined && this.bytes < declaredBytes) {
+      throw new RecordingRejectedError('truncated', `${this.bytes} of the declared ${declaredBytes} bytes`);
     }
     const audio = this.probe.end();
     if (declaredDurationSeconds !== undefined) {
@@ -119,7 +119,7 @@ export class RecordingValidator extends Transform {
         );
       }
     }
-    return { bytes: this.received, sha256: this.hash.digest('hex'), ...audio };
+    return { bytes: this.bytes, sha256: this.sha256, ...audio };
   }
 }
 
