@@ -3,7 +3,6 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
 import { freePort } from './free-port';
 
 /** Where s3rver keeps a bucket's incomplete multipart uploads: one folder per upload id. */
@@ -65,6 +64,8 @@ export class TestS3Server {
   }
 
   async resume(): Promise<void> {
+    // Loaded here, not at the top: every test importing @callfleet/testing would load Koa and winston.
+    const { default: S3rver } = await import('s3rver');
     const s3rver = new S3rver({
       silent: true,
       directory: this.directory,

@@ -75,6 +75,9 @@ export class S3RecordingStore extends RecordingStore {
       endpoint: options.endpoint,
       forcePathStyle: options.forcePathStyle,
       credentials: options.credentials,
+      // A store that stops answering fails the request (and the put) instead of hanging it; a part
+      // of 8 MiB has two minutes.
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
       // Our own SHA-256 per part is the checksum; the SDK's default CRC32 on top would be a second pass.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
