@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { buildWav } from '@callfleet/audio';
 import { TestS3Server } from '@callfleet/testing';
 import { describeRecordingStoreBehaviour, failingBody, freshKey, sha256 } from '../../test/recording-store.behaviour';
+import { RecordingRejectedError, RecordingValidator } from '../validation/recording-validator';
 import { S3RecordingStore } from './s3-recording-store';
 
 const PART = 5 * 1024 * 1024;
@@ -40,6 +42,27 @@ describe('the S3 recording store (against an S3-compatible server)', () => {
       'connection reset',
     );
     expect((await s3.incompleteUploads()).filter((u) => u.key === key)).toEqual([]);
+  });
+
+  it("fails with the validator's reason when the validator refuses the bytes midway, and keeps nothing", async () => {
+    const key = freshKey();
+    const wav = buildWav({ sampleRate: 8000, channels: 1, bitsPerSample: 16, data: Buffer.alloc(3 * PART) });
+    const validator = new RecordingValidator({ maxBytes: 2 * PART, declaredBytes: wav.length });
+    const body = Readable.from([wav.subarray(0, PART), wav.subarray(PART, 2 * PART), wav.subarray(2 * PART)]);
+    const error = await store.put(key, body.pipe(validator), { contentType: 'audio/wav' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecordingRejectedError);
+    expect(error).toMatchObject({ reason: 'too-large' });
+    expect(await store.head(key)).toBeNull();
+    expect((await s3.incompleteUploads()).filter((u) => u.key === key)).toEqual([]);
+  });
+
+  it('stores what the validator passed under the checksum it proved', async () => {
+    const key = freshKey();
+    const wav = buildWav({ sampleRate: 8000, channels: 1, bitsPerSample: 16, data: Buffer.alloc(PART + 5000, 3) });
+    const validator = new RecordingValidator({ maxBytes: 4 * PART, declaredBytes: wav.length });
+    const stored = await store.put(key, Readable.from([wav]).pipe(validator), { contentType: 'audio/wav' });
+    expect(stored.sha256).toBe(sha256(wav));
+    expect(validator.result).toMatchObject({ sha256: sha256(wav), format: 'wav' });
   });
 
   it('a put replaces the incomplete upload an earlier, crashed put of the same key left', async () => {
