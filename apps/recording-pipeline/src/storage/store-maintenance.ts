@@ -1,8 +1,8 @@
 import { JobHandler, JobScheduler } from '@callfleet/persistence';
-import { HealthRegistry, MetricsService } from '@callfleet/platform';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { HealthRegistry, MetricsService, SERVICE_CONFIG } from '@callfleet/platform';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RecordingStore } from './recording-store';
-import { RecordingStoreConfig } from './recording-store.config';
+import type { RecordingStoreConfig } from './recording-store.config';
 
 export const INCOMPLETE_UPLOAD_CLEANUP_JOB = 'recording-pipeline.incomplete-upload-cleanup';
 
@@ -19,7 +19,8 @@ export class RecordingStoreMaintenance implements OnApplicationBootstrap {
 
   constructor(
     private readonly store: RecordingStore,
-    private readonly config: RecordingStoreConfig,
+    // The service's config extends RecordingStoreConfig (as PersistenceModule reads DatabaseServiceConfig).
+    @Inject(SERVICE_CONFIG) private readonly config: RecordingStoreConfig,
     private readonly scheduler: JobScheduler,
     health: HealthRegistry,
     metrics: MetricsService,
