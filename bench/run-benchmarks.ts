@@ -4,6 +4,7 @@ import { ingestBenchmark } from './ingest.bench';
 import { type BenchBroker, startBenchBroker } from './lib/private-nats';
 import { type BenchmarkResult, printResult, saveResult } from './lib/report';
 import { natsRpcBenchmark } from './nats-rpc.bench';
+import { recordingCopyBenchmark } from './recordings.bench';
 
 type Benchmark = { name: string; run: (broker: BenchBroker) => Promise<BenchmarkResult> };
 
@@ -11,6 +12,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'nats-request-reply', run: (broker) => natsRpcBenchmark(broker.url) },
   { name: 'gateway-auth-me', run: gatewayMeBenchmark },
   { name: 'ingest-twilio-status', run: ingestBenchmark },
+  { name: 'recording-copy', run: () => recordingCopyBenchmark() },
 ];
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (default all), prints and saves ratios. */

@@ -1,3 +1,3 @@
-import { DatabaseServiceConfig } from '@callfleet/persistence';
+import { RecordingStoreConfig } from './storage/recording-store.config';
 
-export class RecordingPipelineConfig extends DatabaseServiceConfig {}
+export class RecordingPipelineConfig extends RecordingStoreConfig {}

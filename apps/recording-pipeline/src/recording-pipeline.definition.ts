@@ -13,5 +13,21 @@ export const recordingPipelineService: ServiceDefinition<RecordingPipelineConfig
   schema: recordingPipelineSchema,
   // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
   nats: {},
-  deployment: { dependsOn: ['object-storage'] },
+  deployment: {
+    dependsOn: ['object-storage'],
+    // RECORDINGS_STORE, S3_BUCKET, S3_REGION, ... (k8s/base/kustomization.yaml: recording-pipeline-config).
+    configMap: true,
+    // Optional: on AWS the pod's role (the SDK's default chain) needs no keys.
+    secrets: [
+      { env: 'S3_ACCESS_KEY_ID', optional: true },
+      { env: 'S3_SECRET_ACCESS_KEY', optional: true },
+    ],
+    // Compose's MinIO (its bucket is made by the minio container at start).
+    composeEnvironment: {
+      RECORDINGS_STORE: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_BUCKET: 'recordings',
+      S3_FORCE_PATH_STYLE: 'true',
+    },
+  },
 };

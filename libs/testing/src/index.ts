@@ -9,3 +9,4 @@ export * from './test-certificates';
 export * from './test-database';
 export * from './test-environment';
 export * from './test-fleet';
+export * from './test-s3-server';

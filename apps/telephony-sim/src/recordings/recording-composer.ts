@@ -1,5 +1,5 @@
+import { wavHeader } from '@callfleet/audio';
 import type { AudioClip, ClipName } from './audio-clips';
-import { buildWav } from './wav-format';
 
 /** A stretch of the recording in which the far end played one sound (looped or cut to fit). */
 export interface AudioSegment {
@@ -35,17 +35,43 @@ export function composeWav(
   clips: ReadonlyMap<ClipName, AudioClip>,
   maxSeconds: number,
 ): Buffer {
-  const parts: Buffer[] = [];
-  for (const segment of capSegments(segments, maxSeconds)) {
-    const bytes = Math.round(segment.seconds * SAMPLE_RATE) * BYTES_PER_SAMPLE;
-    const source = clips.get(segment.clip)?.pcm.data;
-    const part = Buffer.alloc(bytes);
-    if (source && source.length > 0 && segment.clip !== 'silence') {
-      for (let at = 0; at < bytes; at += source.length) source.copy(part, at, 0, Math.min(source.length, bytes - at));
-    }
-    parts.push(part);
+  return Buffer.concat([...composeWavStream(segments, clips, maxSeconds)]);
+}
+
+/** `bytes` of `source` played on a loop from byte `phase` (silence when there is no source). */
+function loopedPcm(source: Buffer | undefined, phase: number, bytes: number): Buffer {
+  const part = Buffer.alloc(bytes);
+  if (!source || source.length === 0) return part;
+  let at = 0;
+  let from = phase % source.length;
+  while (at < bytes) {
+    const n = source.copy(part, at, from, Math.min(source.length, from + bytes - at));
+    at += n;
+    from = 0;
   }
-  return buildWav({ sampleRate: SAMPLE_RATE, channels: 1, bitsPerSample: 16, data: Buffer.concat(parts) });
+  return part;
+}
+
+/**
+ * The WAV of composeWav as a stream of `chunkBytes` pieces, never whole in memory: recordings of
+ * hours (the recording benchmark's 500 MB) are made as they are sent.
+ */
+export function* composeWavStream(
+  segments: readonly AudioSegment[],
+  clips: ReadonlyMap<ClipName, AudioClip>,
+  maxSeconds: number,
+  chunkBytes = 1024 * 1024,
+): Generator<Buffer> {
+  const capped = capSegments(segments, maxSeconds);
+  const sizes = capped.map((segment) => Math.round(segment.seconds * SAMPLE_RATE) * BYTES_PER_SAMPLE);
+  yield wavHeader(
+    { sampleRate: SAMPLE_RATE, channels: 1, bitsPerSample: 16 },
+    sizes.reduce((a, b) => a + b, 0),
+  );
+  for (const [i, segment] of capped.entries()) {
+    const source = segment.clip === 'silence' ? undefined : clips.get(segment.clip)?.pcm.data;
+    for (let at = 0; at < sizes[i]; at += chunkBytes) yield loopedPcm(source, at, Math.min(chunkBytes, sizes[i] - at));
+  }
 }
 
 /** The same recording as MP3, by splicing whole frames of the fixtures. */
