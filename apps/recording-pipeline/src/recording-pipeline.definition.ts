@@ -1,5 +1,13 @@
-import { DEFAULT_HTTP_PORTS } from '@callfleet/contracts';
+import {
+  DEFAULT_HTTP_PORTS,
+  ProviderAccountCommands,
+  RecordingCommands,
+  RecordingEvents,
+  Streams,
+  TelephonyIngress,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
+import { RECORDING_INTAKE_CONSUMER } from './downloads/recording-intake';
 import { RecordingPipelineConfig } from './recording-pipeline.config';
 import { RecordingPipelineModule } from './recording-pipeline.module';
 import { recordingPipelineSchema } from './recording-pipeline.schema';
@@ -11,5 +19,17 @@ export const recordingPipelineService: ServiceDefinition<RecordingPipelineConfig
   module: RecordingPipelineModule,
   config: RecordingPipelineConfig,
   schema: recordingPipelineSchema,
-  deployment: { dependsOn: ['object-storage'] },
+  // Publishes its recordings events (outbox); reads recording events from INGRESS.
+  streams: [Streams.EVENTS],
+  nats: {
+    serves: Object.values(RecordingCommands),
+    calls: [ProviderAccountCommands.Credentials],
+    publishes: Object.values(RecordingEvents),
+    consumes: [{ event: TelephonyIngress, durable: RECORDING_INTAKE_CONSUMER }],
+  },
+  deployment: {
+    dependsOn: ['object-storage'],
+    secrets: [{ env: 'RECORDING_LINK_SECRET' }],
+    composeEnvironment: { RECORDING_INTERNAL_BASE_URL: 'http://recording-pipeline:3005' },
+  },
 };
