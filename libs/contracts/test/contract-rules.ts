@@ -87,6 +87,9 @@ const CONSTRAINTS: Record<string, Constraint> = {
   min: (r, [min]) => {
     r.minimum = min as number;
   },
+  max: (r, [max]) => {
+    r.maximum = max as number;
+  },
   isPositive: (r) => {
     r.exclusiveMinimum = 0;
   },
