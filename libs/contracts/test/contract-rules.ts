@@ -12,6 +12,7 @@ export interface JsonSchema {
   minLength?: number;
   maxLength?: number;
   minimum?: number;
+  maximum?: number;
   exclusiveMinimum?: number;
   maxItems?: number;
   items?: JsonSchema;
