@@ -15,7 +15,7 @@ const transform = {
   ],
 };
 const moduleNameMapper = {
-  '^@callfleet/(contracts|platform|persistence|resilience|telephony|testing)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@callfleet/(audio|contracts|platform|persistence|resilience|telephony|testing)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {
   testEnvironment: 'node',

@@ -12,6 +12,7 @@ export * from './nats/headers';
 export * from './nats/kv-buckets';
 export * from './nats/streams';
 export * from './nats/team-access';
+export * from './recordings/recording-rejections';
 export * from './recordings/recording.dto';
 export * from './recordings/recordings.commands';
 export * from './recordings/recordings.events';

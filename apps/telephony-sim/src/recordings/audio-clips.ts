@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Mp3FrameHeader, splitFrames } from './mp3-frames';
-import { type PcmAudio, parseWav } from './wav-format';
+import { type Mp3FrameHeader, type PcmAudio, parseWav, splitFrames } from '@callfleet/audio';
 
 /** The recorded sounds of the far end, one fixture each (see fixtures/generate-fixtures.ts). */
 export type ClipName = 'ivr-menu' | 'hold-music' | 'live-agent' | 'too-busy' | 'voicemail-greeting' | 'silence';

@@ -1,5 +1,5 @@
+import { buildWav } from '@callfleet/audio';
 import type { AudioClip, ClipName } from './audio-clips';
-import { buildWav } from './wav-format';
 
 /** A stretch of the recording in which the far end played one sound (looped or cut to fit). */
 export interface AudioSegment {

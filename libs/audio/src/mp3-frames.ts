@@ -45,12 +45,20 @@ export function readFrameHeader(bytes: Buffer, offset: number): Mp3FrameHeader |
   return { version, bitrateKbps, sampleRate, frameLength, samplesPerFrame };
 }
 
+/** Bytes needed to tell whether an ID3v2 tag is in front, and how long it is. */
+export const ID3V2_HEADER_BYTES = 10;
+
+/** Length of the ID3v2 tag at the start of `prefix` (header included), 0 when there is none. */
+export function id3v2TagLength(prefix: Buffer): number {
+  if (prefix.length < ID3V2_HEADER_BYTES || prefix.toString('latin1', 0, 3) !== 'ID3') return 0;
+  const size = ((prefix[6] & 0x7f) << 21) | ((prefix[7] & 0x7f) << 14) | ((prefix[8] & 0x7f) << 7) | (prefix[9] & 0x7f);
+  // Bit 4 of the flags: a 10-byte footer follows the tag.
+  return ID3V2_HEADER_BYTES + size + (prefix[5] & 0x10 ? 10 : 0);
+}
+
 /** The frames of an MP3 file (an ID3v2 tag in front is skipped). */
 export function splitFrames(file: Buffer): { header: Mp3FrameHeader; frames: Buffer[] } {
-  let offset = 0;
-  if (file.toString('latin1', 0, 3) === 'ID3' && file.length >= 10) {
-    offset = 10 + (((file[6] & 0x7f) << 21) | ((file[7] & 0x7f) << 14) | ((file[8] & 0x7f) << 7) | (file[9] & 0x7f));
-  }
+  let offset = id3v2TagLength(file);
   const frames: Buffer[] = [];
   let first: Mp3FrameHeader | undefined;
   while (offset < file.length) {

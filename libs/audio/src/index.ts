@@ -1,0 +1,3 @@
+export * from './audio-stream-probe';
+export * from './mp3-frames';
+export * from './wav-format';
