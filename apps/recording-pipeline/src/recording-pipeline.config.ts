@@ -32,6 +32,24 @@ export class RecordingPipelineConfig extends DatabaseServiceConfig {
   @Max(10 * 60_000)
   RECORDING_STORE_RETRY_MS = 15_000;
 
+  /** Larger recordings are refused as they stream (`too-large`), before the rest is read. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  RECORDING_MAX_BYTES = 2 * 1024 ** 3;
+
+  /** The local driver's folder (RECORDINGS_STORE=local). */
+  @IsString()
+  RECORDINGS_LOCAL_DIR = '.data/recordings';
+
+  /**
+   * Where the local driver's signed URLs point (the route serving them, `/recordings/objects` of this
+   * service, or the gateway's in front of it); default: this service's own address.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  RECORDING_OBJECT_URL_BASE?: string;
+
   /** How long an organization keeps recordings unless it set its own (org_retention). */
   @Type(() => Number)
   @IsInt()

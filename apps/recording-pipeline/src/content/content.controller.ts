@@ -5,6 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
 import { RecordingsService } from '../recordings/recordings.service';
 import { RecordingStore } from '../storage/recording-store';
+import { verifyObjectUrlSignature } from '../storage/signed-object-url';
+import { OBJECT_URL_PATH } from '../storage/storage.module';
 import { parseByteRange } from './byte-range';
 import { verifyContentLink } from './content-link';
 
@@ -13,7 +15,7 @@ import { verifyContentLink } from './content-link';
  * link over NATS (org-scoped) and streams from here, so audio never rides NATS request/reply and is
  * never held whole. `Range` answers 206, as a browser's audio element needs to seek.
  */
-@Controller('recordings/content')
+@Controller('recordings')
 export class ContentController {
   constructor(
     private readonly recordings: RecordingsService,
@@ -22,23 +24,41 @@ export class ContentController {
     private readonly clock: Clock,
   ) {}
 
-  @Get(':token')
+  /** The gateway's `/recordings/:id/content`, through a link signed by `recordings.v1.content-link`. */
+  @Get('content/:token')
   async content(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const grant = verifyContentLink(token, this.config.RECORDING_LINK_SECRET, this.clock.nowMs());
     // One answer for a bad, an expired and a deleted link: none of them says whether the recording exists.
     const row = grant && (await this.recordings.storedForLink(grant.orgId, grant.recordingId));
     if (!row || row.bytes === null) throw new AppException(ErrorCode.NOT_FOUND, 'Recording not found');
-    const range = parseByteRange(request.headers.range, row.bytes);
+    await this.serve(row.objectKey, row.bytes, request, reply);
+  }
+
+  /** The local driver's signed object URLs (its stand-in for S3 presigned GETs; see signed-object-url). */
+  @Get('objects/*')
+  async object(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const path = new URL(request.url, 'http://local').pathname.slice(`${OBJECT_URL_PATH}/`.length);
+    const key = path.split('/').map(decodeURIComponent).join('/');
+    const query = request.query as { expires?: string; signature?: string };
+    const verdict = verifyObjectUrlSignature(key, query, this.config.RECORDING_LINK_SECRET, this.clock.nowMs());
+    // As S3 does: an expired URL is refused (403), a forged one too, and neither says more.
+    if (verdict !== 'valid') throw new AppException(ErrorCode.FORBIDDEN, 'Request has expired or is not signed');
+    const head = await this.store.head(key);
+    if (!head) throw new AppException(ErrorCode.NOT_FOUND, 'Object not found');
+    await this.serve(key, head.bytes, request, reply);
+  }
+
+  private async serve(key: string, size: number, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const range = parseByteRange(request.headers.range, size);
     if (range === 'unsatisfiable') {
-      await reply.code(416).header('content-range', `bytes */${row.bytes}`).send();
+      await reply.code(416).header('content-range', `bytes */${size}`).send();
       return;
     }
-    const object = await this.store.get(row.objectKey, range);
+    const object = await this.store.get(key, range);
     void reply
       .header('content-type', object.contentType)
       .header('accept-ranges', 'bytes')
-      .header('content-length', String(object.bytes))
-      .header('etag', `"${row.sha256}"`);
+      .header('content-length', String(object.bytes));
     if (range) {
       void reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${object.totalBytes}`);
     }

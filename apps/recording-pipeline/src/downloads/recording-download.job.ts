@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 import {
   RecordingEvents,
   type RecordingFailedData,
@@ -13,6 +14,7 @@ import { RecordingEntity } from '../recordings/recording.entity';
 import { RecordingMetrics } from '../recordings/recording-metrics';
 import { isSettled, nextRecordingState } from '../recordings/recording-state';
 import { RecordingStore, type StoredObject } from '../storage/recording-store';
+import { RecordingValidator } from '../validation/recording-validator';
 import { downloadFailureReason, isPermanentFailure, StoreWriteError } from './download-failure';
 import { ProviderDownloads } from './provider-downloads';
 import { DOWNLOAD_RECORDING_JOB } from './recording-intake';
@@ -54,8 +56,9 @@ export class RecordingDownloadJob {
     if (!recording) return undefined;
     const startedAt = this.clock.nowMs();
     let stored: StoredObject;
+    let durationSec: number;
     try {
-      stored = await this.copy(recording);
+      ({ stored, durationSec } = await this.copy(recording));
     } catch (error) {
       return this.attemptFailed(recording, error);
     }
@@ -68,6 +71,7 @@ export class RecordingDownloadJob {
           bytes: stored.bytes,
           sha256: stored.sha256,
           contentType: stored.contentType,
+          durationSec,
           lastError: null,
           storedAt: this.clock.now(),
         },
@@ -77,7 +81,7 @@ export class RecordingDownloadJob {
         bytes: stored.bytes,
         sha256: stored.sha256,
         contentType: stored.contentType,
-        ...(recording.durationSec !== null ? { durationSec: recording.durationSec } : {}),
+        durationSec,
       };
       await this.outbox.add(manager, RecordingEvents.STORED, data, { orgId: recording.orgId, orderKey: recording.id });
     });
@@ -96,18 +100,32 @@ export class RecordingDownloadJob {
     return recording;
   }
 
-  private async copy(recording: RecordingEntity): Promise<StoredObject> {
+  private async copy(recording: RecordingEntity): Promise<{ stored: StoredObject; durationSec: number }> {
     const signal = AbortSignal.timeout(this.config.RECORDING_COPY_TIMEOUT_MS);
     const download = await this.downloads.open(recording);
+    const validator = new RecordingValidator({
+      declaredBytes: download.contentLength,
+      maxBytes: this.config.RECORDING_MAX_BYTES,
+      declaredDurationSeconds: recording.providerDurationSec ?? undefined,
+    });
+    // Provider → validator → store, streamed. A download cut short, or bytes the validator refuses,
+    // fail the stream before it ends, and the store then keeps nothing at the key.
+    const body = pipeline(download.stream, validator, () => undefined);
     const stopDownload = () => download.stream.destroy(new Error('copy timed out'));
     signal.addEventListener('abort', stopDownload, { once: true });
     try {
-      // The provider's stream goes straight into the store; a download cut short errors the stream,
-      // and the store then keeps nothing at the key.
-      return await this.store.put(recording.objectKey, download.stream, { contentType: download.contentType, signal });
+      const stored = await this.store.put(recording.objectKey, body, { contentType: download.contentType, signal });
+      const proven = validator.result;
+      if (proven.sha256 !== stored.sha256 || proven.bytes !== stored.bytes) {
+        throw new StoreWriteError(
+          new Error(`the store holds ${stored.bytes} bytes ${stored.sha256}, not what was sent`),
+        );
+      }
+      return { stored, durationSec: proven.durationSeconds };
     } catch (error) {
-      // The download's own failure (cut short, timed out) wins over what the store made of it.
-      if (download.stream.errored) throw download.stream.errored;
+      // The download's or the validator's failure wins over what the store made of it.
+      const cause = validator.errored ?? download.stream.errored;
+      if (cause) throw cause;
       throw (await this.storeReachable()) ? error : new StoreWriteError(error);
     } finally {
       signal.removeEventListener('abort', stopDownload);

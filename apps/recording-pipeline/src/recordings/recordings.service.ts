@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   ErrorCode,
   type ListRecordingsDto,
@@ -13,9 +12,9 @@ import {
 import { JobScheduler, Outbox, orgScoped } from '@callfleet/persistence';
 import { AppException, Clock, MANAGER_ROLES, type OrgCaller, requireRole } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { Brackets, DataSource, type EntityManager, type Repository } from 'typeorm';
 import { signContentLink } from '../content/content-link';
+import { InternalBaseUrl } from '../http/internal-base-url';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
 import { RecordingStore } from '../storage/recording-store';
 import { RecordingEntity } from './recording.entity';
@@ -41,7 +40,7 @@ export class RecordingsService {
     private readonly scheduler: JobScheduler,
     private readonly clock: Clock,
     private readonly config: RecordingPipelineConfig,
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly internalBase: InternalBaseUrl,
   ) {
     this.recordings = dataSource.getRepository(RecordingEntity);
     this.orgRecordings = orgScoped(this.recordings);
@@ -94,7 +93,7 @@ export class RecordingsService {
     const expiresAtMs = this.clock.nowMs() + CONTENT_LINK_TTL_MS;
     const token = signContentLink({ recordingId: row.id, orgId, expiresAtMs }, this.config.RECORDING_LINK_SECRET);
     return {
-      url: `${this.internalBaseUrl()}/recordings/content/${token}`,
+      url: `${this.internalBase.get()}/recordings/content/${token}`,
       expiresAt: new Date(expiresAtMs).toISOString(),
       contentType: row.contentType ?? 'application/octet-stream',
       bytes: row.bytes ?? 0,
@@ -152,13 +151,6 @@ export class RecordingsService {
       throw new AppException(ErrorCode.STATE_CONFLICT, `The recording is ${row.state}, not stored yet`);
     }
     return row;
-  }
-
-  private internalBaseUrl(): string {
-    if (this.config.RECORDING_INTERNAL_BASE_URL) return this.config.RECORDING_INTERNAL_BASE_URL.replace(/\/+$/, '');
-    const address = this.adapterHost.httpAdapter.getHttpServer().address() as AddressInfo | null;
-    const host = this.config.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : this.config.HTTP_HOST;
-    return `http://${host}:${address?.port ?? this.config.PORT}`;
   }
 }
 
