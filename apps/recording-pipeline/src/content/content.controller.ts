@@ -1,6 +1,6 @@
 import { ErrorCode } from '@callfleet/contracts';
 import { AppException, Clock } from '@callfleet/platform';
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
 import { RecordingsService } from '../recordings/recordings.service';
@@ -25,9 +25,13 @@ export class ContentController {
   ) {}
 
   /** The gateway's `/recordings/:id/content`, through a link signed by `recordings.v1.content-link`. */
-  @Get('content/:token')
-  async content(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const grant = verifyContentLink(token, this.config.RECORDING_LINK_SECRET, this.clock.nowMs());
+  // The token rides in the query: it is longer than the router takes as a path parameter.
+  @Get('content')
+  async content(@Query('link') token: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const grant =
+      typeof token === 'string'
+        ? verifyContentLink(token, this.config.RECORDING_LINK_SECRET, this.clock.nowMs())
+        : undefined;
     // One answer for a bad, an expired and a deleted link: none of them says whether the recording exists.
     const row = grant && (await this.recordings.storedForLink(grant.orgId, grant.recordingId));
     if (!row || row.bytes === null) throw new AppException(ErrorCode.NOT_FOUND, 'Recording not found');

@@ -93,7 +93,7 @@ export class RecordingsService {
     const expiresAtMs = this.clock.nowMs() + CONTENT_LINK_TTL_MS;
     const token = signContentLink({ recordingId: row.id, orgId, expiresAtMs }, this.config.RECORDING_LINK_SECRET);
     return {
-      url: `${this.internalBase.get()}/recordings/content/${token}`,
+      url: `${this.internalBase.get()}/recordings/content?link=${token}`,
       expiresAt: new Date(expiresAtMs).toISOString(),
       contentType: row.contentType ?? 'application/octet-stream',
       bytes: row.bytes ?? 0,
