@@ -1,9 +1,9 @@
-import { DatabaseServiceConfig } from '@callfleet/persistence';
 import { DevDefault } from '@callfleet/platform';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { RecordingStoreConfig } from './storage/recording-store.config';
 
-export class RecordingPipelineConfig extends DatabaseServiceConfig {
+export class RecordingPipelineConfig extends RecordingStoreConfig {
   /** Download attempts of one recording before it is `failed` with the reason of the last one. */
   @Type(() => Number)
   @IsInt()

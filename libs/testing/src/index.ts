@@ -8,3 +8,4 @@ export * from './raw-http';
 export * from './test-database';
 export * from './test-environment';
 export * from './test-fleet';
+export * from './test-s3-server';

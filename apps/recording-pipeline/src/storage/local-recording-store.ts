@@ -15,7 +15,7 @@ import {
   type StoredObject,
   StoredObjectNotFoundError,
 } from './recording-store';
-import { Sha256Tap } from './sha256-tap';
+import { Sha256MismatchError, Sha256Tap } from './sha256-tap';
 import { signedObjectUrl } from './signed-object-url';
 
 export interface LocalStoreOptions {
@@ -58,7 +58,7 @@ export class LocalRecordingStore extends RecordingStore {
     await mkdir(dir, { recursive: true });
     await this.removePartials(dir, partialPrefix(path));
     const partial = join(dir, `${partialPrefix(path)}${randomUUID()}${PARTIAL_SUFFIX}`);
-    const tap = new Sha256Tap();
+    const tap = new Sha256Tap({ expectedSha256: meta.sha256 });
     try {
       // flush: the file is fsynced before it is closed, so what is renamed onto the key is on the disk.
       await pipeline(body, tap, createWriteStream(partial, { flags: 'wx', flush: true }), { signal: meta.signal });
@@ -73,6 +73,8 @@ export class LocalRecordingStore extends RecordingStore {
     } catch (error) {
       await rm(partial, { force: true });
       await rm(`${partial}.meta`, { force: true });
+      if (error instanceof Sha256MismatchError)
+        throw new StoredChecksumMismatchError(key, error.expected, error.actual);
       throw error;
     }
   }

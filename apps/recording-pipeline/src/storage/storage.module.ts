@@ -1,20 +1,23 @@
 import { Module } from '@nestjs/common';
 import { InternalBaseUrl } from '../http/internal-base-url';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
-import { LocalRecordingStore } from './local-recording-store';
+import { createRecordingStore } from './create-recording-store';
 import { RecordingStore } from './recording-store';
+import { RecordingStoreConfig } from './recording-store.config';
+import { RecordingStoreMaintenance } from './store-maintenance';
 
 /** Routes under which the local driver's signed object URLs are served (ContentController). */
 export const OBJECT_URL_PATH = '/recordings/objects';
 
-/** The recording store. Local folder for now; recstore's S3 driver is chosen by RECORDINGS_STORE. */
+/** The recording store RECORDINGS_STORE names, its readiness indicator and its sweep of incomplete uploads. */
 @Module({
   providers: [
     InternalBaseUrl,
+    { provide: RecordingStoreConfig, useExisting: RecordingPipelineConfig },
     {
       provide: RecordingStore,
       useFactory: (config: RecordingPipelineConfig, base: InternalBaseUrl) =>
-        new LocalRecordingStore({
+        createRecordingStore(config, {
           root: config.RECORDINGS_LOCAL_DIR,
           // Read at each presign: this service's port is known only once it listens.
           get urlBase() {
@@ -24,6 +27,7 @@ export const OBJECT_URL_PATH = '/recordings/objects';
         }),
       inject: [RecordingPipelineConfig, InternalBaseUrl],
     },
+    RecordingStoreMaintenance,
   ],
   exports: [RecordingStore, InternalBaseUrl],
 })
