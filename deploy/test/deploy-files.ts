@@ -87,3 +87,29 @@ export function dashboardVariableQueries(): string[] {
     .filter((v) => v.type === 'query')
     .map((v) => (typeof v.query === 'string' ? v.query : (v.query?.query ?? '')));
 }
+
+/** The `$NAME` env references of a nats-server configuration (the passwords its environment must hold). */
+export function natsConfigVariables(config: string): string[] {
+  return [...new Set([...config.matchAll(/^\s*\w+: \$([A-Z0-9_]+)\s*$/gm)].map((m) => m[1]))];
+}
+
+/** Each user of a nats-server configuration with the env variable its password comes from. */
+export function natsConfigUsers(config: string): Map<string, string> {
+  return new Map([...config.matchAll(/user: "([^"]+)"\s*\n\s*password: \$([A-Z0-9_]+)/g)].map((m) => [m[1], m[2]]));
+}
+
+/** The route URLs of a nats-server configuration's cluster block. */
+export function natsConfigRoutes(config: string): string[] {
+  const cluster = /cluster \{[\s\S]*?routes: \[([\s\S]*?)\]/.exec(config);
+  return cluster ? [...cluster[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [];
+}
+
+/** KEY=value lines of an env file. */
+export function readEnvFile(path: string): Map<string, string> {
+  return new Map(
+    readRepoFile(path)
+      .split('\n')
+      .filter((line) => /^[A-Z0-9_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
+  );
+}

@@ -3,6 +3,7 @@
 // A separate ESM process: these packages are import-only, which Jest's CommonJS runtime cannot load.
 import * as operator from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import * as apps from 'kubernetes-models/apps/v1';
+import * as networking from 'kubernetes-models/networking.k8s.io/v1';
 import * as policy from 'kubernetes-models/policy/v1';
 import * as core from 'kubernetes-models/v1';
 
@@ -10,6 +11,7 @@ const MODELS = {
   v1: core,
   'apps/v1': apps,
   'policy/v1': policy,
+  'networking.k8s.io/v1': networking,
   'monitoring.coreos.com/v1': operator,
 };
 

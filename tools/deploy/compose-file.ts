@@ -1,6 +1,38 @@
 import type { ServiceDefinition } from '@callfleet/platform';
 import { Alias, isScalar, type Pair, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { natsPasswordEnv, natsUserNames, renderNatsServerConfig } from '../nats/nats-server-config';
 import { GENERATED_HEADER } from './kubernetes-manifests';
+
+/** Where compose's nats service reads its configuration (mounted at /etc/nats). */
+export const COMPOSE_NATS_CONFIG = 'deploy/nats/nats.conf';
+
+/**
+ * The broker of the compose stack: the generated permissions, every password an env reference the
+ * nats container resolves from the secrets env file, so the checked-in file holds no secret.
+ */
+export function renderComposeNatsConfig(definitions: readonly ServiceDefinition[]): string {
+  return (
+    GENERATED_HEADER('the service definitions (tools/nats/nats-server-config.ts)') +
+    renderNatsServerConfig(definitions, {
+      serverName: 'callfleet-compose',
+      listen: '0.0.0.0:4222',
+      monitorPort: 8222,
+      storeDir: '/data',
+      passwords: { kind: 'env' },
+    })
+  );
+}
+
+/**
+ * The container's command when the service uses NATS. Compose reads an env_file into the container
+ * only (never for `${}` interpolation), so the shared secrets file cannot be mapped to NATS_PASSWORD
+ * in `environment:`; the container's shell picks the service's own password out of it instead.
+ */
+export function composeCommand(definition: ServiceDefinition): string[] | undefined {
+  if (natsUserNames([definition], []).length === 0) return undefined;
+  const entry = `dist/apps/${definition.name}/src/main.js`;
+  return ['sh', '-c', `NATS_PASSWORD="$$${natsPasswordEnv(definition.name)}" exec node ${entry}`];
+}
 
 /** Where the template's comment lines about itself start; they are left out of the generated file. */
 const TEMPLATE_MARK = ' TEMPLATE';
@@ -20,17 +52,20 @@ export function composeDependencies(definition: ServiceDefinition): string[] {
 export function composeService(definition: ServiceDefinition): Record<string, unknown> {
   const { name, port, deployment = {} } = definition;
   const directory = deployment.secretDirectory;
+  const command = composeCommand(definition);
   return {
     depends_on: Object.fromEntries(composeDependencies(definition).map((d) => [d, { condition: 'service_healthy' }])),
     ...(directory ? { volumes: [`${name}-data:/app/.data`] } : {}),
     environment: {
       SERVICE: name,
       PORT: String(port),
+      ...(command ? { NATS_USER: name } : {}),
       // Outside production the service fills the directory itself (auth generates a signing key); the
       // volume keeps it across restarts. Kubernetes mounts the real Secret instead.
       ...(directory ? { [directory.env]: `/app/.data/${directory.mountPath.split('/').pop()}` } : {}),
       ...deployment.composeEnvironment,
     },
+    ...(command ? { command } : {}),
     ...(deployment.public ? { ports: [`127.0.0.1:${port}:${port}`] } : {}),
   };
 }

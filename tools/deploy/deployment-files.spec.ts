@@ -22,6 +22,7 @@ const newService = {
   module: NewModule,
   config: BaseServiceConfig,
   schema: { schema: 'fresh', entities: [], migrations: [] },
+  nats: {},
   deployment: { secrets: [{ env: 'S3_SECRET_KEY' }], dependsOn: ['object-storage'] },
 } satisfies ServiceDefinition;
 
@@ -54,10 +55,17 @@ describe('deployment files generated from the service definitions', () => {
     expect(container.env.map((e: { name: string }) => e.name)).toEqual([
       'SERVICE',
       'PORT',
+      'NATS_USER',
+      'NATS_PASSWORD',
       'DATABASE_URL',
       'S3_SECRET_KEY',
     ]);
+    expect(container.env[2].value).toBe('recording-pipeline');
     expect(container.env[3].valueFrom.secretKeyRef).toEqual({
+      name: 'nats-passwords',
+      key: 'NATS_PASSWORD_RECORDING_PIPELINE',
+    });
+    expect(container.env[5].valueFrom.secretKeyRef).toEqual({
       name: 'recording-pipeline-secrets',
       key: 'S3_SECRET_KEY',
     });
@@ -69,8 +77,18 @@ describe('deployment files generated from the service definitions', () => {
     });
     expect(composeService(newService)).toMatchObject({
       depends_on: { minio: {}, nats: {}, postgres: {} },
-      environment: { SERVICE: 'recording-pipeline', PORT: '3999' },
+      environment: { SERVICE: 'recording-pipeline', PORT: '3999', NATS_USER: 'recording-pipeline' },
+      command: [
+        'sh',
+        '-c',
+        'NATS_PASSWORD="$$NATS_PASSWORD_RECORDING_PIPELINE" exec node dist/apps/recording-pipeline/src/main.js',
+      ],
     });
+    // The NATS pods let it in, and PostgreSQL too (it owns a schema).
+    const policies = parseAllDocuments(deploymentFiles(ROOT, [newService]).get('k8s/base/nats/nats.yaml') as string)
+      .map((d) => d.toJS())
+      .find((o) => o.kind === 'NetworkPolicy');
+    expect(policies.spec.ingress[0].from[0].podSelector.matchExpressions[0].values).toEqual(['recording-pipeline']);
     expect(composeService(newService)).not.toHaveProperty('ports');
   });
 

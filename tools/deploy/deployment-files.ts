@@ -1,18 +1,20 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceDefinition } from '@callfleet/platform';
-import { renderComposeFile } from './compose-file';
+import { COMPOSE_NATS_CONFIG, renderComposeFile, renderComposeNatsConfig } from './compose-file';
 import { kubernetesFiles } from './kubernetes-manifests';
+import { natsKubernetesFiles } from './nats-manifests';
 
 export const COMPOSE_TEMPLATE = 'deploy/compose/infrastructure.yml';
 
 /** Every file `npm run deploy:generate` writes, by path from the repository root, with its content. */
 export function deploymentFiles(rootDir: string, definitions: readonly ServiceDefinition[]): Map<string, string> {
-  const files = kubernetesFiles(definitions);
+  const files = new Map([...kubernetesFiles(definitions), ...natsKubernetesFiles(definitions)]);
   files.set(
     'docker-compose.yml',
     renderComposeFile(definitions, readFileSync(join(rootDir, COMPOSE_TEMPLATE), 'utf8')),
   );
+  files.set(COMPOSE_NATS_CONFIG, renderComposeNatsConfig(definitions));
   return files;
 }
 

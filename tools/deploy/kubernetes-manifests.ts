@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@callfleet/platform';
 import { stringify } from 'yaml';
+import { natsPasswordEnv, natsUserNames } from '../nats/nats-server-config';
 
 /**
  * The per-service Kubernetes objects, derived from the service definitions. They hold only what sets
@@ -7,13 +8,28 @@ import { stringify } from 'yaml';
  * security context, rollout, resources, /tmp) is the Kustomize component k8s/components/service.
  */
 
-type K8sObject = Record<string, unknown>;
+export type K8sObject = Record<string, unknown>;
+
+/** Holds every user's `NATS_PASSWORD_<USER>`: the NATS servers read them all, each service its own key. */
+export const NATS_PASSWORDS_SECRET = 'nats-passwords';
 
 /** Where a service's generated manifest lives: production services in the base, dev tools in the dev overlay. */
 export function kubernetesManifestPath(definition: ServiceDefinition): string {
   return definition.deployment?.devOnly
     ? `k8s/overlays/dev/${definition.name}/${definition.name}.yaml`
     : `k8s/base/services/${definition.name}.yaml`;
+}
+
+/** How a service's container reaches NATS: its user, and its own password from the shared Secret. */
+export function serviceNatsEnv(definition: ServiceDefinition): Record<string, unknown>[] {
+  if (natsUserNames([definition], []).length === 0) return [];
+  return [
+    { name: 'NATS_USER', value: definition.name },
+    {
+      name: 'NATS_PASSWORD',
+      valueFrom: { secretKeyRef: { name: NATS_PASSWORDS_SECRET, key: natsPasswordEnv(definition.name) } },
+    },
+  ];
 }
 
 function secretEnv(secretName: string, env: string, optional?: boolean) {
@@ -50,6 +66,7 @@ export function serviceDeployment(definition: ServiceDefinition): K8sObject {
               env: [
                 { name: 'SERVICE', value: name },
                 { name: 'PORT', value: String(port) },
+                ...serviceNatsEnv(definition),
                 ...(definition.schema ? [secretEnv(secrets, 'DATABASE_URL')] : []),
                 ...(deployment.secrets ?? []).map((s) => secretEnv(secrets, s.env, s.optional)),
                 ...(directory ? [{ name: directory.env, value: directory.mountPath }] : []),

@@ -27,12 +27,23 @@ describe('fleet console output', () => {
         },
         { name: 'auth', baseUrl: 'http://localhost:3003', pid: 12 },
       ],
-      nats: 'nats://127.0.0.1:4222',
+      nats: 'nats://127.0.0.1:4223',
+      team: {
+        natsUrl: 'nats://127.0.0.1:4223',
+        user: 'team',
+        passwordsFile: '/repo/.data/nats/passwords.env',
+        passwordVariable: 'NATS_PASSWORD_TEAM',
+        inboxPrefix: '_INBOX.team',
+      },
       database: 'postgres://postgres:***@127.0.0.1:5433/callfleet (embedded)',
     });
     expect(text).toMatch(/Swagger UI\s+http:\/\/localhost:3000\/api\/docs/);
     expect(text).toMatch(/auth\s+http:\/\/localhost:3003\/health\/ready\s+http:\/\/localhost:3003\/metrics\s+12/);
-    expect(text).toMatch(/NATS\s+nats:\/\/127\.0\.0\.1:4222/);
+    expect(text).toMatch(/NATS\s+nats:\/\/127\.0\.0\.1:4223/);
+    expect(text).toMatch(/NATS team user\s+team: password NATS_PASSWORD_TEAM in \/repo\/\.data\/nats\/passwords\.env/);
+    expect(text).toContain(
+      `(. /repo/.data/nats/passwords.env && nats req -s nats://127.0.0.1:4223 --user team --password "$NATS_PASSWORD_TEAM" --inbox-prefix _INBOX.team`,
+    );
     expect(text).toContain('(embedded)');
   });
 });

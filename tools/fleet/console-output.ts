@@ -37,10 +37,32 @@ export interface ServiceRow {
   links?: { label: string; path: string }[];
 }
 
+/** How another team reaches the fleet's NATS: the team user and where its password is (never the password). */
+export interface TeamAccess {
+  natsUrl: string;
+  user: string;
+  passwordsFile: string;
+  passwordVariable: string;
+  inboxPrefix: string;
+}
+
 export interface FleetSummary {
   services: ServiceRow[];
   nats: string;
+  team?: TeamAccess;
   database: string;
+}
+
+/**
+ * A request another team can paste (nats CLI): the password read from the file into the shell, the
+ * team user's own inbox prefix (the only inbox it may subscribe to), an API key in `authorization`.
+ */
+export function teamRequestExample(team: TeamAccess): string {
+  return (
+    `(. ${team.passwordsFile} && nats req -s ${team.natsUrl} --user ${team.user} ` +
+    `--password "$${team.passwordVariable}" --inbox-prefix ${team.inboxPrefix} ` +
+    `-H 'authorization: Bearer cf_...' auth.v1.me '')`
+  );
 }
 
 function table(rows: string[][]): string[] {
@@ -62,7 +84,20 @@ export function renderFleetSummary(summary: FleetSummary): string {
   ];
   return [
     '',
-    ...table([...links, ['NATS', summary.nats], ['PostgreSQL', summary.database]]).map((l) => `  ${l}`),
+    ...table([
+      ...links,
+      ['NATS', summary.nats],
+      ...(summary.team
+        ? [
+            [
+              'NATS team user',
+              `${summary.team.user}: password ${summary.team.passwordVariable} in ${summary.team.passwordsFile}`,
+            ],
+            ['team request', teamRequestExample(summary.team)],
+          ]
+        : []),
+      ['PostgreSQL', summary.database],
+    ]).map((l) => `  ${l}`),
     '',
     ...table(services).map((l) => `  ${l}`),
     '',

@@ -82,6 +82,19 @@ describe('fleet services', () => {
       );
     });
 
+    it("gives each service its own NATS user and password, never the developer's", () => {
+      const env = childEnv(spec('auth'), {
+        ...input,
+        parentEnv: { NATS_USER: 'me', NATS_PASSWORD: 'mine', NATS_PASSWORDS_FILE: '/all.env' },
+        natsPassword: 'auth-secret',
+      });
+      expect(env).toMatchObject({ NATS_USER: 'auth', NATS_PASSWORD: 'auth-secret' });
+      expect(env).not.toHaveProperty('NATS_PASSWORDS_FILE');
+      expect(childEnv(spec('auth'), { ...input, parentEnv: { NATS_PASSWORD: 'mine' } })).not.toHaveProperty(
+        'NATS_PASSWORD',
+      );
+    });
+
     it('points auth at the signing keys under the data directory', () => {
       expect(childEnv(spec('auth'), input).JWT_KEYS_DIR).toBe(join('/repo/.data', 'keys'));
       expect(childEnv(spec('gateway'), input)).not.toHaveProperty('JWT_KEYS_DIR');

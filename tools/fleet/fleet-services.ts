@@ -85,6 +85,8 @@ export interface ChildEnvInput {
   parentEnv: NodeJS.ProcessEnv;
   port: number;
   natsUrl: string;
+  /** The service's own NATS password (its user is its name); unset for a service that does not use NATS. */
+  natsPassword?: string;
   databaseUrl: string;
   dataDir: string;
 }
@@ -92,15 +94,18 @@ export interface ChildEnvInput {
 /**
  * The environment a service process starts with: the developer's own variables (LOG_LEVEL,
  * CALLFLEET_NAMESPACE, ...) plus what the fleet decided. DATABASE_URL only reaches services that own
- * a schema, so a stateless service cannot grow a hidden dependency on it.
+ * a schema, so a stateless service cannot grow a hidden dependency on it; each service gets only its
+ * own NATS password.
  */
 export function childEnv(spec: FleetServiceSpec, input: ChildEnvInput): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...input.parentEnv };
-  delete env.DATABASE_URL;
+  // A developer's own NATS credentials (or the file of all of them) must not reach every service.
+  for (const name of ['DATABASE_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_PASSWORDS_FILE']) delete env[name];
   Object.assign(env, {
     NODE_ENV: input.parentEnv.NODE_ENV || 'development',
     PORT: String(input.port),
     NATS_URL: input.natsUrl,
+    ...(input.natsPassword ? { NATS_USER: spec.name, NATS_PASSWORD: input.natsPassword } : {}),
     ...(spec.usesDatabase ? { DATABASE_URL: input.databaseUrl } : {}),
     ...spec.extraEnv?.(input.dataDir),
   });

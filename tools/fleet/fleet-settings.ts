@@ -2,14 +2,22 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_EMBEDDED_PG_PORT } from './embedded-postgres';
 import { FLEET_SERVICES, parsePortBase } from './fleet-services';
-import { DEFAULT_NATS_URL } from './local-nats';
+import { DEFAULT_FLEET_NATS_PORT } from './local-nats';
+
+/**
+ * The fleet's broker: its own nats-server with the generated permissions (the default), or the one at
+ * NATS_URL, which then needs the users' passwords too (NATS_PASSWORDS_FILE).
+ */
+export type FleetNatsSettings =
+  | { kind: 'own'; url: string; port: number; passwordsFile: string }
+  | { kind: 'external'; url: string; passwordsFile: string };
 
 /** What `npm start` and `npm run migrate` read from the environment. */
 export interface FleetSettings {
   rootDir: string;
   /** Embedded PostgreSQL cluster, nats-server store, dev signing keys. */
   dataDir: string;
-  natsUrl: string;
+  nats: FleetNatsSettings;
   /** Unset: the embedded PostgreSQL. */
   databaseUrl?: string;
   embeddedPgPort: number;
@@ -47,10 +55,16 @@ export function readFleetSettings(env: NodeJS.ProcessEnv, rootDir: string): Flee
       return fallback;
     }
   };
+  const dataDir = resolve(rootDir, env.FLEET_DATA_DIR || '.data');
   const settings: FleetSettings = {
     rootDir,
-    dataDir: resolve(rootDir, env.FLEET_DATA_DIR || '.data'),
-    natsUrl: env.NATS_URL || DEFAULT_NATS_URL,
+    dataDir,
+    nats: attempt(() => readNatsSettings(env, dataDir), {
+      kind: 'own',
+      url: '',
+      port: 0,
+      passwordsFile: '',
+    } as FleetNatsSettings),
     databaseUrl: env.DATABASE_URL || undefined,
     embeddedPgPort: attempt(() => positiveInt(env, 'EMBEDDED_PG_PORT', DEFAULT_EMBEDDED_PG_PORT, 65535), 0),
     portBase: attempt(() => parsePortBase(env.FLEET_PORT_BASE, FLEET_SERVICES), undefined),
@@ -60,7 +74,22 @@ export function readFleetSettings(env: NodeJS.ProcessEnv, rootDir: string): Flee
   if (settings.databaseUrl && !/^postgres(ql)?:\/\/\S+$/.test(settings.databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// URL');
   }
-  if (!/^(nats|tls|ws|wss):\/\/\S+$/.test(settings.natsUrl)) problems.push('NATS_URL must be a nats:// URL');
   if (problems.length) throw new Error(`invalid settings: ${problems.join('; ')}`);
   return settings;
+}
+
+function readNatsSettings(env: NodeJS.ProcessEnv, dataDir: string): FleetNatsSettings {
+  if (env.NATS_URL) {
+    if (!/^(nats|tls|ws|wss):\/\/\S+$/.test(env.NATS_URL)) throw new Error('NATS_URL must be a nats:// URL');
+    if (!env.NATS_PASSWORDS_FILE) {
+      throw new Error(
+        "NATS_URL is set, so the fleet joins that broker and needs its users' passwords: set NATS_PASSWORDS_FILE " +
+          'to a file of NATS_PASSWORD_<USER>=... lines, one per service (the shape of .data/nats/passwords.env), ' +
+          'or unset NATS_URL to let the fleet run its own nats-server',
+      );
+    }
+    return { kind: 'external', url: env.NATS_URL, passwordsFile: resolve(env.NATS_PASSWORDS_FILE) };
+  }
+  const port = positiveInt(env, 'FLEET_NATS_PORT', DEFAULT_FLEET_NATS_PORT, 65535);
+  return { kind: 'own', url: `nats://127.0.0.1:${port}`, port, passwordsFile: join(dataDir, 'nats', 'passwords.env') };
 }

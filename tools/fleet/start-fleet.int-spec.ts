@@ -1,19 +1,23 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fleetInboxPrefix } from '@callfleet/platform';
 import {
   type BuiltProcess,
   ensureBuilt,
-  plainNatsClient,
+  freePort,
   REPO_ROOT,
   runBuilt,
   TestDatabase,
   TestNatsServer,
   waitFor,
 } from '@callfleet/testing';
-import { createInbox } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsUserNames, renderNatsServerConfig } from '../nats/nats-server-config';
+import { FLEET_DEFINITIONS } from './fleet-definitions';
 import { FLEET_SERVICES, servicePort } from './fleet-services';
+import { newNatsPassword, parseNatsPasswords, renderNatsPasswords } from './nats-passwords';
 
 const START_FLEET = 'dist/tools/fleet/start-fleet.js';
 
@@ -70,48 +74,76 @@ function isAlive(pid: number): boolean {
 
 const runFleet = (env: Record<string, string>) => runBuilt(START_FLEET, env);
 
+/** Waits for the fleet's ready line (or its early exit, reported with its stderr). */
+async function fleetReady(fleet: BuiltProcess): Promise<void> {
+  await waitFor(
+    async () => {
+      if (fleet.child.exitCode !== null) throw new Error(`fleet exited: ${fleet.stderr.join('\n')}`);
+      return fleet.stdout.some((l) => l.startsWith('fleet | ready: '));
+    },
+    60_000,
+    'the fleet ready line',
+  );
+}
+
+/** The services the fleet says it started, with their pid and port. */
+function startedServices(fleet: BuiltProcess): { name: string; pid: number; port: number }[] {
+  return fleet.stdout
+    .map((l) => /^fleet \| started (\S+) \(pid (\d+)\) on port (\d+)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map(([, name, pid, port]) => ({ name, pid: Number(pid), port: Number(port) }));
+}
+
+/** Whether the broker refuses this connection's subscription to `subject` (its permissions say no). */
+async function subscriptionRefused(nc: NatsConnection, subject: string): Promise<boolean> {
+  const sub = nc.subscribe(subject);
+  await nc.flush();
+  const outcome = await Promise.race([sub.closed, new Promise((r) => setTimeout(() => r('still open'), 2_000))]);
+  if (outcome === 'still open') sub.unsubscribe();
+  return outcome instanceof Error && /Permissions Violation for Subscription/.test(outcome.message);
+}
+
+/** A loopback port held open by something that is not a NATS server. */
+function occupiedPort(): Promise<{ port: number; server: Server }> {
+  return new Promise((resolve) => {
+    const server = createServer((socket) => socket.end());
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ port: typeof address === 'object' && address ? address.port : 0, server });
+    });
+  });
+}
+
 describe('npm start (built start-fleet)', () => {
-  let broker: TestNatsServer;
   let database: TestDatabase;
   const dataDir = mkdtempSync(join(tmpdir(), 'callfleet-fleet-'));
   const runs: BuiltProcess[] = [];
 
   beforeAll(async () => {
     await ensureBuilt([START_FLEET]);
-    broker = await TestNatsServer.start();
     database = await TestDatabase.create();
   }, 240_000);
 
   afterAll(async () => {
     for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL');
-    await broker?.dispose();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts every built service, all discoverable, readiness following NATS, and on SIGINT stops them all', async () => {
+  it('runs its own nats-server with the generated users: no way in without credentials, no inbox but its own, the team user in', async () => {
     const portBase = await freePortBase();
+    const natsPort = await freePort();
     const fleet = runFleet({
-      NATS_URL: broker.url,
+      FLEET_NATS_PORT: String(natsPort),
       DATABASE_URL: database.url,
       FLEET_PORT_BASE: String(portBase),
       FLEET_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
     });
     runs.push(fleet);
-    await waitFor(
-      async () => {
-        if (fleet.child.exitCode !== null) throw new Error(`fleet exited: ${fleet.stderr.join('\n')}`);
-        return fleet.stdout.some((l) => l.startsWith('fleet | ready: '));
-      },
-      60_000,
-      'the fleet ready line',
-    );
+    await fleetReady(fleet);
 
-    const started = fleet.stdout
-      .map((l) => /^fleet \| started (\S+) \(pid (\d+)\) on port (\d+)$/.exec(l))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map(([, name, pid, port]) => ({ name, pid: Number(pid), port: Number(port) }));
+    const started = startedServices(fleet);
     const built = FLEET_SERVICES.filter((s) => existsSync(join(REPO_ROOT, 'dist/apps', s.name, 'src/main.js')));
     expect(started.map((s) => s.name).sort()).toEqual(built.map((s) => s.name).sort());
     expect(started.map((s) => s.name)).toEqual(
@@ -122,35 +154,44 @@ describe('npm start (built start-fleet)', () => {
       const ready = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
       expect({ service: service.name, status: ready.status }).toEqual({ service: service.name, status: 200 });
     }
-    expect(fleet.stdout.join('\n')).toContain(`http://localhost:${portBase + 4}/metrics`);
+    const output = fleet.stdout.join('\n');
+    expect(output).toContain(`http://localhost:${portBase + 4}/metrics`);
 
-    // Discovery: a plain NATS client sees every service of the fleet answer $SRV.PING.
-    const nc = await plainNatsClient(broker.url);
-    const inbox = createInbox();
-    const answered = new Set<string>();
-    nc.subscribe(inbox, { callback: (_e, m) => void answered.add(m.json<{ name: string }>().name) });
-    nc.publish('$SRV.PING', '', { reply: inbox });
-    await waitFor(async () => answered.size >= started.length, 5_000, 'every service to answer $SRV.PING');
-    expect([...answered].sort()).toEqual(started.map((s) => s.name).sort());
-    await nc.close();
+    // The URL as today, where the team's password is, and a request to paste; no secret anywhere.
+    const url = `nats://127.0.0.1:${natsPort}`;
+    expect(output).toMatch(new RegExp(`NATS\\s+${url} \\(nats-server pid \\d+, started here\\)`));
+    const passwordsFile = join(dataDir, 'nats', 'passwords.env');
+    expect(output).toMatch(new RegExp(`NATS team user\\s+team: password NATS_PASSWORD_TEAM in ${passwordsFile}`));
+    expect(output).toContain(`--user team --password "$NATS_PASSWORD_TEAM" --inbox-prefix _INBOX.team`);
+    expect(statSync(passwordsFile).mode & 0o777).toBe(0o600);
+    const passwords = parseNatsPasswords(readFileSync(passwordsFile, 'utf8'), natsUserNames(FLEET_DEFINITIONS));
+    expect(Object.keys(passwords).sort()).toEqual(natsUserNames(FLEET_DEFINITIONS).sort());
+    const everything = [...fleet.stdout, ...fleet.stderr].join('\n');
+    for (const password of Object.values(passwords)) expect(everything).not.toContain(password);
 
-    // Readiness follows the broker for every service: 503 within 10 s of NATS stopping, 200 within
-    // 10 s of it coming back, with no restart of any service.
-    const readiness = async () =>
-      Promise.all(started.map(async (s) => (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).status));
-    await broker.stop();
-    await waitFor(
-      async () => (await readiness()).every((status) => status === 503),
-      10_000,
-      'every service to answer 503',
-    );
-    await broker.resume();
-    await waitFor(
-      async () => (await readiness()).every((status) => status === 200),
-      10_000,
-      'every service to answer 200',
-    );
-    expect(started.every((s) => isAlive(s.pid))).toBe(true);
+    await expect(connect({ servers: url, reconnect: false })).rejects.toThrow(/Authorization Violation/i);
+    const gateway = await connect({
+      servers: url,
+      user: 'gateway',
+      pass: passwords.gateway,
+      inboxPrefix: fleetInboxPrefix('gateway'),
+      reconnect: false,
+    });
+    expect(await subscriptionRefused(gateway, '_INBOX.>')).toBe(true);
+    expect(await subscriptionRefused(gateway, `${fleetInboxPrefix('auth')}.>`)).toBe(true);
+    // The refusals are about whose inbox it is: its own is allowed.
+    expect(await subscriptionRefused(gateway, `${fleetInboxPrefix('gateway')}.>`)).toBe(false);
+    await gateway.close();
+    const team = await connect({
+      servers: url,
+      user: 'team',
+      pass: passwords.team,
+      inboxPrefix: fleetInboxPrefix('team'),
+      reconnect: false,
+    });
+    await team.flush();
+    expect(await subscriptionRefused(team, `${fleetInboxPrefix('gateway')}.>`)).toBe(true);
+    await team.close();
 
     const children = descendants(fleet.child.pid!);
     expect(children).toEqual(expect.arrayContaining(started.map((s) => s.pid)));
@@ -161,19 +202,89 @@ describe('npm start (built start-fleet)', () => {
     expect([...fleet.stdout, ...fleet.stderr].filter((l) => l.includes('"level":"error"'))).toEqual([]);
   }, 90_000);
 
-  it('stops with a message saying how to get NATS when nothing listens and there is no nats-server binary', async () => {
-    // A loopback port nobody listens on; never a real remote address from a test.
-    const free = createServer();
-    const port = await new Promise<number>((resolve) =>
-      free.listen(0, '127.0.0.1', () => {
-        const address = free.address();
-        free.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      }),
-    );
+  it("joins the broker of NATS_URL with NATS_PASSWORDS_FILE's passwords, readiness following that broker", async () => {
+    const passwords = Object.fromEntries(natsUserNames(FLEET_DEFINITIONS).map((u) => [u, newNatsPassword()]));
+    const broker = await TestNatsServer.start({
+      config: ({ port, storeDir }) =>
+        renderNatsServerConfig(FLEET_DEFINITIONS, {
+          listen: `127.0.0.1:${port}`,
+          storeDir,
+          passwords: { kind: 'literal', byUser: passwords },
+        }),
+    });
+    try {
+      const passwordsFile = join(dataDir, 'given-passwords.env');
+      writeFileSync(passwordsFile, renderNatsPasswords(passwords), { mode: 0o600 });
+      const fleet = runFleet({
+        NATS_URL: broker.url,
+        NATS_PASSWORDS_FILE: passwordsFile,
+        DATABASE_URL: database.url,
+        FLEET_PORT_BASE: String(await freePortBase()),
+        FLEET_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+      });
+      runs.push(fleet);
+      await fleetReady(fleet);
+      const started = startedServices(fleet);
+      expect(fleet.stdout.join('\n')).toMatch(new RegExp(`NATS\\s+${broker.url}$`, 'm'));
+
+      // Readiness follows the broker for every service: 503 within 10 s of NATS stopping, 200 within
+      // 10 s of it coming back, with no restart of any service.
+      const readiness = async () =>
+        Promise.all(started.map(async (s) => (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).status));
+      await broker.stop();
+      await waitFor(
+        async () => (await readiness()).every((status) => status === 503),
+        10_000,
+        'every service to answer 503',
+      );
+      await broker.resume();
+      await waitFor(
+        async () => (await readiness()).every((status) => status === 200),
+        10_000,
+        'every service to answer 200',
+      );
+      expect(started.every((s) => isAlive(s.pid))).toBe(true);
+      fleet.child.kill('SIGINT');
+      expect((await fleet.exit).code).toBe(0);
+      expect(broker.permissionViolations()).toEqual([]);
+    } finally {
+      await broker.dispose();
+    }
+  }, 90_000);
+
+  it('refuses NATS_URL without credentials before starting anything, saying what to set', async () => {
+    const fleet = runFleet({ NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: database.url, FLEET_DATA_DIR: dataDir });
+    runs.push(fleet);
+    expect((await fleet.exit).code).toBe(1);
+    expect(fleet.stderr.join('\n')).toMatch(/NATS_URL is set.*set NATS_PASSWORDS_FILE.*NATS_PASSWORD_<USER>/);
+    expect(fleet.stdout.filter((l) => /started|NATS:/.test(l))).toEqual([]);
+  }, 20_000);
+
+  it('stops with a clear message when something else holds its NATS port', async () => {
+    const { port, server } = await occupiedPort();
+    try {
+      const fleet = runFleet({
+        FLEET_NATS_PORT: String(port),
+        DATABASE_URL: database.url,
+        FLEET_PORT_BASE: String(await freePortBase()),
+        FLEET_DATA_DIR: dataDir,
+      });
+      runs.push(fleet);
+      expect((await fleet.exit).code).toBe(1);
+      expect(fleet.stderr.join('\n')).toContain(`NATS: port ${port} is taken by another program`);
+      expect(fleet.stderr.join('\n')).toContain('FLEET_NATS_PORT');
+    } finally {
+      server.close();
+    }
+  }, 20_000);
+
+  it('stops with a message saying how to get NATS when there is no nats-server binary', async () => {
     const fleet = runFleet({
-      NATS_URL: `nats://127.0.0.1:${port}`,
+      FLEET_NATS_PORT: String(await freePort()),
       NATS_SERVER_BIN: join(dataDir, 'no-such-nats-server'),
       DATABASE_URL: database.url,
+      FLEET_PORT_BASE: String(await freePortBase()),
       FLEET_DATA_DIR: dataDir,
     });
     runs.push(fleet);

@@ -1,15 +1,19 @@
 import 'reflect-metadata';
-import { renderFleetSummary } from './console-output';
+import { fleetInboxPrefix } from '@callfleet/platform';
+import { DEFAULT_TEAM_USERS, natsPasswordEnv, natsUserNames } from '../nats/nats-server-config';
+import { renderFleetSummary, type TeamAccess } from './console-output';
 import { type FleetDatabase, openFleetDatabase } from './fleet-database';
+import { FLEET_DEFINITIONS } from './fleet-definitions';
 import { builtServices, childEnv, FLEET_SERVICES, serviceEntry, servicePort } from './fleet-services';
 import { type FleetSettings, findRootDir, readFleetSettings } from './fleet-settings';
-import { canConnect, ensureLocalNats, type LocalNats } from './local-nats';
+import { canConnect, type FleetNats, startFleetNats } from './local-nats';
 import { FleetError } from './process-control';
 import { ServiceProcess, waitForReadiness } from './service-processes';
 
 /**
- * `npm start`: the whole fleet on one machine with laptop defaults. NATS from NATS_URL (or a local
- * nats-server it starts), PostgreSQL from DATABASE_URL (or an embedded one under .data/), then
+ * `npm start`: the whole fleet on one machine with laptop defaults. Its own nats-server with the
+ * generated users and permissions (or the broker of NATS_URL, with NATS_PASSWORDS_FILE), PostgreSQL
+ * from DATABASE_URL (or an embedded one under .data/), then
  * every built service as its own Node process; prints the URLs once all are ready. Ctrl-C or
  * SIGTERM stops the services first (they finish in-flight work), then PostgreSQL, then NATS.
  * Variables: tools/fleet/README.md.
@@ -25,13 +29,28 @@ function complain(line: string): void {
 
 class Aborted extends Error {}
 
+/** The team user the summary tells other teams about (the generated config's default one). */
+const [TEAM_USER] = DEFAULT_TEAM_USERS;
+
+/** What the summary tells another team, when the fleet knows the team user's password. */
+function teamAccess(nats: FleetNats): TeamAccess | undefined {
+  if (!nats.passwords[TEAM_USER]) return undefined;
+  return {
+    natsUrl: nats.url,
+    user: TEAM_USER,
+    passwordsFile: nats.passwordsFile,
+    passwordVariable: natsPasswordEnv(TEAM_USER),
+    inboxPrefix: fleetInboxPrefix(TEAM_USER),
+  };
+}
+
 async function portsInUse(wanted: { name: string; port: number }[]): Promise<{ name: string; port: number }[]> {
   const answers = await Promise.all(wanted.map((w) => canConnect('127.0.0.1', w.port)));
   return wanted.filter((_, i) => answers[i]);
 }
 
 class Fleet {
-  private nats?: LocalNats;
+  private nats?: FleetNats;
   private database?: FleetDatabase;
   private services: ServiceProcess[] = [];
   private currentStep?: Promise<void>;
@@ -65,10 +84,18 @@ class Fleet {
           'Stop it, or set FLEET_PORT_BASE to move every port (e.g. FLEET_PORT_BASE=13000).',
       );
     }
+    const natsUsers = new Set(natsUserNames(FLEET_DEFINITIONS, []));
     await this.step(async () => {
-      this.nats = await ensureLocalNats(settings.natsUrl, settings.dataDir, say, (what) =>
-        complain(`${what}; services stay up but are not ready until a broker answers at ${settings.natsUrl}`),
-      );
+      this.nats = await startFleetNats({
+        settings: settings.nats,
+        dataDir: settings.dataDir,
+        definitions: FLEET_DEFINITIONS,
+        services: runnable.map((spec) => spec.name).filter((name) => natsUsers.has(name)),
+        namespace: process.env.CALLFLEET_NAMESPACE ?? '',
+        log: say,
+        onUnexpectedExit: (what) =>
+          complain(`${what}; services stay up but are not ready until a broker answers at ${settings.nats.url}`),
+      });
     });
     await this.step(async () => {
       this.database = await openFleetDatabase(settings, say);
@@ -83,7 +110,8 @@ class Fleet {
           env: childEnv(spec, {
             parentEnv: process.env,
             port,
-            natsUrl: settings.natsUrl,
+            natsUrl: settings.nats.url,
+            natsPassword: this.nats?.passwords[spec.name],
             databaseUrl: this.database?.url ?? '',
             dataDir: settings.dataDir,
           }),
@@ -113,7 +141,8 @@ class Fleet {
           pid: s.pid,
           links: runnable.find((spec) => spec.name === s.name)?.links,
         })),
-        nats: `${settings.natsUrl}${this.nats?.process ? ` (nats-server pid ${this.nats.process.pid}, started here)` : ''}`,
+        nats: `${settings.nats.url}${this.nats?.process ? ` (nats-server pid ${this.nats.process.pid}, started here)` : ''}`,
+        team: this.nats && teamAccess(this.nats),
         database: this.database?.description ?? '',
       }),
     );

@@ -11,6 +11,8 @@ describe('auth configuration', () => {
     NODE_ENV: 'production',
     DATABASE_URL: 'postgres://auth@db.internal:5432/callfleet',
     CODE_PEPPER: 'a-production-pepper-of-some-length',
+    NATS_USER: 'auth',
+    NATS_PASSWORD: 'a-broker-password',
     ...extra,
   });
   const load = (env: Record<string, string>) => loadConfig('auth', AuthConfig, env);

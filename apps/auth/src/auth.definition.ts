@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_PORTS, Streams } from '@callfleet/contracts';
+import { AuthCommands, AuthEvents, DEFAULT_HTTP_PORTS, KvBuckets, Streams } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { AuthConfig } from './auth.config';
 import { AuthModule } from './auth.module';
@@ -13,6 +13,13 @@ export const authService: ServiceDefinition<AuthConfig> = {
   schema: authSchema,
   // Publishes notification-requested and user-registered events.
   streams: [Streams.EVENTS],
+  nats: {
+    serves: Object.values(AuthCommands),
+    // Through the outbox.
+    publishes: [AuthEvents.USER_REGISTERED, AuthEvents.NOTIFICATION_REQUESTED],
+    // Writes a logout's token and a revoked key there.
+    kv: [KvBuckets.REVOKED_TOKENS],
+  },
   deployment: {
     secrets: [{ env: 'CODE_PEPPER' }, { env: 'SMTP_URL', optional: true }],
     secretDirectory: { env: 'JWT_KEYS_DIR', secret: 'auth-jwt-keys', mountPath: '/var/run/secrets/callfleet/jwt-keys' },

@@ -1,4 +1,5 @@
 import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
+import { CallerAuthenticationModule } from '@callfleet/platform';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -24,6 +25,10 @@ import { UsersModule } from './users/users.module';
     PasswordResetModule,
     UsersModule,
     ApiKeysModule,
+    // Other teams call auth's public commands with a credential. Their API keys are verified the way
+    // the gateway verifies them, through auth.v1.api-keys.verify (answered by this service's own
+    // queue group), so there is one verification path with one cache and one revocation check.
+    CallerAuthenticationModule,
   ],
 })
 export class AuthModule {}

@@ -11,4 +11,6 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   module: CallOrchestratorModule,
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
+  // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
+  nats: {},
 };

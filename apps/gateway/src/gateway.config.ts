@@ -18,32 +18,6 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
-  /** An unknown `kid` triggers a JWKS refresh at most this often. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1_000)
-  JWKS_REFRESH_MIN_INTERVAL_MS = 30_000;
-
-  /**
-   * The key set is also refetched on this schedule, so a key auth stops publishing (retired or
-   * compromised) stops verifying tokens without a gateway restart.
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(10_000)
-  JWKS_REFRESH_INTERVAL_MS = 5 * 60_000;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10 * 60_000)
-  API_KEY_CACHE_TTL_MS = 30_000;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  API_KEY_CACHE_MAX_ENTRIES = 10_000;
-
   @Matches(RATE_LIMIT_RULE, { message: ruleMessage('RATE_LIMIT_LOGIN') })
   RATE_LIMIT_LOGIN = '6/15m';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_PORTS } from '@callfleet/contracts';
+import { AuthCommands, DEFAULT_HTTP_PORTS, KvBuckets, ProviderAccountCommands } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { configureHttpEdge } from './edge/http-edge';
 import { GatewayConfig } from './gateway.config';
@@ -10,6 +10,34 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
   port: DEFAULT_HTTP_PORTS.gateway,
   module: GatewayModule,
   config: GatewayConfig,
+  nats: {
+    calls: [
+      // Checking callers' credentials.
+      AuthCommands.ApiKeyVerify,
+      AuthCommands.Jwks,
+      // The routes.
+      AuthCommands.Register,
+      AuthCommands.Login,
+      AuthCommands.Refresh,
+      AuthCommands.Logout,
+      AuthCommands.Me,
+      AuthCommands.PasswordResetRequest,
+      AuthCommands.PasswordResetConfirm,
+      AuthCommands.VerifyEmail,
+      AuthCommands.VerifyEmailResend,
+      AuthCommands.ApiKeyCreate,
+      AuthCommands.ApiKeyList,
+      AuthCommands.ApiKeyRevoke,
+      AuthCommands.UsersList,
+      AuthCommands.UsersInvite,
+      ProviderAccountCommands.Create,
+      ProviderAccountCommands.List,
+      ProviderAccountCommands.Get,
+      ProviderAccountCommands.Delete,
+    ],
+    // Rate-limit counters, and the revoked tokens it refuses.
+    kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS],
+  },
   http: {
     bodyLimitBytes: (config) => config.BODY_LIMIT_BYTES,
     configure: configureHttpEdge,

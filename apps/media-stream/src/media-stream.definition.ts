@@ -9,5 +9,7 @@ export const mediaStreamService: ServiceDefinition<MediaStreamConfig> = {
   port: DEFAULT_HTTP_PORTS['media-stream'],
   module: MediaStreamModule,
   config: MediaStreamConfig,
+  // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
+  nats: {},
   deployment: { public: true },
 };

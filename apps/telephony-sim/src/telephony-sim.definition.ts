@@ -10,6 +10,8 @@ export const telephonySimService: ServiceDefinition<TelephonySimConfig> = {
   port: DEFAULT_HTTP_PORTS['telephony-sim'],
   module: TelephonySimModule,
   config: TelephonySimConfig,
+  // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
+  nats: {},
   http: {
     configure: (app) => {
       // Requests refused before a call exists (bad credentials, a failing-API scenario) are kept too.

@@ -5,6 +5,8 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://ingest@db/callfleet',
   ENCRYPTION_KEYS: 'k1:ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE=',
+  NATS_USER: 'webhook-ingest',
+  NATS_PASSWORD: 'a-broker-password',
 };
 
 describe('WebhookIngestConfig: the URL providers call and sign', () => {

@@ -1,5 +1,13 @@
-import { DEFAULT_HTTP_PORTS, Streams } from '@callfleet/contracts';
+import {
+  CallCommands,
+  DEFAULT_HTTP_PORTS,
+  KvBuckets,
+  ProviderAccountCommands,
+  Streams,
+  UserRegistered,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
+import { DEV_ACCOUNTS_CONSUMER } from './dev-provider-accounts/dev-provider-accounts.service';
 import { WebhookIngestConfig } from './webhook-ingest.config';
 import { WebhookIngestModule } from './webhook-ingest.module';
 import { webhookIngestSchema } from './webhook-ingest.schema';
@@ -24,6 +32,15 @@ export const webhookIngestService: ServiceDefinition<WebhookIngestConfig> = {
       duplicateWindowMs: 10 * 60_000,
     },
   ],
+  nats: {
+    serves: Object.values(ProviderAccountCommands),
+    // Asks for a call's flow (TwiML) before answering a provider's voice webhook.
+    calls: [CallCommands.Flow],
+    publishes: Streams.INGRESS.subjects,
+    // Provisions the simulator's account for each new organization (outside production).
+    consumes: [{ event: UserRegistered, durable: DEV_ACCOUNTS_CONSUMER }],
+    kv: [KvBuckets.WEBHOOK_RATE_LIMITS],
+  },
   http: {
     bodyLimitBytes: (config) => config.WEBHOOK_BODY_LIMIT_BYTES,
     configure: (app, config) => keepRawBodies(app, config.WEBHOOK_BODY_LIMIT_BYTES),

@@ -1,4 +1,5 @@
 import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
+import { CallerAuthenticationModule } from '@callfleet/platform';
 import { Module } from '@nestjs/common';
 import { DevProviderAccountsModule } from './dev-provider-accounts/dev-provider-accounts.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
@@ -20,6 +21,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     RingCentralSubscriptionsModule,
     RetentionModule,
     DevProviderAccountsModule,
+    // Other teams manage provider accounts over NATS with a credential (public commands).
+    CallerAuthenticationModule,
   ],
 })
 export class WebhookIngestModule {}

@@ -6,8 +6,9 @@ import {
   type ProviderAccountDto,
   WebhookRoutes,
 } from '@callfleet/contracts';
-import { JetStreamService } from '@callfleet/platform';
+import { eventEnvelope } from '@callfleet/platform';
 import { waitFor } from '@callfleet/testing';
+import { jetstream } from '@nats-io/jetstream';
 import twilio from 'twilio';
 import { DEV_ACCOUNTS_CONSUMER } from '../src/dev-provider-accounts/dev-provider-accounts.service';
 import { formBody, IngestHarness, TWILIO_FORM } from './ingest-harness';
@@ -137,14 +138,19 @@ describe('webhook-ingest: provider accounts over NATS', () => {
 
   it('gives every newly registered org a ready simulator account, once however often the event comes', async () => {
     const orgId = randomUUID();
-    const jetstream = ingest.service.app.get(JetStreamService);
+    // Published as auth publishes it (webhook-ingest itself only consumes it).
+    const js = jetstream(await ingest.client());
+    const publishRegistered = (data: object) => {
+      const event = eventEnvelope(AuthEvents.USER_REGISTERED, data, { orgId }, new Date());
+      return js.publish(ingest.ns.subject(AuthEvents.USER_REGISTERED), JSON.stringify(event), { msgID: event.id });
+    };
     const registered = { userId: randomUUID(), orgId, email: 'new@example.com' };
     const handled = () =>
       ingest.metric('callfleet_jetstream_deliveries_total', { consumer: DEV_ACCOUNTS_CONSUMER, outcome: 'ack' });
     const handledBefore = await handled();
     // Delivered twice, as at-least-once delivery may.
-    await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
-    await jetstream.publishEvent(AuthEvents.USER_REGISTERED, registered, { orgId });
+    await publishRegistered(registered);
+    await publishRegistered(registered);
     const list = async () => {
       const answer = await ingest.request<ListDto<ProviderAccountDto>>(
         ProviderAccountCommands.List.subject,

@@ -26,6 +26,7 @@ import {
   RecordingStored,
   ServiceName,
   Streams,
+  TEAM_CREDENTIAL_HEADER,
   TELEPHONY_EVENT_KINDS,
   TELEPHONY_PROVIDERS,
   TelephonyIngress,
@@ -64,11 +65,23 @@ interface Operation {
   messages?: Message[];
   reply?: { channel?: Channel; messages?: Message[] };
   bindings?: { nats?: { queue?: string } };
+  'x-callfleet-public'?: boolean;
+  security?: { type?: string; name?: string; in?: string }[];
+}
+interface SecurityScheme {
+  type: string;
+  name?: string;
+  in?: string;
 }
 interface AsyncApiDocument {
+  servers: Record<string, { security?: SecurityScheme[] }>;
   channels: Record<string, Channel>;
   operations: Record<string, Operation>;
-  components: { schemas: Record<string, JsonSchema>; messages: Record<string, Message> };
+  components: {
+    schemas: Record<string, JsonSchema>;
+    messages: Record<string, Message>;
+    securitySchemes: Record<string, SecurityScheme>;
+  };
 }
 
 /** Which fields of an interface are required: checked by the type checker against the real interface. */
@@ -232,6 +245,25 @@ describe('docs/asyncapi.yaml', () => {
         expect(reply?.payload?.properties?.items?.items?.['x-parser-schema-id']).toBe(items.name);
       } else {
         expect(reply?.payload?.['x-parser-schema-id']).toBe(replySchema);
+      }
+    });
+
+    it.each(COMMANDS)('$subject is marked public exactly when its descriptor is', ({ command, subject }) => {
+      const [operation] = operationsOn(subject);
+      expect(operation['x-callfleet-public'] === true).toBe(command.public === true);
+      // A public command says how a team authenticates: the credential header the services read.
+      expect(operation.security ?? []).toEqual(command.public ? [doc.components.securitySchemes.teamCredential] : []);
+    });
+
+    it('documents the team credential as the header the services read, and broker users on the server', () => {
+      expect(doc.components.securitySchemes.teamCredential).toMatchObject({
+        type: 'httpApiKey',
+        in: 'header',
+        name: TEAM_CREDENTIAL_HEADER,
+      });
+      expect(doc.components.securitySchemes.natsUser.type).toBe('userPassword');
+      for (const server of Object.values(doc.servers)) {
+        expect(server.security).toEqual([doc.components.securitySchemes.natsUser]);
       }
     });
 

@@ -1,4 +1,11 @@
-import { type Clock, JetStreamService, ManualClock, MetricsService, NatsConnectionService } from '@callfleet/platform';
+import {
+  type Clock,
+  DeclaredNatsUsage,
+  JetStreamService,
+  ManualClock,
+  MetricsService,
+  NatsConnectionService,
+} from '@callfleet/platform';
 import { TEST_NATS_URL, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
@@ -23,6 +30,14 @@ class CreateShopOutbox1700000000000 implements MigrationInterface {
 
 const schema = { schema: 'shop', entities: [], migrations: [CreateShopOutbox1700000000000] };
 const EVENTS = { name: 'EVENTS', subjects: ['events.>'] };
+const LATER = { name: 'LATER', subjects: ['later.>'] };
+
+/** What the test's "service" does on NATS, declared as a service definition declares it. */
+const declared = DeclaredNatsUsage.of({
+  name: 'outbox-test',
+  streams: [EVENTS, LATER],
+  nats: { publishes: ['events.shop.>', 'later.shop.>', 'nowhere.shop.>'] },
+});
 
 interface Seen {
   id: string;
@@ -52,7 +67,7 @@ describe('outbox relay', () => {
     await migrateSchema(db.url, schema);
     dataSource = createDataSource(db.url, schema, 20);
     await dataSource.initialize();
-    nats = await NatsConnectionService.connect({ servers: TEST_NATS_URL, name: 'outbox-test', namespace });
+    nats = await NatsConnectionService.connect({ servers: TEST_NATS_URL, name: 'outbox-test', namespace, declared });
     jetstream = new JetStreamService(nats, new MetricsService('outbox-test'));
     await jetstream.ensureStream(EVENTS);
     jsm = await jetstreamManager(nats.nc);
@@ -102,7 +117,7 @@ describe('outbox relay', () => {
 
   it('with four relays on one table, publishes every event exactly once and in order per key', async () => {
     const clock = new ManualClock();
-    const outbox = new Outbox(dataSource, clock);
+    const outbox = new Outbox(dataSource, clock, declared);
     const keys = ['order-a', 'order-b', 'order-c', 'order-d', 'order-e'];
     await addEvents(outbox, keys, 40);
     // Small batches, so the relays contend for the table many times over.
@@ -132,7 +147,7 @@ describe('outbox relay', () => {
 
   it('republishes an event whose "sent" mark was lost, and the stream keeps it once', async () => {
     const clock = new ManualClock();
-    const outbox = new Outbox(dataSource, clock);
+    const outbox = new Outbox(dataSource, clock, declared);
     const { relay: r } = relay(clock);
     await r.start();
     await addEvents(outbox, ['resent'], 1);
@@ -148,7 +163,7 @@ describe('outbox relay', () => {
 
   it('is woken by the NOTIFY of a commit, long before its poll would come', async () => {
     const clock = new ManualClock();
-    const outbox = new Outbox(dataSource, clock);
+    const outbox = new Outbox(dataSource, clock, declared);
     const { relay: r } = relay(clock, { pollIntervalMs: 120_000 });
     await r.start();
     await addEvents(outbox, ['first'], 1);
@@ -163,7 +178,7 @@ describe('outbox relay', () => {
 
   it('reports the depth and the age of the oldest unsent event, and zero once published', async () => {
     const clock = new ManualClock(Date.UTC(2030, 0, 1, 12, 0, 0));
-    const outbox = new Outbox(dataSource, clock);
+    const outbox = new Outbox(dataSource, clock, declared);
     const { relay: r, metrics } = relay(clock);
     await addEvents(outbox, ['early'], 2);
     clock.advance(90_000);
@@ -183,7 +198,7 @@ describe('outbox relay', () => {
 
   it('keeps an event the broker refuses, backs it off, and publishes it once a stream takes it', async () => {
     const clock = new ManualClock();
-    const outbox = new Outbox(dataSource, clock);
+    const outbox = new Outbox(dataSource, clock, declared);
     const { relay: r, metrics } = relay(clock, { backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
     await r.start();
     // No stream captures this subject yet: JetStream answers "no responders" and the event must stay.
@@ -203,7 +218,7 @@ describe('outbox relay', () => {
       / [1-9]\d*$/m,
     );
 
-    await jetstream.ensureStream({ name: 'LATER', subjects: ['later.>'] });
+    await jetstream.ensureStream(LATER);
     try {
       clock.advance(60_000); // the backoff is over; the jump wakes the relay
       await waitFor(async () => (await unsent()) === 0, 10_000, 'the retried event to be published');
@@ -216,7 +231,7 @@ describe('outbox relay', () => {
 
   it('on stop, publishes what is due before letting go', async () => {
     const clock = new ManualClock();
-    const outbox = new Outbox(dataSource, clock);
+    const outbox = new Outbox(dataSource, clock, declared);
     const { relay: r } = relay(clock, { pollIntervalMs: 120_000 });
     await r.start();
     await addEvents(outbox, ['parting'], 3);
@@ -225,15 +240,23 @@ describe('outbox relay', () => {
     expect(await streamMessages()).toBe(3);
   });
 
+  it('refuses an event its service does not declare, failing the change it came with', async () => {
+    const outbox = new Outbox(dataSource, new ManualClock(), declared);
+    await expect(
+      dataSource.transaction((m) => outbox.add(m, 'events.other.v1.undeclared', { key: 'x', seq: 0 })),
+    ).rejects.toThrow(/outbox-test publishes events\.other\.v1\.undeclared.*nats\.publishes/);
+    expect(await unsent()).toBe(0);
+  });
+
   it('refuses to add an event outside a transaction', async () => {
-    const outbox = new Outbox(dataSource, new ManualClock());
+    const outbox = new Outbox(dataSource, new ManualClock(), declared);
     await expect(outbox.add(dataSource.manager, 'events.shop.v1.loose', {})).rejects.toThrow(/open transaction/);
     expect(await unsent()).toBe(0);
   });
 
   it('deletes published events once their retention is over, and only those', async () => {
     const clock = new ManualClock();
-    const outbox = new Outbox(dataSource, clock);
+    const outbox = new Outbox(dataSource, clock, declared);
     const { relay: r } = relay(clock, { sentRetentionMs: 3_600_000, cleanupIntervalMs: 60_000 });
     await r.start();
     await addEvents(outbox, ['old'], 2);

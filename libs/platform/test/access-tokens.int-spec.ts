@@ -9,6 +9,7 @@ import { TEST_NATS_URL, testNamespace, waitFor } from '@callfleet/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import {
   AccessTokenVerifier,
+  DeclaredNatsUsage,
   JwksKeyring,
   KvStoreService,
   MetricsService,
@@ -53,7 +54,12 @@ describe('AccessTokenVerifier (shared broker, own namespace)', () => {
   beforeAll(async () => {
     current = await generateKeyPair('EdDSA', { extractable: true });
     published = [await publicJwk(current, 'key-1')];
-    nats = await NatsConnectionService.connect({ servers: TEST_NATS_URL, name: 'access-tokens-test', namespace });
+    nats = await NatsConnectionService.connect({
+      servers: TEST_NATS_URL,
+      name: 'access-tokens-test',
+      namespace,
+      declared: DeclaredNatsUsage.of({ name: 'access-tokens-test', nats: { kv: [KvBuckets.REVOKED_TOKENS] } }),
+    });
     kv = new KvStoreService(nats);
     const metrics = new MetricsService('access-tokens-test');
     revocations = new Revocations(kv, metrics);

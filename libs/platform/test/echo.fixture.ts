@@ -69,6 +69,13 @@ export const EchoCommands = {
   Slow: defineCommand({ subject: 'echo.v1.slow', request: SlowDto, response: replyOf<{ done: true }>('Done') }),
 } as const;
 
+/** A command nobody answers (for "no responders"). */
+export const UnansweredCommand = defineCommand({
+  subject: 'nobody.v1.home',
+  request: NO_BODY,
+  response: replyOf<never>('Never'),
+});
+
 /** A tiny service exercising the platform the way real features use it. */
 @Controller()
 export class EchoHandlers {
@@ -143,4 +150,6 @@ export const echoService: ServiceDefinition<EchoConfig> = {
   port: 0,
   module: EchoModule,
   config: EchoConfig,
+  // It also calls its own commands, and one nobody answers (the typed client's tests).
+  nats: { serves: Object.values(EchoCommands), calls: [...Object.values(EchoCommands), UnansweredCommand] },
 };

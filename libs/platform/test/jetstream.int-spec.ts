@@ -2,7 +2,7 @@ import { defineEvent, Streams } from '@callfleet/contracts';
 import { TEST_NATS_URL, testNamespace, waitFor } from '@callfleet/testing';
 import { type JetStreamManager, jetstreamManager, jetstream as rawJetStream } from '@nats-io/jetstream';
 import { IsInt, IsString, Length, Min } from 'class-validator';
-import { JetStreamService, MetricsService, NatsConnectionService } from '../src';
+import { DeclaredNatsUsage, JetStreamService, MetricsService, NatsConnectionService } from '../src';
 
 /** The payload the test consumers accept. */
 class OrderPlaced {
@@ -16,17 +16,40 @@ class OrderPlaced {
 }
 
 const orderEvent = (subject: string) => defineEvent({ stream: 'EVENTS', subject, payload: OrderPlaced });
+const FAILS = orderEvent('events.test.v1.fails');
+const ACCEPTED = orderEvent('events.test.v1.accepted');
+const VALIDATED = orderEvent('events.test.v1.validated');
+const EVENTS_STREAM = { name: 'EVENTS', subjects: ['events.>'] };
+
+/** What the test's "service" does on NATS, declared as a service definition declares it. */
+const declared = DeclaredNatsUsage.of({
+  name: 'jetstream-test',
+  streams: [EVENTS_STREAM],
+  nats: {
+    publishes: ['events.test.>'],
+    consumes: [
+      { event: FAILS, durable: 'always-fails' },
+      { event: ACCEPTED, durable: 'accepts' },
+      { event: VALIDATED, durable: 'validates' },
+    ],
+  },
+});
 
 describe('JetStream helpers (shared broker, own namespace)', () => {
   const namespace = testNamespace();
-  const events = { name: 'EVENTS', subjects: ['events.>'] };
+  const events = EVENTS_STREAM;
   let nats: NatsConnectionService;
   let metrics: MetricsService;
   let jetstream: JetStreamService;
   let jsm: JetStreamManager;
 
   beforeAll(async () => {
-    nats = await NatsConnectionService.connect({ servers: TEST_NATS_URL, name: 'jetstream-test', namespace });
+    nats = await NatsConnectionService.connect({
+      servers: TEST_NATS_URL,
+      name: 'jetstream-test',
+      namespace,
+      declared,
+    });
     metrics = new MetricsService('jetstream-test');
     jetstream = new JetStreamService(nats, metrics);
     jsm = await jetstreamManager(nats.nc);
@@ -43,6 +66,21 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
   });
 
   const streamMessages = async (stream: string) => (await jsm.streams.info(nats.ns.stream(stream))).state.messages;
+
+  it('refuses a publish, a stream or a consumer its declaration does not name, before touching the broker', async () => {
+    const before = await streamMessages('EVENTS');
+    await expect(jetstream.publish('events.other.v1.x', {}, 'undeclared-1')).rejects.toThrow(
+      /jetstream-test publishes events\.other\.v1\.x.*nats\.publishes/,
+    );
+    await expect(jetstream.ensureStream({ name: 'OTHER', subjects: ['other.>'] })).rejects.toThrow(
+      /manages stream OTHER/,
+    );
+    await expect(
+      jetstream.consume({ event: FAILS, durable: 'undeclared', handler: async () => undefined }),
+    ).rejects.toThrow(/consumes EVENTS as undeclared/);
+    expect(await streamMessages('EVENTS')).toBe(before);
+    await expect(jsm.consumers.info(nats.ns.stream('EVENTS'), 'undeclared')).rejects.toThrow(/consumer not found/);
+  });
 
   it('creates a stream once and updates it in place when asked again', async () => {
     await jetstream.ensureStream({ ...events, maxAgeMs: 60_000 });
@@ -77,7 +115,7 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
     const attempts: number[] = [];
     const handled: string[] = [];
     await jetstream.consume({
-      event: orderEvent('events.test.v1.fails'),
+      event: FAILS,
       durable: 'always-fails',
       maxDeliver: 3,
       backoffMs: [20, 50],
@@ -118,7 +156,7 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
   it('acks a message its handler accepted, so it is never delivered again', async () => {
     const seen: unknown[] = [];
     await jetstream.consume({
-      event: orderEvent('events.test.v1.accepted'),
+      event: ACCEPTED,
       durable: 'accepts',
       ackWaitMs: 1_000,
       handler: async (data) => {
@@ -142,7 +180,7 @@ describe('JetStream helpers (shared broker, own namespace)', () => {
   it('dead-letters a payload its class refuses at once, with the reason, and never hands it to the handler', async () => {
     const handled: unknown[] = [];
     await jetstream.consume({
-      event: orderEvent('events.test.v1.validated'),
+      event: VALIDATED,
       durable: 'validates',
       maxDeliver: 5,
       handler: async (data) => {

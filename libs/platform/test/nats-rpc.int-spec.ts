@@ -3,8 +3,8 @@ import { discoveryAnswerOf, plainNatsClient, startTestService, testNamespace } f
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Controller, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { AppException, NatsConnectionService, NatsRpcClient, RequestContext } from '../src';
-import { EchoCommands, echoService } from './echo.fixture';
+import { AppException, Command, NatsConnectionService, NatsRpcClient, RequestContext } from '../src';
+import { EchoCommands, echoService, UnansweredCommand } from './echo.fixture';
 
 const ORG = '5b0f8a52-3c0b-4a43-8d7e-3f3c0e9b1a10';
 const USER = 'a3d5b7c9-1e2f-4a6b-8c0d-2e4f6a8b0c1d';
@@ -101,12 +101,7 @@ describe('NATS wire format (plain client, no Nest)', () => {
     await expect(client.call(EchoCommands.Slow, { ms: 500 }, { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'TIMEOUT',
     });
-    const nobodyHome = defineCommand({
-      subject: 'nobody.v1.home',
-      request: NO_BODY,
-      response: replyOf<never>('Never'),
-    });
-    await expect(client.call(nobodyHome, {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(client.call(UnansweredCommand, {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     await expect(client.call(EchoCommands.Fail, {})).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
   });
 
@@ -175,6 +170,54 @@ describe('NATS wire format (plain client, no Nest)', () => {
     await expect(
       startTestService({ ...echoService, module: BareModule }, { namespace: testNamespace() }),
     ).rejects.toThrow(/echo\.v1\.bare is not declared with @Command/);
+  });
+
+  it('refuses to start a service answering a command its definition does not declare', async () => {
+    const undeclared = { ...echoService, nats: { serves: [EchoCommands.Repeat] } };
+    await expect(startTestService(undeclared, { namespace: testNamespace() })).rejects.toThrow(
+      /media-stream answers echo\.v1\.whoami, which its definition does not declare \(add it to nats\.serves/,
+    );
+  });
+
+  it('refuses a call of a command the definition does not declare, before anything is sent', async () => {
+    const client = service.app.get(NatsRpcClient);
+    const sent: string[] = [];
+    const spy = await plainNatsClient();
+    spy.subscribe(`${ns}.other.v1.>`, {
+      callback: (_e, msg) => {
+        sent.push(msg.subject);
+      },
+    });
+    await spy.flush();
+    const other = defineCommand({ subject: 'other.v1.thing', request: NO_BODY, response: replyOf<never>('Never') });
+    await expect(client.call(other, {})).rejects.toThrow(/media-stream calls other\.v1\.thing.*nats\.calls/);
+    await spy.flush();
+    expect(sent).toEqual([]);
+    await spy.close();
+  });
+
+  it('refuses to start a service answering a public command without a way to authenticate teams', async () => {
+    const Public = defineCommand({
+      subject: 'echo.v1.public',
+      request: NO_BODY,
+      response: replyOf<{ ok: true }>('Ok'),
+      public: true,
+    });
+    @Controller()
+    class PublicHandlers {
+      @Command(Public)
+      answer() {
+        return { ok: true };
+      }
+    }
+    @Module({ controllers: [PublicHandlers] })
+    class PublicModule {}
+    await expect(
+      startTestService(
+        { ...echoService, module: PublicModule, nats: { serves: [Public] } },
+        { namespace: testNamespace() },
+      ),
+    ).rejects.toThrow(/echo\.v1\.public is public.*must import CallerAuthenticationModule/);
   });
 
   it('gives every concurrent request its own reply, also right after a timed-out one', async () => {

@@ -1,5 +1,5 @@
 import { TEST_NATS_URL, testNamespace } from '@callfleet/testing';
-import { KvStoreService, NatsConnectionService, RateLimitCounters } from '../src';
+import { DeclaredNatsUsage, KvStoreService, NatsConnectionService, RateLimitCounters } from '../src';
 
 /** Shared counters on the real broker, as two gateway replicas use them. */
 describe('RateLimitCounters (shared broker, own namespace)', () => {
@@ -9,7 +9,14 @@ describe('RateLimitCounters (shared broker, own namespace)', () => {
 
   beforeAll(async () => {
     replicas = await Promise.all(
-      [1, 2].map((i) => NatsConnectionService.connect({ servers: TEST_NATS_URL, name: `counters-${i}`, namespace })),
+      [1, 2].map((i) =>
+        NatsConnectionService.connect({
+          servers: TEST_NATS_URL,
+          name: `counters-${i}`,
+          namespace,
+          declared: DeclaredNatsUsage.of({ name: `counters-${i}`, nats: { kv: ['counters-test'] } }),
+        }),
+      ),
     );
     counters = replicas.map(
       (nats) => new RateLimitCounters(new KvStoreService(nats), { bucket: 'counters-test', ttlMs: 60_000 }),

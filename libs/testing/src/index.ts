@@ -5,6 +5,7 @@ export * from './free-port';
 export * from './nats-server';
 export * from './oversize-bodies';
 export * from './raw-http';
+export * from './test-certificates';
 export * from './test-database';
 export * from './test-environment';
 export * from './test-fleet';

@@ -38,6 +38,8 @@ export class LogCapture extends Writable {
 export interface TestServiceOptions {
   namespace: string;
   natsUrl?: string;
+  /** The service's broker user (a private broker with the generated permissions); none: an open broker. */
+  natsCredentials?: { user: string; password: string };
   databaseUrl?: string;
   env?: Record<string, string>;
   /** Where the service's time comes from; a ManualClock lets the test move it instead of waiting. */
@@ -58,6 +60,9 @@ export async function startTestService<C extends BaseServiceConfig>(
       LOG_LEVEL: 'info',
       NATS_URL: options.natsUrl ?? TEST_NATS_URL,
       CALLFLEET_NAMESPACE: options.namespace,
+      ...(options.natsCredentials
+        ? { NATS_USER: options.natsCredentials.user, NATS_PASSWORD: options.natsCredentials.password }
+        : {}),
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...options.env,
     },

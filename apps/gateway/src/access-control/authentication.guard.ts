@@ -1,13 +1,18 @@
-import { AppException, RequestContext } from '@callfleet/platform';
+import {
+  AppException,
+  CallerAuthenticator,
+  contextIdentityOf,
+  type Principal,
+  RequestContext,
+} from '@callfleet/platform';
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { isApiRequest } from '../api-prefix';
 import { isPublic } from './access.decorators';
-import { Authenticator } from './authenticator';
 import { CREDENTIALS_STRATEGY, type CredentialsAuthenticateOptions } from './credentials.strategy';
-import type { Principal } from './principal';
+import './request-principal';
 
 /**
  * First of the three global guards (authentication → rate limit → access), Nest's AuthGuard on the
@@ -20,7 +25,7 @@ import type { Principal } from './principal';
 export class AuthenticationGuard extends AuthGuard(CREDENTIALS_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticator: Authenticator,
+    private readonly authenticator: CallerAuthenticator,
   ) {
     super();
   }
@@ -32,7 +37,7 @@ export class AuthenticationGuard extends AuthGuard(CREDENTIALS_STRATEGY) {
     await super.canActivate(context);
     const principal = request.principal;
     if (principal) {
-      RequestContext.assign({ orgId: principal.orgId, userId: principal.userId, roles: principal.roles });
+      RequestContext.assign(contextIdentityOf(principal));
     }
     return true;
   }

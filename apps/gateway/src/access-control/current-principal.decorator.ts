@@ -1,6 +1,7 @@
+import type { Principal } from '@callfleet/platform';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from './principal';
+import './request-principal';
 
 /** The verified caller of a protected route (AccessGuard has made sure there is one). */
 export const CurrentPrincipal = createParamDecorator(

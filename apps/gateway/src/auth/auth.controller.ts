@@ -15,13 +15,12 @@ import {
   TokenPairDto,
   VerifyEmailDto,
 } from '@callfleet/contracts';
-import { AppException, NatsRpcClient, Revocations, type RpcRequestOptions } from '@callfleet/platform';
+import { AppException, NatsRpcClient, type Principal, Revocations, type RpcRequestOptions } from '@callfleet/platform';
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../access-control/access.decorators';
 import { CurrentPrincipal } from '../access-control/current-principal.decorator';
-import type { Principal } from '../access-control/principal';
 import { ApiErrors } from '../docs/api-responses';
 import { RateLimit, RateLimitPolicy } from '../rate-limit/rate-limit.policies';
 

@@ -1,5 +1,12 @@
 import type { EventEnvelope } from '@callfleet/contracts';
-import { Clock, contextHeaders, type EventMeta, eventEnvelope, RequestContext } from '@callfleet/platform';
+import {
+  Clock,
+  contextHeaders,
+  DeclaredNatsUsage,
+  type EventMeta,
+  eventEnvelope,
+  RequestContext,
+} from '@callfleet/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { outboxChannel, outboxTable } from './outbox-table';
@@ -31,6 +38,7 @@ export class Outbox {
   constructor(
     @Inject(DataSource) dataSource: DataSource,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(DeclaredNatsUsage) private readonly declared: DeclaredNatsUsage,
   ) {
     const schema = schemaOf(dataSource);
     this.channel = outboxChannel(schema);
@@ -57,6 +65,8 @@ export class Outbox {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Outbox.add needs the EntityManager of an open transaction');
     }
+    // Here rather than at the relay: an undeclared subject fails the change, not every publish after it.
+    this.declared.assertPublishes(subject);
     const envelope = eventEnvelope(subject, data, meta, this.clock.now());
     // The request's identity and trace travel with the event, as a direct publish would send them.
     const headers = Object.fromEntries(

@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pino from 'pino';
+import { CallerAuthenticator } from '../callers/caller-authenticator';
 import type { Clock } from '../clock/clock';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig } from '../config/service-config';
 import { RequestContext } from '../context/request-context';
@@ -122,12 +123,19 @@ export async function createService<C extends BaseServiceConfig>(
   await definition.http?.configure?.(app, config);
 
   const nats = app.get(NatsConnectionService);
-  const server = new NatsRpcServer(nats, metrics, {
-    name: definition.name,
-    version: readVersion(),
-    description: definition.description,
-    metadata: { namespace: config.CALLFLEET_NAMESPACE },
-  });
+  const server = new NatsRpcServer(
+    nats,
+    metrics,
+    {
+      name: definition.name,
+      version: readVersion(),
+      description: definition.description,
+      metadata: { namespace: config.CALLFLEET_NAMESPACE },
+    },
+    // Asked for only by a service answering public commands; without CallerAuthenticationModule it
+    // refuses to start, since other teams' requests could not be authenticated.
+    () => app.get(CallerAuthenticator, { strict: false }),
+  );
   // Not the HTTP side's config: its global validation pipe would check each payload a second time,
   // against the parameter's declared type, after @Command validated it against its descriptor
   // (@Command also brings the error filter).

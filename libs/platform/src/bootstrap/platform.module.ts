@@ -8,6 +8,7 @@ import { JetStreamService } from '../jetstream/jetstream.service';
 import { KvStoreService } from '../kv/kv-store.service';
 import { MetricsController } from '../metrics/metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
+import { DeclaredNatsUsage } from '../nats/declared-nats-usage';
 import { NatsConnectionService } from '../nats/nats-connection.service';
 import { NatsRpcClient } from '../nats/nats-rpc.client';
 import { SERVICE_CONFIG, SERVICE_DEFINITION, type ServiceDefinition } from './service-definition';
@@ -45,12 +46,18 @@ export class PlatformModule {
         { provide: MetricsService, useValue: new MetricsService(definition.name) },
         {
           provide: NatsConnectionService,
-          useFactory: () =>
+          useFactory: (metrics: MetricsService) =>
             NatsConnectionService.connect({
               servers: config.NATS_URL,
               name: definition.name,
               namespace: config.CALLFLEET_NAMESPACE,
+              declared: DeclaredNatsUsage.of(definition),
+              user: config.NATS_USER,
+              password: config.NATS_PASSWORD,
+              tlsCaFile: config.NATS_TLS_CA_FILE,
+              metrics,
             }),
+          inject: [MetricsService],
         },
         {
           provide: NatsRpcClient,
@@ -67,6 +74,11 @@ export class PlatformModule {
           useFactory: (nats: NatsConnectionService) => new KvStoreService(nats),
           inject: [NatsConnectionService],
         },
+        {
+          provide: DeclaredNatsUsage,
+          useFactory: (nats: NatsConnectionService) => nats.declared,
+          inject: [NatsConnectionService],
+        },
         HealthRegistry,
         StreamSetup,
       ],
@@ -80,6 +92,7 @@ export class PlatformModule {
         NatsRpcClient,
         JetStreamService,
         KvStoreService,
+        DeclaredNatsUsage,
         HealthRegistry,
       ],
     };

@@ -61,9 +61,35 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty variable as missing, so production cannot start with DATABASE_URL=""', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', DATABASE_URL: '', SIGNING_SECRET: 'set' });
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      DATABASE_URL: '',
+      SIGNING_SECRET: 'set',
+      NATS_USER: 'example',
+      NATS_PASSWORD: 'set',
+    });
     expect(new Set(problems.map((p) => p.split(':')[0]))).toEqual(new Set(['DATABASE_URL']));
     expect(loadConfig('example', ExampleConfig, { DATABASE_URL: '' }).DATABASE_URL).toContain('5433');
+  });
+
+  it('requires the broker credentials in production, and both of them wherever one is given', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', SIGNING_SECRET: 'set' };
+    const named = (env: NodeJS.ProcessEnv) => new Set(problemsOf(env).map((p) => p.split(':')[0]));
+    expect(named(production)).toEqual(new Set(['NATS_USER', 'NATS_PASSWORD']));
+    expect(
+      loadConfig('example', ExampleConfig, { ...production, NATS_USER: 'example', NATS_PASSWORD: 'set' }),
+    ).toMatchObject({
+      NATS_USER: 'example',
+      NATS_PASSWORD: 'set',
+    });
+    expect(named({ NATS_USER: 'example' })).toEqual(new Set(['NATS_PASSWORD']));
+    const open = loadConfig('example', ExampleConfig, {});
+    expect([open.NATS_USER, open.NATS_PASSWORD, open.NATS_TLS_CA_FILE]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('never puts a value in its problems, so a mistyped secret is not printed', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', NATS_PASSWORD: 'hunter2-secret', PORT: 'hunter2-port' });
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('refuses an unknown NODE_ENV and a namespace that could break subjects', () => {

@@ -3,11 +3,13 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
   Max,
   Min,
+  ValidateIf,
   type ValidationError,
   validateSync,
 } from 'class-validator';
@@ -119,6 +121,26 @@ export class BaseServiceConfig {
   })
   NATS_URL = 'nats://127.0.0.1:4222';
 
+  /**
+   * The service's broker user (its name in the generated nats-server config) and password; both
+   * required in production, and one without the other is refused everywhere. Without them the
+   * service joins an open broker (a test's, or `npm start`'s of old).
+   */
+  @ValidateIf((c: BaseServiceConfig) => c.NODE_ENV === 'production' || hasNatsCredential(c))
+  @IsString()
+  @IsNotEmpty()
+  NATS_USER?: string;
+
+  @ValidateIf((c: BaseServiceConfig) => c.NODE_ENV === 'production' || hasNatsCredential(c))
+  @IsString()
+  @IsNotEmpty()
+  NATS_PASSWORD?: string;
+
+  /** CA certificate (PEM file) the broker's TLS certificate is checked against; set for `tls://` URLs. */
+  @IsOptional()
+  @IsString()
+  NATS_TLS_CA_FILE?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(50)
@@ -140,6 +162,40 @@ export class BaseServiceConfig {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;
+
+  // Read by the services that verify callers' credentials (CallerAuthenticationModule: the gateway,
+  // and every service answering public commands for other teams).
+
+  /** An access token naming an unknown `kid` triggers a JWKS refresh at most this often. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  JWKS_REFRESH_MIN_INTERVAL_MS = 30_000;
+
+  /**
+   * The key set is also refetched on this schedule, so a key auth stops publishing (retired or
+   * compromised) stops verifying tokens without a restart.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10_000)
+  JWKS_REFRESH_INTERVAL_MS = 5 * 60_000;
+
+  /** How long an API key's verification by auth is remembered (revocations still apply at once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10 * 60_000)
+  API_KEY_CACHE_TTL_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  API_KEY_CACHE_MAX_ENTRIES = 10_000;
+}
+
+function hasNatsCredential(config: BaseServiceConfig): boolean {
+  return config.NATS_USER !== undefined || config.NATS_PASSWORD !== undefined;
 }
 
 export class ConfigValidationError extends Error {

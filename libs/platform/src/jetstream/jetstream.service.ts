@@ -58,6 +58,11 @@ const CONSUMER_PULL_EXPIRES_MS = 5_000;
 /** Prefix of dead-letter subjects: `dlq.<original subject>`. */
 export const DEAD_LETTER_PREFIX = 'dlq';
 
+/** Where a consumer of `subject` puts what it gives up on. */
+export function deadLetterSubject(subject: string): string {
+  return `${DEAD_LETTER_PREFIX}.${subject}`;
+}
+
 /** Why a payload was refused, in one header-sized line: `field: problem; …`. */
 export function invalidPayloadReason(error: unknown): string {
   const fields = (error instanceof AppException ? (error.details as { fields?: unknown })?.fields : undefined) as
@@ -122,6 +127,7 @@ export class JetStreamService implements OnApplicationShutdown {
 
   async ensureStream(spec: StreamSpec): Promise<void> {
     const { ns } = this.nats;
+    this.nats.declared.assertStream(spec.name);
     const maxAgeMs = spec.maxAgeMs ?? 0;
     // JetStream refuses a duplicate window longer than the stream keeps messages.
     const duplicateWindowMs = Math.min(spec.duplicateWindowMs ?? 2 * 60_000, maxAgeMs || Number.POSITIVE_INFINITY);
@@ -154,6 +160,7 @@ export class JetStreamService implements OnApplicationShutdown {
     extraHeaders?: Record<string, string>,
     options: { timeoutMs?: number } = {},
   ): Promise<PubAck> {
+    this.nats.declared.assertPublishes(subject);
     return this.js.publish(this.nats.ns.subject(subject), encodeJson(data), {
       msgID: msgId,
       headers: contextHeaders(RequestContext.current(), extraHeaders),
@@ -175,6 +182,7 @@ export class JetStreamService implements OnApplicationShutdown {
   /** Creates (or updates) the durable consumer and starts its loop. */
   async consume<T extends object>(spec: ConsumerSpec<T>): Promise<void> {
     const { ns } = this.nats;
+    this.nats.declared.assertConsumes(spec.event, spec.durable);
     const stream = ns.stream(spec.event.stream);
     const maxDeliver = spec.maxDeliver ?? 5;
     const backoff = spec.backoffMs ?? [1_000, 5_000, 15_000, 30_000];
@@ -291,7 +299,7 @@ export class JetStreamService implements OnApplicationShutdown {
     h.set('Callfleet-Original-Subject', original);
     h.set('Callfleet-Deliveries', String(msg.info.deliveryCount));
     h.set('Nats-Msg-Id', `dlq:${msg.info.stream}:${msg.info.streamSequence}`);
-    await this.js.publish(this.nats.ns.subject(`${DEAD_LETTER_PREFIX}.${original}`), msg.data, { headers: h });
+    await this.js.publish(this.nats.ns.subject(deadLetterSubject(original)), msg.data, { headers: h });
   }
 
   async onApplicationShutdown(): Promise<void> {

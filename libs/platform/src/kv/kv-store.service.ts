@@ -11,7 +11,8 @@ export class KvStoreService {
   }
 
   /** Opens (creating if needed) a bucket whose entries expire after `ttlMs` (per bucket on nats-server 2.9). */
-  bucket(name: string, options: { ttlMs: number; history?: number }): Promise<KV> {
+  async bucket(name: string, options: { ttlMs: number; history?: number }): Promise<KV> {
+    this.nats.declared.assertBucket(name);
     const fullName = this.nats.ns.bucket(name);
     let bucket = this.buckets.get(fullName);
     if (!bucket) {

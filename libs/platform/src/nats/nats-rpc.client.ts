@@ -41,6 +41,7 @@ export class NatsRpcClient {
   // Private: a call names a descriptor, so no caller sends an untyped body or casts a reply.
   private async request<TResult>(subject: string, body: unknown, options: RpcRequestOptions = {}): Promise<TResult> {
     const { replies, ns } = this.nats;
+    this.nats.declared.assertCalls(subject);
     let reply: Msg;
     try {
       reply = await replies.request(ns.subject(subject), encodeJson(body), {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandDescriptor } from '@callfleet/contracts';
-import { ErrorCode } from '@callfleet/contracts';
+import { ErrorCode, teamExportSubject } from '@callfleet/contracts';
 import type { Msg, MsgHdrs, Subscription } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
+import type { CallerAuthenticator } from '../callers/caller-authenticator';
+import { dropFleetIdentity, teamCallerIdentity } from '../callers/team-request';
 import { RequestContext, type RequestContextData } from '../context/request-context';
 import { AppException } from '../errors/app.exception';
 import { type ResolvedError, resolveError } from '../errors/error-body';
@@ -39,6 +41,10 @@ function isResolvedError(value: unknown): value is ResolvedError {
  * its payload is validated against the command's request class before the handler runs, and the
  * instances of a service share the work in a queue group named after it. Durable events are
  * JetStream's (JetStreamService.consume), so there is no core-NATS event handler here.
+ *
+ * A `public` command is also answered on its team export subject (`teams.<subject>`), where only
+ * other teams' requests arrive (libs/contracts team-access.ts): their identity headers are dropped
+ * and the caller is whoever the credential in `authorization` proves.
  */
 export class NatsRpcServer extends Server implements CustomTransportStrategy {
   private readonly log = new Logger('NatsRpcServer');
@@ -50,6 +56,8 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     private readonly nats: NatsConnectionService,
     private readonly metrics: MetricsService,
     identity: ServiceIdentity,
+    /** Resolved only when the service answers a public command (it then imports CallerAuthenticationModule). */
+    private readonly teamAuthenticator: () => CallerAuthenticator,
   ) {
     super();
     this.discovery = new ServiceDiscovery(identity);
@@ -58,6 +66,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
   listen(callback: (...optionalParams: unknown[]) => unknown): void {
     const { nc, ns } = this.nats;
     const queue = this.discovery.ping().name;
+    let authenticator: CallerAuthenticator | undefined;
     for (const [pattern, handler] of this.getHandlers()) {
       const command = commandOf(handler);
       if (handler.isEventHandler || !command) {
@@ -65,17 +74,34 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
           `NATS handler for ${pattern} is not declared with @Command(descriptor): every NATS handler answers a command of libs/contracts`,
         );
       }
+      this.nats.declared.assertServes(command);
       const subject = ns.subject(pattern);
       const stats = this.discovery.addEndpoint(pattern, subject, queue);
-      this.subscriptions.push(
-        nc.subscribe(subject, {
-          queue,
-          callback: (_e, msg) => this.track(this.handleRequest0(command, msg, handler, stats)),
-        }),
-      );
+      const serve = (on: string, team?: CallerAuthenticator) =>
+        this.subscriptions.push(
+          nc.subscribe(on, {
+            queue,
+            callback: (_e, msg) => this.track(this.handleRequest0(command, msg, handler, stats, team)),
+          }),
+        );
+      serve(subject);
+      if (command.public) {
+        authenticator ??= this.resolveTeamAuthenticator(pattern);
+        serve(ns.subject(teamExportSubject(pattern)), authenticator);
+      }
     }
     this.discovery.start(nc);
     callback();
+  }
+
+  private resolveTeamAuthenticator(pattern: string): CallerAuthenticator {
+    try {
+      return this.teamAuthenticator();
+    } catch (error) {
+      throw new Error(
+        `${pattern} is public, so other teams call it with a credential: the service must import CallerAuthenticationModule (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
   }
 
   private track(work: Promise<void>): void {
@@ -88,13 +114,17 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     msg: Msg,
     handler: MessageHandler,
     stats: EndpointStats,
+    /** Set for a request that came on the team subject: its caller is its credential's, never its headers'. */
+    team?: CallerAuthenticator,
   ): Promise<void> {
     const started = process.hrtime.bigint();
     const pattern = command.subject;
+    if (team) dropFleetIdentity(msg.headers);
     const ctx = contextFromHeaders(msg.headers, randomUUID);
     await RequestContext.run(ctx, async () => {
       let outcome = 'ok';
       try {
+        if (team) Object.assign(ctx, await teamCallerIdentity(team, msg.headers));
         let payload: unknown;
         try {
           payload = decodeJson(msg.data);

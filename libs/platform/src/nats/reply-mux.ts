@@ -28,12 +28,18 @@ interface Pending {
  * reconnect; a closed or drained connection fails every request still waiting.
  */
 export class ReplyMux {
-  private readonly inbox = `${createInbox()}.`;
+  private readonly inbox: string;
   private readonly pending = new Map<string, Pending>();
   private subscription?: Subscription;
   private nextToken = 0;
 
-  constructor(private readonly nc: NatsConnection) {}
+  /** `inboxPrefix`: the connection's (`_INBOX.<user>` for a fleet user), default `_INBOX`. */
+  constructor(
+    private readonly nc: NatsConnection,
+    inboxPrefix?: string,
+  ) {
+    this.inbox = `${createInbox(inboxPrefix)}.`;
+  }
 
   request(subject: string, data: Uint8Array, options: { timeoutMs: number; headers?: MsgHdrs }): Promise<Msg> {
     this.subscription ??= this.subscribe();

@@ -1,33 +1,38 @@
 import { createHash } from 'node:crypto';
 import { type ApiKeyPrincipalDto, AuthCommands, ErrorCode } from '@callfleet/contracts';
-import { AppException, NatsRpcClient, Revocations } from '@callfleet/platform';
-import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { GatewayConfig } from '../gateway.config';
+import type { Revocations } from '../access-tokens/revocations';
+import { AppException } from '../errors/app.exception';
+import type { NatsRpcClient } from '../nats/nats-rpc.client';
+
+export interface ApiKeyVerifierOptions {
+  /** How long a verification (or a refusal) is remembered; 0 asks auth on every request. */
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+}
 
 type Verdict = { principal: ApiKeyPrincipalDto } | { refused: AppException };
 
 const invalidKey = () => new AppException(ErrorCode.INVALID_TOKEN, 'Invalid API key');
 
 /**
- * Checks API keys with auth.v1.api-keys.verify and remembers the answer for API_KEY_CACHE_TTL_MS,
- * so a busy machine client costs one NATS round trip per key per TTL. A remembered key is checked
- * against the revocations on every request (auth writes a revoked key to the bucket every gateway
- * watches), so revoking a key takes effect on every replica at once, not when the cache forgets it.
- * Refusals are cached too (a client retrying a dead key should not reach auth every time);
- * transient failures (auth down) are not.
+ * Checks API keys with auth.v1.api-keys.verify and remembers the answer for `cacheTtlMs`, so a busy
+ * machine client costs one NATS round trip per key per TTL. A remembered key is checked against the
+ * revocations on every request (auth writes a revoked key to the bucket every verifier watches), so
+ * revoking a key takes effect on every replica at once, not when the cache forgets it. Refusals are
+ * cached too (a client retrying a dead key should not reach auth every time); transient failures
+ * (auth down) are not.
  */
-@Injectable()
 export class ApiKeyVerifier {
   private readonly cache?: LRUCache<string, Verdict>;
 
   constructor(
     private readonly rpc: NatsRpcClient,
     private readonly revocations: Revocations,
-    config: GatewayConfig,
+    options: ApiKeyVerifierOptions,
   ) {
-    if (config.API_KEY_CACHE_TTL_MS > 0) {
-      this.cache = new LRUCache({ max: config.API_KEY_CACHE_MAX_ENTRIES, ttl: config.API_KEY_CACHE_TTL_MS });
+    if (options.cacheTtlMs > 0) {
+      this.cache = new LRUCache({ max: options.cacheMaxEntries, ttl: options.cacheTtlMs });
     }
   }
 
