@@ -30,6 +30,5 @@ export const recordingPipelineService: ServiceDefinition<RecordingPipelineConfig
   deployment: {
     dependsOn: ['object-storage'],
     secrets: [{ env: 'RECORDING_LINK_SECRET' }],
-    composeEnvironment: { RECORDING_INTERNAL_BASE_URL: 'http://recording-pipeline:3005' },
   },
 };

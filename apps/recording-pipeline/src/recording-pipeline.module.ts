@@ -1,4 +1,5 @@
 import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
+import { CallerAuthenticationModule } from '@callfleet/platform';
 import { Module } from '@nestjs/common';
 import { ContentModule } from './content/content.module';
 import { DownloadsModule } from './downloads/downloads.module';
@@ -16,6 +17,8 @@ import { RetentionModule } from './retention/retention.module';
     DownloadsModule,
     ContentModule,
     RetentionModule,
+    // Other teams read and delete recordings over NATS with a credential (public commands).
+    CallerAuthenticationModule,
   ],
 })
 export class RecordingPipelineModule {}
