@@ -14,11 +14,12 @@ import { MetricsService, SubjectNamespace } from '@callfleet/platform';
 import { ProviderPolicyRegistry } from '@callfleet/resilience';
 import { TwilioAdapter } from '@callfleet/telephony';
 import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, headers as natsHeaders, type Subscription } from '@nats-io/transport-node';
 import { webhookIngestService } from '../../webhook-ingest/src/webhook-ingest.definition';
 // The simulated provider, the one fake of these tests (shared with webhook-ingest's tests).
 import { SIM_TWILIO, Simulator } from '../../webhook-ingest/test/simulator';
+import { RECORDING_INTAKE_CONSUMER } from '../src/downloads/recording-intake';
 import { recordingPipelineService } from '../src/recording-pipeline.definition';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
@@ -49,10 +50,13 @@ export class RecordingFleet {
     this.ns = new SubjectNamespace(namespace);
   }
 
-  static async start(pipelineEnv: Record<string, string> = {}): Promise<RecordingFleet> {
+  static async start(
+    pipelineEnv: Record<string, string> = {},
+    simEnv: Record<string, string> = {},
+  ): Promise<RecordingFleet> {
     const namespace = testNamespace();
     // 100x: a minute of talk takes 0.6 s; callbacks are not retried past the test.
-    const sim = await Simulator.start({ TIME_SCALE: '100', WEBHOOK_RETRIES: '1' });
+    const sim = await Simulator.start({ TIME_SCALE: '100', WEBHOOK_RETRIES: '1', ...simEnv });
     const ingestDb = await TestDatabase.create();
     const pipelineDb = await TestDatabase.create();
     const ingest = await startTestService(webhookIngestService, {
@@ -170,6 +174,23 @@ export class RecordingFleet {
       timeoutMs,
       `the recording of ${callId} to be stored or failed`,
     );
+  }
+
+  /** Publishes a provider event on INGRESS as webhook-ingest does, under its own message id (a repeat, not a duplicate). */
+  async publishIngress(subject: string, event: unknown): Promise<void> {
+    const h = natsHeaders();
+    h.set('Nats-Msg-Id', randomUUID());
+    await jetstream(this.nc).publish(this.ns.subject(subject), JSON.stringify(event), { headers: h });
+  }
+
+  /** Deliveries the intake consumer settled with `outcome` (ack, retry, dead-letter). */
+  async deliveries(outcome: string): Promise<number> {
+    const metrics = this.pipeline.app.get(MetricsService);
+    const values =
+      (await metrics.registry.getSingleMetric('callfleet_jetstream_deliveries_total')?.get())?.values ?? [];
+    return values
+      .filter((v) => v.labels.consumer === RECORDING_INTAKE_CONSUMER && v.labels.outcome === outcome)
+      .reduce((sum, v) => sum + v.value, 0);
   }
 
   async pipelineRows(): Promise<{ id: string; object_key: string; state: string }[]> {

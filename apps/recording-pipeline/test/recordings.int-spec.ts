@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ProviderAccountDto, RecordingContentLinkDto, RecordingDto, RecordingUrlDto } from '@callfleet/contracts';
 import { waitFor } from '@callfleet/testing';
-import { RecordingIntake } from '../src/downloads/recording-intake';
 import { RecordingStore } from '../src/storage/recording-store';
 import { RecordingFleet, sha256 } from './recording-fleet';
 
@@ -13,7 +12,8 @@ describe('recording pipeline: simulator → webhook-ingest → recording-pipelin
   const otherOrgId = randomUUID();
 
   beforeAll(async () => {
-    fleet = await RecordingFleet.start();
+    // Slow downloads trickle at 200 kB/s: a few seconds for the simulator's recording.
+    fleet = await RecordingFleet.start({}, { SIM_SLOW_DOWNLOAD_BYTES_PER_SECOND: '200000' });
     account = await fleet.createTwilioAccount(orgId);
   });
 
@@ -100,27 +100,34 @@ describe('recording pipeline: simulator → webhook-ingest → recording-pipelin
       expect((await fleet.recordingsOf(orgId, callId)).map((r) => r.state)).toEqual(['stored']);
     });
 
-    it('makes one row and one object however often its event is delivered', async () => {
-      const intake = fleet.pipeline.app.get(RecordingIntake);
+    it('makes one row and one object when its event is delivered 3 times', async () => {
       const event = {
         eventId: `twilio:${account.accountKey}:${recording.providerRecordingId}:completed`,
-        provider: 'twilio' as const,
+        provider: 'twilio',
         accountKey: account.accountKey,
-        kind: 'recording' as const,
+        kind: 'recording',
         callId,
         recording: {
           recordingId: recording.providerRecordingId,
-          url: `${fleet.sim.url}/x`,
-          status: 'completed' as const,
+          url: `${fleet.sim.url}/2010-04-01/Accounts/AC/Recordings/${recording.providerRecordingId}`,
+          status: 'completed',
         },
         occurredAt: new Date().toISOString(),
         raw: {},
         orgId,
       };
-      expect(await intake.take(event)).toBe(false);
-      expect(await intake.take(event)).toBe(false);
-      const rows = (await fleet.pipelineRows()).filter((r) => r.id === recording.id || r.object_key.includes(callId));
-      expect(rows).toHaveLength(1);
+      // The provider's callback was the first; two more copies, each with its own message id.
+      const acked = await fleet.deliveries('ack');
+      await fleet.publishIngress('ingress.twilio.v1.recording', event);
+      await fleet.publishIngress('ingress.twilio.v1.recording', event);
+      await waitFor(
+        async () => (await fleet.deliveries('ack')) >= acked + 2,
+        15_000,
+        'the repeated events to be taken',
+      );
+      const rows = (await fleet.pipelineRows()).filter((r) => r.object_key.includes(`/${callId}/`));
+      expect(rows.map((r) => r.id)).toEqual([recording.id]);
+      expect((await fleet.recordingsOf(orgId, callId)).map((r) => [r.state, r.attempts])).toEqual([['stored', 1]]);
     });
 
     it('lets a viewer read but not delete, and an admin delete it (row, then object)', async () => {
@@ -160,6 +167,15 @@ describe('recording pipeline: simulator → webhook-ingest → recording-pipelin
     });
     const [row] = (await fleet.pipelineRows()).filter((r) => r.id === recording.id);
     expect(await fleet.pipeline.app.get(RecordingStore).head(row.object_key)).toBeNull();
+  });
+
+  it('stores a slow download whole', async () => {
+    await fleet.setDownloadMode('slow');
+    const callId = await fleet.recordedCall(account);
+    const recording = await fleet.settled(orgId, callId, 60_000);
+    await fleet.setDownloadMode('normal');
+    const original = await fleet.providerBytes(recording.providerRecordingId);
+    expect(recording).toMatchObject({ state: 'stored', attempts: 1, sha256: sha256(original.bytes) });
   });
 
   it('stores a recording whose provider failed at first, once the provider recovers', async () => {
