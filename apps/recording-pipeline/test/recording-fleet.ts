@@ -42,7 +42,7 @@ export class RecordingFleet {
     readonly namespace: string,
     readonly sim: Simulator,
     readonly ingest: Service,
-    public pipeline: Service,
+    private readonly pipelineService: Service | undefined,
     readonly dbs: TestDatabase[],
     readonly storeDir: string,
     readonly nc: NatsConnection,
@@ -50,9 +50,11 @@ export class RecordingFleet {
     this.ns = new SubjectNamespace(namespace);
   }
 
+  /** `inProcess: false` starts no pipeline here (a test runs the built one in a child process). */
   static async start(
     pipelineEnv: Record<string, string> = {},
     simEnv: Record<string, string> = {},
+    options: { inProcess?: boolean } = {},
   ): Promise<RecordingFleet> {
     const namespace = testNamespace();
     // 100x: a minute of talk takes 0.6 s; callbacks are not retried past the test.
@@ -71,11 +73,10 @@ export class RecordingFleet {
       RECORDING_PROVIDER_TIMEOUT_MS: '3000',
       ...pipelineEnv,
     };
-    const pipeline = await startTestService(recordingPipelineService, {
-      namespace,
-      databaseUrl: pipelineDb.url,
-      env,
-    });
+    const pipeline =
+      options.inProcess === false
+        ? undefined
+        : await startTestService(recordingPipelineService, { namespace, databaseUrl: pipelineDb.url, env });
     const nc = await connect({ servers: TEST_NATS_URL, name: 'recordings-test' });
     const fleet = new RecordingFleet(namespace, sim, ingest, pipeline, [ingestDb, pipelineDb], storeDir, nc);
     fleet.standInForOrchestrator();
@@ -95,6 +96,12 @@ export class RecordingFleet {
         );
       },
     });
+  }
+
+  /** The pipeline running in this process (not there when the test runs the built one). */
+  get pipeline(): Service {
+    if (!this.pipelineService) throw new Error('no pipeline in this process');
+    return this.pipelineService;
   }
 
   /** A plain NATS request as the gateway makes it, with the caller's identity in the fleet headers. */
@@ -199,7 +206,7 @@ export class RecordingFleet {
 
   async stop(): Promise<void> {
     this.flowResponder?.unsubscribe();
-    await this.pipeline?.close();
+    await this.pipelineService?.close();
     await this.ingest?.close();
     await this.sim?.stop();
     const jsm = await jetstreamManager(this.nc);
