@@ -64,7 +64,7 @@ describe('recording pipeline with the S3 driver', () => {
         'a download waiting for the store',
       );
       expect(waiting.state).toBe('pending');
-      // Long enough for several looks at the store: none of them uses up an attempt.
+      // Long enough for several looks at the store (every 500 ms): none of them uses up an attempt.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect((await fleet.recordingsOf(orgId, callId))[0]).toMatchObject({ state: 'pending', attempts: 0 });
       await s3.resume();

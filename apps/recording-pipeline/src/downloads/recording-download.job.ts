@@ -52,6 +52,11 @@ export class RecordingDownloadJob {
   // Not transactional: a copy takes minutes, and each state change must commit as it happens.
   @JobHandler(DOWNLOAD_RECORDING_JOB, { transactional: false, backoff: { baseDelayMs: 2_000, maxDelayMs: 5 * 60_000 } })
   async download({ recordingId }: DownloadPayload, _context: JobContext): Promise<JobOutcome | undefined> {
+    // No download while the store is away: the provider is not asked for bytes that have nowhere to go.
+    if (!(await this.storeReachable())) {
+      await this.recordings.update({ id: recordingId, state: 'pending' }, { lastError: 'store-unavailable' });
+      return { runAgainAt: new Date(this.clock.nowMs() + this.config.RECORDING_STORE_RETRY_MS) };
+    }
     const recording = await this.start(recordingId);
     if (!recording) return undefined;
     const startedAt = this.clock.nowMs();
