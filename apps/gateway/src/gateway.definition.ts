@@ -1,4 +1,10 @@
-import { AuthCommands, DEFAULT_HTTP_PORTS, KvBuckets, ProviderAccountCommands } from '@callfleet/contracts';
+import {
+  AuthCommands,
+  DEFAULT_HTTP_PORTS,
+  KvBuckets,
+  ProviderAccountCommands,
+  RecordingCommands,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { configureHttpEdge } from './edge/http-edge';
 import { GatewayConfig } from './gateway.config';
@@ -34,6 +40,11 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       ProviderAccountCommands.List,
       ProviderAccountCommands.Get,
       ProviderAccountCommands.Delete,
+      RecordingCommands.List,
+      RecordingCommands.Get,
+      RecordingCommands.Url,
+      RecordingCommands.ContentLink,
+      RecordingCommands.Delete,
     ],
     // Rate-limit counters, and the revoked tokens it refuses.
     kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS],

@@ -8,11 +8,20 @@ import { AuthRoutesModule } from './auth/auth.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RecordingsModule } from './recordings/recordings.module';
 import { UsersModule } from './users/users.module';
 
 /** The public REST API: authenticates callers, limits them, and forwards to the services over NATS. */
 @Module({
-  imports: [AccessControlModule, RateLimitModule, AuthRoutesModule, ApiKeysModule, UsersModule, ProviderAccountsModule],
+  imports: [
+    AccessControlModule,
+    RateLimitModule,
+    AuthRoutesModule,
+    ApiKeysModule,
+    UsersModule,
+    ProviderAccountsModule,
+    RecordingsModule,
+  ],
   providers: [
     // Global guards run in this order: find out who calls, count the call, then allow or refuse it.
     { provide: APP_GUARD, useExisting: AuthenticationGuard },

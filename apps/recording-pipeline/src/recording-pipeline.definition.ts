@@ -1,5 +1,13 @@
-import { DEFAULT_HTTP_PORTS } from '@callfleet/contracts';
+import {
+  DEFAULT_HTTP_PORTS,
+  ProviderAccountCommands,
+  RecordingCommands,
+  RecordingEvents,
+  Streams,
+  TelephonyIngress,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
+import { RECORDING_INTAKE_CONSUMER } from './downloads/recording-intake';
 import { RecordingPipelineConfig } from './recording-pipeline.config';
 import { RecordingPipelineModule } from './recording-pipeline.module';
 import { recordingPipelineSchema } from './recording-pipeline.schema';
@@ -11,14 +19,21 @@ export const recordingPipelineService: ServiceDefinition<RecordingPipelineConfig
   module: RecordingPipelineModule,
   config: RecordingPipelineConfig,
   schema: recordingPipelineSchema,
-  // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
-  nats: {},
+  // Publishes its recordings events (outbox); reads recording events from INGRESS.
+  streams: [Streams.EVENTS],
+  nats: {
+    serves: Object.values(RecordingCommands),
+    calls: [ProviderAccountCommands.Credentials],
+    publishes: Object.values(RecordingEvents),
+    consumes: [{ event: TelephonyIngress, durable: RECORDING_INTAKE_CONSUMER }],
+  },
   deployment: {
     dependsOn: ['object-storage'],
     // RECORDINGS_STORE, S3_BUCKET, S3_REGION, ... (k8s/base/kustomization.yaml: recording-pipeline-config).
     configMap: true,
-    // Optional: on AWS the pod's role (the SDK's default chain) needs no keys.
     secrets: [
+      { env: 'RECORDING_LINK_SECRET' },
+      // Optional: on AWS the pod's role (the SDK's default chain) needs no keys.
       { env: 'S3_ACCESS_KEY_ID', optional: true },
       { env: 'S3_SECRET_ACCESS_KEY', optional: true },
     ],

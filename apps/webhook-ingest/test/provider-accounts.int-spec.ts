@@ -74,6 +74,30 @@ describe('webhook-ingest: provider accounts over NATS', () => {
     expect(stillThere.ok).toBe(true);
   });
 
+  it('opens an account’s credentials for a fleet service of its own org only (provider-accounts.v1.credentials)', async () => {
+    const mine = await ingest.createAccount(orgA, twilioAccount('downloads'));
+    const opened = await ingest.request(
+      ProviderAccountCommands.Credentials.subject,
+      { accountKey: mine.accountKey },
+      { orgId: orgA, roles: [] },
+    );
+    expect(opened).toEqual({
+      ok: true,
+      body: {
+        provider: 'twilio',
+        accountKey: mine.accountKey,
+        apiBaseUrl: null,
+        credentials: { accountSid: 'AC22222222222222222222222222222222', authToken: AUTH_TOKEN },
+      },
+    });
+    const elsewhere = await ingest.request(
+      ProviderAccountCommands.Credentials.subject,
+      { accountKey: mine.accountKey },
+      { orgId: orgB },
+    );
+    expect(elsewhere).toMatchObject({ ok: false, status: 404, body: { code: 'NOT_FOUND' } });
+  });
+
   it('lets only owners and admins manage accounts, and needs an org', async () => {
     for (const roles of [['agent'], ['viewer'], []]) {
       const answer = await ingest.request(ProviderAccountCommands.List.subject, {}, { orgId: orgA, roles });

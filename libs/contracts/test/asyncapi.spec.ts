@@ -19,6 +19,11 @@ import {
   NATS_SERVICE_ERROR_CODE,
   NotificationRequested,
   ProviderAccountCommands,
+  RecordingCommands,
+  RecordingDeleted,
+  RecordingEvents,
+  RecordingFailed,
+  RecordingStored,
   ServiceName,
   Streams,
   TEAM_CREDENTIAL_HEADER,
@@ -124,6 +129,7 @@ const COMMANDS = (
     [AuthCommands, ServiceName.AUTH],
     [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
     [CallCommands, ServiceName.CALL_ORCHESTRATOR],
+    [RecordingCommands, ServiceName.RECORDING_PIPELINE],
   ] as const
 ).flatMap(([commands, service]) =>
   Object.values(commands as Record<string, CommandDescriptor>).map((command) => ({
@@ -134,7 +140,7 @@ const COMMANDS = (
 );
 
 /** Every event descriptor of libs/contracts (what consumers validate payloads against). */
-const EVENTS = [NotificationRequested, UserRegistered];
+const EVENTS = [NotificationRequested, UserRegistered, RecordingStored, RecordingFailed, RecordingDeleted];
 
 /**
  * The gateway's HTTP body (on NATS the gateway sends LogoutCommand, which is documented), and the
@@ -302,7 +308,9 @@ describe('docs/asyncapi.yaml', () => {
 
   describe('events', () => {
     it('has a descriptor for every event subject', () => {
-      expect(EVENTS.map((e) => e.subject).sort()).toEqual(Object.values(AuthEvents).sort());
+      expect(EVENTS.map((e) => e.subject).sort()).toEqual(
+        [...Object.values(AuthEvents), ...Object.values(RecordingEvents)].sort(),
+      );
     });
 
     it.each(EVENTS)('$subject carries the class its consumers validate against', ({ subject, stream, payload }) => {
@@ -310,7 +318,7 @@ describe('docs/asyncapi.yaml', () => {
       expect(onlyMessageOf(channelAt(subject)).payload?.['x-parser-schema-id']).toBe(payload.name);
     });
 
-    it.each(Object.values(AuthEvents))(
+    it.each([...Object.values(AuthEvents), ...Object.values(RecordingEvents)])(
       '%s is published on the EVENTS stream in the envelope, with Nats-Msg-Id',
       (subject) => {
         const channel = channelAt(subject);

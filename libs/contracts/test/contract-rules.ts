@@ -12,6 +12,7 @@ export interface JsonSchema {
   minLength?: number;
   maxLength?: number;
   minimum?: number;
+  maximum?: number;
   exclusiveMinimum?: number;
   maxItems?: number;
   items?: JsonSchema;
@@ -86,6 +87,9 @@ const CONSTRAINTS: Record<string, Constraint> = {
   },
   min: (r, [min]) => {
     r.minimum = min as number;
+  },
+  max: (r, [max]) => {
+    r.maximum = max as number;
   },
   isPositive: (r) => {
     r.exclusiveMinimum = 0;

@@ -4,6 +4,8 @@ import {
   type ListDto,
   type OkDto,
   ProviderAccountCommands,
+  type ProviderAccountCredentialsDto,
+  ProviderAccountCredentialsRequestDto,
   type ProviderAccountDto,
 } from '@callfleet/contracts';
 import { Caller, Command, type OrgCaller } from '@callfleet/platform';
@@ -30,6 +32,15 @@ export class ProviderAccountsHandlers {
   @Command(ProviderAccountCommands.Get)
   get(@Payload() params: IdParamDto, @Caller('org') caller: OrgCaller): Promise<ProviderAccountDto> {
     return this.accounts.get(managingOrgId(caller), params.id);
+  }
+
+  /** Fleet only (not public): the recording pipeline downloads with these, for the org in the headers. */
+  @Command(ProviderAccountCommands.Credentials)
+  credentials(
+    @Payload() dto: ProviderAccountCredentialsRequestDto,
+    @Caller('org') caller: OrgCaller,
+  ): Promise<ProviderAccountCredentialsDto> {
+    return this.accounts.credentials(caller.orgId, dto.accountKey);
   }
 
   @Command(ProviderAccountCommands.Delete)

@@ -3,6 +3,7 @@ import {
   type CreateProviderAccountDto,
   ErrorCode,
   type ListDto,
+  type ProviderAccountCredentialsDto,
   type ProviderAccountDto,
   providerWebhookUrls,
   type TelephonyProvider,
@@ -168,6 +169,18 @@ export class ProviderAccountsService {
   async byId(id: string): Promise<ResolvedAccount | undefined> {
     const row = await this.accounts.findOne({ where: { id } });
     return row ? this.open(row) : undefined;
+  }
+
+  /** The account `accountKey` of `orgId` with its credentials opened; NOT_FOUND for another org's key. */
+  async credentials(orgId: string, accountKey: string): Promise<ProviderAccountCredentialsDto> {
+    const row = await this.orgAccounts(orgId).getOne({ accountKey }, 'Provider account');
+    const { adapterAccount } = this.open(row);
+    return {
+      provider: row.provider,
+      accountKey: row.accountKey,
+      apiBaseUrl: row.apiBaseUrl,
+      credentials: { ...adapterAccount.credentials },
+    };
   }
 
   private open(row: ProviderAccountEntity): ResolvedAccount {

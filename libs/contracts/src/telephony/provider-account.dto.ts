@@ -162,3 +162,22 @@ export class ProviderAccountDto {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
+
+/** `provider-accounts.v1.credentials`: the account, by our key, of the caller's org (fleet headers). */
+export class ProviderAccountCredentialsRequestDto {
+  @ApiProperty()
+  @Matches(ACCOUNT_KEY_PATTERN, { message: 'accountKey is not an account key' })
+  accountKey: string;
+}
+
+/**
+ * What a fleet service needs to call the provider's REST API for an account (the recording
+ * pipeline's downloads): the credentials opened. Only fleet services may ask, and the broker lets
+ * only those that declare the command in their definition send it.
+ */
+export class ProviderAccountCredentialsDto {
+  @ApiProperty({ enum: TELEPHONY_PROVIDERS }) provider: TelephonyProvider;
+  @ApiProperty() accountKey: string;
+  @ApiProperty({ nullable: true, type: String }) apiBaseUrl: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) credentials: Record<string, string>;
+}

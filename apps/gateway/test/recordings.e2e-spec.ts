@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CallCommands,
+  type ListDto,
+  type ProviderAccountDto,
+  type RecordingDto,
+  type RecordingListDto,
+  Streams,
+} from '@callfleet/contracts';
+import { MetricsService, SubjectNamespace } from '@callfleet/platform';
+import { ProviderPolicyRegistry } from '@callfleet/resilience';
+import { TwilioAdapter } from '@callfleet/telephony';
+import { plainNatsClient, startTestService, TestDatabase, waitFor } from '@callfleet/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { recordingPipelineService } from '../../recording-pipeline/src/recording-pipeline.definition';
+import { webhookIngestService } from '../../webhook-ingest/src/webhook-ingest.definition';
+import { SIM_TWILIO, Simulator } from '../../webhook-ingest/test/simulator';
+import { type GatewayClient, GatewayFleet, registration, type TokenPair } from './gateway-fleet';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** /api/v1/recordings: a recorded simulated call, stored by recording-pipeline, read through the gateway. */
+describe('gateway: recordings (auth + gateway + webhook-ingest + recording-pipeline, real NATS and PostgreSQL)', () => {
+  let fleet: GatewayFleet;
+  let sim: Simulator;
+  let dbs: TestDatabase[];
+  let services: Awaited<ReturnType<typeof startTestService>>[];
+  let storeDir: string;
+  let nc: NatsConnection;
+  let flow: Subscription;
+  let api: GatewayClient;
+  let owner: TokenPair;
+  let stranger: TokenPair;
+  let recording: RecordingDto;
+  let original: Buffer;
+
+  beforeAll(async () => {
+    fleet = await GatewayFleet.start({ RATE_LIMIT_REGISTER: '50/15m', RATE_LIMIT_ANONYMOUS: '1000/15m' });
+    sim = await Simulator.start({ TIME_SCALE: '100', WEBHOOK_RETRIES: '1' });
+    dbs = [await TestDatabase.create(), await TestDatabase.create()];
+    storeDir = await mkdtemp(join(tmpdir(), 'gateway-recordings-'));
+    services = [
+      await startTestService(webhookIngestService, {
+        namespace: fleet.namespace,
+        databaseUrl: dbs[0].url,
+        env: { DEV_PROVIDER_ACCOUNTS: 'false' },
+      }),
+      await startTestService(recordingPipelineService, {
+        namespace: fleet.namespace,
+        databaseUrl: dbs[1].url,
+        env: { RECORDINGS_LOCAL_DIR: storeDir },
+      }),
+    ];
+    // call-orchestrator stands in: 20 s of talk, then a hang-up.
+    nc = await plainNatsClient();
+    flow = nc.subscribe(new SubjectNamespace(fleet.namespace).subject(CallCommands.Flow.subject), {
+      callback: (_error, msg) => {
+        msg.respond(
+          JSON.stringify({
+            contentType: 'application/xml',
+            body: '<Response><Pause length="20"/><Hangup/></Response>',
+          }),
+        );
+      },
+    });
+    await nc.flush();
+    api = fleet.client();
+    owner = (await api.api<TokenPair>('POST', '/auth/register', { body: registration('recordings-a') })).body;
+    stranger = (await api.api<TokenPair>('POST', '/auth/register', { body: registration('recordings-b') })).body;
+
+    const account = (
+      await api.api<ProviderAccountDto>('POST', '/provider-accounts', {
+        token: owner.accessToken,
+        body: { provider: 'twilio', name: 'simulated', apiBaseUrl: sim.url, credentials: SIM_TWILIO },
+      })
+    ).body;
+    const adapter = new TwilioAdapter({
+      policies: new ProviderPolicyRegistry(new MetricsService('gateway-recordings')),
+    });
+    const placed = await adapter.placeCall(
+      { accountKey: account.accountKey, apiBaseUrl: sim.url, credentials: SIM_TWILIO },
+      {
+        to: '+15005550002',
+        from: '+15005550006',
+        flowUrl: account.webhookUrls.voice,
+        statusCallbackUrl: account.webhookUrls.status,
+        record: true,
+        recordingStatusCallbackUrl: account.webhookUrls.recording,
+      },
+    );
+    recording = await waitFor(
+      async () => {
+        const page = await api.api<RecordingListDto>('GET', `/recordings?callId=${placed.callId}`, {
+          token: owner.accessToken,
+        });
+        const [found] = page.body.items ?? [];
+        return found?.state === 'stored' && found;
+      },
+      30_000,
+      'the recording to be stored',
+    );
+    const media = await fetch(
+      `${sim.url}/2010-04-01/Accounts/${SIM_TWILIO.accountSid}/Recordings/${recording.providerRecordingId}.wav`,
+    );
+    original = Buffer.from(await media.arrayBuffer());
+  });
+
+  afterAll(async () => {
+    flow?.unsubscribe();
+    for (const service of (services ?? []).reverse()) await service.close();
+    await sim?.stop();
+    if (nc) {
+      const jsm = await jetstreamManager(nc);
+      const ns = new SubjectNamespace(fleet.namespace);
+      for (const stream of [Streams.INGRESS.name, Streams.EVENTS.name]) {
+        await jsm.streams.delete(ns.stream(stream)).catch(() => undefined);
+      }
+      await nc.close();
+    }
+    for (const db of dbs ?? []) await db.drop();
+    if (storeDir) await rm(storeDir, { recursive: true, force: true });
+    await fleet?.stop();
+  });
+
+  it('streams the content, and answers Range: bytes=100-199 with 206 and those 100 bytes', async () => {
+    const whole = await fetch(`${api.baseUrl}/api/v1/recordings/${recording.id}/content`, {
+      headers: { authorization: `Bearer ${owner.accessToken}` },
+    });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('audio/x-wav');
+    expect(sha256(Buffer.from(await whole.arrayBuffer()))).toBe(sha256(original));
+    const ranged = await fetch(`${api.baseUrl}/api/v1/recordings/${recording.id}/content`, {
+      headers: { authorization: `Bearer ${owner.accessToken}`, range: 'bytes=100-199' },
+    });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 100-199/${original.length}`);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(original.subarray(100, 200))).toBe(true);
+  });
+
+  it("answers another org's recording with 404 on every route", async () => {
+    const list = await api.api<ListDto<RecordingDto>>('GET', '/recordings', { token: stranger.accessToken });
+    expect(list.body.items).toEqual([]);
+    for (const [method, path] of [
+      ['GET', `/recordings/${recording.id}`],
+      ['GET', `/recordings/${recording.id}/url`],
+      ['GET', `/recordings/${recording.id}/content`],
+      ['DELETE', `/recordings/${recording.id}`],
+    ] as const) {
+      const answer = await api.api(method, path, { token: stranger.accessToken });
+      expect({ method, path, status: answer.status }).toEqual({ method, path, status: 404 });
+    }
+  });
+
+  it('deletes it for its owner; then it is gone', async () => {
+    const deleted = await api.api('DELETE', `/recordings/${recording.id}`, { token: owner.accessToken });
+    expect(deleted.status).toBe(200);
+    const after = await api.api('GET', `/recordings/${recording.id}`, { token: owner.accessToken });
+    expect(after.status).toBe(404);
+  });
+});

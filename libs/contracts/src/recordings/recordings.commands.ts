@@ -1,0 +1,38 @@
+import { IdParamDto, OkDto } from '../auth/auth.dto';
+import { defineCommand } from '../nats/command-descriptor';
+import {
+  ListRecordingsDto,
+  RecordingContentLinkDto,
+  RecordingDto,
+  RecordingListDto,
+  RecordingUrlDto,
+  RecordingUrlRequestDto,
+} from './recording.dto';
+
+/**
+ * recording-pipeline's commands (queue group `recording-pipeline`), scoped to the caller's org
+ * (fleet headers): every role reads, owners and admins delete. Another org's id answers NOT_FOUND.
+ * The gateway exposes them as `/api/v1/recordings`.
+ */
+export const RecordingCommands = {
+  List: defineCommand({
+    subject: 'recordings.v1.list',
+    request: ListRecordingsDto,
+    response: RecordingListDto,
+    public: true,
+  }),
+  Get: defineCommand({ subject: 'recordings.v1.get', request: IdParamDto, response: RecordingDto, public: true }),
+  Url: defineCommand({
+    subject: 'recordings.v1.url',
+    request: RecordingUrlRequestDto,
+    response: RecordingUrlDto,
+    public: true,
+  }),
+  Delete: defineCommand({ subject: 'recordings.v1.delete', request: IdParamDto, response: OkDto, public: true }),
+  /** Fleet only (the gateway's `/content`): a link to the pipeline's own HTTP port, not the store's. */
+  ContentLink: defineCommand({
+    subject: 'recordings.v1.content-link',
+    request: IdParamDto,
+    response: RecordingContentLinkDto,
+  }),
+} as const;
