@@ -171,9 +171,9 @@ describe('the broker permissions generated from the service definitions', () => 
       for (const other of others) expect(await user.subscribeRefused(`${fleetInboxPrefix(other.name)}.>`)).toBe(true);
     });
 
-    (usage.serves.length > 0 ? it : it.skip)(
-      'answers a caller from another of its connections (a reconnect to another node mid-request)',
-      async () => {
+    // Only for services that answer commands; the others have no reply to send.
+    if (usage.serves.length > 0)
+      it('answers a caller from another of its connections (a reconnect to another node mid-request)', async () => {
         const caller = FLEET_DEFINITIONS.find((d) => d.nats?.calls?.some((c) => usage.serves.includes(c)));
         const callerConnection = await BrokerUser.connect(server.url, caller?.name ?? name);
         const received = await BrokerUser.connect(server.url, name);
@@ -191,8 +191,7 @@ describe('the broker permissions generated from the service definitions', () => 
         } finally {
           await Promise.all([callerConnection.close(), received.close(), answering.close()]);
         }
-      },
-    );
+      });
 
     it('may not take its commands outside its queue group, nor anyone else’s in it', async () => {
       for (const command of usage.serves) {

@@ -43,7 +43,8 @@ describe('recording pipeline: simulator → webhook-ingest → recording-pipelin
         attempts: 1,
         lastError: null,
       });
-      expect(recording.durationSec).toBeCloseTo(recording.providerDurationSec ?? -1, 0);
+      // The provider states whole seconds (Twilio's RecordingDuration); the file says 21.5 for its 22.
+      expect(Math.abs((recording.durationSec ?? -10) - (recording.providerDurationSec ?? 10))).toBeLessThanOrEqual(1);
       const store = fleet.pipeline.app.get(RecordingStore);
       const [row] = (await fleet.pipelineRows()).filter((r) => r.id === recording.id);
       const object = await store.head(row.object_key);
