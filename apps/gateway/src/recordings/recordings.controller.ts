@@ -87,7 +87,7 @@ export class RecordingsController {
   @Get('objects/*')
   @Public()
   @ApiOperation({ summary: 'A signed URL of the local store (from `/:id/url`); no bearer token, Range as `/content`' })
-  @ApiParam({ name: '*', description: 'The object key' })
+  @ApiParam({ name: 'path', description: 'The object key' })
   @ApiProduces('audio/x-wav', 'audio/wav', 'audio/mpeg')
   @ApiResponse({ status: 200, description: 'The whole recording' })
   @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)' })
