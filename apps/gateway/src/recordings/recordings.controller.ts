@@ -146,7 +146,7 @@ export class RecordingsController {
 }
 
 /** The object key of a signed object URL's path; a malformed one is refused as the pipeline would. */
-export function objectKeyOf(url: string): string {
+function objectKeyOf(url: string): string {
   const path = url.split('?', 1)[0].slice(`${RECORDING_OBJECT_URL_PATH}/`.length);
   try {
     return path.split('/').map(decodeURIComponent).join('/');
