@@ -44,6 +44,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       RecordingCommands.Get,
       RecordingCommands.Url,
       RecordingCommands.ContentLink,
+      RecordingCommands.ObjectLink,
       RecordingCommands.Delete,
     ],
     // Rate-limit counters, and the revoked tokens it refuses.

@@ -8,12 +8,13 @@ import {
   type ProviderAccountDto,
   type RecordingDto,
   type RecordingListDto,
+  type RecordingUrlDto,
   Streams,
 } from '@callfleet/contracts';
 import { MetricsService, SubjectNamespace } from '@callfleet/platform';
 import { ProviderPolicyRegistry } from '@callfleet/resilience';
 import { TwilioAdapter } from '@callfleet/telephony';
-import { plainNatsClient, startTestService, TestDatabase, waitFor } from '@callfleet/testing';
+import { expectErrorEnvelope, plainNatsClient, startTestService, TestDatabase, waitFor } from '@callfleet/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { recordingPipelineService } from '../../recording-pipeline/src/recording-pipeline.definition';
@@ -22,6 +23,13 @@ import { SIM_TWILIO, Simulator } from '../../webhook-ingest/test/simulator';
 import { type GatewayClient, GatewayFleet, registration, type TokenPair } from './gateway-fleet';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A signed-URL request refused with `status` and the fleet's error envelope. */
+async function expectRefused(url: string, status: number): Promise<void> {
+  const answer = await fetch(url);
+  expect({ url: url.slice(0, 160), status: answer.status }).toEqual({ url: url.slice(0, 160), status });
+  expectErrorEnvelope(await answer.json(), answer.headers);
+}
 
 /** /api/v1/recordings: a recorded simulated call, stored by recording-pipeline, read through the gateway. */
 describe('gateway: recordings (auth + gateway + webhook-ingest + recording-pipeline, real NATS and PostgreSQL)', () => {
@@ -52,7 +60,7 @@ describe('gateway: recordings (auth + gateway + webhook-ingest + recording-pipel
       await startTestService(recordingPipelineService, {
         namespace: fleet.namespace,
         databaseUrl: dbs[1].url,
-        env: { RECORDINGS_LOCAL_DIR: storeDir },
+        env: { RECORDINGS_LOCAL_DIR: storeDir, GATEWAY_PUBLIC_URL: fleet.client().baseUrl },
       }),
     ];
     // call-orchestrator stands in: 20 s of talk, then a hang-up.
@@ -139,6 +147,58 @@ describe('gateway: recordings (auth + gateway + webhook-ingest + recording-pipel
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe(`bytes 100-199/${original.length}`);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(original.subarray(100, 200))).toBe(true);
+  });
+
+  it('serves the URL of /url without a bearer: the stored bytes, Range, and nothing once it expires', async () => {
+    const minted = await api.api<RecordingUrlDto>('GET', `/recordings/${recording.id}/url?ttlSeconds=3`, {
+      token: owner.accessToken,
+    });
+    expect(minted.status).toBe(200);
+    const { url, expiresAt } = minted.body;
+    // A URL on the gateway, not on the pipeline's own port.
+    expect(url.startsWith(`${api.baseUrl}/api/v1/recordings/objects/`)).toBe(true);
+    const whole = await fetch(url);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('audio/x-wav');
+    expect(sha256(Buffer.from(await whole.arrayBuffer()))).toBe(sha256(original));
+    const ranged = await fetch(url, { headers: { range: 'bytes=100-199' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 100-199/${original.length}`);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(original.subarray(100, 200))).toBe(true);
+
+    const signed = new URL(url);
+    const signature = signed.searchParams.get('signature') ?? '';
+    const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    signed.searchParams.set('signature', flipped);
+    await expectRefused(signed.toString(), 403);
+
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 100));
+    await expectRefused(url, 403);
+  });
+
+  it('answers hostile signed-URL requests with 4xx and the error envelope', async () => {
+    const minted = await api.api<RecordingUrlDto>('GET', `/recordings/${recording.id}/url`, {
+      token: owner.accessToken,
+    });
+    const signed = new URL(minted.body.url);
+    const base = `${signed.origin}${signed.pathname}`;
+    const signature = signed.searchParams.get('signature') ?? '';
+    const expires = signed.searchParams.get('expires') ?? '';
+    for (const [target, status] of [
+      [base, 400],
+      [`${base}?expires=${expires}`, 400],
+      [`${base}?signature=${signature}`, 400],
+      [`${base}?expires=9${'9'.repeat(400)}&signature=${signature}`, 400],
+      [`${base}?expires=-1&signature=${signature}`, 400],
+      [`${base}?expires=${expires}&signature=${'A'.repeat(5000)}`, 400],
+      // Another key with this URL's signature, a path trick, a malformed escape, a huge key.
+      [`${api.baseUrl}/api/v1/recordings/objects/org/other.wav?expires=${expires}&signature=${signature}`, 403],
+      [`${api.baseUrl}/api/v1/recordings/objects/org/..%2Fx.wav?expires=${expires}&signature=${signature}`, 400],
+      [`${api.baseUrl}/api/v1/recordings/objects/org/%E0%A4%A.wav?expires=${expires}&signature=${signature}`, 400],
+      [`${api.baseUrl}/api/v1/recordings/objects/${'a/'.repeat(600)}x?expires=${expires}&signature=${signature}`, 400],
+    ] as const) {
+      await expectRefused(target, status);
+    }
   });
 
   it("answers another org's recording with 404 on every route", async () => {

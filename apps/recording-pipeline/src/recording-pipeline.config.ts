@@ -43,12 +43,14 @@ export class RecordingPipelineConfig extends RecordingStoreConfig {
   RECORDINGS_LOCAL_DIR = '.data/recordings';
 
   /**
-   * Where the local driver's signed URLs point (the route serving them, `/recordings/objects` of this
-   * service, or the gateway's in front of it); default: this service's own address.
+   * The gateway's public base URL (what browsers reach): the local driver's signed object URLs point at
+   * its `/api/v1/recordings/objects`, which it serves without a bearer token. Default: the gateway on
+   * this machine at its default port (npm start); set it wherever the gateway has another address.
    */
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
-  RECORDING_OBJECT_URL_BASE?: string;
+  @Matches(/^[^?#]*[^/?#]$/, { message: 'GATEWAY_PUBLIC_URL must not end with / nor carry a query' })
+  GATEWAY_PUBLIC_URL?: string;
 
   /** How long an organization keeps recordings unless it set its own (org_retention). */
   @Type(() => Number)

@@ -5,10 +5,14 @@ import { RecordingFleet, sha256 } from './recording-fleet';
 
 const PIPELINE_MAIN = 'dist/apps/recording-pipeline/src/main.js';
 
+/** 1000 s of 8 kHz 16-bit mono: a 16 MB WAV, a multipart upload of three 5 MB parts and a last one. */
+const RECORDING_SECONDS = 1000;
+const RECORDING_BYTES = 44 + RECORDING_SECONDS * 16_000;
+
 /**
- * `kill -9` of the pipeline in the middle of a copy: the built process, as in production, copying a
- * recording the simulator trickles at 100 kB/s into S3. (The simulator's recordings stay under one
- * 5 MB part, so the upload killed here is a single PUT, not a multipart one.)
+ * `kill -9` of the pipeline in the middle of a large upload: the built process, as in production,
+ * copying a 16 MB recording the simulator trickles at 2 MB/s into S3 in 5 MB parts, killed once
+ * the bucket holds an incomplete multipart upload with a part in it.
  */
 describe('recording-pipeline killed mid-upload (built process)', () => {
   let s3: TestS3Server;
@@ -20,8 +24,16 @@ describe('recording-pipeline killed mid-upload (built process)', () => {
   beforeAll(async () => {
     await ensureBuilt([PIPELINE_MAIN]);
     s3 = await TestS3Server.start();
-    // Slow mode serves the recording (about 1.3 MB) at 100 kB/s: the copy lasts long enough to be killed.
-    fleet = await RecordingFleet.start({}, { SIM_SLOW_DOWNLOAD_BYTES_PER_SECOND: '100000' }, { inProcess: false });
+    // Slow mode serves the recording at 2 MB/s: about 8 s, parts go up from 2.5 s on.
+    fleet = await RecordingFleet.start(
+      {},
+      {
+        SIM_SLOW_DOWNLOAD_BYTES_PER_SECOND: '2000000',
+        SIM_RECORDING_MIN_SECONDS: String(RECORDING_SECONDS),
+        SIM_RECORDING_MAX_SECONDS: String(RECORDING_SECONDS),
+      },
+      { inProcess: false },
+    );
     account = await fleet.createTwilioAccount(orgId);
   }, 300_000);
 
@@ -62,26 +74,32 @@ describe('recording-pipeline killed mid-upload (built process)', () => {
     await fleet.setDownloadMode('slow');
     const first = await startPipeline();
     const callId = await fleet.recordedCall(account);
-    // The copy is under way: the row says downloading and the trickle has a dozen seconds to go.
-    await waitFor(
-      async () =>
-        (await fleet.pipelineRows()).some((r) => r.object_key.includes(`/${callId}/`) && r.state === 'downloading'),
+    // The multipart upload is under way: a part is in the bucket, the rest still to come.
+    const cutOff = await waitFor(
+      async () => (await s3.incompleteUploads()).find((u) => u.key.includes(`/${callId}/`) && u.parts >= 1),
       60_000,
-      'the copy to start',
+      'a multipart upload with a part in it',
     );
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
     first.child.kill('SIGKILL');
     expect(await first.exit).toEqual({ code: null, signal: 'SIGKILL' });
-    // Nobody answers the API now: the row itself shows the copy cut off mid-way.
+    // Nobody answers the API now: the row and the bucket show the copy cut off mid-way.
     const interrupted = (await fleet.pipelineRows()).filter((r) => r.object_key.includes(`/${callId}/`));
     expect(interrupted.map((r) => r.state)).toEqual(['downloading']);
+    expect((await s3.incompleteUploads()).map((u) => u.uploadId)).toContain(cutOff.uploadId);
 
     await fleet.setDownloadMode('normal');
     await startPipeline();
     // The dead runner's lease (30 s) runs out, and the restarted process takes the job again.
     const recording = await fleet.settled(orgId, callId, 120_000);
     const original = await fleet.providerBytes(recording.providerRecordingId);
-    expect(recording).toMatchObject({ state: 'stored', attempts: 2, sha256: sha256(original.bytes) });
+    expect(original.bytes.length).toBe(RECORDING_BYTES);
+    expect(recording).toMatchObject({
+      state: 'stored',
+      attempts: 2,
+      bytes: RECORDING_BYTES,
+      durationSec: RECORDING_SECONDS,
+      sha256: sha256(original.bytes),
+    });
     expect((await fleet.pipelineRows()).filter((r) => r.object_key.includes(`/${callId}/`))).toHaveLength(1);
     expect(await s3.incompleteUploads()).toEqual([]);
   }, 300_000);

@@ -57,7 +57,7 @@ describe('recording pipeline: simulator → webhook-ingest → recording-pipelin
       expect(await fleet.recordingsOf(otherOrgId, callId)).toEqual([]);
     });
 
-    it('downloads the same bytes from its URL, until the URL expires', async () => {
+    it('signs a URL on the gateway that object-link turns into the same bytes, until it expires', async () => {
       const original = await fleet.providerBytes(recording.providerRecordingId);
       const answer = await fleet.request<RecordingUrlDto>(
         'recordings.v1.url',
@@ -65,13 +65,38 @@ describe('recording pipeline: simulator → webhook-ingest → recording-pipelin
         { orgId },
       );
       if (!answer.ok) throw new Error(JSON.stringify(answer.body));
-      const fresh = await fetch(answer.body.url);
+      // The local driver's URL is the gateway's (GATEWAY_PUBLIC_URL's default); the gateway asks
+      // object-link with the URL's parts, as this test does, and streams from the link it answers.
+      const url = new URL(answer.body.url);
+      expect(`${url.origin}${url.pathname}`.startsWith('http://localhost:3000/api/v1/recordings/objects/org/')).toBe(
+        true,
+      );
+      const parts = {
+        key: url.pathname.slice('/api/v1/recordings/objects/'.length).split('/').map(decodeURIComponent).join('/'),
+        expires: Number(url.searchParams.get('expires')),
+        signature: url.searchParams.get('signature') ?? '',
+      };
+      const link = await fleet.request<RecordingContentLinkDto>('recordings.v1.object-link', parts, {
+        orgId: otherOrgId,
+      });
+      if (!link.ok) throw new Error(JSON.stringify(link.body));
+      const fresh = await fetch(link.body.url);
       expect([fresh.status, fresh.status === 200 ? '' : await fresh.text()]).toEqual([200, '']);
       expect(sha256(Buffer.from(await fresh.arrayBuffer()))).toBe(sha256(original.bytes));
+      const forged = { ...parts, signature: `${parts.signature[0] === 'A' ? 'B' : 'A'}${parts.signature.slice(1)}` };
+      expect(await fleet.request('recordings.v1.object-link', forged, { orgId })).toMatchObject({
+        ok: false,
+        status: 403,
+        body: { code: 'FORBIDDEN' },
+      });
       const expiresAt = Date.parse(answer.body.expiresAt);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 100));
-      const expired = await fetch(answer.body.url);
-      expect(expired.status).toBe(403);
+      expect(await fleet.request('recordings.v1.object-link', parts, { orgId })).toMatchObject({
+        ok: false,
+        status: 403,
+        body: { code: 'FORBIDDEN' },
+      });
+      expect((await fetch(link.body.url)).status).toBe(403);
     });
 
     it('answers a Range of its content with 206 and exactly those bytes', async () => {

@@ -106,6 +106,16 @@ export class TelephonySimConfig extends BaseServiceConfig {
   @Max(3600)
   SIM_RECORDING_MAX_SECONDS = 300;
 
+  /**
+   * Recordings last at least this many seconds (the far end's last sound goes on; still cut at
+   * SIM_RECORDING_MAX_SECONDS): 1000 makes a 16 MB WAV, enough for a multipart upload of 5 MB parts.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SIM_RECORDING_MIN_SECONDS = 0;
+
   /** Download speed of a recording when the "slow" switch is on. */
   @Type(() => Number)
   @IsInt()

@@ -20,6 +20,8 @@ export interface IncompleteUpload {
   key: string;
   uploadId: string;
   initiated: Date;
+  /** Parts s3rver has received whole (it writes a part's `.md5` once the part is in). */
+  parts: number;
 }
 
 const escapeXml = (text: string) =>
@@ -106,7 +108,9 @@ export class TestS3Server {
     for (const uploadId of await readdir(root)) {
       const dir = join(root, uploadId);
       const key = await readFile(join(dir, 'key'), 'utf8').catch(() => undefined);
-      if (key !== undefined) uploads.push({ key, uploadId, initiated: (await stat(dir)).birthtime });
+      if (key === undefined) continue;
+      const parts = (await readdir(dir)).filter((name) => /^\d+\.md5$/.test(name)).length;
+      uploads.push({ key, uploadId, initiated: (await stat(dir)).birthtime, parts });
     }
     return uploads;
   }

@@ -5,17 +5,20 @@ import {
   IdParamDto,
   ListRecordingsDto,
   OkDto,
+  RECORDING_OBJECT_URL_PATH,
   RecordingCommands,
+  type RecordingContentLinkDto,
   RecordingDto,
   RecordingListDto,
+  RecordingObjectQueryDto,
   RecordingUrlDto,
   RecordingUrlQueryDto,
 } from '@callfleet/contracts';
 import { AppException, NatsRpcClient } from '@callfleet/platform';
 import { Controller, Delete, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ManagersOnly } from '../access-control/access.decorators';
+import { ManagersOnly, Public } from '../access-control/access.decorators';
 import { ApiErrors } from '../docs/api-responses';
 
 /** The pipeline's answer headers the browser needs to play and seek. */
@@ -72,7 +75,36 @@ export class RecordingsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const link = await this.rpc.call(RecordingCommands.ContentLink, params);
+    await this.stream(await this.rpc.call(RecordingCommands.ContentLink, params), request, reply);
+  }
+
+  /**
+   * The local store's signed URLs (its stand-in for S3 presigned GETs, made by `/:id/url`): no bearer,
+   * the signature is the credential. The pipeline checks it (recordings.v1.object-link, where the
+   * secret lives) and the audio streams as `/:id/content` does.
+   */
+  // A wildcard: keys hold slashes.
+  @Get('objects/*')
+  @Public()
+  @ApiOperation({ summary: 'A signed URL of the local store (from `/:id/url`); no bearer token, Range as `/content`' })
+  @ApiParam({ name: 'path', description: 'The object key' })
+  @ApiProduces('audio/x-wav', 'audio/wav', 'audio/mpeg')
+  @ApiResponse({ status: 200, description: 'The whole recording' })
+  @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)' })
+  @ApiResponse({ status: 416, description: 'The range lies outside the recording' })
+  @ApiErrors(400, 403, 404)
+  async object(
+    @Query() query: RecordingObjectQueryDto,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const key = objectKeyOf(request.url);
+    const link = await this.rpc.call(RecordingCommands.ObjectLink, { ...query, key });
+    await this.stream(link, request, reply);
+  }
+
+  /** One way of proxying the pipeline's audio: status, the headers a player needs, then the body as it comes. */
+  private async stream(link: RecordingContentLinkDto, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const range = request.headers.range;
     const upstream = await fetch(link.url, {
       headers: range ? { range } : {},
@@ -80,6 +112,10 @@ export class RecordingsController {
     }).catch(() => {
       throw new AppException(ErrorCode.SERVICE_UNAVAILABLE, 'Recording content is unavailable');
     });
+    if (upstream.status === 403) {
+      await upstream.body?.cancel();
+      throw new AppException(ErrorCode.FORBIDDEN, 'Request has expired or is not signed');
+    }
     if (upstream.status === 404) {
       await upstream.body?.cancel();
       throw new AppException(ErrorCode.NOT_FOUND, 'Recording not found');
@@ -106,5 +142,15 @@ export class RecordingsController {
   @ApiErrors(401, 403, 404)
   delete(@Param() params: IdParamDto): Promise<OkDto> {
     return this.rpc.call(RecordingCommands.Delete, params);
+  }
+}
+
+/** The object key of a signed object URL's path; a malformed one is refused as the pipeline would. */
+function objectKeyOf(url: string): string {
+  const path = url.split('?', 1)[0].slice(`${RECORDING_OBJECT_URL_PATH}/`.length);
+  try {
+    return path.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new AppException(ErrorCode.VALIDATION_ERROR, 'key must be an object key');
   }
 }

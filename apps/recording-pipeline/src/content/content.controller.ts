@@ -38,7 +38,10 @@ export class ContentController {
     await this.serve(row.objectKey, row.bytes, request, reply);
   }
 
-  /** The local driver's signed object URLs (its stand-in for S3 presigned GETs; see signed-object-url). */
+  /**
+   * The local driver's signed object URLs (its stand-in for S3 presigned GETs; see signed-object-url),
+   * which the gateway serves at RECORDING_OBJECT_URL_PATH and streams from here (recordings.v1.object-link).
+   */
   @Get('objects/*')
   async object(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const path = new URL(request.url, 'http://local').pathname.slice(`${OBJECT_URL_PATH}/`.length);

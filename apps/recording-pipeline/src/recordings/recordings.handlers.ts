@@ -6,6 +6,7 @@ import {
   type RecordingContentLinkDto,
   type RecordingDto,
   type RecordingListDto,
+  RecordingObjectLinkRequestDto,
   type RecordingUrlDto,
   RecordingUrlRequestDto,
 } from '@callfleet/contracts';
@@ -37,6 +38,12 @@ export class RecordingsHandlers {
   @Command(RecordingCommands.ContentLink)
   contentLink(@Payload() params: IdParamDto, @Caller('org') caller: OrgCaller): Promise<RecordingContentLinkDto> {
     return this.recordings.contentLink(caller.orgId, params.id);
+  }
+
+  /** Fleet only, and with no caller: the URL's signature is the credential. */
+  @Command(RecordingCommands.ObjectLink)
+  objectLink(@Payload() dto: RecordingObjectLinkRequestDto): Promise<RecordingContentLinkDto> {
+    return this.recordings.objectLink(dto);
   }
 
   @Command(RecordingCommands.Delete)

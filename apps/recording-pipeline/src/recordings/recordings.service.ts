@@ -7,6 +7,7 @@ import {
   type RecordingDto,
   RecordingEvents,
   type RecordingListDto,
+  type RecordingObjectLinkRequestDto,
   type RecordingUrlDto,
 } from '@callfleet/contracts';
 import { JobScheduler, Outbox, orgScoped } from '@callfleet/persistence';
@@ -17,6 +18,8 @@ import { signContentLink } from '../content/content-link';
 import { InternalBaseUrl } from '../http/internal-base-url';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
 import { RecordingStore } from '../storage/recording-store';
+import { signedObjectUrl, verifyObjectUrlSignature } from '../storage/signed-object-url';
+import { OBJECT_URL_PATH } from '../storage/storage.module';
 import { RecordingEntity } from './recording.entity';
 import { decodeRecordingCursor, encodeRecordingCursor } from './recording-cursor';
 
@@ -97,6 +100,34 @@ export class RecordingsService {
       expiresAt: new Date(expiresAtMs).toISOString(),
       contentType: row.contentType ?? 'application/octet-stream',
       bytes: row.bytes ?? 0,
+    };
+  }
+
+  /**
+   * Where the gateway streams a local driver's signed object URL from (it serves them without a
+   * bearer): the same signed URL on this service's port, once signature and expiry are checked here,
+   * where the secret lives. As S3 does, an expired or forged URL is FORBIDDEN and neither says more.
+   */
+  async objectLink(dto: RecordingObjectLinkRequestDto): Promise<RecordingContentLinkDto> {
+    const verdict = verifyObjectUrlSignature(
+      dto.key,
+      { expires: String(dto.expires), signature: dto.signature },
+      this.config.RECORDING_LINK_SECRET,
+      this.clock.nowMs(),
+    );
+    if (verdict !== 'valid') throw new AppException(ErrorCode.FORBIDDEN, 'Request has expired or is not signed');
+    const head = await this.store.head(dto.key);
+    if (!head) throw new AppException(ErrorCode.NOT_FOUND, 'Object not found');
+    return {
+      url: signedObjectUrl(
+        `${this.internalBase.get()}${OBJECT_URL_PATH}`,
+        dto.key,
+        dto.expires,
+        this.config.RECORDING_LINK_SECRET,
+      ),
+      expiresAt: new Date(dto.expires * 1000).toISOString(),
+      contentType: head.contentType,
+      bytes: head.bytes,
     };
   }
 

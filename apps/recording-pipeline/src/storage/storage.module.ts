@@ -1,3 +1,4 @@
+import { DEFAULT_HTTP_PORTS, RECORDING_OBJECT_URL_PATH, ServiceName } from '@callfleet/contracts';
 import { Module } from '@nestjs/common';
 import { InternalBaseUrl } from '../http/internal-base-url';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
@@ -6,7 +7,7 @@ import { RecordingStore } from './recording-store';
 import { RecordingStoreConfig } from './recording-store.config';
 import { RecordingStoreMaintenance } from './store-maintenance';
 
-/** Routes under which the local driver's signed object URLs are served (ContentController). */
+/** Where the gateway streams a local object from: this service's route behind the gateway's (ContentController). */
 export const OBJECT_URL_PATH = '/recordings/objects';
 
 /** The recording store RECORDINGS_STORE names, its readiness indicator and its sweep of incomplete uploads. */
@@ -16,16 +17,16 @@ export const OBJECT_URL_PATH = '/recordings/objects';
     { provide: RecordingStoreConfig, useExisting: RecordingPipelineConfig },
     {
       provide: RecordingStore,
-      useFactory: (config: RecordingPipelineConfig, base: InternalBaseUrl) =>
+      useFactory: (config: RecordingPipelineConfig) =>
         createRecordingStore(config, {
           root: config.RECORDINGS_LOCAL_DIR,
-          // Read at each presign: this service's port is known only once it listens.
-          get urlBase() {
-            return config.RECORDING_OBJECT_URL_BASE ?? `${base.get()}${OBJECT_URL_PATH}`;
-          },
+          // The gateway serves these URLs (the signature is the credential) and streams from OBJECT_URL_PATH.
+          urlBase: `${
+            config.GATEWAY_PUBLIC_URL ?? `http://localhost:${DEFAULT_HTTP_PORTS[ServiceName.GATEWAY]}`
+          }${RECORDING_OBJECT_URL_PATH}`,
           urlSecret: config.RECORDING_LINK_SECRET,
         }),
-      inject: [RecordingPipelineConfig, InternalBaseUrl],
+      inject: [RecordingPipelineConfig],
     },
     RecordingStoreMaintenance,
   ],

@@ -1,6 +1,13 @@
 import { parseWav, splitFrames } from '@callfleet/audio';
 import { findFixturesDir, loadClips } from './audio-clips';
-import { composeMp3, composeWav, composeWavStream, recordingSeconds } from './recording-composer';
+import {
+  composeMp3,
+  composeWav,
+  composeWavStream,
+  padToSeconds,
+  recordingSeconds,
+  wavBytes,
+} from './recording-composer';
 
 const clips = loadClips(findFixturesDir());
 
@@ -44,5 +51,19 @@ describe('recordings made of fixture audio', () => {
     expect(parseWav(wav).data.length).toBe(25.75 * 8000 * 2);
     // Each stretch loops its clip from the start, whatever the piece size.
     expect(wav.equals(Buffer.concat([...composeWavStream(segments, clips, 300, 4096)]))).toBe(true);
+  });
+
+  it('knows the WAV size without composing it, cut or not', () => {
+    expect(wavBytes(segments, 300)).toBe(composeWav(segments, clips, 300).length);
+    expect(wavBytes(segments, 10)).toBe(composeWav(segments, clips, 10).length);
+  });
+
+  it('pads a short call to the minimum with its last sound, and leaves a long one alone', () => {
+    const padded = padToSeconds(segments, 1000);
+    expect(padded).toEqual([...segments, { clip: 'live-agent', seconds: 1000 - 25.75 }]);
+    expect(recordingSeconds(padded, 3600)).toBe(1000);
+    expect(wavBytes(padded, 3600)).toBe(44 + 1000 * 16000);
+    expect(padToSeconds(segments, 10)).toEqual(segments);
+    expect(padToSeconds([], 5)).toEqual([{ clip: 'silence', seconds: 5 }]);
   });
 });

@@ -90,6 +90,22 @@ export function composeMp3(
   return Buffer.concat(frames);
 }
 
+/** Bytes of the WAV composeWav makes of the segments (header included), without composing it. */
+export function wavBytes(segments: readonly AudioSegment[], maxSeconds: number): number {
+  const samples = capSegments(segments, maxSeconds).reduce((sum, s) => sum + Math.round(s.seconds * SAMPLE_RATE), 0);
+  return wavHeader({ sampleRate: SAMPLE_RATE, channels: 1, bitsPerSample: 16 }, 0).length + samples * BYTES_PER_SAMPLE;
+}
+
+/**
+ * The segments, lengthened to at least `minSeconds` by the far end's last sound going on (silence if
+ * nothing was played): the simulator's switch for recordings large enough to need multipart uploads.
+ */
+export function padToSeconds(segments: readonly AudioSegment[], minSeconds: number): AudioSegment[] {
+  const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
+  if (seconds >= minSeconds) return [...segments];
+  return [...segments, { clip: segments.at(-1)?.clip ?? 'silence', seconds: minSeconds - seconds }];
+}
+
 /** Seconds of audio the composed recording holds. */
 export function recordingSeconds(segments: readonly AudioSegment[], maxSeconds: number): number {
   return (

@@ -3,7 +3,14 @@ import { Injectable } from '@nestjs/common';
 import type { SimCall } from '../calls/sim-call';
 import { TelephonySimConfig } from '../telephony-sim.config';
 import { type AudioClip, type ClipName, findFixturesDir, loadClips } from './audio-clips';
-import { type AudioSegment, composeMp3, composeWav, recordingSeconds } from './recording-composer';
+import {
+  type AudioSegment,
+  composeMp3,
+  composeWavStream,
+  padToSeconds,
+  recordingSeconds,
+  wavBytes,
+} from './recording-composer';
 import type { RecordingInfo } from './recording-info';
 
 export interface StoredRecording {
@@ -11,11 +18,19 @@ export interface StoredRecording {
   accountSid: string;
   callSid: string;
   segments: AudioSegment[];
-  wav?: Buffer;
   mp3?: Buffer;
 }
 
-/** Recordings of finished calls, made of fixture audio; their files are built on first download. */
+/** A recording file as it is sent: its size up front, then its bytes piece by piece. */
+export interface RecordingFile {
+  bytes: number;
+  chunks(): Iterable<Buffer>;
+}
+
+/**
+ * Recordings of finished calls, made of fixture audio. A WAV is composed as it is sent (recordings
+ * of SIM_RECORDING_MIN_SECONDS can be large: none is held whole); an MP3 is built on first download.
+ */
 @Injectable()
 export class RecordingsService {
   readonly clips: ReadonlyMap<ClipName, AudioClip>;
@@ -25,7 +40,8 @@ export class RecordingsService {
     this.clips = loadClips(findFixturesDir(config.SIM_FIXTURES_DIR));
   }
 
-  create(call: SimCall, segments: AudioSegment[], startedAt: string): RecordingInfo {
+  create(call: SimCall, played: AudioSegment[], startedAt: string): RecordingInfo {
+    const segments = padToSeconds(played, this.config.SIM_RECORDING_MIN_SECONDS);
     const sid = `RE${randomBytes(16).toString('hex')}`;
     const info: RecordingInfo = {
       sid,
@@ -45,14 +61,17 @@ export class RecordingsService {
     return recording?.accountSid === accountSid ? recording : undefined;
   }
 
-  file(recording: StoredRecording, format: 'wav' | 'mp3'): Buffer {
+  file(recording: StoredRecording, format: 'wav' | 'mp3'): RecordingFile {
     const max = this.config.SIM_RECORDING_MAX_SECONDS;
     if (format === 'wav') {
-      recording.wav ??= composeWav(recording.segments, this.clips, max);
-      return recording.wav;
+      return {
+        bytes: wavBytes(recording.segments, max),
+        chunks: () => composeWavStream(recording.segments, this.clips, max, 64 * 1024),
+      };
     }
     recording.mp3 ??= composeMp3(recording.segments, this.clips, max);
-    return recording.mp3;
+    const mp3 = recording.mp3;
+    return { bytes: mp3.length, chunks: () => [mp3] };
   }
 
   reset(): void {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TELEPHONY_PROVIDERS, type TelephonyProvider } from '../telephony/telephony-provider';
 
 /** Where a recording is in its copy from the provider into our store. */
@@ -117,4 +117,33 @@ export class RecordingContentLinkDto {
   @ApiProperty() expiresAt: string;
   @ApiProperty() contentType: string;
   @ApiProperty() bytes: number;
+}
+
+/** Where the gateway serves the local store's signed object URLs, under its public base URL (no bearer). */
+export const RECORDING_OBJECT_URL_PATH = '/api/v1/recordings/objects';
+
+/** The query of a local store's signed object URL: its expiry (unix seconds) and HMAC-SHA256 (base64url). */
+export class RecordingObjectQueryDto {
+  @ApiProperty({ description: 'Unix seconds after which the URL is refused', example: 1767225600 })
+  @Type(() => Number)
+  @IsInt({ message: 'expires must be unix seconds' })
+  @Min(0)
+  @Max(2 ** 40)
+  expires: number;
+
+  @ApiProperty({ description: 'The URL’s signature (base64url HMAC-SHA256)' })
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'signature must be a base64url HMAC-SHA256' })
+  signature: string;
+}
+
+/**
+ * `recordings.v1.object-link` (fleet only): the object a signed URL names, for the gateway to stream.
+ * The signature is the credential (as with an S3 presigned URL): no caller identity is involved.
+ */
+export class RecordingObjectLinkRequestDto extends RecordingObjectQueryDto {
+  @ApiProperty({ description: 'The object key, as in the URL path', example: 'org/…/2026/01/01/…/….wav' })
+  @IsString()
+  @MaxLength(1024)
+  @Matches(/^[\w-][\w.-]{0,127}(\/[\w-][\w.-]{0,127})*$/, { message: 'key must be an object key' })
+  key: string;
 }

@@ -5,6 +5,7 @@ import {
   RecordingContentLinkDto,
   RecordingDto,
   RecordingListDto,
+  RecordingObjectLinkRequestDto,
   RecordingUrlDto,
   RecordingUrlRequestDto,
 } from './recording.dto';
@@ -33,6 +34,15 @@ export const RecordingCommands = {
   ContentLink: defineCommand({
     subject: 'recordings.v1.content-link',
     request: IdParamDto,
+    response: RecordingContentLinkDto,
+  }),
+  /**
+   * Fleet only (the gateway's signed object URLs of the local store, served without a bearer): checks
+   * the signature and expiry, and answers a link to the pipeline's HTTP port like ContentLink's.
+   */
+  ObjectLink: defineCommand({
+    subject: 'recordings.v1.object-link',
+    request: RecordingObjectLinkRequestDto,
     response: RecordingContentLinkDto,
   }),
 } as const;
