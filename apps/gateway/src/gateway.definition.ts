@@ -45,6 +45,8 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       RecordingCommands.Url,
       RecordingCommands.ContentLink,
       RecordingCommands.Delete,
+      RecordingCommands.RetentionGet,
+      RecordingCommands.RetentionSet,
     ],
     // Rate-limit counters, and the revoked tokens it refuses.
     kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS],
