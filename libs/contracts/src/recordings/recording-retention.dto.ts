@@ -7,7 +7,12 @@ export const RECORDING_RETENTION_MAX_DAYS = 3650;
 
 /** How long the caller's organization keeps its recordings. */
 export class RecordingRetentionDto {
-  @ApiProperty({ minimum: RECORDING_RETENTION_MIN_DAYS, maximum: RECORDING_RETENTION_MAX_DAYS, example: 90 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: RECORDING_RETENTION_MIN_DAYS,
+    maximum: RECORDING_RETENTION_MAX_DAYS,
+    example: 90,
+  })
   days: number;
 
   @ApiProperty({ description: "True while the organization has not set its own (the service's default applies)" })
@@ -16,7 +21,12 @@ export class RecordingRetentionDto {
 
 /** `PUT /recordings/retention`: recordings older than `days` are deleted by the daily retention run. */
 export class SetRecordingRetentionDto {
-  @ApiProperty({ minimum: RECORDING_RETENTION_MIN_DAYS, maximum: RECORDING_RETENTION_MAX_DAYS, example: 30 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: RECORDING_RETENTION_MIN_DAYS,
+    maximum: RECORDING_RETENTION_MAX_DAYS,
+    example: 30,
+  })
   @IsInt()
   @Min(RECORDING_RETENTION_MIN_DAYS)
   @Max(RECORDING_RETENTION_MAX_DAYS)
