@@ -127,10 +127,13 @@ export class RecordingFleet {
     return status ? { ok: false, status: Number(status), body: reply.json() } : { ok: true, body: reply.json<T>() };
   }
 
-  async createTwilioAccount(orgId: string): Promise<ProviderAccountDto> {
+  async createTwilioAccount(
+    orgId: string,
+    settings: { deleteProviderRecordingAfterStore?: boolean } = {},
+  ): Promise<ProviderAccountDto> {
     const answer = await this.request<ProviderAccountDto>(
       'provider-accounts.v1.create',
-      { provider: 'twilio', name: 'simulated', apiBaseUrl: this.sim.url, credentials: SIM_TWILIO },
+      { provider: 'twilio', name: 'simulated', apiBaseUrl: this.sim.url, credentials: SIM_TWILIO, ...settings },
       { orgId },
     );
     if (!answer.ok) throw new Error(`account not created: ${JSON.stringify(answer.body)}`);
@@ -166,6 +169,16 @@ export class RecordingFleet {
     );
     if (!response.ok) throw new Error(`simulator answered ${response.status}`);
     return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+  }
+
+  /** Whether the simulator still holds the recording (its resource answers 200, not 404). */
+  async providerHas(recordingSid: string): Promise<boolean> {
+    const response = await fetch(
+      `${this.sim.url}/2010-04-01/Accounts/${SIM_TWILIO.accountSid}/Recordings/${recordingSid}.json`,
+    );
+    await response.arrayBuffer();
+    if (response.status !== 200 && response.status !== 404) throw new Error(`simulator answered ${response.status}`);
+    return response.status === 200;
   }
 
   async setDownloadMode(mode: 'normal' | 'slow' | 'truncated' | 'failing'): Promise<void> {

@@ -27,7 +27,9 @@ describe('recording pipeline: per-org retention', () => {
     fleet = await RecordingFleet.start({ RECORDING_RETENTION_BATCH_SIZE: '5' }, {}, { clock });
     deletedEvents = [];
     subscription = fleet.nc.subscribe(fleet.ns.subject('events.recordings.v1.deleted'), {
-      callback: (_error, msg) => deletedEvents.push(msg.json()),
+      callback: (_error, msg) => {
+        deletedEvents.push(msg.json());
+      },
     });
     await fleet.nc.flush();
   });
@@ -115,7 +117,7 @@ describe('recording pipeline: per-org retention', () => {
     expect(await store.head(keptShort.objectKey)).not.toBeNull();
     expect(await store.head(keptDefault.objectKey)).not.toBeNull();
 
-    await waitFor(() => deletedEvents.length >= gone.length, 20_000, 'the deleted events');
+    await waitFor(async () => deletedEvents.length >= gone.length, 20_000, 'the deleted events');
     expect(deletedEvents.map((e) => e.data.recordingId).sort()).toEqual(gone.map((r) => r.id).sort());
     expect(deletedEvents.every((e) => e.data.reason === 'retention' && e.data.deletedBy === null)).toBe(true);
     expect(new Set(deletedEvents.map((e) => e.orgId))).toEqual(new Set([shortOrg, defaultOrg]));
