@@ -4,7 +4,7 @@ import { AppException } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { RecordingEntity } from '../recordings/recording.entity';
-import { RecordingStore } from '../storage/recording-store';
+import { RecordingStore, type StoredObject } from '../storage/recording-store';
 import { ProviderDownloads } from './provider-downloads';
 
 export const DELETE_PROVIDER_COPY_JOB = 'recording-pipeline.delete-provider-copy';
@@ -38,7 +38,7 @@ export class ProviderCopyDeletionJob {
   async deleteProviderCopy({ recordingId }: { recordingId: string }): Promise<undefined> {
     const recording = await this.recordings.findOne({ where: { id: recordingId } });
     const object = recording?.state === 'stored' ? await this.store.head(recording.objectKey) : null;
-    if (!recording || !object || object.sha256 !== recording.sha256 || object.bytes !== recording.bytes) {
+    if (!recording || !isProvenCopy(recording, object)) {
       this.logger.warn(`recording ${recordingId}: our copy is not proven (any more); the provider's stays`);
       return undefined;
     }
@@ -54,4 +54,18 @@ export class ProviderCopyDeletionJob {
     this.logger.log({ msg: "provider's copy deleted", recordingId, provider: recording.provider });
     return undefined;
   }
+}
+
+/** Our copy still is what the row claims: stored, and the object there with the same size and SHA-256. */
+export function isProvenCopy(
+  recording: Pick<RecordingEntity, 'state' | 'bytes' | 'sha256'>,
+  object: StoredObject | null,
+): boolean {
+  return (
+    recording.state === 'stored' &&
+    object !== null &&
+    recording.sha256 !== null &&
+    object.sha256 === recording.sha256 &&
+    object.bytes === recording.bytes
+  );
 }
