@@ -46,6 +46,8 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       RecordingCommands.ContentLink,
       RecordingCommands.ObjectLink,
       RecordingCommands.Delete,
+      RecordingCommands.RetentionGet,
+      RecordingCommands.RetentionSet,
     ],
     // Rate-limit counters, and the revoked tokens it refuses.
     kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS],

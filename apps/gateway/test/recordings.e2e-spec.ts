@@ -215,6 +215,20 @@ describe('gateway: recordings (auth + gateway + webhook-ingest + recording-pipel
     }
   });
 
+  it('reads and sets the org retention at /recordings/retention (not taken for a recording id)', async () => {
+    const initial = await api.api('GET', '/recordings/retention', { token: owner.accessToken });
+    expect([initial.status, initial.body]).toEqual([200, { days: 90, isDefault: true }]);
+    const refused = await api.api('PUT', '/recordings/retention', { token: owner.accessToken, body: { days: 0 } });
+    expect(refused.status).toBe(400);
+    const set = await api.api('PUT', '/recordings/retention', { token: owner.accessToken, body: { days: 30 } });
+    expect([set.status, set.body]).toEqual([200, { days: 30, isDefault: false }]);
+    const read = await api.api('GET', '/recordings/retention', { token: owner.accessToken });
+    expect(read.body).toEqual({ days: 30, isDefault: false });
+    // Another org's is its own.
+    const other = await api.api('GET', '/recordings/retention', { token: stranger.accessToken });
+    expect(other.body).toEqual({ days: 90, isDefault: true });
+  });
+
   it('deletes it for its owner; then it is gone', async () => {
     const deleted = await api.api('DELETE', `/recordings/${recording.id}`, { token: owner.accessToken });
     expect(deleted.status).toBe(200);

@@ -10,7 +10,7 @@ import {
   type RecordingDto,
   Streams,
 } from '@callfleet/contracts';
-import { MetricsService, SubjectNamespace } from '@callfleet/platform';
+import { type Clock, MetricsService, SubjectNamespace } from '@callfleet/platform';
 import { ProviderPolicyRegistry } from '@callfleet/resilience';
 import { TwilioAdapter } from '@callfleet/telephony';
 import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
@@ -50,11 +50,14 @@ export class RecordingFleet {
     this.ns = new SubjectNamespace(namespace);
   }
 
-  /** `inProcess: false` starts no pipeline here (a test runs the built one in a child process). */
+  /**
+   * `inProcess: false` starts no pipeline here (a test runs the built one in a child process);
+   * `clock` is the pipeline's time (a ManualClock lets a test move it to a daily run).
+   */
   static async start(
     pipelineEnv: Record<string, string> = {},
     simEnv: Record<string, string> = {},
-    options: { inProcess?: boolean } = {},
+    options: { inProcess?: boolean; clock?: Clock } = {},
   ): Promise<RecordingFleet> {
     const namespace = testNamespace();
     // 100x: a minute of talk takes 0.6 s; callbacks are not retried past the test.
@@ -76,7 +79,12 @@ export class RecordingFleet {
     const pipeline =
       options.inProcess === false
         ? undefined
-        : await startTestService(recordingPipelineService, { namespace, databaseUrl: pipelineDb.url, env });
+        : await startTestService(recordingPipelineService, {
+            namespace,
+            databaseUrl: pipelineDb.url,
+            env,
+            clock: options.clock,
+          });
     const nc = await connect({ servers: TEST_NATS_URL, name: 'recordings-test' });
     const fleet = new RecordingFleet(namespace, sim, ingest, pipeline, [ingestDb, pipelineDb], storeDir, nc);
     fleet.standInForOrchestrator();
@@ -119,10 +127,13 @@ export class RecordingFleet {
     return status ? { ok: false, status: Number(status), body: reply.json() } : { ok: true, body: reply.json<T>() };
   }
 
-  async createTwilioAccount(orgId: string): Promise<ProviderAccountDto> {
+  async createTwilioAccount(
+    orgId: string,
+    settings: { deleteProviderRecordingAfterStore?: boolean } = {},
+  ): Promise<ProviderAccountDto> {
     const answer = await this.request<ProviderAccountDto>(
       'provider-accounts.v1.create',
-      { provider: 'twilio', name: 'simulated', apiBaseUrl: this.sim.url, credentials: SIM_TWILIO },
+      { provider: 'twilio', name: 'simulated', apiBaseUrl: this.sim.url, credentials: SIM_TWILIO, ...settings },
       { orgId },
     );
     if (!answer.ok) throw new Error(`account not created: ${JSON.stringify(answer.body)}`);
@@ -158,6 +169,16 @@ export class RecordingFleet {
     );
     if (!response.ok) throw new Error(`simulator answered ${response.status}`);
     return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+  }
+
+  /** Whether the simulator still holds the recording (its resource answers 200, not 404). */
+  async providerHas(recordingSid: string): Promise<boolean> {
+    const response = await fetch(
+      `${this.sim.url}/2010-04-01/Accounts/${SIM_TWILIO.accountSid}/Recordings/${recordingSid}.json`,
+    );
+    await response.arrayBuffer();
+    if (response.status !== 200 && response.status !== 404) throw new Error(`simulator answered ${response.status}`);
+    return response.status === 200;
   }
 
   async setDownloadMode(mode: 'normal' | 'slow' | 'truncated' | 'failing'): Promise<void> {

@@ -3,6 +3,7 @@ import { WebhookDeliveryLogEntity } from './delivery-log/webhook-delivery-log.en
 import { CreateIngestSchema1795500000000 } from './migrations/1795500000000-create-ingest-schema';
 import { CreateIngestOutbox1795500000001 } from './migrations/1795500000001-create-outbox';
 import { DurableJobs1795600000000 } from './migrations/1795600000000-durable-jobs';
+import { ProviderRecordingDeletion1795800000000 } from './migrations/1795800000000-provider-recording-deletion';
 import { ProcessedWebhookEventEntity } from './processed-events/processed-webhook-event.entity';
 import { ProviderAccountEntity } from './provider-accounts/provider-account.entity';
 import { ProviderSubscriptionEntity } from './ringcentral-subscriptions/provider-subscription.entity';
@@ -11,5 +12,10 @@ import { ProviderSubscriptionEntity } from './ringcentral-subscriptions/provider
 export const webhookIngestSchema: SchemaOptions = {
   schema: 'ingest',
   entities: [ProviderAccountEntity, ProcessedWebhookEventEntity, WebhookDeliveryLogEntity, ProviderSubscriptionEntity],
-  migrations: [CreateIngestSchema1795500000000, CreateIngestOutbox1795500000001, DurableJobs1795600000000],
+  migrations: [
+    CreateIngestSchema1795500000000,
+    CreateIngestOutbox1795500000001,
+    DurableJobs1795600000000,
+    ProviderRecordingDeletion1795800000000,
+  ],
 };

@@ -88,6 +88,7 @@ describe('webhook-ingest: provider accounts over NATS', () => {
         accountKey: mine.accountKey,
         apiBaseUrl: null,
         credentials: { accountSid: 'AC22222222222222222222222222222222', authToken: AUTH_TOKEN },
+        deleteProviderRecordingAfterStore: false,
       },
     });
     const elsewhere = await ingest.request(

@@ -14,6 +14,7 @@ export * from './nats/streams';
 export * from './nats/team-access';
 export * from './recordings/recording.dto';
 export * from './recordings/recording-rejections';
+export * from './recordings/recording-retention.dto';
 export * from './recordings/recordings.commands';
 export * from './recordings/recordings.events';
 export * from './telephony/call-flow.dto';

@@ -14,8 +14,12 @@ import { Injectable } from '@nestjs/common';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
 import type { RecordingEntity } from '../recordings/recording.entity';
 
+/** A download opened, and whether the account wants the provider's copy deleted once ours is verified. */
+export type ProviderRecordingDownload = RecordingDownload & { deleteProviderCopyAfterStore: boolean };
+
 /**
- * Opens a recording's download at its provider: the account's credentials from webhook-ingest
+ * Opens a recording's download at its provider (and deletes the provider's copy when asked to): the
+ * account's credentials from webhook-ingest
  * (`provider-accounts.v1.credentials`, fleet only), then the provider's adapter, which sends them
  * only to the provider's own origin, checks every URL and redirect hop against the outbound URL
  * policy, and runs the request through the account's policy (timeout, retries, one breaker per
@@ -42,18 +46,33 @@ export class ProviderDownloads {
     ]);
   }
 
-  async open(recording: RecordingEntity): Promise<RecordingDownload> {
-    const adapter = this.adapters.get(recording.provider);
-    if (!adapter) throw new AppException(ErrorCode.VALIDATION_ERROR, `No downloads from ${recording.provider}`);
-    const account = await this.account(recording);
-    return adapter.fetchRecording(account, {
+  async open(recording: RecordingEntity): Promise<ProviderRecordingDownload> {
+    const adapter = this.adapterFor(recording);
+    const { account, deleteProviderCopyAfterStore } = await this.account(recording);
+    const download = await adapter.fetchRecording(account, {
       recordingId: recording.providerRecordingId,
       url: recording.sourceUrl,
       format: recording.format,
     });
+    return Object.assign(download, { deleteProviderCopyAfterStore });
   }
 
-  private async account(recording: RecordingEntity): Promise<ProviderAccount> {
+  /** Deletes the provider's copy (a copy already gone counts as deleted); adapters that cannot, throw. */
+  async deleteProviderCopy(recording: RecordingEntity): Promise<void> {
+    const adapter = this.adapterFor(recording);
+    const { account } = await this.account(recording);
+    await adapter.deleteRecording(account, { recordingId: recording.providerRecordingId });
+  }
+
+  private adapterFor(recording: RecordingEntity): TelephonyProviderAdapter {
+    const adapter = this.adapters.get(recording.provider);
+    if (!adapter) throw new AppException(ErrorCode.VALIDATION_ERROR, `No downloads from ${recording.provider}`);
+    return adapter;
+  }
+
+  private async account(
+    recording: RecordingEntity,
+  ): Promise<{ account: ProviderAccount; deleteProviderCopyAfterStore: boolean }> {
     // The recording's org in the fleet headers: webhook-ingest answers NOT_FOUND for another org's account.
     const found = await this.rpc.call(
       ProviderAccountCommands.Credentials,
@@ -61,9 +80,12 @@ export class ProviderDownloads {
       { headers: { [FleetHeader.ORG_ID]: recording.orgId } },
     );
     return {
-      accountKey: found.accountKey,
-      ...(found.apiBaseUrl ? { apiBaseUrl: found.apiBaseUrl } : {}),
-      credentials: found.credentials,
+      account: {
+        accountKey: found.accountKey,
+        ...(found.apiBaseUrl ? { apiBaseUrl: found.apiBaseUrl } : {}),
+        credentials: found.credentials,
+      },
+      deleteProviderCopyAfterStore: found.deleteProviderRecordingAfterStore,
     };
   }
 }

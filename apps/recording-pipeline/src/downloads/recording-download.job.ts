@@ -5,7 +5,7 @@ import {
   type RecordingState,
   type RecordingStoredData,
 } from '@callfleet/contracts';
-import { type JobContext, JobHandler, type JobOutcome, Outbox } from '@callfleet/persistence';
+import { type JobContext, JobHandler, type JobOutcome, JobScheduler, Outbox } from '@callfleet/persistence';
 import { Clock } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
@@ -16,6 +16,7 @@ import { isSettled, nextRecordingState } from '../recordings/recording-state';
 import { RecordingStore, type StoredObject } from '../storage/recording-store';
 import { RecordingValidator } from '../validation/recording-validator';
 import { downloadFailureReason, isPermanentFailure, StoreWriteError } from './download-failure';
+import { DELETE_PROVIDER_COPY_JOB } from './provider-copy-deletion.job';
 import { ProviderDownloads } from './provider-downloads';
 import { DOWNLOAD_RECORDING_JOB } from './recording-intake';
 
@@ -45,6 +46,7 @@ export class RecordingDownloadJob {
     private readonly clock: Clock,
     private readonly config: RecordingPipelineConfig,
     private readonly metrics: RecordingMetrics,
+    private readonly scheduler: JobScheduler,
   ) {
     this.recordings = dataSource.getRepository(RecordingEntity);
   }
@@ -62,8 +64,9 @@ export class RecordingDownloadJob {
     const startedAt = this.clock.nowMs();
     let stored: StoredObject;
     let durationSec: number;
+    let deleteProviderCopy: boolean;
     try {
-      ({ stored, durationSec } = await this.copy(recording));
+      ({ stored, durationSec, deleteProviderCopy } = await this.copy(recording));
     } catch (error) {
       return this.attemptFailed(recording, error);
     }
@@ -89,6 +92,15 @@ export class RecordingDownloadJob {
         durationSec,
       };
       await this.outbox.add(manager, RecordingEvents.STORED, data, { orgId: recording.orgId, orderKey: recording.id });
+      // Scheduled with `stored` itself: only ever after a verified store, and never lost to a crash.
+      if (deleteProviderCopy) {
+        await this.scheduler.schedule(
+          DELETE_PROVIDER_COPY_JOB,
+          this.clock.now(),
+          { recordingId: recording.id },
+          { key: `delete-provider-copy:${recording.id}`, manager },
+        );
+      }
     });
     this.metrics.copied(recording.provider, stored.bytes, (this.clock.nowMs() - startedAt) / 1000);
     this.logger.log({ msg: 'recording stored', recordingId: recording.id, bytes: stored.bytes });
@@ -105,7 +117,9 @@ export class RecordingDownloadJob {
     return recording;
   }
 
-  private async copy(recording: RecordingEntity): Promise<{ stored: StoredObject; durationSec: number }> {
+  private async copy(
+    recording: RecordingEntity,
+  ): Promise<{ stored: StoredObject; durationSec: number; deleteProviderCopy: boolean }> {
     const signal = AbortSignal.timeout(this.config.RECORDING_COPY_TIMEOUT_MS);
     const download = await this.downloads.open(recording);
     const validator = new RecordingValidator({
@@ -126,7 +140,11 @@ export class RecordingDownloadJob {
           new Error(`the store holds ${stored.bytes} bytes ${stored.sha256}, not what was sent`),
         );
       }
-      return { stored, durationSec: proven.durationSeconds };
+      return {
+        stored,
+        durationSec: proven.durationSeconds,
+        deleteProviderCopy: download.deleteProviderCopyAfterStore,
+      };
     } catch (error) {
       // The download's or the validator's failure wins over what the store made of it.
       const cause = validator.errored ?? download.stream.errored;

@@ -61,6 +61,11 @@ export class RecordingsService {
     return recording?.accountSid === accountSid ? recording : undefined;
   }
 
+  /** Twilio's `DELETE …/Recordings/{sid}`: the media is gone for good; false when there was none. */
+  delete(accountSid: string, sid: string): boolean {
+    return this.find(accountSid, sid) !== undefined && this.recordings.delete(sid);
+  }
+
   file(recording: StoredRecording, format: 'wav' | 'mp3'): RecordingFile {
     const max = this.config.SIM_RECORDING_MAX_SECONDS;
     if (format === 'wav') {

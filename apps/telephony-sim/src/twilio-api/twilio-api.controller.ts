@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccountsService, parseBasicAuth } from '../accounts/accounts.service';
 import type { SimAccount } from '../accounts/sim-account';
@@ -9,6 +9,7 @@ import { type FormFields, formValue, isForm, resolveCallbackUrl } from '../provi
 import { ProviderApiError, twilioError } from '../provider-api/provider-api-error';
 import { ProviderApiErrorFilter } from '../provider-api/provider-api-error.filter';
 import { providerBaseUrl } from '../provider-api/provider-base-url';
+import { RecordingsService } from '../recordings/recordings.service';
 import { TelephonySimConfig } from '../telephony-sim.config';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
 import { parseCreateCall } from './create-call-request';
@@ -18,8 +19,9 @@ import { MAX_INLINE_TWIML } from './twilio-limits';
 import { callResource } from './twilio-resources';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
+const RECORDING_RESOURCE = /^(RE[0-9a-f]{32})(\.json)?$/;
 
-/** Twilio's Programmable Voice REST API: create, list, fetch and update calls. */
+/** Twilio's Programmable Voice REST API: create, list, fetch and update calls; delete recordings. */
 @Controller('2010-04-01/Accounts/:accountSid')
 @UseFilters(ProviderApiErrorFilter)
 export class TwilioApiController {
@@ -30,6 +32,7 @@ export class TwilioApiController {
     private readonly callbacks: TwilioCallbacks,
     private readonly webhooks: WebhookDispatcher,
     private readonly config: TelephonySimConfig,
+    private readonly recordings: RecordingsService,
   ) {}
 
   @Post('Calls.json')
@@ -132,6 +135,22 @@ export class TwilioApiController {
       this.calls.redirect(call, new TwilioCallDriver(source, this.callbacks, this.webhooks, false));
     }
     return callResource(call);
+  }
+
+  /** As Twilio: credentials required (unlike media downloads), 204 when deleted, 404 when there is none. */
+  @Delete('Recordings/:recordingResource')
+  @HttpCode(204)
+  async deleteRecording(
+    @Param('accountSid') accountSid: string,
+    @Param('recordingResource') resource: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    const sid = RECORDING_RESOURCE.exec(resource)?.[1];
+    if (!sid || !this.recordings.delete(account.sid, sid)) {
+      throw twilioError(404, 20404, 'The requested resource was not found');
+    }
   }
 
   private authenticate(request: FastifyRequest, accountSid: string): SimAccount {

@@ -38,6 +38,10 @@ export class ProviderAccountEntity {
   @Column({ name: 'secrets_sealed', type: 'text' })
   secretsSealed: string;
 
+  /** After a verified store, the recording pipeline deletes the provider's copy (Twilio only). */
+  @Column({ name: 'delete_provider_recording_after_store', type: 'boolean', default: false })
+  deleteProviderRecordingAfterStore: boolean;
+
   /** The account every org gets outside production, pointing at the simulator. */
   @Column({ name: 'is_dev_simulator', type: 'boolean', default: false })
   isDevSimulator: boolean;

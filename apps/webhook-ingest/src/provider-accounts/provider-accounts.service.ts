@@ -3,6 +3,7 @@ import {
   type CreateProviderAccountDto,
   ErrorCode,
   type ListDto,
+  PROVIDERS_DELETING_RECORDINGS,
   type ProviderAccountCredentialsDto,
   type ProviderAccountDto,
   providerWebhookUrls,
@@ -92,6 +93,9 @@ export class ProviderAccountsService {
     // Credentials are sent to this URL. Judged without DNS here: every request checks it again, resolved.
     const baseUrlRefusal = dto.apiBaseUrl && outboundUrlRefusal(dto.apiBaseUrl, dto.provider, this.urlPolicy);
     if (baseUrlRefusal) problems.push(`apiBaseUrl: ${baseUrlRefusal}`);
+    if (dto.deleteProviderRecordingAfterStore && !PROVIDERS_DELETING_RECORDINGS.includes(dto.provider)) {
+      problems.push(`deleteProviderRecordingAfterStore: ${dto.provider}'s API cannot delete recordings`);
+    }
     if (problems.length > 0)
       throw new AppException(ErrorCode.VALIDATION_ERROR, 'Invalid provider account', { problems });
     const id = randomUUID();
@@ -107,6 +111,7 @@ export class ProviderAccountsService {
       secretsKeyId: keyId,
       secretsSealed: sealed,
       isDevSimulator: options.devSimulator ?? false,
+      deleteProviderRecordingAfterStore: dto.deleteProviderRecordingAfterStore ?? false,
     });
     const saved = await this.dataSource.transaction(async (manager) => {
       const row = await orgScoped(manager.getRepository(ProviderAccountEntity))(orgId).save(entity);
@@ -180,6 +185,7 @@ export class ProviderAccountsService {
       accountKey: row.accountKey,
       apiBaseUrl: row.apiBaseUrl,
       credentials: { ...adapterAccount.credentials },
+      deleteProviderRecordingAfterStore: row.deleteProviderRecordingAfterStore,
     };
   }
 
@@ -234,6 +240,7 @@ export class ProviderAccountsService {
       webhookUrls: providerWebhookUrls(row.provider, this.publicUrl.get(), row.accountKey),
       secretsSet: row.secretNames,
       ipAllowList: row.ipAllowList,
+      deleteProviderRecordingAfterStore: row.deleteProviderRecordingAfterStore,
       subscription: subscription
         ? {
             status: subscription.status,

@@ -1,5 +1,5 @@
 import { IdParamDto, OkDto } from '../auth/auth.dto';
-import { defineCommand } from '../nats/command-descriptor';
+import { defineCommand, NO_BODY } from '../nats/command-descriptor';
 import {
   ListRecordingsDto,
   RecordingContentLinkDto,
@@ -9,10 +9,12 @@ import {
   RecordingUrlDto,
   RecordingUrlRequestDto,
 } from './recording.dto';
+import { RecordingRetentionDto, SetRecordingRetentionDto } from './recording-retention.dto';
 
 /**
  * recording-pipeline's commands (queue group `recording-pipeline`), scoped to the caller's org
- * (fleet headers): every role reads, owners and admins delete. Another org's id answers NOT_FOUND.
+ * (fleet headers): every role reads, owners and admins delete and set the retention. Another org's id
+ * answers NOT_FOUND.
  * The gateway exposes them as `/api/v1/recordings`.
  */
 export const RecordingCommands = {
@@ -30,6 +32,19 @@ export const RecordingCommands = {
     public: true,
   }),
   Delete: defineCommand({ subject: 'recordings.v1.delete', request: IdParamDto, response: OkDto, public: true }),
+  /** The org's retention: public like the rest, so a team's own tooling can read and set it too. */
+  RetentionGet: defineCommand({
+    subject: 'recordings.v1.retention.get',
+    request: NO_BODY,
+    response: RecordingRetentionDto,
+    public: true,
+  }),
+  RetentionSet: defineCommand({
+    subject: 'recordings.v1.retention.set',
+    request: SetRecordingRetentionDto,
+    response: RecordingRetentionDto,
+    public: true,
+  }),
   /** Fleet only (the gateway's `/content`): a link to the pipeline's own HTTP port, not the store's. */
   ContentLink: defineCommand({
     subject: 'recordings.v1.content-link',

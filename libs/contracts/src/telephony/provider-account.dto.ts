@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -79,6 +80,9 @@ export class WebhookSecretsDto {
   basicAuthPassword?: string;
 }
 
+const DELETE_AFTER_STORE =
+  "Delete the provider's copy of each recording once ours is stored and verified (Twilio only; set at creation)";
+
 export class CreateProviderAccountDto {
   @ApiProperty({ enum: TELEPHONY_PROVIDERS })
   @IsIn(TELEPHONY_PROVIDERS)
@@ -113,6 +117,11 @@ export class CreateProviderAccountDto {
   @ArrayMaxSize(50)
   @Matches(CIDR, { each: true, message: 'ipAllowList entries must be IP addresses or CIDR blocks' })
   ipAllowList?: string[];
+
+  @ApiPropertyOptional({ default: false, description: DELETE_AFTER_STORE })
+  @IsOptional()
+  @IsBoolean()
+  deleteProviderRecordingAfterStore?: boolean;
 }
 
 export class ProviderSubscriptionDto {
@@ -156,6 +165,9 @@ export class ProviderAccountDto {
   @ApiProperty({ type: [String] })
   ipAllowList: string[];
 
+  @ApiProperty({ description: DELETE_AFTER_STORE })
+  deleteProviderRecordingAfterStore: boolean;
+
   @ApiPropertyOptional({ type: ProviderSubscriptionDto, description: 'RingCentral: its webhook subscription' })
   subscription: ProviderSubscriptionDto | null;
 
@@ -180,4 +192,5 @@ export class ProviderAccountCredentialsDto {
   @ApiProperty() accountKey: string;
   @ApiProperty({ nullable: true, type: String }) apiBaseUrl: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) credentials: Record<string, string>;
+  @ApiProperty({ description: DELETE_AFTER_STORE }) deleteProviderRecordingAfterStore: boolean;
 }

@@ -78,11 +78,16 @@ export interface RecordingDownload {
   contentLength?: number;
 }
 
-/** What a provider's REST API lets us do during a call; Exotel's v1 API places calls only. */
+/**
+ * What a provider's REST API lets us do: during a call (Exotel's v1 API places calls only), and
+ * afterwards with its copy of a recording (Twilio only: neither Exotel's nor RingCentral's API
+ * deletes a call recording).
+ */
 export interface AdapterCapabilities {
   sendDigits: boolean;
   transfer: boolean;
   hangUp: boolean;
+  deleteRecording: boolean;
 }
 
 /**
@@ -98,6 +103,8 @@ export interface TelephonyProviderAdapter {
   transfer(account: ProviderAccount, request: TransferRequest): Promise<void>;
   hangUp(account: ProviderAccount, request: HangUpRequest): Promise<void>;
   fetchRecording(account: ProviderAccount, request: RecordingRequest): Promise<RecordingDownload>;
+  /** Deletes the provider's copy; one already gone counts as deleted (safe to retry). */
+  deleteRecording(account: ProviderAccount, request: { recordingId: string }): Promise<void>;
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[];
   verifySignature(request: WebhookRequest, secrets: WebhookSecrets): boolean;
 }

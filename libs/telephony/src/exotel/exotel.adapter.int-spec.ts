@@ -47,9 +47,10 @@ describe('ExotelAdapter against an Exotel-shaped API', () => {
     });
   });
 
-  it('says plainly that mid-call control is not available, without calling Exotel', async () => {
-    expect(adapter.capabilities).toEqual({ sendDigits: false, transfer: false, hangUp: false });
+  it('says plainly that mid-call control and recording deletion are not available, without calling Exotel', async () => {
+    expect(adapter.capabilities).toEqual({ sendDigits: false, transfer: false, hangUp: false, deleteRecording: false });
     await expect(adapter.hangUp()).rejects.toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+    await expect(adapter.deleteRecording()).rejects.toMatchObject({ code: 'BAD_REQUEST', status: 400 });
     expect(provider.requests).toHaveLength(0);
   });
 

@@ -37,7 +37,12 @@ interface ExotelConnectAnswer {
  */
 export class ExotelAdapter implements TelephonyProviderAdapter {
   readonly provider = 'exotel' as const;
-  readonly capabilities: AdapterCapabilities = { sendDigits: false, transfer: false, hangUp: false };
+  readonly capabilities: AdapterCapabilities = {
+    sendDigits: false,
+    transfer: false,
+    hangUp: false,
+    deleteRecording: false,
+  };
   private readonly http: ProviderHttpClient;
 
   constructor(private readonly options: AdapterOptions) {
@@ -123,6 +128,14 @@ export class ExotelAdapter implements TelephonyProviderAdapter {
       idempotent: true,
     });
     return toRecordingDownload(response, request.url.endsWith('.wav') ? 'audio/x-wav' : 'audio/mpeg');
+  }
+
+  async deleteRecording(): Promise<void> {
+    throw new UnsupportedOperationError(
+      'exotel',
+      'deleting recordings',
+      "its API has no recording delete; remove it in Exotel's dashboard",
+    );
   }
 
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {

@@ -39,7 +39,12 @@ export interface RingCentralAdapterOptions extends AdapterOptions {
  */
 export class RingCentralAdapter implements TelephonyProviderAdapter {
   readonly provider = 'ringcentral' as const;
-  readonly capabilities: AdapterCapabilities = { sendDigits: false, transfer: true, hangUp: true };
+  readonly capabilities: AdapterCapabilities = {
+    sendDigits: false,
+    transfer: true,
+    hangUp: true,
+    deleteRecording: false,
+  };
   private readonly http: ProviderHttpClient;
 
   constructor(private readonly options: RingCentralAdapterOptions) {
@@ -123,6 +128,14 @@ export class RingCentralAdapter implements TelephonyProviderAdapter {
       idempotent: true,
     });
     return toRecordingDownload(response, 'audio/mpeg');
+  }
+
+  async deleteRecording(): Promise<void> {
+    throw new UnsupportedOperationError(
+      'ringcentral',
+      'deleting recordings',
+      "its API has no call recording delete; the account's retention policy removes it",
+    );
   }
 
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {

@@ -158,6 +158,23 @@ describe('TwilioAdapter against a Twilio-shaped API', () => {
     expect(provider.requests[0].headers.authorization).toBe(basic);
   });
 
+  it('deletes the provider copy of a recording with basic auth, retrying a 503; one already gone counts as deleted', async () => {
+    const recordingSid = 'RE5f1f2ef3d7e3e1f5fa5d3c0b3b6d1e2a';
+    provider.answer(json(503, { message: 'busy' }), { status: 204, headers: {}, body: Buffer.alloc(0) });
+    await adapter.deleteRecording(account, { recordingId: recordingSid });
+    expect(provider.requests.map((r) => [r.method, r.path])).toEqual([
+      ['DELETE', `/2010-04-01/Accounts/${sid}/Recordings/${recordingSid}.json`],
+      ['DELETE', `/2010-04-01/Accounts/${sid}/Recordings/${recordingSid}.json`],
+    ]);
+    expect(provider.requests[1].headers.authorization).toBe(basic);
+    provider.answer(json(404, { code: 20404, message: 'not found' }));
+    await expect(adapter.deleteRecording(account, { recordingId: recordingSid })).resolves.toBeUndefined();
+    provider.answer(json(401, { code: 20003, message: 'Authenticate' }));
+    await expect(adapter.deleteRecording(account, { recordingId: recordingSid })).rejects.toBeInstanceOf(
+      UpstreamHttpError,
+    );
+  });
+
   it('never sends the auth token to a recording URL on another origin', async () => {
     provider.answer({ status: 200, headers: { 'content-type': 'audio/mpeg' }, body: Buffer.from('ID3') });
     const download = await adapter.fetchRecording(account, {

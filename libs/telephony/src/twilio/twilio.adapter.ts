@@ -1,6 +1,6 @@
 import { ErrorCode, type NormalizedTelephonyEvent } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
-import type { ProviderPolicy } from '@callfleet/resilience';
+import { type ProviderPolicy, UpstreamHttpError } from '@callfleet/resilience';
 import type { AdapterOptions } from '../adapter/adapter-options';
 import {
   apiBaseUrl,
@@ -39,7 +39,12 @@ interface TwilioCallResource {
 /** Twilio Programmable Voice over its REST API (2010-04-01): form-encoded requests, basic auth. */
 export class TwilioAdapter implements TelephonyProviderAdapter {
   readonly provider = 'twilio' as const;
-  readonly capabilities: AdapterCapabilities = { sendDigits: true, transfer: true, hangUp: true };
+  readonly capabilities: AdapterCapabilities = {
+    sendDigits: true,
+    transfer: true,
+    hangUp: true,
+    deleteRecording: true,
+  };
   private readonly http: ProviderHttpClient;
 
   constructor(private readonly options: AdapterOptions) {
@@ -140,6 +145,24 @@ export class TwilioAdapter implements TelephonyProviderAdapter {
       idempotent: true,
     });
     return toRecordingDownload(response, request.format === 'mp3' ? 'audio/mpeg' : 'audio/x-wav');
+  }
+
+  /** `DELETE …/Recordings/{sid}.json` (204); a 404 means it is gone already, which is what was asked. */
+  async deleteRecording(account: ProviderAccount, request: { recordingId: string }): Promise<void> {
+    const { accountSid, authToken } = requireCredentials(account, 'twilio', ['accountSid', 'authToken']);
+    const base = apiBaseUrl(account, this.options.baseUrl ?? TWILIO_API_BASE_URL);
+    try {
+      const response = await this.http.send(this.policy(account), {
+        method: 'DELETE',
+        url: `${base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Recordings/${encodeURIComponent(request.recordingId)}.json`,
+        headers: { authorization: basicAuthorization(accountSid, authToken), accept: 'application/json' },
+        idempotent: true,
+      });
+      await response.body?.cancel();
+    } catch (error) {
+      if (error instanceof UpstreamHttpError && error.upstreamStatus === 404) return;
+      throw error;
+    }
   }
 
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {
