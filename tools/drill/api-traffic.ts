@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TrafficWorkers } from './traffic-workers';
 
 /** The API calls of one customer's journey, in order. */
 export const API_CALLS = [
@@ -57,31 +58,18 @@ interface Answer {
  * and reads with it. Every call is sent once (no client retries), so any duplicate found afterwards
  * was made by the fleet, and every acknowledged write must be found.
  */
-export class ApiTraffic {
+export class ApiTraffic extends TrafficWorkers {
   readonly calls: ApiCallRecord[] = [];
-  private running = false;
-  private workers: Promise<void>[] = [];
   private readonly runId = randomBytes(3).toString('hex');
   private journeys = 0;
 
-  constructor(private readonly options: ApiTrafficOptions) {}
-
-  start(): void {
-    this.running = true;
-    this.workers = Array.from({ length: this.options.concurrency }, () => this.work());
+  constructor(private readonly options: ApiTrafficOptions) {
+    super(options.concurrency);
   }
 
-  /** Lets the journeys in progress finish, then resolves. */
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.workers);
-  }
-
-  private async work(): Promise<void> {
-    while (this.running) {
-      await this.journey(this.journeys++);
-      await new Promise((r) => setTimeout(r, this.options.pauseMs));
-    }
+  protected async round(): Promise<void> {
+    await this.journey(this.journeys++);
+    await new Promise((r) => setTimeout(r, this.options.pauseMs));
   }
 
   private async call(

@@ -1,3 +1,5 @@
+import { TrafficWorkers } from './traffic-workers';
+
 export interface WebhookDeliveryRecord {
   callSid: string;
   /** Some attempt was answered 2xx: the provider considers it delivered and will not send it again. */
@@ -26,54 +28,41 @@ interface BurstAnswer {
  * provider-like retries (5xx, refused and timed-out attempts are sent again), burst after burst,
  * while the drill breaks things. Each burst answers once every callback in it is settled.
  */
-export class WebhookTraffic {
+export class WebhookTraffic extends TrafficWorkers {
   readonly deliveries: WebhookDeliveryRecord[] = [];
   readonly failures: string[] = [];
-  private running = false;
-  private workers: Promise<void>[] = [];
 
-  constructor(private readonly options: WebhookTrafficOptions) {}
-
-  start(): void {
-    this.running = true;
-    this.workers = Array.from({ length: this.options.concurrency }, () => this.work());
+  constructor(private readonly options: WebhookTrafficOptions) {
+    super(options.concurrency);
   }
 
-  /** Waits for the bursts in flight to settle (their retries included). */
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.workers);
-  }
-
-  private async work(): Promise<void> {
-    while (this.running) {
-      try {
-        const response = await fetch(`${this.options.simulatorUrl}/admin/webhook-bursts`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${this.options.adminToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            url: this.options.statusUrl,
-            count: this.options.burstSize,
-            concurrency: this.options.burstSize,
-          }),
-          signal: AbortSignal.timeout(180_000),
+  protected async round(): Promise<void> {
+    try {
+      const response = await fetch(`${this.options.simulatorUrl}/admin/webhook-bursts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.options.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          url: this.options.statusUrl,
+          count: this.options.burstSize,
+          concurrency: this.options.burstSize,
+        }),
+        signal: AbortSignal.timeout(180_000),
+      });
+      if (!response.ok) throw new Error(`simulator answered ${response.status}: ${await response.text()}`);
+      const answer = (await response.json()) as BurstAnswer;
+      for (const d of answer.deliveries) {
+        this.deliveries.push({
+          callSid: d.callSid,
+          acknowledged: d.outcome === 'delivered',
+          failedAttempts: d.attempts
+            .filter((a) => a.status === undefined || a.status >= 400)
+            .map((a) => a.status ?? a.error ?? 'error'),
         });
-        if (!response.ok) throw new Error(`simulator answered ${response.status}: ${await response.text()}`);
-        const answer = (await response.json()) as BurstAnswer;
-        for (const d of answer.deliveries) {
-          this.deliveries.push({
-            callSid: d.callSid,
-            acknowledged: d.outcome === 'delivered',
-            failedAttempts: d.attempts
-              .filter((a) => a.status === undefined || a.status >= 400)
-              .map((a) => a.status ?? a.error ?? 'error'),
-          });
-        }
-      } catch (error) {
-        // The simulator itself is not under test; a burst it could not run is reported, not counted.
-        this.failures.push(String((error as Error).message ?? error));
-        await new Promise((r) => setTimeout(r, 500));
       }
+    } catch (error) {
+      // The simulator itself is not under test; a burst it could not run is reported, not counted.
+      this.failures.push(String((error as Error).message ?? error));
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 }
