@@ -15,7 +15,8 @@ const transform = {
   ],
 };
 const moduleNameMapper = {
-  '^@callfleet/(audio|contracts|platform|persistence|resilience|telephony|testing)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@callfleet/(audio|contracts|detection|platform|persistence|resilience|telephony|testing)$':
+    '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {
   testEnvironment: 'node',

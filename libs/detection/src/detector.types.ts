@@ -1,0 +1,46 @@
+import type { AudioClass } from '@callfleet/contracts';
+
+/**
+ * What the detector emits, frame by frame. Times are audio ms from the stream's start (frame index × 20);
+ * the detector knows no other clock, so the same audio always gives the same output.
+ */
+export type DetectorOutput =
+  | { kind: AudioClass; atMs: number; confidence: number }
+  | { kind: 'repeat'; atMs: number; of: number; scope: 'call' | 'line'; confidence: number }
+  | { kind: 'live-human'; atMs: number; confidence: number; evidence: string[] };
+
+/** Context the caller may know; the detector must work without any of it. */
+export type DetectorHint =
+  /** The hunt pressed its IVR script's last digit (audio ms of the press). */
+  | { kind: 'ivr-finished'; atMs: number }
+  /** A DTMF digit was sent or heard at this audio time (IVR prompts answer digits, people rarely do). */
+  | { kind: 'dtmf'; atMs: number; digit: string };
+
+/**
+ * What the detector remembers about one dialed line (all legs of all hunts of one target in one org):
+ * compact fingerprints of the recorded audio heard there. Reads are synchronous (the service loads the
+ * line's memory before the first frame and keeps it in step); writes are collected and persisted by the owner.
+ */
+export interface LineMemory {
+  /** The best earlier sighting of audio resembling `probe`, or null. */
+  match(probe: SegmentFingerprint): LineMemoryMatch | null;
+  /** Remember recorded (non-live) audio heard on this line. */
+  remember(fingerprint: SegmentFingerprint): void;
+}
+
+export interface LineMemoryMatch {
+  /** Audio ms where the remembered segment started in the call that heard it. */
+  of: number;
+  /** 0..1 */
+  similarity: number;
+}
+
+/** A compact, comparable summary of a stretch of audio (exact layout is the detector's own). */
+export interface SegmentFingerprint {
+  /** Audio ms where the segment started, in the call that heard it. */
+  atMs: number;
+  /** Audio class of the segment. */
+  kind: AudioClass;
+  /** Hash words of the segment's spectral peaks / band energies; robust to level and μ-law. */
+  hashes: Uint32Array;
+}

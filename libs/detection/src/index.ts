@@ -1,0 +1,2 @@
+export * from './detector.types';
+export * from './live-human-detector';
