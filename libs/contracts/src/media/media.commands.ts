@@ -1,4 +1,4 @@
-import { IsBase64, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { defineCommand } from '../nats/command-descriptor';
 import { MEDIA_CALL_ID_PATTERN } from './media.subjects';
 
@@ -22,35 +22,10 @@ export class ListeningDto {
   listeningUntil: string;
 }
 
-/** Play audio into a bidirectional stream (the command form of `media.v1.play.<callId>`, for callers that want an answer). */
-export class PlayAudioDto {
-  @IsString()
-  @Matches(MEDIA_CALL_ID_PATTERN)
-  callId: string;
-
-  /** Base64 of PCM16 LE 8 kHz mono; at most 10 s (160,000 bytes) per command. */
-  @IsOptional()
-  @IsBase64()
-  @MaxLength(213_336)
-  payload?: string;
-
-  /** Empty what is queued for playing (barge-in) before `payload`, if any. */
-  @IsOptional()
-  @IsBoolean()
-  clear?: boolean;
-}
-
-export class PlayAcceptedDto {
-  callId: string;
-  /** Audio ms now queued for playing on the call. */
-  queuedMs: number;
-}
-
 /**
  * media-stream's commands (queue group `media-stream`). A call's stream lives on one replica; the
  * replicas share which calls they hold, so any replica answers and a call no replica holds is 404.
  */
 export const MediaCommands = {
   Listen: defineCommand({ subject: 'media.v1.listen', request: ListenToCallDto, response: ListeningDto }),
-  Play: defineCommand({ subject: 'media.v1.play', request: PlayAudioDto, response: PlayAcceptedDto }),
 } as const;
