@@ -3,6 +3,7 @@ import { gatewayMeBenchmark } from './gateway-me.bench';
 import { ingestBenchmark } from './ingest.bench';
 import { type BenchBroker, startBenchBroker } from './lib/private-nats';
 import { type BenchmarkResult, printResult, saveResult } from './lib/report';
+import { mediaBenchmark } from './media.bench';
 import { natsRpcBenchmark } from './nats-rpc.bench';
 import { recordingCopyBenchmark } from './recordings.bench';
 
@@ -13,6 +14,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'gateway-auth-me', run: gatewayMeBenchmark },
   { name: 'ingest-twilio-status', run: ingestBenchmark },
   { name: 'recording-copy', run: () => recordingCopyBenchmark() },
+  { name: 'media', run: mediaBenchmark },
 ];
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (default all), prints and saves ratios. */

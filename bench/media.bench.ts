@@ -1,0 +1,271 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { GeneratorResult, GeneratorRun, GeneratorStream } from './fixtures/media-stream-generator';
+import { cpuMsOf } from './lib/cpu';
+import type { ReceiverReply, ReceiverRequest, TrialReport } from './lib/media-trial';
+import type { BenchBroker } from './lib/private-nats';
+import { stop } from './lib/processes';
+import { type BenchmarkResult, makeResult, progress, type Variant } from './lib/report';
+
+const ROOT = join(__dirname, '..', '..');
+const WARMUP_S = Number(process.env.BENCH_MEDIA_WARMUP_S ?? 3);
+const DURATION_S = Number(process.env.BENCH_MEDIA_DURATION_S ?? 10);
+const START_N = Number(process.env.BENCH_MEDIA_START_N ?? 100);
+const MAX_N = Number(process.env.BENCH_MEDIA_MAX_N ?? 4000);
+/** The search stops when the largest passing and the smallest failing N are this close (fraction of N). */
+const PRECISION = Number(process.env.BENCH_MEDIA_PRECISION ?? 0.05);
+/** The goal of the issue: the p99 lag between a frame's due time and its analysis. */
+const P99_LIMIT_MS = 20;
+const FRAMES_PER_SECOND = 50;
+
+/** A process of the benchmark with an IPC channel (the receivers and the generator talk over it). */
+function spawnWithIpc(relativeJs: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(ROOT, 'dist', relativeJs)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function nextMessage<T>(child: ChildProcess, accept: (m: unknown) => m is T, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(new Error(`no answer from pid ${child.pid} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (m: unknown) => {
+      if (accept(m)) done(null, m);
+    };
+    const onExit = (code: number | null) => done(new Error(`pid ${child.pid} exited (code ${code})`));
+    const done = (error: Error | null, value?: T) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+const isReply =
+  <K extends ReceiverReply['type']>(type: K) =>
+  (m: unknown): m is Extract<ReceiverReply, { type: K }> =>
+    (m as { type?: string })?.type === type;
+
+/** What receives the streams: the bare baseline or media-stream, each a process of its own. */
+export interface MediaReceiver {
+  key: 'ours' | 'baseline';
+  label: string;
+  url: string;
+  /** The processes whose CPU the analysis costs. */
+  pids: () => number[];
+  /** The streams' tokens (the baseline takes any string). */
+  tokens: (n: number) => Promise<GeneratorStream[]>;
+  /** Frames the receiver counted as dropped so far (media-stream's counter; the baseline never drops). */
+  droppedFrames: () => Promise<number>;
+  report: (trial: number) => Promise<TrialReport>;
+  close: () => Promise<void>;
+}
+
+/** Starts a receiver fixture and waits until it listens. */
+export async function startReceiver(
+  relativeJs: string,
+  env: Record<string, string>,
+  readyTimeoutMs: number,
+): Promise<{ child: ChildProcess; port: number; report: (trial: number) => Promise<TrialReport> }> {
+  const child = spawnWithIpc(relativeJs, env);
+  const { port } = await nextMessage(child, isReply('listening'), readyTimeoutMs);
+  const report = async (trial: number) => {
+    const answer = nextMessage(child, isReply('report'), 30_000);
+    child.send({ type: 'report', trial, timeoutMs: 20_000 } satisfies ReceiverRequest);
+    return (await answer).report;
+  };
+  return { child, port, report };
+}
+
+interface Trial {
+  streams: number;
+  pass: boolean;
+  why: string[];
+  lag: TrialReport['lag'];
+  framesSent: number;
+  framesAnalysed: number;
+  dropped: number;
+  generator: Pick<GeneratorResult, 'lateness' | 'cpuMs' | 'elapsedMs' | 'maxBufferedBytes'>;
+  /** CPU of the receiver's processes per analysed frame (ms). */
+  cpuMsPerFrame: number;
+}
+
+let trialCounter = 0;
+
+/** N streams for WARMUP_S + DURATION_S against `receiver`, from a generator process of its own. */
+async function runTrial(receiver: MediaReceiver, n: number): Promise<Trial> {
+  const trial = ++trialCounter;
+  const streams = await receiver.tokens(n);
+  const droppedBefore = await receiver.droppedFrames();
+  const pids = receiver.pids();
+  const cpuBefore = pids.map(cpuMsOf);
+  const generator = spawnWithIpc('bench/fixtures/media-stream-generator.js', {});
+  const finished = nextMessage(
+    generator,
+    (m): m is GeneratorResult => (m as { type?: string })?.type === 'done',
+    (WARMUP_S + DURATION_S) * 1000 + 120_000,
+  );
+  generator.send({
+    type: 'run',
+    url: receiver.url,
+    trial,
+    streams,
+    warmupMs: WARMUP_S * 1000,
+    durationMs: DURATION_S * 1000,
+  } satisfies GeneratorRun);
+  const result = await finished;
+  await stop(generator);
+  const seen = await receiver.report(trial);
+  const cpuUsed = pids.reduce((total, pid, i) => total + Math.max(0, cpuMsOf(pid) - cpuBefore[i]), 0);
+  const dropped = (await receiver.droppedFrames()) - droppedBefore;
+  const why: string[] = [];
+  if (Object.keys(result.connectFailures).length)
+    why.push(`connect failures ${JSON.stringify(result.connectFailures)}`);
+  if (Object.keys(result.closedEarly).length) why.push(`closed by the server ${JSON.stringify(result.closedEarly)}`);
+  if (seen.frames < result.framesSent) why.push(`${result.framesSent - seen.frames} frames never analysed`);
+  if (dropped > 0) why.push(`${dropped} frames dropped`);
+  if (seen.lag.p99Ms >= P99_LIMIT_MS) why.push(`p99 lag ${seen.lag.p99Ms} ms`);
+  const outcome: Trial = {
+    streams: n,
+    pass: why.length === 0,
+    why,
+    lag: seen.lag,
+    framesSent: result.framesSent,
+    framesAnalysed: seen.frames,
+    dropped,
+    generator: {
+      lateness: result.lateness,
+      cpuMs: result.cpuMs,
+      elapsedMs: result.elapsedMs,
+      maxBufferedBytes: result.maxBufferedBytes,
+    },
+    cpuMsPerFrame: Math.round((cpuUsed / Math.max(1, seen.frames)) * 10_000) / 10_000,
+  };
+  progress(
+    `${receiver.key} N=${n}: ${outcome.pass ? 'pass' : `FAIL (${why.join('; ')})`}, lag p50 ${seen.lag.p50Ms} p99 ${seen.lag.p99Ms} max ${seen.lag.maxMs} ms, generator late p99 ${result.lateness.p99Ms} ms (cpu ${Math.round((result.cpuMs / Math.max(1, result.elapsedMs)) * 100)}%), ${outcome.cpuMsPerFrame} ms CPU/frame`,
+  );
+  return outcome;
+}
+
+/**
+ * The largest N that passes: doubling from START_N until a failure (or MAX_N), then bisecting
+ * between the last pass and the first failure. A failure is tried once more before it counts: on a
+ * shared machine one neighbour's burst must not end the search.
+ */
+export async function largestPassingN(
+  receiver: MediaReceiver,
+): Promise<{ best: Trial | null; trials: Trial[]; cappedAt?: number }> {
+  const trials: Trial[] = [];
+  const attempt = async (n: number): Promise<Trial> => {
+    let t = await runTrial(receiver, n);
+    trials.push(t);
+    if (!t.pass) {
+      t = await runTrial(receiver, n);
+      trials.push(t);
+    }
+    return t;
+  };
+  let best: Trial | null = null;
+  let failing: number | null = null;
+  for (let n = START_N; ; n = Math.min(MAX_N, n * 2)) {
+    const t = await attempt(n);
+    if (!t.pass) {
+      failing = n;
+      break;
+    }
+    best = t;
+    if (n >= MAX_N) return { best, trials, cappedAt: MAX_N };
+  }
+  let low = best?.streams ?? 0;
+  while (failing - low > Math.max(10, low * PRECISION)) {
+    const n = Math.round((low + failing) / 2);
+    const t = await attempt(n);
+    if (t.pass) {
+      best = t;
+      low = n;
+    } else failing = n;
+  }
+  return { best, trials };
+}
+
+function variantOf(label: string, trial: Trial | null, role: string): Variant {
+  if (!trial)
+    return { label: `${label} (no N passed)`, requests: 0, throughputPerSec: 0, p50Ms: 0, p99Ms: 0, meanMs: 0 };
+  return {
+    label: `${label}: ${trial.streams} streams`,
+    requests: trial.framesAnalysed,
+    throughputPerSec: trial.streams * FRAMES_PER_SECOND,
+    p50Ms: trial.lag.p50Ms,
+    p99Ms: trial.lag.p99Ms,
+    meanMs: trial.lag.meanMs,
+    cpuMsPerRequest: { [role]: trial.cpuMsPerFrame },
+  };
+}
+
+const bareReceiver = async (): Promise<MediaReceiver> => {
+  const { child, port, report } = await startReceiver('bench/fixtures/bare-media-ws.js', {}, 30_000);
+  return {
+    key: 'baseline',
+    label: 'bare ws: JSON.parse + base64 decode',
+    url: `ws://127.0.0.1:${port}/media/twilio`,
+    pids: () => [child.pid as number],
+    tokens: async (n) => Array.from({ length: n }, (_, i) => ({ callId: `bench-${i}`, token: 'none' })),
+    droppedFrames: async () => 0,
+    report,
+    close: () => stop(child),
+  };
+};
+
+/**
+ * `media`: N concurrent Twilio Media Streams, each paced at 50 frames/s against wall-clock due times
+ * by a generator process, into (ours) media-stream with detection on, and (baseline) a bare `ws`
+ * server that only parses each message and decodes its base64, in the same run. For each, the
+ * largest N at which the p99 lag between a frame's due time and its analysis stays under 20 ms
+ * with no frame dropped; the ratio of the two is the cost of everything media-stream does.
+ */
+export async function mediaBenchmark(_broker: BenchBroker): Promise<BenchmarkResult> {
+  const only = process.env.BENCH_VARIANTS?.split(',');
+  const wanted = (key: string) => !only || only.includes(key);
+  const searches: Record<string, Awaited<ReturnType<typeof largestPassingN>>> = {};
+  const labels: Record<string, string> = {};
+  const makers: [string, () => Promise<MediaReceiver>][] = [['baseline', bareReceiver]];
+  for (const [key, make] of makers) {
+    if (!wanted(key)) continue;
+    const receiver = await make();
+    labels[key] = receiver.label;
+    try {
+      progress(`media: searching the largest N for ${receiver.label}`);
+      searches[key] = await largestPassingN(receiver);
+    } finally {
+      await receiver.close();
+    }
+  }
+  const best = (key: string) => searches[key]?.best ?? null;
+  const largest = (key: string) => best(key)?.streams ?? 0;
+  const streamsRatio = largest('baseline') > 0 ? Math.round((largest('ours') / largest('baseline')) * 100) / 100 : 0;
+  console.log(
+    `\nmedia: largest N with p99 lag < ${P99_LIMIT_MS} ms and no frame dropped: media-stream ${largest('ours')}, bare ws ${largest('baseline')}${searches.baseline?.cappedAt ? ` (capped at ${searches.baseline.cappedAt})` : ''}, ratio ${streamsRatio}`,
+  );
+  return makeResult(
+    'media',
+    `N concurrent Twilio Media Streams (μ-law 20 ms frames, 50/s each against wall-clock due times, phases spread) from a generator process; the largest N with p99 lag (frame due → analysed) < ${P99_LIMIT_MS} ms and no frame dropped, searched upward (doubling, then bisecting; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per trial): media-stream with detection on vs a bare ws server that only parses and base64-decodes; throughput = N × 50 frames/s, CPU per frame`,
+    {
+      ours: searches.ours ? variantOf(labels.ours, best('ours'), 'media-stream') : undefined,
+      baseline: searches.baseline ? variantOf(labels.baseline, best('baseline'), 'bare-ws') : undefined,
+    },
+    {
+      largestStreams: { ours: largest('ours'), baseline: largest('baseline') },
+      streamsRatio,
+      cappedAt: { ours: searches.ours?.cappedAt, baseline: searches.baseline?.cappedAt },
+      p99LimitMs: P99_LIMIT_MS,
+      trials: Object.fromEntries(Object.entries(searches).map(([k, s]) => [k, s.trials])),
+    },
+  );
+}
