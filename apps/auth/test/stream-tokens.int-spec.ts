@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthCommands, ErrorCode, type TokenPairDto } from '@callfleet/contracts';
 import {
-  type ServiceDefinition,
   StreamTokenError,
   StreamTokenIssuer,
   StreamTokenIssuerModule,
@@ -30,8 +29,8 @@ class MediaStreamSide {}
  * NATS declarations, so an undeclared call fails as it would in production), with only the stream-token
  * modules in them; the orchestrator's database is not needed for this.
  */
-const orchestrator: ServiceDefinition = { ...callOrchestratorService, schema: undefined, module: OrchestratorSide };
-const mediaStream: ServiceDefinition = {
+const orchestrator = { ...callOrchestratorService, schema: undefined, module: OrchestratorSide };
+const mediaStream: typeof mediaStreamService = {
   ...mediaStreamService,
   module: MediaStreamSide,
   nats: { ...mediaStreamService.nats, calls: [...(mediaStreamService.nats?.calls ?? []), AuthCommands.Jwks] },
