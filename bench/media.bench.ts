@@ -1,10 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FleetHeader, NATS_SERVICE_ERROR_CODE, StreamTokenCommands, type StreamTokenDto } from '@callfleet/contracts';
+import { SubjectNamespace } from '@callfleet/platform';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
+// Imported by path: the rest of libs/testing is Jest's and stays out of the build.
+import { TestDatabase } from '../libs/testing/src/test-database';
 import type { GeneratorResult, GeneratorRun, GeneratorStream } from './fixtures/media-stream-generator';
 import { cpuMsOf } from './lib/cpu';
 import type { ReceiverReply, ReceiverRequest, TrialReport } from './lib/media-trial';
 import type { BenchBroker } from './lib/private-nats';
-import { stop } from './lib/processes';
+import { freePort, purgeBenchNamespace, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult, progress, type Variant } from './lib/report';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,12 +25,18 @@ const PRECISION = Number(process.env.BENCH_MEDIA_PRECISION ?? 0.05);
 /** The goal of the issue: the p99 lag between a frame's due time and its analysis. */
 const P99_LIMIT_MS = 20;
 const FRAMES_PER_SECOND = 50;
+/**
+ * A generator later than this (p99) sent the load too late to judge the receiver: the trial fails as
+ * "generator behind", and the N found is the machine's limit rather than the receiver's.
+ */
+const GENERATOR_LATE_LIMIT_MS = 10;
 
 /** A process of the benchmark with an IPC channel (the receivers and the generator talk over it). */
 function spawnWithIpc(relativeJs: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [join(ROOT, 'dist', relativeJs)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdout: media-stream's JSON logs (warn and up) would bury the progress lines.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 }
 
@@ -58,8 +72,8 @@ export interface MediaReceiver {
   key: 'ours' | 'baseline';
   label: string;
   url: string;
-  /** The processes whose CPU the analysis costs. */
-  pids: () => number[];
+  /** The processes whose CPU the analysis costs, by role. */
+  roles: Record<string, () => number[]>;
   /** The streams' tokens (the baseline takes any string). */
   tokens: (n: number) => Promise<GeneratorStream[]>;
   /** Frames the receiver counted as dropped so far (media-stream's counter; the baseline never drops). */
@@ -93,8 +107,8 @@ interface Trial {
   framesAnalysed: number;
   dropped: number;
   generator: Pick<GeneratorResult, 'lateness' | 'cpuMs' | 'elapsedMs' | 'maxBufferedBytes'>;
-  /** CPU of the receiver's processes per analysed frame (ms). */
-  cpuMsPerFrame: number;
+  /** CPU of the receiver's processes per analysed frame (ms), by role. */
+  cpuMsPerFrame: Record<string, number>;
 }
 
 let trialCounter = 0;
@@ -104,8 +118,8 @@ async function runTrial(receiver: MediaReceiver, n: number): Promise<Trial> {
   const trial = ++trialCounter;
   const streams = await receiver.tokens(n);
   const droppedBefore = await receiver.droppedFrames();
-  const pids = receiver.pids();
-  const cpuBefore = pids.map(cpuMsOf);
+  const pids = Object.entries(receiver.roles).map(([role, find]) => [role, find()] as const);
+  const cpuBefore = pids.map(([, list]) => list.map(cpuMsOf));
   const generator = spawnWithIpc('bench/fixtures/media-stream-generator.js', {});
   const finished = nextMessage(
     generator,
@@ -123,7 +137,12 @@ async function runTrial(receiver: MediaReceiver, n: number): Promise<Trial> {
   const result = await finished;
   await stop(generator);
   const seen = await receiver.report(trial);
-  const cpuUsed = pids.reduce((total, pid, i) => total + Math.max(0, cpuMsOf(pid) - cpuBefore[i]), 0);
+  const cpuMsPerFrame: Record<string, number> = {};
+  pids.forEach(([role, list], r) => {
+    const used = list.reduce((total, pid, i) => total + Math.max(0, cpuMsOf(pid) - cpuBefore[r][i]), 0);
+    cpuMsPerFrame[role] = Math.round((used / Math.max(1, seen.frames)) * 10_000) / 10_000;
+  });
+  const cpuTotal = Object.values(cpuMsPerFrame).reduce((a, b) => a + b, 0);
   const dropped = (await receiver.droppedFrames()) - droppedBefore;
   const why: string[] = [];
   if (Object.keys(result.connectFailures).length)
@@ -132,6 +151,7 @@ async function runTrial(receiver: MediaReceiver, n: number): Promise<Trial> {
   if (seen.frames < result.framesSent) why.push(`${result.framesSent - seen.frames} frames never analysed`);
   if (dropped > 0) why.push(`${dropped} frames dropped`);
   if (seen.lag.p99Ms >= P99_LIMIT_MS) why.push(`p99 lag ${seen.lag.p99Ms} ms`);
+  if (result.lateness.p99Ms >= GENERATOR_LATE_LIMIT_MS) why.push(`generator behind (p99 ${result.lateness.p99Ms} ms)`);
   const outcome: Trial = {
     streams: n,
     pass: why.length === 0,
@@ -146,10 +166,10 @@ async function runTrial(receiver: MediaReceiver, n: number): Promise<Trial> {
       elapsedMs: result.elapsedMs,
       maxBufferedBytes: result.maxBufferedBytes,
     },
-    cpuMsPerFrame: Math.round((cpuUsed / Math.max(1, seen.frames)) * 10_000) / 10_000,
+    cpuMsPerFrame,
   };
   progress(
-    `${receiver.key} N=${n}: ${outcome.pass ? 'pass' : `FAIL (${why.join('; ')})`}, lag p50 ${seen.lag.p50Ms} p99 ${seen.lag.p99Ms} max ${seen.lag.maxMs} ms, generator late p99 ${result.lateness.p99Ms} ms (cpu ${Math.round((result.cpuMs / Math.max(1, result.elapsedMs)) * 100)}%), ${outcome.cpuMsPerFrame} ms CPU/frame`,
+    `${receiver.key} N=${n}: ${outcome.pass ? 'pass' : `FAIL (${why.join('; ')})`}, lag p50 ${seen.lag.p50Ms} p99 ${seen.lag.p99Ms} max ${seen.lag.maxMs} ms, generator late p99 ${result.lateness.p99Ms} ms (cpu ${Math.round((result.cpuMs / Math.max(1, result.elapsedMs)) * 100)}%), ${Math.round(cpuTotal * 10_000) / 10_000} ms CPU/frame`,
   );
   return outcome;
 }
@@ -195,7 +215,7 @@ export async function largestPassingN(
   return { best, trials };
 }
 
-function variantOf(label: string, trial: Trial | null, role: string): Variant {
+function variantOf(label: string, trial: Trial | null): Variant {
   if (!trial)
     return { label: `${label} (no N passed)`, requests: 0, throughputPerSec: 0, p50Ms: 0, p99Ms: 0, meanMs: 0 };
   return {
@@ -205,7 +225,7 @@ function variantOf(label: string, trial: Trial | null, role: string): Variant {
     p50Ms: trial.lag.p50Ms,
     p99Ms: trial.lag.p99Ms,
     meanMs: trial.lag.meanMs,
-    cpuMsPerRequest: { [role]: trial.cpuMsPerFrame },
+    cpuMsPerRequest: trial.cpuMsPerFrame,
   };
 }
 
@@ -215,13 +235,113 @@ const bareReceiver = async (): Promise<MediaReceiver> => {
     key: 'baseline',
     label: 'bare ws: JSON.parse + base64 decode',
     url: `ws://127.0.0.1:${port}/media/twilio`,
-    pids: () => [child.pid as number],
+    roles: { 'bare-ws': () => [child.pid as number] },
     tokens: async (n) => Array.from({ length: n }, (_, i) => ({ callId: `bench-${i}`, token: 'none' })),
     droppedFrames: async () => 0,
     report,
     close: () => stop(child),
   };
 };
+
+/** Tokens asked of auth at once (each one an EdDSA signature there). */
+const TOKEN_CONCURRENCY = 64;
+
+/**
+ * media-stream with detection on, as the fleet runs it: the real service (inside the probe fixture)
+ * on the benchmark's broker, verifying real stream tokens that the real auth service signs (asked
+ * over NATS as call-orchestrator asks, one per stream, just before each trial: they live 2 minutes).
+ */
+async function mediaStreamReceiver(broker: BenchBroker): Promise<MediaReceiver> {
+  const namespace = `bench${randomBytes(3).toString('hex')}`;
+  const database = await TestDatabase.create({ serverUrl: process.env.BENCH_POSTGRES_URL, prefix: 'callfleet_bench' });
+  const keysDir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
+  const common = {
+    NATS_URL: broker.url,
+    CALLFLEET_NAMESPACE: namespace,
+    HTTP_HOST: '127.0.0.1',
+    NODE_ENV: 'development',
+  };
+  const authPort = await freePort();
+  const auth = spawnService('auth', {
+    ...common,
+    PORT: String(authPort),
+    DATABASE_URL: database.url,
+    JWT_KEYS_DIR: keysDir,
+  });
+  let probe: ChildProcess | undefined;
+  const nc = await connect({ servers: broker.url, name: 'bench-media-tokens' });
+  const close = async () => {
+    await nc.close();
+    await Promise.all([probe ? stop(probe) : undefined, stop(auth)]);
+    await purgeBenchNamespace(broker.url, namespace);
+    await database.drop();
+    rmSync(keysDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${authPort}/health/ready`, 90_000, auth);
+    const started = await startReceiver(
+      'bench/fixtures/media-stream-probe.js',
+      {
+        ...common,
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'warn',
+        // Limits above what the search asks for: the benchmark measures speed, not the limits.
+        MEDIA_MAX_STREAMS: String(MAX_N * 2),
+        MEDIA_MAX_STREAMS_PER_ORG: String(MAX_N * 2),
+        // The generator opens every socket before the first `start`: thousands take a few seconds.
+        MEDIA_START_TIMEOUT_MS: '60000',
+      },
+      90_000,
+    );
+    probe = started.child;
+    const origin = `http://127.0.0.1:${started.port}`;
+    await waitForHttp(`${origin}/health/ready`, 90_000, probe);
+    const issueSubject = new SubjectNamespace(namespace).subject(StreamTokenCommands.Issue.subject);
+    const orgId = randomUUID();
+    const run = randomBytes(3).toString('hex');
+    let issued = 0;
+    const issue = async (): Promise<GeneratorStream> => {
+      const callId = `bench-${run}-${++issued}`;
+      const h = natsHeaders();
+      h.set(FleetHeader.REQUEST_ID, randomUUID());
+      const reply = await nc.request(issueSubject, JSON.stringify({ callId, orgId, provider: 'twilio' }), {
+        timeout: 10_000,
+        headers: h,
+      });
+      if (reply.headers?.get(NATS_SERVICE_ERROR_CODE)) throw new Error(`no stream token: ${reply.string()}`);
+      return { callId, token: reply.json<StreamTokenDto>().token };
+    };
+    return {
+      key: 'ours',
+      label: 'media-stream, detection on',
+      url: `ws://127.0.0.1:${started.port}/media/twilio`,
+      roles: {
+        'media-stream': () => [probe?.pid as number],
+        ...(broker.pid ? { 'nats-server': () => [broker.pid as number] } : {}),
+      },
+      tokens: async (n) => {
+        const streams: GeneratorStream[] = [];
+        for (let i = 0; i < n; i += TOKEN_CONCURRENCY) {
+          streams.push(...(await Promise.all(Array.from({ length: Math.min(TOKEN_CONCURRENCY, n - i) }, issue))));
+        }
+        return streams;
+      },
+      droppedFrames: async () => {
+        const scrape = await (await fetch(`${origin}/metrics`)).text();
+        let dropped = 0;
+        for (const [, value] of scrape.matchAll(/^callfleet_media_frames_dropped_total(?:\{[^}]*\})? (\S+)$/gm)) {
+          dropped += Number(value);
+        }
+        return dropped;
+      },
+      report: started.report,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
 /**
  * `media`: N concurrent Twilio Media Streams, each paced at 50 frames/s against wall-clock due times
@@ -230,12 +350,15 @@ const bareReceiver = async (): Promise<MediaReceiver> => {
  * largest N at which the p99 lag between a frame's due time and its analysis stays under 20 ms
  * with no frame dropped; the ratio of the two is the cost of everything media-stream does.
  */
-export async function mediaBenchmark(_broker: BenchBroker): Promise<BenchmarkResult> {
+export async function mediaBenchmark(broker: BenchBroker): Promise<BenchmarkResult> {
   const only = process.env.BENCH_VARIANTS?.split(',');
   const wanted = (key: string) => !only || only.includes(key);
   const searches: Record<string, Awaited<ReturnType<typeof largestPassingN>>> = {};
   const labels: Record<string, string> = {};
-  const makers: [string, () => Promise<MediaReceiver>][] = [['baseline', bareReceiver]];
+  const makers: [string, () => Promise<MediaReceiver>][] = [
+    ['baseline', bareReceiver],
+    ['ours', () => mediaStreamReceiver(broker)],
+  ];
   for (const [key, make] of makers) {
     if (!wanted(key)) continue;
     const receiver = await make();
@@ -257,8 +380,8 @@ export async function mediaBenchmark(_broker: BenchBroker): Promise<BenchmarkRes
     'media',
     `N concurrent Twilio Media Streams (μ-law 20 ms frames, 50/s each against wall-clock due times, phases spread) from a generator process; the largest N with p99 lag (frame due → analysed) < ${P99_LIMIT_MS} ms and no frame dropped, searched upward (doubling, then bisecting; ${WARMUP_S} s warm-up + ${DURATION_S} s measured per trial): media-stream with detection on vs a bare ws server that only parses and base64-decodes; throughput = N × 50 frames/s, CPU per frame`,
     {
-      ours: searches.ours ? variantOf(labels.ours, best('ours'), 'media-stream') : undefined,
-      baseline: searches.baseline ? variantOf(labels.baseline, best('baseline'), 'bare-ws') : undefined,
+      ours: searches.ours ? variantOf(labels.ours, best('ours')) : undefined,
+      baseline: searches.baseline ? variantOf(labels.baseline, best('baseline')) : undefined,
     },
     {
       largestStreams: { ours: largest('ours'), baseline: largest('baseline') },
