@@ -243,6 +243,11 @@ const bareReceiver = async (): Promise<MediaReceiver> => {
   };
 };
 
+/**
+ * Streams that dial the same line (share its line memory, as the legs of one hunt do); 0: no line,
+ * every stream learns alone.
+ */
+const STREAMS_PER_LINE = Number(process.env.BENCH_MEDIA_STREAMS_PER_LINE ?? 10);
 /** Tokens asked of auth at once (each one an EdDSA signature there). */
 const TOKEN_CONCURRENCY = 64;
 
@@ -302,9 +307,10 @@ async function mediaStreamReceiver(broker: BenchBroker): Promise<MediaReceiver> 
     let issued = 0;
     const issue = async (): Promise<GeneratorStream> => {
       const callId = `bench-${run}-${++issued}`;
+      const line = STREAMS_PER_LINE > 0 ? `bench-${run}-line-${Math.floor(issued / STREAMS_PER_LINE)}` : undefined;
       const h = natsHeaders();
       h.set(FleetHeader.REQUEST_ID, randomUUID());
-      const reply = await nc.request(issueSubject, JSON.stringify({ callId, orgId, provider: 'twilio' }), {
+      const reply = await nc.request(issueSubject, JSON.stringify({ callId, orgId, provider: 'twilio', line }), {
         timeout: 10_000,
         headers: h,
       });
