@@ -76,8 +76,11 @@ export interface MediaReceiver {
   roles: Record<string, () => number[]>;
   /** The streams' tokens (the baseline takes any string). */
   tokens: (n: number) => Promise<GeneratorStream[]>;
-  /** Frames the receiver counted as dropped so far (media-stream's counter; the baseline never drops). */
-  droppedFrames: () => Promise<number>;
+  /**
+   * media-stream's own counters so far: frames it dropped, and frames its detector analysed (proof
+   * that detection was on). The baseline has neither: it never drops and does not detect.
+   */
+  counters?: () => Promise<{ dropped: number; detected: number }>;
   report: (trial: number) => Promise<TrialReport>;
   close: () => Promise<void>;
 }
@@ -117,7 +120,7 @@ let trialCounter = 0;
 async function runTrial(receiver: MediaReceiver, n: number): Promise<Trial> {
   const trial = ++trialCounter;
   const streams = await receiver.tokens(n);
-  const droppedBefore = await receiver.droppedFrames();
+  const countersBefore = await receiver.counters?.();
   const pids = Object.entries(receiver.roles).map(([role, find]) => [role, find()] as const);
   const cpuBefore = pids.map(([, list]) => list.map(cpuMsOf));
   const generator = spawnWithIpc('bench/fixtures/media-stream-generator.js', {});
@@ -143,13 +146,19 @@ async function runTrial(receiver: MediaReceiver, n: number): Promise<Trial> {
     cpuMsPerFrame[role] = Math.round((used / Math.max(1, seen.frames)) * 10_000) / 10_000;
   });
   const cpuTotal = Object.values(cpuMsPerFrame).reduce((a, b) => a + b, 0);
-  const dropped = (await receiver.droppedFrames()) - droppedBefore;
+  const countersAfter = await receiver.counters?.();
+  const dropped = countersAfter && countersBefore ? countersAfter.dropped - countersBefore.dropped : 0;
+  const detected = countersAfter && countersBefore ? countersAfter.detected - countersBefore.detected : undefined;
   const why: string[] = [];
   if (Object.keys(result.connectFailures).length)
     why.push(`connect failures ${JSON.stringify(result.connectFailures)}`);
   if (Object.keys(result.closedEarly).length) why.push(`closed by the server ${JSON.stringify(result.closedEarly)}`);
   if (seen.frames < result.framesSent) why.push(`${result.framesSent - seen.frames} frames never analysed`);
   if (dropped > 0) why.push(`${dropped} frames dropped`);
+  // Every frame of the trial, warm-up and drain included, went through the detector.
+  if (detected !== undefined && detected < result.framesSent) {
+    why.push(`the detector analysed ${detected} frames of ${result.framesSent} measured`);
+  }
   if (seen.lag.p99Ms >= P99_LIMIT_MS) why.push(`p99 lag ${seen.lag.p99Ms} ms`);
   if (result.lateness.p99Ms >= GENERATOR_LATE_LIMIT_MS) why.push(`generator behind (p99 ${result.lateness.p99Ms} ms)`);
   const outcome: Trial = {
@@ -237,7 +246,6 @@ const bareReceiver = async (): Promise<MediaReceiver> => {
     url: `ws://127.0.0.1:${port}/media/twilio`,
     roles: { 'bare-ws': () => [child.pid as number] },
     tokens: async (n) => Array.from({ length: n }, (_, i) => ({ callId: `bench-${i}`, token: 'none' })),
-    droppedFrames: async () => 0,
     report,
     close: () => stop(child),
   };
@@ -332,13 +340,19 @@ async function mediaStreamReceiver(broker: BenchBroker): Promise<MediaReceiver> 
         }
         return streams;
       },
-      droppedFrames: async () => {
+      counters: async () => {
         const scrape = await (await fetch(`${origin}/metrics`)).text();
-        let dropped = 0;
-        for (const [, value] of scrape.matchAll(/^callfleet_media_frames_dropped_total(?:\{[^}]*\})? (\S+)$/gm)) {
-          dropped += Number(value);
-        }
-        return dropped;
+        const sum = (metric: string) => {
+          let total = 0;
+          for (const [, value] of scrape.matchAll(new RegExp(`^${metric}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) {
+            total += Number(value);
+          }
+          return total;
+        };
+        return {
+          dropped: sum('callfleet_media_frames_dropped_total'),
+          detected: sum('callfleet_media_frame_processing_seconds_count'),
+        };
       },
       report: started.report,
       close,
