@@ -78,6 +78,14 @@ describe('nextMediaStreamState', () => {
     expect(run('start', 'shutdown').last).toEqual({ kind: 'end', close: { code: 1001, reason: expect.any(String) } });
   });
 
+  it('holds a stop that arrives while the token is verified, for after the session opens', () => {
+    expect(run('start', 'stop')).toMatchObject({ state: 'verifying', last: { kind: 'hold' } });
+    expect(run('start', 'stop', 'token-accepted', 'stop')).toMatchObject({
+      state: 'ended',
+      last: { kind: 'end', reason: 'stop' },
+    });
+  });
+
   it('ignores everything once ended, dropping late media', () => {
     const ended = run('start', 'token-accepted', 'stop');
     for (const type of ['stop', 'socket-closed', 'shutdown', 'token-accepted', 'start'] as const) {

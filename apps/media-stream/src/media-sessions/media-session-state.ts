@@ -8,8 +8,8 @@ import type { MediaSessionEndReason } from './media-session';
  *         └──── timeout, stop ───┴──── token refused, limit ────────────────────────▶ ended
  *
  * Only `streaming` has a MediaSession (registered, audio delivered); a stream that ends before it
- * never had one, so no listener hears of it. Media that arrives while the token is being verified is
- * held (bounded) and delivered once it is accepted, or discarded with the stream.
+ * never had one, so no listener hears of it. Media, events and `stop` that arrive while the token is
+ * being verified are held (bounded) and handled once it is accepted, or discarded with the stream.
  */
 export type MediaStreamState = 'awaiting-start' | 'verifying' | 'streaming' | 'ended';
 
@@ -163,6 +163,11 @@ export function nextMediaStreamState(state: MediaStreamState, input: MediaStream
     case 'over-limit':
     case 'unsupported-format':
       return { state: 'ended', action: { kind: 'end', close: REFUSALS[type] } };
+    case 'stop':
+      // A short stream's `stop` may come before its token is verified: it ends the session once open.
+      return state === 'verifying'
+        ? stay(state, { kind: 'hold' })
+        : { state: 'ended', action: { kind: 'end', close: ENDINGS.stop.close } };
     case 'socket-closed':
       return { state: 'ended', action: { kind: 'end' } };
     default:

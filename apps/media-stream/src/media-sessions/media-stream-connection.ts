@@ -1,6 +1,5 @@
 import type { StreamTokenClaims } from '@callfleet/contracts';
 import type { MediaFormat, MediaStreamEvent, MediaStreamStart } from '@callfleet/telephony';
-import type { Counter } from 'prom-client';
 import type { RawData, WebSocket } from 'ws';
 import type { MediaStreamConfig } from '../media-stream.config';
 import {
@@ -9,8 +8,8 @@ import {
   type MediaStreamState,
   nextMediaStreamState,
 } from './media-session-state';
-import { MediaDecoder, type MediaStreamProtocol } from './media-stream-protocols';
 import type { MediaStreamMetrics } from './media-stream-metrics';
+import { MediaDecoder, type MediaStreamProtocol } from './media-stream-protocols';
 import { PlayOut } from './play-out';
 import { WebSocketMediaSession } from './websocket-media-session';
 
@@ -49,7 +48,7 @@ export class MediaStreamConnection {
   private format: MediaFormat | undefined;
   private decoder: MediaDecoder | undefined;
   private session: WebSocketMediaSession | undefined;
-  private readonly framesCounter: Counter.Internal<'provider'>;
+  private readonly framesCounter: { inc(value?: number): void };
   orgId: string | undefined;
 
   constructor(
@@ -92,39 +91,48 @@ export class MediaStreamConnection {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     this.lastMessageAt = this.door.nowMs();
-    if (this.state === 'ended') return this.drop('after-end');
-    if (isBinary) return this.bad('binary-frame');
+    if (this.state === 'ended') {
+      this.drop('after-end');
+      return;
+    }
+    if (isBinary) {
+      this.bad('binary-frame');
+      return;
+    }
     const parsed = this.protocol.parse(data.toString(), this.format);
     if (!parsed.ok) {
       if (parsed.reason === 'unsupported-format' && this.state === 'awaiting-start') {
         this.door.metrics.streamsRejected.inc({ reason: 'unsupported-format' });
-        return this.apply({ type: 'unsupported-format' });
+        this.apply({ type: 'unsupported-format' });
+      } else {
+        this.bad(parsed.reason);
       }
-      return this.bad(parsed.reason);
+      return;
     }
     const event = parsed.event;
     switch (event.event) {
       case 'connected':
       case 'clear':
         // Exotel reports our clear back; nothing to do.
-        return;
-      case 'start': {
-        const action = this.apply({ type: 'start' });
-        if (action.kind === 'verify') void this.verify(event);
-        return;
-      }
+        break;
+      case 'start':
+        if (this.apply({ type: 'start' }).kind === 'verify') void this.verify(event);
+        break;
       case 'media':
+        // `both_tracks` also sends what the callee hears (us): not the far end's audio.
         if (this.protocol.inboundTrack && event.track && event.track !== this.protocol.inboundTrack) {
-          // `both_tracks` also sends what the callee hears (us): not the far end's audio.
-          return this.drop('other-track');
+          this.drop('other-track');
+        } else {
+          this.handle({ type: 'media' }, event);
         }
-        return this.handle({ type: 'media' }, event);
+        break;
       case 'dtmf':
       case 'mark':
-        return this.handle({ type: 'event' }, event);
+        this.handle({ type: 'event' }, event);
+        break;
       case 'stop':
-        this.apply({ type: 'stop' });
-        return;
+        this.handle({ type: 'stop' }, event);
+        break;
     }
   }
 
@@ -132,7 +140,7 @@ export class MediaStreamConnection {
     const action = this.apply(input);
     if (action.kind === 'deliver') this.deliver(event);
     else if (action.kind === 'hold') {
-      if (this.held.length < MAX_HELD_EVENTS) this.held.push(event);
+      if (this.held.length < MAX_HELD_EVENTS || event.event === 'stop') this.held.push(event);
       else this.drop('before-start');
     }
   }
@@ -140,22 +148,20 @@ export class MediaStreamConnection {
   private deliver(event: MediaStreamEvent): void {
     const session = this.session;
     if (!session) return;
-    switch (event.event) {
-      case 'media': {
-        let pcm: Int16Array;
-        try {
-          pcm = (this.decoder as MediaDecoder).decode(event.payload);
-        } catch {
-          return this.bad('bad-payload-size');
-        }
-        const frames = session.receiveAudio(pcm, this.protocol.timestampsAreAudioTime ? event.timestampMs : undefined);
-        if (frames > 0) this.framesCounter.inc(frames);
+    if (event.event === 'media') {
+      let pcm: Int16Array;
+      try {
+        pcm = (this.decoder as MediaDecoder).decode(event.payload);
+      } catch {
+        this.bad('bad-payload-size');
         return;
       }
-      case 'dtmf':
-        return session.receiveDtmf(event.digit);
-      case 'mark':
-        return session.receiveMark(event.name);
+      const frames = session.receiveAudio(pcm, this.protocol.timestampsAreAudioTime ? event.timestampMs : undefined);
+      if (frames > 0) this.framesCounter.inc(frames);
+    } else if (event.event === 'dtmf') {
+      session.receiveDtmf(event.digit);
+    } else if (event.event === 'mark') {
+      session.receiveMark(event.name);
     }
   }
 
@@ -166,12 +172,19 @@ export class MediaStreamConnection {
       claims = await this.door.verify(this.protocol.token(start, this.query));
     } catch (error) {
       const refusal = this.door.refusalOf(error);
-      return this.refuse(refusal.reason, refusal.retryLater);
+      this.refuse(refusal.reason, refusal.retryLater);
+      return;
     }
     if (this.state !== 'verifying') return;
-    if (claims.provider !== this.protocol.provider) return this.refuse('wrong-provider', false);
     const claimedCall = this.protocol.callId(start, this.query);
-    if (claimedCall !== undefined && claimedCall !== claims.callId) return this.refuse('wrong-call', false);
+    if (claims.provider !== this.protocol.provider) {
+      this.refuse('wrong-provider', false);
+      return;
+    }
+    if (claimedCall !== undefined && claimedCall !== claims.callId) {
+      this.refuse('wrong-call', false);
+      return;
+    }
     if (!this.door.admits(claims.orgId)) {
       this.door.metrics.streamsRejected.inc({ reason: 'org-limit' });
       this.apply({ type: 'over-limit' });
@@ -229,7 +242,10 @@ export class MediaStreamConnection {
     this.door.opened(this, this.session);
     const held = this.held;
     this.held = [];
-    for (const event of held) this.deliver(event);
+    for (const event of held) {
+      if (event.event === 'stop') this.apply({ type: 'stop' });
+      else this.deliver(event);
+    }
   }
 
   private send(message: string): boolean {

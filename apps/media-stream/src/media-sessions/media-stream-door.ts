@@ -57,7 +57,7 @@ export class MediaStreamDoor implements DoorContext, OnApplicationShutdown {
         // Providers do not negotiate compression; refusing it keeps a small message small in memory.
         perMessageDeflate: false,
       },
-      errorHandler: (error, socket) => this.onSocketError(error, socket),
+      errorHandler: (error) => this.onSocketError(error),
       preClose: async function (this: FastifyInstance) {
         await door.shutdown();
         await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
@@ -169,13 +169,15 @@ export class MediaStreamDoor implements DoorContext, OnApplicationShutdown {
     for (const connection of [...this.connections]) connection.checkTimeouts(now);
   }
 
-  /** `ws` reports a message over maxPayload (then closes 1009 itself), bad framing, a reset. */
-  private onSocketError(error: Error, socket: WebSocket): void {
+  /**
+   * `ws` reports a message over maxPayload, bad framing or a reset; it closes the socket itself with
+   * the matching code (1009 for a message too big), so this only counts it.
+   */
+  private onSocketError(error: Error): void {
     const code = (error as { code?: string }).code;
     this.metrics.framesDropped.inc({
       reason: code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-large' : 'protocol-error',
     });
-    this.logger.debug?.({ msg: 'media websocket error', code, err: error });
-    if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.terminate();
+    this.logger.debug({ msg: 'media websocket error', code, err: error });
   }
 }

@@ -25,9 +25,11 @@ export class MediaStreamMetrics {
       'Media WebSockets closed before streaming: token, limits, format, no start in time',
       ['reason'],
     );
-    this.frames = metrics.counter('callfleet_media_frames_total', '20 ms audio frames received and queued for analysis', [
-      'provider',
-    ]);
+    this.frames = metrics.counter(
+      'callfleet_media_frames_total',
+      '20 ms audio frames received and queued for analysis',
+      ['provider'],
+    );
     this.framesDropped = metrics.counter(
       'callfleet_media_frames_dropped_total',
       'Media WebSocket messages or frames dropped, by reason (malformed, before start, queue full, ...)',

@@ -27,7 +27,8 @@ export const BIDIRECTIONAL_PARAMETER = 'bidirectional';
 /** Optional: the fleet call id the stream is for; when present it must match the token's. */
 export const CALL_ID_PARAMETER = 'callId';
 
-const isTrue = (value: string | null | undefined) => value !== undefined && value !== null && /^(true|1|yes)$/i.test(value);
+const isTrue = (value: string | null | undefined) =>
+  value !== undefined && value !== null && /^(true|1|yes)$/i.test(value);
 
 /** What differs between the providers' Media Streams, as the door needs it. */
 export interface MediaStreamProtocol {
@@ -87,7 +88,7 @@ class ExotelPlayEncoder implements PlayEncoder {
   private readonly upsampler: LinearUpsampler;
   constructor(
     private readonly streamSid: string,
-    private readonly format: MediaFormat,
+    format: MediaFormat,
   ) {
     this.upsampler = new LinearUpsampler(format.sampleRate / 8000);
   }

@@ -1,12 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BoundedQueue } from './bounded-queue';
 import { FrameAssembler } from './frame-assembler';
-import type {
-  MediaSession,
-  MediaSessionEndReason,
-  MediaSessionInfo,
-  MediaSessionListener,
-} from './media-session';
+import type { MediaSession, MediaSessionEndReason, MediaSessionInfo, MediaSessionListener } from './media-session';
 import type { PlayOut } from './play-out';
 
 type Delivery =
@@ -139,7 +134,7 @@ export class WebSocketMediaSession implements MediaSession {
     } else if (this.ending && !this.done) {
       this.done = true;
       const { reason, atMs } = this.ending;
-      for (const listener of this.listeners) this.call(listener, 'ended', () => listener.ended?.(reason, atMs));
+      for (const listener of this.listeners) this.call('ended', () => listener.ended?.(reason, atMs));
       this.listeners.clear();
       this.hooks.finished(this);
       this.resolveFinished();
@@ -149,22 +144,22 @@ export class WebSocketMediaSession implements MediaSession {
   private deliver(listener: MediaSessionListener, item: Delivery): void {
     switch (item.kind) {
       case 'frame':
-        if (listener.frame) this.call(listener, 'frame', () => listener.frame?.(item.pcm, item.atMs, item.sequence));
+        if (listener.frame) this.call('frame', () => listener.frame?.(item.pcm, item.atMs, item.sequence));
         return;
       case 'gap':
-        if (listener.gap) this.call(listener, 'gap', () => listener.gap?.(item.frames, item.atMs));
+        if (listener.gap) this.call('gap', () => listener.gap?.(item.frames, item.atMs));
         return;
       case 'dtmf':
-        if (listener.dtmf) this.call(listener, 'dtmf', () => listener.dtmf?.(item.digit, item.atMs));
+        if (listener.dtmf) this.call('dtmf', () => listener.dtmf?.(item.digit, item.atMs));
         return;
       case 'mark':
-        if (listener.mark) this.call(listener, 'mark', () => listener.mark?.(item.name, item.atMs));
+        if (listener.mark) this.call('mark', () => listener.mark?.(item.name, item.atMs));
         return;
     }
   }
 
   /** A listener that throws is logged, not allowed to stop the others or the stream. */
-  private call(listener: MediaSessionListener, what: string, fn: () => void): void {
+  private call(what: string, fn: () => void): void {
     try {
       fn();
     } catch (error) {
