@@ -233,6 +233,27 @@ describe('media-stream WebSocket door (real auth tokens, real NATS)', () => {
     await hostile.close();
   });
 
+  it('keeps delivering to the other listeners when one throws', async () => {
+    const faulty = new Set<string>();
+    h.media.app.get(MediaSessionRegistry).onSessionStarted((session) => {
+      if (!faulty.has(session.info.orgId)) return;
+      session.subscribe({
+        frame: () => {
+          throw new Error('a detector bug');
+        },
+      });
+    });
+    const orgId = randomUUID();
+    faulty.add(orgId);
+    const { socket, streamSid, heard } = await twilioStream(orgId);
+    for (let n = 1; n <= 20; n++) socket.send(twilio.media(streamSid, n));
+    socket.send(twilio.stop(streamSid));
+    await waitFor(async () => heard.ended, 10_000, 'the stream to end');
+    expect(heard.frames).toHaveLength(20);
+    expect(heard.ended?.reason).toBe('stop');
+    expect(h.media.logs.lines.some((l) => l.msg === 'media session listener failed in frame')).toBe(true);
+  });
+
   it('closes a socket that keeps sending frames it cannot use with 1007', async () => {
     const socket = await h.connect('twilio');
     for (let i = 0; i < 30; i++) socket.send('not json');

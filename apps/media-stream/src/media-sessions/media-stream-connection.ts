@@ -31,6 +31,8 @@ export interface DoorContext {
   admits(orgId: string): boolean;
   /** The session starts: registered, counted. */
   opened(connection: MediaStreamConnection, session: WebSocketMediaSession): void;
+  /** Handling a message threw (a bug): logged; the connection then ends with 1011. */
+  failed(connection: MediaStreamConnection, error: unknown): void;
   /** The connection is over (socket closing or closed); its session, if any, is ending. */
   ended(connection: MediaStreamConnection): void;
 }
@@ -61,7 +63,15 @@ export class MediaStreamConnection {
     this.connectedAt = door.nowMs();
     this.lastMessageAt = this.connectedAt;
     this.framesCounter = door.metrics.frames.labels({ provider: protocol.provider });
-    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      try {
+        this.onMessage(data, isBinary);
+      } catch (error) {
+        // A bug of ours ends this stream (1011), never the process or another stream.
+        door.failed(this, error);
+        this.apply({ type: 'internal-error' });
+      }
+    });
     socket.on('close', () => this.apply({ type: 'socket-closed' }));
   }
 
@@ -116,7 +126,13 @@ export class MediaStreamConnection {
         // Exotel reports our clear back; nothing to do.
         break;
       case 'start':
-        if (this.apply({ type: 'start' }).kind === 'verify') void this.verify(event);
+        if (this.apply({ type: 'start' }).kind === 'verify') {
+          this.verify(event).catch((error: unknown) => {
+            // Opening the session threw (a start listener of a feature): this stream ends, nothing else.
+            this.door.failed(this, error);
+            this.apply({ type: 'internal-error' });
+          });
+        }
         break;
       case 'media':
         // `both_tracks` also sends what the callee hears (us): not the far end's audio.

@@ -126,6 +126,16 @@ export class MediaStreamDoor implements DoorContext, OnApplicationShutdown {
     });
   }
 
+  failed(connection: MediaStreamConnection, error: unknown): void {
+    const session = connection.mediaSession?.info;
+    this.logger.error({
+      msg: 'media stream message failed',
+      err: error,
+      provider: connection.protocol.provider,
+      callId: session?.callId,
+    });
+  }
+
   ended(connection: MediaStreamConnection): void {
     this.connections.delete(connection);
     if (!this.streaming.delete(connection)) return;
