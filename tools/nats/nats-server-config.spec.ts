@@ -72,9 +72,9 @@ describe('a fleet user’s permissions', () => {
   });
 
   it('gets only its inbox and discovery when it does nothing else on NATS', () => {
-    expect(permissionsOf('media-stream')).toEqual({
+    expect(permissionsOf('telephony-sim')).toEqual({
       publish: [],
-      subscribe: ['_INBOX.media-stream.>', '$SRV.*', '$SRV.*.media-stream', '$SRV.*.media-stream.*'],
+      subscribe: ['_INBOX.telephony-sim.>', '$SRV.*', '$SRV.*.telephony-sim', '$SRV.*.telephony-sim.*'],
     });
   });
 
