@@ -1,4 +1,5 @@
-import { MetricsService } from '@callfleet/platform';
+import { MEDIA_STREAM_PROVIDERS } from '@callfleet/contracts';
+import { MetricsService, STREAM_TOKEN_FAILURE_REASONS } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import type { Counter, Gauge } from 'prom-client';
 
@@ -46,10 +47,16 @@ export class MediaStreamMetrics {
       ['provider'],
     );
     // Present at 0 from the start, so a dashboard shows a line before the first stream.
-    for (const provider of ['twilio', 'exotel']) {
+    for (const provider of MEDIA_STREAM_PROVIDERS) {
       this.streamsOpen.set({ provider }, 0);
       this.streamsTotal.inc({ provider }, 0);
       this.frames.inc({ provider }, 0);
+      this.playFrames.inc({ provider }, 0);
     }
+    for (const reason of ['token', 'org-limit', 'capacity', 'start-timeout']) this.streamsRejected.inc({ reason }, 0);
+    for (const reason of ['malformed-json', 'before-start', 'queue-full', 'too-large']) {
+      this.framesDropped.inc({ reason }, 0);
+    }
+    for (const reason of STREAM_TOKEN_FAILURE_REASONS) this.tokenFailures.inc({ reason }, 0);
   }
 }

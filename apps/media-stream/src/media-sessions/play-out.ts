@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@callfleet/contracts';
 
 /** Turns our 8 kHz PCM into the provider's messages (Twilio μ-law frames, Exotel PCM16 chunks). */
