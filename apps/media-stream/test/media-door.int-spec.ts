@@ -343,6 +343,23 @@ describe('media-stream WebSocket door (real auth tokens, real NATS)', () => {
     for (const stream of [...open.slice(1), other, again]) await stream.socket.close();
   });
 
+  it('lets a newer stream for the same call replace the older one (4001), as on a provider reconnect', async () => {
+    const { callId, streamSid } = ids();
+    const orgId = randomUUID();
+    const token = await h.token({ callId, orgId });
+    const first = await h.connect('twilio');
+    first.send(twilio.start(streamSid, { token }));
+    const older = await h.sessionOf(callId);
+    const second = await h.connect('twilio');
+    second.send(twilio.start(`${streamSid}b`, { token }));
+    expect(await first.closed).toEqual({ code: 4001, reason: 'replaced by a newer stream' });
+    await waitFor(async () => older.ended, 10_000, 'the older session to end');
+    expect(older.ended?.reason).toBe('replaced');
+    const registry = h.media.app.get(MediaSessionRegistry);
+    await waitFor(async () => registry.get(callId)?.info.streamId === `${streamSid}b`, 10_000, 'the newer session');
+    await second.close();
+  });
+
   it('counts open streams by provider', async () => {
     const before = await h.metric('callfleet_media_streams_open', { provider: 'twilio' });
     const stream = await twilioStream();
