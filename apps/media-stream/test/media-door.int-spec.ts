@@ -24,7 +24,14 @@ describe('media-stream WebSocket door (real auth tokens, real NATS)', () => {
   let h: MediaStreamHarness;
 
   beforeAll(async () => {
-    h = await MediaStreamHarness.start({ MEDIA_MAX_STREAMS_PER_ORG: '3', MEDIA_MAX_BAD_FRAMES: '20' });
+    h = await MediaStreamHarness.start({
+      MEDIA_MAX_STREAMS_PER_ORG: '3',
+      MEDIA_MAX_BAD_FRAMES: '20',
+      // A stream lasts as long as the call: far beyond the HTTP request and idle limits, which are short here.
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+      HTTP_HEADERS_TIMEOUT_MS: '1000',
+      HTTP_IDLE_TIMEOUT_MS: '1000',
+    });
   });
   afterAll(async () => {
     await h?.stop();
@@ -358,6 +365,23 @@ describe('media-stream WebSocket door (real auth tokens, real NATS)', () => {
     const registry = h.media.app.get(MediaSessionRegistry);
     await waitFor(async () => registry.get(callId)?.info.streamId === `${streamSid}b`, 10_000, 'the newer session');
     await second.close();
+  });
+
+  it('keeps a stream open past the HTTP request and idle timeouts', async () => {
+    const { socket, streamSid, heard } = await twilioStream();
+    // Three seconds of real-time audio against one-second HTTP limits.
+    for (let n = 1; n <= 150; n++) {
+      socket.send(twilio.media(streamSid, n));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await waitFor(async () => heard.frames.length === 150, 10_000, 'all 150 frames');
+    // A pause longer than the HTTP idle limit (but not MEDIA_IDLE_TIMEOUT_MS) does not end it either.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    socket.send(twilio.media(streamSid, 151));
+    await waitFor(async () => heard.frames.length === 151, 10_000, 'the frame after the pause');
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+    expect(heard.ended).toBeUndefined();
+    await socket.close();
   });
 
   it('counts open streams by provider', async () => {
