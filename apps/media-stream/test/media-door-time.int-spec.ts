@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ManualClock } from '@callfleet/platform';
-import { waitFor } from '@callfleet/testing';
-import { MediaStreamHarness, twilio } from './media-stream-harness';
+import { ManualClock, MetricsService } from '@callfleet/platform';
+import { startTestService, testNamespace, waitFor } from '@callfleet/testing';
+import { mediaStreamService } from '../src/media-stream.definition';
+import { MediaStreamHarness, ProviderSocket, twilio } from './media-stream-harness';
 
 let counter = 0;
 const ids = () => {
@@ -92,5 +93,33 @@ describe('media-stream door: timeouts, capacity and shutdown', () => {
     mediaClosed = true;
     expect(await socket.closed).toEqual({ code: 1001, reason: 'shutting down' });
     expect(heard.ended?.reason).toBe('shutdown');
+  });
+});
+
+describe('media-stream door without auth', () => {
+  let h: MediaStreamHarness;
+  let lonely: Awaited<ReturnType<typeof startTestService>>;
+
+  beforeAll(async () => {
+    h = await MediaStreamHarness.start();
+    // Its own namespace: auth.v1.jwks has no responder there, so no key set can ever be fetched.
+    lonely = await startTestService(mediaStreamService, { namespace: testNamespace() });
+  });
+  afterAll(async () => {
+    await lonely?.close();
+    await h?.stop();
+  });
+
+  it('closes a stream whose token cannot be checked with 1013 (try again), not as a bad token', async () => {
+    const { callId, streamSid } = ids();
+    const token = await h.token({ callId });
+    const socket = await ProviderSocket.open(`${lonely.url.replace('http', 'ws')}/media/twilio`);
+    socket.send(twilio.start(streamSid, { token }));
+    expect(await socket.closed).toEqual({ code: 1013, reason: 'stream token cannot be checked now, try again later' });
+    const registry = lonely.app.get(MetricsService).registry;
+    const failures = await registry.getSingleMetric('callfleet_media_stream_token_failures_total')?.get();
+    expect(failures?.values.reduce((sum, v) => sum + v.value, 0)).toBe(0);
+    const rejected = await registry.getSingleMetric('callfleet_media_streams_rejected_total')?.get();
+    expect(rejected?.values.find((v) => v.labels.reason === 'token-unverifiable')?.value).toBe(1);
   });
 });

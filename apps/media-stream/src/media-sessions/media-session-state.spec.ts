@@ -45,6 +45,7 @@ describe('nextMediaStreamState', () => {
     expect(run('start', 'over-limit').last).toMatchObject({ kind: 'end', close: { code: 1013 } });
     expect(run('start', 'unsupported-format').last).toMatchObject({ kind: 'end', close: { code: 1003 } });
     expect(run('start', 'over-limit').last).not.toHaveProperty('reason');
+    expect(run('start', 'token-unverifiable').last).toMatchObject({ kind: 'end', close: { code: 1013 } });
   });
 
   it('does not time out a stream already verifying or streaming', () => {

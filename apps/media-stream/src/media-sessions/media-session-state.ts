@@ -46,6 +46,8 @@ export type MediaStreamInput =
   | { type: 'token-accepted' }
   | { type: 'token-refused' }
   | { type: 'over-limit' }
+  /** The token could not be checked at all (auth's keys never fetched): not the token's fault. */
+  | { type: 'token-unverifiable' }
   | { type: 'unsupported-format' }
   | { type: 'media' }
   | { type: 'event' }
@@ -113,6 +115,10 @@ const REFUSALS: Readonly<Partial<Record<MediaStreamInput['type'], CloseInstructi
   'token-refused': { code: MediaStreamCloseCode.POLICY_VIOLATION, reason: 'invalid stream token' },
   'start-timeout': { code: MediaStreamCloseCode.POLICY_VIOLATION, reason: 'no start with a stream token in time' },
   'over-limit': { code: MediaStreamCloseCode.TRY_AGAIN_LATER, reason: 'too many streams, try again later' },
+  'token-unverifiable': {
+    code: MediaStreamCloseCode.TRY_AGAIN_LATER,
+    reason: 'stream token cannot be checked now, try again later',
+  },
   'unsupported-format': { code: MediaStreamCloseCode.UNSUPPORTED_DATA, reason: 'unsupported media format' },
 };
 
@@ -135,6 +141,7 @@ export function nextMediaStreamState(state: MediaStreamState, input: MediaStream
       case 'token-accepted':
       case 'token-refused':
       case 'over-limit':
+      case 'token-unverifiable':
       case 'unsupported-format':
       case 'start-timeout':
         // Belongs to an earlier phase: cannot happen once streaming.
@@ -160,6 +167,7 @@ export function nextMediaStreamState(state: MediaStreamState, input: MediaStream
         ? { state: 'ended', action: { kind: 'end', close: REFUSALS[type] } }
         : stay(state, { kind: 'none' });
     case 'token-refused':
+    case 'token-unverifiable':
     case 'over-limit':
     case 'unsupported-format':
       return { state: 'ended', action: { kind: 'end', close: REFUSALS[type] } };

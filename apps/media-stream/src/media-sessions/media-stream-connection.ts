@@ -215,7 +215,7 @@ export class MediaStreamConnection {
     this.held = [];
     if (retryLater) {
       this.door.metrics.streamsRejected.inc({ reason: 'token-unverifiable' });
-      this.apply({ type: 'over-limit' });
+      this.apply({ type: 'token-unverifiable' });
       return;
     }
     this.door.metrics.tokenFailures.inc({ reason });
