@@ -261,6 +261,25 @@ describe('media-stream WebSocket door (real auth tokens, real NATS)', () => {
     expect(h.media.logs.lines.some((l) => l.msg === 'media session listener failed in frame')).toBe(true);
   });
 
+  it('ends only its own stream (1011) when a feature throws as the session starts', async () => {
+    const doomed = randomUUID();
+    h.media.app.get(MediaSessionRegistry).onSessionStarted((session) => {
+      if (session.info.orgId === doomed) throw new Error('a feature bug at start');
+    });
+    const { callId, streamSid } = ids();
+    const socket = await h.connect('twilio');
+    socket.send(twilio.start(streamSid, { token: await h.token({ callId, orgId: doomed }) }));
+    expect(await socket.closed).toEqual({ code: 1011, reason: 'internal error' });
+    const heard = await h.sessionOf(callId);
+    await waitFor(async () => heard.ended, 10_000, 'the session to end');
+    expect(heard.ended?.reason).toBe('error');
+    await waitFor(async () => h.media.app.get(MediaSessionRegistry).get(callId) === undefined, 10_000, 'unregistered');
+    const other = await twilioStream();
+    other.socket.send(twilio.media(other.streamSid, 1));
+    await waitFor(async () => other.heard.frames.length === 1, 10_000, 'a frame on another stream');
+    await other.socket.close();
+  });
+
   it('closes a socket that keeps sending frames it cannot use with 1007', async () => {
     const socket = await h.connect('twilio');
     for (let i = 0; i < 30; i++) socket.send('not json');

@@ -51,7 +51,6 @@ export class MediaStreamConnection {
   private decoder: MediaDecoder | undefined;
   private session: WebSocketMediaSession | undefined;
   private readonly framesCounter: { inc(value?: number): void };
-  orgId: string | undefined;
 
   constructor(
     readonly id: string,
@@ -73,10 +72,6 @@ export class MediaStreamConnection {
       }
     });
     socket.on('close', () => this.apply({ type: 'socket-closed' }));
-  }
-
-  get currentState(): MediaStreamState {
-    return this.state;
   }
 
   get mediaSession(): WebSocketMediaSession | undefined {
@@ -238,7 +233,6 @@ export class MediaStreamConnection {
           this.door.config.MEDIA_PLAY_QUEUE_MAX_MS,
         )
       : undefined;
-    this.orgId = claims.orgId;
     this.decoder = new MediaDecoder(start.format);
     this.session = new WebSocketMediaSession(
       {

@@ -117,13 +117,14 @@ export class MediaStreamDoor implements DoorContext, OnApplicationShutdown {
     this.streamsByOrg.set(orgId, (this.streamsByOrg.get(orgId) ?? 0) + 1);
     this.metrics.streamsOpen.inc({ provider });
     this.metrics.streamsTotal.inc({ provider });
-    const previous = this.registry.get(callId) as WebSocketMediaSession | undefined;
-    if (previous) this.connectionOfSession.get(previous)?.stop({ type: 'replaced' });
-    this.registry.add(session);
+    // Before add: a start listener that throws must not leave the session in the registry for good.
     void session.finished.then(() => {
       this.registry.remove(session);
       this.connectionOfSession.delete(session);
     });
+    const previous = this.registry.get(callId) as WebSocketMediaSession | undefined;
+    if (previous) this.connectionOfSession.get(previous)?.stop({ type: 'replaced' });
+    this.registry.add(session);
   }
 
   failed(connection: MediaStreamConnection, error: unknown): void {
