@@ -29,9 +29,16 @@ export class FrameAssembler {
     return this.samples / SAMPLES_PER_MS;
   }
 
+  /** `pcm` may become a frame as it is: the caller hands it over and does not reuse it. */
   push(pcm: Int16Array, timestampMs?: number): AssembledItem[] {
     const out: AssembledItem[] = [];
     if (timestampMs !== undefined) this.reportGap(timestampMs, out);
+    if (this.carried === 0 && pcm.length === MEDIA_FRAME_SAMPLES && pcm.byteOffset === 0) {
+      // Twilio's case, a chunk that is exactly one frame: it becomes the frame, uncopied.
+      this.samples += MEDIA_FRAME_SAMPLES;
+      out.push({ kind: 'frame', pcm, atMs: this.atMs - FRAME_MS, sequence: this.samples / MEDIA_FRAME_SAMPLES });
+      return out;
+    }
     let offset = 0;
     while (offset < pcm.length) {
       const take = Math.min(MEDIA_FRAME_SAMPLES - this.carried, pcm.length - offset);

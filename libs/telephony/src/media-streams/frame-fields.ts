@@ -10,7 +10,6 @@ import {
 /** Longest id, name or parameter value we keep from a frame. */
 export const MAX_FRAME_TEXT_LENGTH = 256;
 const MAX_CUSTOM_PARAMETERS = 32;
-const MAX_EVENT_NESTING = 8;
 const DTMF_DIGIT = /^[0-9*#A-Da-d]$/;
 
 export class FrameFieldError extends Error {
@@ -26,13 +25,6 @@ export function reject(reason: MediaFrameRejection, detail: string): never {
   throw new FrameFieldError(reason, detail);
 }
 
-function depthOf(value: unknown, depth = 0): number {
-  if (depth > MAX_EVENT_NESTING || value === null || typeof value !== 'object') return depth;
-  let deepest = depth;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, depth + 1));
-  return deepest;
-}
-
 /** Parses the frame's JSON and hands the object to `read`, turning every refusal into a value. */
 export function parseFrame<E>(text: string, read: (frame: Record<string, unknown>) => E): MediaFrameParse<E> {
   let value: unknown;
@@ -44,7 +36,6 @@ export function parseFrame<E>(text: string, read: (frame: Record<string, unknown
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, reason: 'not-an-event', detail: 'not a JSON object' };
   }
-  if (depthOf(value) > MAX_EVENT_NESTING) return { ok: false, reason: 'malformed-json', detail: 'nested too deep' };
   if (typeof (value as { event?: unknown }).event !== 'string') {
     return { ok: false, reason: 'not-an-event', detail: 'no string "event"' };
   }

@@ -4,7 +4,7 @@
  * media stream meets hostile or broken frames and must drop them one by one.
  */
 export const MEDIA_FRAME_REJECTIONS = [
-  /** Not JSON, or JSON nested deeper than a provider ever sends. */
+  /** Not JSON. */
   'malformed-json',
   /** JSON, but not an object with a string `event`. */
   'not-an-event',
