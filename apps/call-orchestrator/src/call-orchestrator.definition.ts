@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_PORTS } from '@callfleet/contracts';
+import { DEFAULT_HTTP_PORTS, MediaCommands, MediaSubjects } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
@@ -11,6 +11,12 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   module: CallOrchestratorModule,
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
-  // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
-  nats: {},
+  // The hunt's ears (issue 8): what media-stream hears on each leg, its audio on request, and audio back into the call.
+  nats: {
+    calls: [MediaCommands.Listen],
+    core: {
+      publishes: [MediaSubjects.PLAY_ALL],
+      subscribes: [MediaSubjects.SIGNALS_ALL, MediaSubjects.AUDIO_ALL],
+    },
+  },
 };
