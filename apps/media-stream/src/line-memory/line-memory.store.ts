@@ -84,8 +84,13 @@ export class LineMemoryStore implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.lines.values()].map((held) => this.flush(held)));
+    await this.flushAll();
     await this.watch.stop();
+  }
+
+  /** Writes every held line that learned something since its last write. */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.lines.values()].map((held) => this.flush(held)));
   }
 
   /** Lines held now (tests and metrics). */
@@ -149,7 +154,7 @@ export class LineMemoryStore implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Writes the line if it learned something since the last write. */
-  flush(held: HeldLine): Promise<void> {
+  private flush(held: HeldLine): Promise<void> {
     held.writing = held.writing.then(async () => {
       if (!held.dirty) return;
       await held.loaded;
