@@ -6,7 +6,7 @@ import type { DetectionMetrics } from './detection.metrics';
 import { signalOf } from './media-signals';
 
 /**
- * Frames held while the line's memory loads: 1 s of audio. A load normally takes a few ms; if it
+ * Events (frames, gaps, digits) held while the line's memory loads: about 1 s of audio. A load normally takes a few ms; if it
  * takes longer the session starts with what this replica already holds of the line (the load
  * merges in when it arrives), so a slow KV delays a decision by at most this much.
  */
