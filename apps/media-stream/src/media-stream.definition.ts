@@ -1,4 +1,11 @@
-import { DEFAULT_HTTP_PORTS, KvBuckets, MediaCommands, MediaEvents, MediaSubjects, Streams } from '@callfleet/contracts';
+import {
+  DEFAULT_HTTP_PORTS,
+  KvBuckets,
+  MediaCommands,
+  MediaEvents,
+  MediaSubjects,
+  Streams,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { MediaStreamConfig } from './media-stream.config';
 import { MediaStreamModule } from './media-stream.module';

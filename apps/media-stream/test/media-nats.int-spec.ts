@@ -3,9 +3,9 @@ import {
   AUDIO_CLASSES,
   type ErrorBody,
   FleetHeader,
+  type ListeningDto,
   LiveHumanDetected,
   type LiveHumanDetectedEvent,
-  type ListeningDto,
   MEDIA_AUDIO_CONTENT_TYPE,
   MediaHeaders,
   type MediaSignal,
@@ -16,7 +16,7 @@ import type { SegmentFingerprint } from '@callfleet/detection';
 import { ManualClock, SubjectNamespace } from '@callfleet/platform';
 import { plainNatsClient, startTestService, testNamespace, waitFor } from '@callfleet/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { type Msg, type NatsConnection, headers as natsHeaders, type Subscription } from '@nats-io/transport-node';
 import { LiveHumanPublisher } from '../src/detection/live-human.publisher';
 import { liveHumanEventId } from '../src/detection/live-human-event-id';
 import { LineMemoryStore } from '../src/line-memory/line-memory.store';
@@ -177,7 +177,9 @@ describe('media-stream on NATS: signals, the durable decision, listen, playback,
     });
     expect(info.state.subjects?.[subject]).toBe(1);
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    expect(metrics).toMatch(/callfleet_media_live_human_publishes_total\{outcome="duplicate",service="media-stream"\} 1/);
+    expect(metrics).toMatch(
+      /callfleet_media_live_human_publishes_total\{outcome="duplicate",service="media-stream"\} 1/,
+    );
   });
 
   it('publishes a call’s audio only while it is listened to, and stops when the listen runs out', async () => {

@@ -26,7 +26,10 @@ export class DetectionMetrics {
       'Signals published on media.v1.signals.<callId>, by kind',
       ['kind'],
     );
-    this.decisions = metrics.counter('callfleet_media_decisions_total', 'Live-human decisions made (one per stream at most)');
+    this.decisions = metrics.counter(
+      'callfleet_media_decisions_total',
+      'Live-human decisions made (one per stream at most)',
+    );
     this.frameErrors = metrics.counter(
       'callfleet_media_detector_errors_total',
       'Frames the detector refused or failed on (the stream goes on; its analysis may be incomplete)',

@@ -1,8 +1,8 @@
 import type { MediaSignal } from '@callfleet/contracts';
 import { MetricsService } from '@callfleet/platform';
+import { FakeMediaSession, loudVoiceLike, silence } from '../../test/fake-media-session';
 import type { LineMemoryLease } from '../line-memory/line-memory.store';
 import { SharedLineMemory } from '../line-memory/shared-line-memory';
-import { FakeMediaSession, loudVoiceLike, silence } from '../../test/fake-media-session';
 import { DetectionMetrics } from './detection.metrics';
 import { LINE_MEMORY_HOLD_MAX_FRAMES, SessionDetection } from './session-detection';
 
@@ -28,7 +28,12 @@ function run(withLease?: LineMemoryLease) {
   const signals: MediaSignal[] = [];
   const decisions: MediaSignal[] = [];
   const metrics = new DetectionMetrics(new MetricsService('media-stream'));
-  new SessionDetection(session, withLease, { signal: (s) => signals.push(s), decision: (_s, d) => decisions.push(d) }, metrics).start();
+  new SessionDetection(
+    session,
+    withLease,
+    { signal: (s) => signals.push(s), decision: (_s, d) => decisions.push(d) },
+    metrics,
+  ).start();
   return { session, signals, decisions, metrics };
 }
 

@@ -103,7 +103,14 @@ export class LineMemoryStore implements OnApplicationBootstrap, OnApplicationShu
     let held = this.lines.get(key);
     if (!held) {
       const memory = new SharedLineMemory();
-      const created: HeldLine = { key, memory, users: 0, loaded: Promise.resolve(), dirty: false, writing: Promise.resolve() };
+      const created: HeldLine = {
+        key,
+        memory,
+        users: 0,
+        loaded: Promise.resolve(),
+        dirty: false,
+        writing: Promise.resolve(),
+      };
       created.loaded = this.load(created);
       memory.onChange(() => this.changed(created));
       this.lines.set(key, created);

@@ -20,11 +20,7 @@ export class ListenHandlers {
     // Another org's call is as unknown as one no replica holds: its existence is not the caller's to learn.
     if (!held || held.orgId !== caller.orgId)
       throw new AppException(ErrorCode.NOT_FOUND, 'No live media stream for this call');
-    const until = await this.listens.listen(
-      dto.callId,
-      caller.orgId,
-      this.clock.nowMs() + dto.durationSeconds * 1000,
-    );
+    const until = await this.listens.listen(dto.callId, caller.orgId, this.clock.nowMs() + dto.durationSeconds * 1000);
     return { callId: dto.callId, listeningUntil: new Date(until).toISOString() };
   }
 }

@@ -24,7 +24,10 @@ describe('parsePlayMessage', () => {
       kind: 'clear',
     });
     expect(
-      parsePlayMessage(headers({ [MediaHeaders.PLAY_ACTION]: 'mark', [MediaHeaders.MARK_NAME]: 'm-1' }), new Uint8Array()),
+      parsePlayMessage(
+        headers({ [MediaHeaders.PLAY_ACTION]: 'mark', [MediaHeaders.MARK_NAME]: 'm-1' }),
+        new Uint8Array(),
+      ),
     ).toEqual({ kind: 'mark', name: 'm-1' });
   });
 

@@ -59,7 +59,9 @@ describe('DeclaredNatsUsage', () => {
       /publishes media\.v1\.audio\.call-1 on core NATS.*nats\.core\.publishes/,
     );
     // A wider subscription than declared would read more than the broker lets it.
-    expect(() => declared.assertCoreSubscribes('media.v1.>')).toThrow(/subscribes to media\.v1\.>.*nats\.core\.subscribes/);
+    expect(() => declared.assertCoreSubscribes('media.v1.>')).toThrow(
+      /subscribes to media\.v1\.>.*nats\.core\.subscribes/,
+    );
     expect(() => declared.assertCoreSubscribes('media.v1.*.call-1')).toThrow(/nats\.core\.subscribes/);
     // A JetStream subject is not a core one, and the other way round.
     expect(() => declared.assertCorePublishes('ingress.twilio.v1.call-status')).toThrow(/nats\.core\.publishes/);

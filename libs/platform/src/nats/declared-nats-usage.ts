@@ -87,7 +87,11 @@ export class DeclaredNatsUsage {
   /** A plain core-NATS publish (not a command, not JetStream). */
   assertCorePublishes(subject: string): void {
     if (!this.usage.core.publishes.some((filter) => subjectMatches(filter, subject)))
-      throw new UndeclaredNatsUseError(this.service, `publishes ${subject} on core NATS`, 'add it to nats.core.publishes');
+      throw new UndeclaredNatsUseError(
+        this.service,
+        `publishes ${subject} on core NATS`,
+        'add it to nats.core.publishes',
+      );
   }
 
   /** A plain core-NATS subscription: `subject` (a filter itself) must lie within a declared filter. */
