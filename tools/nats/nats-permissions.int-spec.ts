@@ -404,7 +404,7 @@ describe('the broker permissions generated from the service definitions', () => 
       const session = new FakeMediaSession({ orgId, bidirectional: true, line: 'line-1' });
       const seen: Msg[] = [];
       const ws = [MediaSubjects.SIGNALS_ALL, MediaSubjects.AUDIO_ALL].map((filter) =>
-        orchestrator.nc.subscribe(ns.subject(filter), { callback: (_e, msg) => seen.push(msg) }),
+        orchestrator.nc.subscribe(ns.subject(filter), { callback: (_e, msg) => void seen.push(msg) }),
       );
       await orchestrator.nc.flush();
       media.app.get(MediaSessionRegistry).add(session);

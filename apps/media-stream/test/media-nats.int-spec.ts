@@ -33,7 +33,9 @@ class CallWatcher {
   private readonly sub: Subscription;
 
   constructor(nc: NatsConnection, ns: SubjectNamespace, callId: string) {
-    this.sub = nc.subscribe(ns.subject(`media.v1.*.${callId}`), { callback: (_e, msg) => this.messages.push(msg) });
+    this.sub = nc.subscribe(ns.subject(`media.v1.*.${callId}`), {
+      callback: (_e, msg) => void this.messages.push(msg),
+    });
   }
 
   ready(nc: NatsConnection): Promise<void> {
@@ -159,7 +161,7 @@ describe('media-stream on NATS: signals, the durable decision, listen, playback,
     const subject = ns.subject(LiveHumanDetected.subject);
     const info = await jsm.streams.info(stream, { subjects_filter: subject });
     const stored = await jsm.streams.getMessage(stream, { last_by_subj: subject });
-    const event = stored.json<LiveHumanDetectedEvent>();
+    const event = stored?.json<LiveHumanDetectedEvent>();
     expect(event).toMatchObject({
       id: liveHumanEventId(session.info.callId, session.info.streamId),
       type: LiveHumanDetected.subject,
