@@ -37,6 +37,7 @@ import {
   ServiceName,
   type StreamLifecycleSignal,
   Streams,
+  StreamTokenCommands,
   TEAM_CREDENTIAL_HEADER,
   TELEPHONY_EVENT_KINDS,
   TELEPHONY_PROVIDERS,
@@ -139,6 +140,7 @@ const STATS_ENDPOINT: Presence<EndpointStats> = {
 const COMMANDS = (
   [
     [AuthCommands, ServiceName.AUTH],
+    [StreamTokenCommands, ServiceName.AUTH],
     [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
     [CallCommands, ServiceName.CALL_ORCHESTRATOR],
     [RecordingCommands, ServiceName.RECORDING_PIPELINE],
