@@ -1,9 +1,20 @@
+import { AUDIO_CLASSES, type MediaSignal } from '@callfleet/contracts';
 import { MetricsService } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import type { Counter, Histogram } from 'prom-client';
 
 /** The detector's cost per 20 ms frame: the goal is ≤ 20 µs on average, so the buckets start far below it. */
 const FRAME_SECONDS_BUCKETS = [2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 5e-3];
+
+const SIGNAL_KINDS: MediaSignal['kind'][] = [
+  ...AUDIO_CLASSES,
+  'repeat',
+  'dtmf',
+  'live-human',
+  'stream-started',
+  'stream-stopped',
+];
+const PUBLISH_OUTCOMES = ['stored', 'duplicate', 'retried', 'failed'];
 
 @Injectable()
 export class DetectionMetrics {
@@ -44,5 +55,8 @@ export class DetectionMetrics {
       'Durable events.media.v1.live-human-detected publishes, by outcome (stored, duplicate, retried, failed: given up)',
       ['outcome'],
     );
+    // At zero from the start, so the dashboard and the lost-events alert find the series before the first call.
+    for (const kind of SIGNAL_KINDS) this.signals.inc({ kind }, 0);
+    for (const outcome of PUBLISH_OUTCOMES) this.durablePublishes.inc({ outcome }, 0);
   }
 }
