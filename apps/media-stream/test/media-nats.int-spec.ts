@@ -4,6 +4,7 @@ import {
   type ErrorBody,
   FleetHeader,
   type ListeningDto,
+  ListenToCallDto,
   LiveHumanDetected,
   type LiveHumanDetectedEvent,
   MEDIA_AUDIO_CONTENT_TYPE,
@@ -13,7 +14,7 @@ import {
   Streams,
 } from '@callfleet/contracts';
 import type { SegmentFingerprint } from '@callfleet/detection';
-import { ManualClock, SubjectNamespace } from '@callfleet/platform';
+import { ManualClock, type OrgCaller, SubjectNamespace } from '@callfleet/platform';
 import { plainNatsClient, startTestService, testNamespace, waitFor } from '@callfleet/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type Msg, type NatsConnection, headers as natsHeaders, type Subscription } from '@nats-io/transport-node';
@@ -21,6 +22,7 @@ import { LiveHumanPublisher } from '../src/detection/live-human.publisher';
 import { liveHumanEventId } from '../src/detection/live-human-event-id';
 import { LineMemoryStore } from '../src/line-memory/line-memory.store';
 import { CallDirectory } from '../src/listen/call-directory';
+import { ListenHandlers } from '../src/listen/listen.handlers';
 import { MediaSessionRegistry } from '../src/media-sessions/media-session.registry';
 import { mediaStreamService } from '../src/media-stream.definition';
 import { FakeMediaSession, loudVoiceLike, numbered, silence } from './fake-media-session';
@@ -272,7 +274,7 @@ describe('media-stream on NATS: signals, the durable decision, listen, playback,
     expect(await ready.json()).toMatchObject({ info: { nats: { status: 'up' }, 'nats-kv': { status: 'up' } } });
   });
 
-  describe('a line’s memory', () => {
+  describe('two replicas', () => {
     let second: Service;
     const fingerprint = (atMs: number, seed: number): SegmentFingerprint => ({
       atMs,
@@ -285,7 +287,34 @@ describe('media-stream on NATS: signals, the durable decision, listen, playback,
     });
     afterAll(() => second?.close());
 
-    it('is persisted when a session ends and loaded by another instance for the same org and line only', async () => {
+    it('publish the audio from the replica holding the call when the other took the listen', async () => {
+      const session = new FakeMediaSession({ orgId });
+      second.app.get(MediaSessionRegistry).add(session);
+      await waitFor(async () => (await service.app.get(CallDirectory).lookup(session.info.callId)) !== null);
+      const watcher = new CallWatcher(nc, ns, session.info.callId);
+      await watcher.ready(nc);
+      const answer = await service.app
+        .get(ListenHandlers)
+        .listen(Object.assign(new ListenToCallDto(), { callId: session.info.callId, durationSeconds: 60 }), {
+          orgId,
+          roles: ['admin'],
+        } as OrgCaller);
+      expect(answer.callId).toBe(session.info.callId);
+      // The holder learns of the listen through the bucket's watch; frames flow once it has.
+      await waitFor(
+        async () => {
+          session.frames(...silence(1));
+          await nc.flush();
+          return watcher.audio().length > 0;
+        },
+        10_000,
+        'audio from the holding replica',
+      );
+      watcher.stop();
+      session.end('stop');
+    });
+
+    it('persist a line’s memory when a session ends, loaded by the other for the same org and line only', async () => {
       const first = service.app.get(LineMemoryStore);
       const lease = first.acquire(orgId, '+15550001111');
       await lease.loaded;
@@ -303,7 +332,7 @@ describe('media-stream on NATS: signals, the durable decision, listen, playback,
       await Promise.all([loaded.release(), elsewhere.release()]);
     });
 
-    it('keeps what two instances learned of one line at the same time, and each sees the other’s', async () => {
+    it('keep what both learned of one line at the same time, and each sees the other’s', async () => {
       const a = service.app.get(LineMemoryStore).acquire(orgId, 'shared-line');
       const b = second.app.get(LineMemoryStore).acquire(orgId, 'shared-line');
       await Promise.all([a.loaded, b.loaded]);

@@ -7,6 +7,8 @@ import { KvWatch } from '../shared/kv-watch';
 /** Entries outlive the longest listen a little; a listen's end is its `untilMs`, not the TTL. */
 export const MEDIA_LISTENS_TTL_MS = (MEDIA_LISTEN_MAX_SECONDS + 60) * 1000;
 
+const PRUNE_EVERY_WRITES = 500;
+
 /** What the `media-listens` bucket says of a call (key: the call id). */
 export interface ListenEntry {
   orgId: string;
@@ -23,6 +25,7 @@ export class Listens implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Listens');
   private readonly untilByCall = new Map<string, number>();
   private readonly watch: KvWatch;
+  private writesSincePrune = 0;
 
   constructor(private readonly kv: KvStoreService) {
     this.watch = new KvWatch(
@@ -30,6 +33,7 @@ export class Listens implements OnApplicationBootstrap, OnApplicationShutdown {
       (entry) => {
         if (entry.operation !== 'PUT') this.untilByCall.delete(entry.key);
         else this.untilByCall.set(entry.key, entry.json<ListenEntry>().untilMs);
+        this.pruneNowAndThen();
       },
       this.logger,
     );
@@ -45,6 +49,14 @@ export class Listens implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.watch.stop();
+  }
+
+  /** Listens of calls held elsewhere are never checked here: they go once they have run out. */
+  private pruneNowAndThen(): void {
+    if (++this.writesSincePrune < PRUNE_EVERY_WRITES) return;
+    this.writesSincePrune = 0;
+    const now = Date.now();
+    for (const [callId, until] of this.untilByCall) if (until <= now) this.untilByCall.delete(callId);
   }
 
   /** Whether the call's audio should flow at `nowMs`. */
