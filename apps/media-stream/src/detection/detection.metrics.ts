@@ -21,6 +21,7 @@ export class DetectionMetrics {
   readonly frameSeconds: Histogram;
   readonly signals: Counter<'kind'>;
   readonly decisions: Counter;
+  readonly unpublished: Counter;
   readonly frameErrors: Counter;
   readonly heldFrames: Counter<'outcome'>;
   readonly durablePublishes: Counter<'outcome'>;
@@ -40,6 +41,10 @@ export class DetectionMetrics {
     this.decisions = metrics.counter(
       'callfleet_media_decisions_total',
       'Live-human decisions made (one per stream at most)',
+    );
+    this.unpublished = metrics.counter(
+      'callfleet_media_signals_unpublished_total',
+      'Signals that could not be handed to NATS (the connection closed, e.g. at shutdown)',
     );
     this.frameErrors = metrics.counter(
       'callfleet_media_detector_errors_total',

@@ -50,8 +50,12 @@ export class AudioTap implements OnModuleInit {
         h.set(MediaHeaders.SEQUENCE, String(sequence));
         h.set(MediaHeaders.TIMESTAMP_MS, String(atMs));
         h.set(MediaHeaders.CONTENT_TYPE, MEDIA_AUDIO_CONTENT_TYPE);
-        this.nats.publish(subject, pcm16leBytes(frame), { headers: h });
-        this.frames.inc();
+        try {
+          this.nats.publish(subject, pcm16leBytes(frame), { headers: h });
+          this.frames.inc();
+        } catch {
+          // The connection is closing (shutdown): a listener loses the last frames, the stream goes on.
+        }
       },
     });
   }
