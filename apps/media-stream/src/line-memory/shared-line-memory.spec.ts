@@ -66,13 +66,13 @@ describe('parseFingerprints', () => {
   it('skips what is not a fingerprint instead of failing the call', () => {
     const good = new SharedLineMemory();
     good.remember(fingerprint(100, 1));
-    const [valid] = good.toJSON().fingerprints;
+    const [valid] = good.toJSON().segments;
     expect(parseFingerprints(null)).toEqual([]);
-    expect(parseFingerprints({ v: 2, fingerprints: [valid] })).toEqual([]);
+    expect(parseFingerprints({ version: 2, segments: [valid] })).toEqual([]);
     expect(
       parseFingerprints({
-        v: 1,
-        fingerprints: [
+        version: 1,
+        segments: [
           valid,
           { ...valid, kind: 'shouting' },
           { ...valid, atMs: -1 },

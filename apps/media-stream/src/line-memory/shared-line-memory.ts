@@ -2,12 +2,13 @@ import { AUDIO_CLASSES, type AudioClass } from '@callfleet/contracts';
 import type { LineMemory, LineMemoryMatch, SegmentFingerprint } from '@callfleet/detection';
 
 /**
- * A line's memory as stored in the `media-line-memory` bucket: the fingerprints, oldest first, with
- * their hash words in base64 (little-endian u32). Versioned so a later layout can read or drop it.
+ * A line's memory as stored in the `media-line-memory` bucket: the segments, oldest first, with their
+ * hash words in base64 (little-endian u32); libs/detection's `LineMemoryJson` layout. Versioned so a
+ * later layout can read or drop it.
  */
 export interface LineMemorySnapshot {
-  v: 1;
-  fingerprints: { atMs: number; kind: AudioClass; hashes: string }[];
+  version: 1;
+  segments: { atMs: number; kind: AudioClass; hashes: string }[];
 }
 
 /** Fingerprints kept per line: a line's prompts and announcements are few; the oldest go first. */
@@ -102,8 +103,8 @@ export class SharedLineMemory implements LineMemory {
 
   toJSON(): LineMemorySnapshot {
     return {
-      v: 1,
-      fingerprints: this.entries.map(({ fingerprint }) => ({
+      version: 1,
+      segments: this.entries.map(({ fingerprint }) => ({
         atMs: fingerprint.atMs,
         kind: fingerprint.kind,
         hashes: encodeHashes(fingerprint.hashes),
@@ -126,8 +127,8 @@ export class SharedLineMemory implements LineMemory {
 
 /** The valid fingerprints of a stored snapshot; anything malformed is skipped (a bad write must not stop a call). */
 export function parseFingerprints(snapshot: unknown): SegmentFingerprint[] {
-  const list = (snapshot as Partial<LineMemorySnapshot> | null)?.fingerprints;
-  if ((snapshot as Partial<LineMemorySnapshot> | null)?.v !== 1 || !Array.isArray(list)) return [];
+  const list = (snapshot as Partial<LineMemorySnapshot> | null)?.segments;
+  if ((snapshot as Partial<LineMemorySnapshot> | null)?.version !== 1 || !Array.isArray(list)) return [];
   const fingerprints: SegmentFingerprint[] = [];
   for (const item of list) {
     if (typeof item !== 'object' || item === null) continue;
