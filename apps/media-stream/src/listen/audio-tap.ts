@@ -36,6 +36,8 @@ export class AudioTap implements OnModuleInit {
     );
   }
 
+  private readonly now = () => this.clock.nowMs();
+
   onModuleInit(): void {
     this.registry.onSessionStarted((session) => this.attach(session));
   }
@@ -45,7 +47,7 @@ export class AudioTap implements OnModuleInit {
     const subject = MediaSubjects.audio(callId);
     session.subscribe({
       frame: (frame, atMs, sequence) => {
-        if (!this.listens.isListened(callId, this.clock.nowMs())) return;
+        if (!this.listens.isListened(callId, this.now)) return;
         const h = natsHeaders();
         h.set(MediaHeaders.SEQUENCE, String(sequence));
         h.set(MediaHeaders.TIMESTAMP_MS, String(atMs));

@@ -59,11 +59,11 @@ export class Listens implements OnApplicationBootstrap, OnApplicationShutdown {
     for (const [callId, until] of this.untilByCall) if (until <= now) this.untilByCall.delete(callId);
   }
 
-  /** Whether the call's audio should flow at `nowMs`. */
-  isListened(callId: string, nowMs: number): boolean {
+  /** Whether the call's audio should flow now (checked per frame: most calls are not listened to, and cost one lookup). */
+  isListened(callId: string, nowMs: () => number): boolean {
     const until = this.untilByCall.get(callId);
     if (until === undefined) return false;
-    if (until > nowMs) return true;
+    if (until > nowMs()) return true;
     this.untilByCall.delete(callId);
     return false;
   }
