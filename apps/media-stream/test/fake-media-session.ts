@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MEDIA_FRAME_SAMPLES } from '@callfleet/contracts';
+import type { SegmentFingerprint } from '@callfleet/detection';
 import type {
   MediaSession,
   MediaSessionEndReason,
@@ -118,4 +119,17 @@ export function numbered(count: number, from: number): Int16Array[] {
     for (let i = 0; i < frame.length; i++) frame[i] = ((from + f) * 7 + i) * (i % 2 ? -1 : 1);
     return frame;
   });
+}
+
+/** A segment fingerprint of pseudo-random hash words (xorshift from `seed`), as distinct audio gives. */
+export function fingerprint(atMs: number, seed: number, length = 150): SegmentFingerprint {
+  let x = seed * 2654435761 || 1;
+  const hashes = new Uint32Array(length);
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    hashes[i] = x >>> 0 || 1;
+  }
+  return { atMs, kind: 'speech', hashes };
 }

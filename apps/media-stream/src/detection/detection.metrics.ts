@@ -63,5 +63,6 @@ export class DetectionMetrics {
     // At zero from the start, so the dashboard and the lost-events alert find the series before the first call.
     for (const kind of SIGNAL_KINDS) this.signals.inc({ kind }, 0);
     for (const outcome of PUBLISH_OUTCOMES) this.durablePublishes.inc({ outcome }, 0);
+    for (const outcome of ['loaded', 'full']) this.heldFrames.inc({ outcome }, 0);
   }
 }
