@@ -12,12 +12,21 @@ import {
   lineNoise,
   type Random,
   synthesizeHoldMusic,
-  telephoneChannel,
   type TelephoneChannelOptions,
+  telephoneChannel,
   VOCAL_HOLD_MUSIC_STYLES,
   varispeed,
 } from '@callfleet/audio';
-import { AGENT_FOLLOW_UPS, AGENT_OPENINGS, clipPath, type Phrase, phrasesOf, type Split, VOICES, type Voice } from './phrases';
+import {
+  AGENT_FOLLOW_UPS,
+  AGENT_OPENINGS,
+  clipPath,
+  type Phrase,
+  phrasesOf,
+  type Split,
+  VOICES,
+  type Voice,
+} from './phrases';
 
 const RATE = 8000;
 
@@ -31,7 +40,13 @@ export const HUMAN_SCENARIOS = [
   'speech-ivr-agent',
 ] as const;
 /** Calls that never reach a person: any live-human decision on them is a false alarm. */
-export const NO_HUMAN_SCENARIOS = ['too-busy', 'voicemail', 'long-hold-no-answer', 'vocal-music-no-answer', 'dead-air'] as const;
+export const NO_HUMAN_SCENARIOS = [
+  'too-busy',
+  'voicemail',
+  'long-hold-no-answer',
+  'vocal-music-no-answer',
+  'dead-air',
+] as const;
 
 export type Scenario = (typeof HUMAN_SCENARIOS)[number] | (typeof NO_HUMAN_SCENARIOS)[number];
 
@@ -45,7 +60,18 @@ export interface ManifestEntry {
 
 /** What is where in a call, for looking into a detector's mistakes (timelines.jsonl). */
 export interface TimelineSegment {
-  kind: 'menu' | 'announcement' | 'one-time' | 'too-busy' | 'voicemail' | 'speech-ivr' | 'music' | 'dtmf' | 'beep' | 'silence' | 'agent';
+  kind:
+    | 'menu'
+    | 'announcement'
+    | 'one-time'
+    | 'too-busy'
+    | 'voicemail'
+    | 'speech-ivr'
+    | 'music'
+    | 'dtmf'
+    | 'beep'
+    | 'silence'
+    | 'agent';
   startMs: number;
   endMs: number;
   clip?: string;
@@ -58,6 +84,8 @@ export interface BuildCorpusOptions {
   /** Lines per split (default: train 32, holdout 20). */
   lines?: Partial<Record<Split, number>>;
   seed?: number;
+  /** Scales hold and music lengths (default 1): a quick slice for tests, still every scenario's shape. */
+  holdScale?: number;
 }
 
 export interface BuiltSplit {
@@ -133,7 +161,7 @@ function family(voice: Voice): string {
   return voice.espeak.split('+')[0];
 }
 
-function makeLine(split: Split, index: number, random: Random, splitRandom: Random): Line {
+function makeLine(split: Split, index: number, random: Random, splitRandom: Random, holdScale: number): Line {
   const promptVoices = VOICES.filter((v) => v.split === split && v.role === 'prompts');
   const voice = promptVoices[index % promptVoices.length];
   const all = phrasesOf(voice);
@@ -143,7 +171,9 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
   const vocal = styles.filter((s) => VOCAL_HOLD_MUSIC_STYLES.includes(s));
   const plain = styles.filter((s) => !VOCAL_HOLD_MUSIC_STYLES.includes(s));
   const musicStyle = index % 4 === 3 ? random.pick(vocal) : plain[Math.floor(index / 4 + index) % plain.length];
-  const announcements = [...byKind('announcement')].sort(() => random.next() - 0.5).slice(0, random.chance(0.6) ? 1 : 2);
+  const announcements = [...byKind('announcement')]
+    .sort(() => random.next() - 0.5)
+    .slice(0, random.chance(0.6) ? 1 : 2);
   const agents = VOICES.filter((v) => v.split === split && v.role === 'agents');
   return {
     id: `${split}-${String(index + 1).padStart(2, '0')}`,
@@ -156,11 +186,11 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
     musicStyle,
     music: synthesizeHoldMusic({
       style: musicStyle,
-      seconds: random.between(40, 60),
+      seconds: Math.max(8, random.between(40, 60) * holdScale),
       seed: splitRandom.int(2 ** 31),
       levelDb: random.between(-24, -17),
     }),
-    announcementEveryS: random.between(14, 35),
+    announcementEveryS: random.between(14, 35) * Math.max(0.3, holdScale),
     digit: random.pick(['1', '2', '3', '0']),
     familyAgent: agents.find((a) => family(a) === family(voice)),
   };
@@ -225,10 +255,14 @@ interface CallContext {
   /** Seconds of music since the last announcement. */
   sinceAnnouncementS: number;
   usedAgentTakes: Set<string>;
+  holdScale: number;
 }
 
 function prompt(ctx: CallContext, phrase: Phrase, kind: TimelineSegment['kind']): void {
-  ctx.timeline.append(ctx.clips.get(ctx.line.voice, phrase), 0, { kind, clip: `${ctx.line.voice.espeak}/${phrase.id}` });
+  ctx.timeline.append(ctx.clips.get(ctx.line.voice, phrase), 0, {
+    kind,
+    clip: `${ctx.line.voice.espeak}/${phrase.id}`,
+  });
 }
 
 function musicSamples(ctx: CallContext, samples: number, fadeOutSamples = 0): Int16Array {
@@ -251,7 +285,7 @@ function music(ctx: CallContext, seconds: number): void {
 
 /** Music with the line's announcement(s) at its cadence, for `seconds`; ends in music or just after an announcement. */
 function hold(ctx: CallContext, seconds: number, endOnAnnouncement = false): void {
-  let left = seconds;
+  let left = seconds * ctx.holdScale;
   let next = 0;
   while (left > 0) {
     const untilAnnouncement = ctx.line.announcementEveryS - ctx.sinceAnnouncementS;
@@ -285,14 +319,19 @@ function ivrStart(ctx: CallContext): void {
 function agent(ctx: CallContext, options: { bare?: boolean; musicUnder?: { samples: number } } = {}): number {
   const { random, timeline, line } = ctx;
   const agents = VOICES.filter((v) => v.split === line.split && v.role === 'agents');
-  const openings = options.bare ? AGENT_OPENINGS.filter((p) => ['Hello?', 'Yeah, hello?'].includes(p.text)) : AGENT_OPENINGS;
+  const openings = options.bare
+    ? AGENT_OPENINGS.filter((p) => ['Hello?', 'Yeah, hello?'].includes(p.text))
+    : AGENT_OPENINGS;
   let voice: Voice;
   let opening: Phrase;
   // The same person never says the same thing the same way twice: no (voice, phrase) twice on a line.
   do {
     voice = line.familyAgent && random.chance(0.3) ? line.familyAgent : random.pick(agents);
     opening = random.pick(openings);
-  } while (ctx.usedAgentTakes.has(`${voice.espeak}/${opening.id}`) && ctx.usedAgentTakes.size < agents.length * openings.length);
+  } while (
+    ctx.usedAgentTakes.has(`${voice.espeak}/${opening.id}`) &&
+    ctx.usedAgentTakes.size < agents.length * openings.length
+  );
   ctx.usedAgentTakes.add(`${voice.espeak}/${opening.id}`);
   const speed = random.between(0.93, 1.07);
   const gainDb = random.between(-8, 3);
@@ -300,7 +339,12 @@ function agent(ctx: CallContext, options: { bare?: boolean; musicUnder?: { sampl
 
   const pickup = timeline.cursor;
   const first = take(opening);
-  const onset = pickup + Math.max(0, first.findIndex((s) => Math.abs(s * 10 ** (gainDb / 20)) > 300));
+  const onset =
+    pickup +
+    Math.max(
+      0,
+      first.findIndex((s) => Math.abs(s * 10 ** (gainDb / 20)) > 300),
+    );
   timeline.append(first, gainDb, { kind: 'agent', clip: `${voice.espeak}/${opening.id}` });
   const followUps = options.bare ? 2 : random.chance(0.7) ? 1 : 0;
   for (let i = 0; i < followUps; i++) {
@@ -311,7 +355,11 @@ function agent(ctx: CallContext, options: { bare?: boolean; musicUnder?: { sampl
   timeline.silence(random.between(1500, 3500));
   // The agent's room: office murmur from the pickup on, on some calls.
   if (random.chance(0.5)) {
-    const room = lineNoise({ ms: ((timeline.cursor - pickup) * 1000) / RATE, seed: random.int(2 ** 31), levelDb: random.between(-58, -46) });
+    const room = lineNoise({
+      ms: ((timeline.cursor - pickup) * 1000) / RATE,
+      seed: random.int(2 ** 31),
+      levelDb: random.between(-58, -46),
+    });
     timeline.overlay(pickup, room, 0);
   }
   return onset;
@@ -389,7 +437,7 @@ function runScenario(scenario: Scenario, ctx: CallContext): number | null {
       return null;
     case 'dead-air':
       ivrStart(ctx);
-      timeline.silence(random.between(15000, 30000));
+      timeline.silence(random.between(15000, 30000) * ctx.holdScale);
       return null;
   }
 }
@@ -410,7 +458,10 @@ const SCENARIO_WEIGHTS: ReadonlyArray<[Scenario, number]> = [
 
 function pickScenario(random: Random, line: Line): Scenario {
   const vocalLine = VOCAL_HOLD_MUSIC_STYLES.includes(line.musicStyle);
-  const weights = SCENARIO_WEIGHTS.map(([s, w]): [Scenario, number] => [s, s === 'vocal-music-no-answer' && !vocalLine ? 0 : w]);
+  const weights = SCENARIO_WEIGHTS.map(([s, w]): [Scenario, number] => [
+    s,
+    s === 'vocal-music-no-answer' && !vocalLine ? 0 : w,
+  ]);
   let roll = random.next() * weights.reduce((n, [, w]) => n + w, 0);
   for (const [scenario, weight] of weights) {
     roll -= weight;
@@ -428,7 +479,7 @@ function buildSplit(split: Split, options: BuildCorpusOptions, clips: ClipLibrar
   const lineCount = options.lines?.[split] ?? DEFAULT_LINES[split];
   for (let index = 0; index < lineCount; index++) {
     const random = root.fork(`line-${index}`);
-    const line = makeLine(split, index, random.fork('line'), root.fork(`music-${index}`));
+    const line = makeLine(split, index, random.fork('line'), root.fork(`music-${index}`), options.holdScale ?? 1);
     const calls = 4 + random.int(5);
     const scenarios = Array.from({ length: calls }, () => pickScenario(random, line));
     // A vocal-music line must show its no-human case at least once.
@@ -447,6 +498,7 @@ function buildSplit(split: Split, options: BuildCorpusOptions, clips: ClipLibrar
         musicPosition: callRandom.int(line.music.length),
         sinceAnnouncementS: callRandom.between(0, line.announcementEveryS),
         usedAgentTakes,
+        holdScale: options.holdScale ?? 1,
       };
       const onset = runScenario(scenario, ctx);
       const clean = ctx.timeline.render();
@@ -457,7 +509,15 @@ function buildSplit(split: Split, options: BuildCorpusOptions, clips: ClipLibrar
       writeFileSync(join(dir, file), encodeWav({ sampleRate: RATE, encoding, samples: audio }));
       const liveHumanAtMs = onset === null ? null : Math.round((onset * 1000) / RATE);
       entries.push({ file, line: line.id, liveHumanAtMs, scenario });
-      timelines.push(JSON.stringify({ file, musicStyle: line.musicStyle, voice: line.voice.espeak, channel, segments: ctx.timeline.segments }));
+      timelines.push(
+        JSON.stringify({
+          file,
+          musicStyle: line.musicStyle,
+          voice: line.voice.espeak,
+          channel,
+          segments: ctx.timeline.segments,
+        }),
+      );
     });
   }
   const manifest = join(dir, 'manifest.jsonl');

@@ -20,14 +20,41 @@ function main(): void {
       for (const phrase of phrasesOf(voice)) {
         const file = clipPath(voice, phrase);
         const raw = join(scratch, 'speech.wav');
-        execFileSync('espeak-ng', ['-v', voice.espeak, '-s', String(voice.wordsPerMinute), '-p', String(voice.pitch), '-w', raw, phrase.text]);
+        execFileSync('espeak-ng', [
+          '-v',
+          voice.espeak,
+          '-s',
+          String(voice.wordsPerMinute),
+          '-p',
+          String(voice.pitch),
+          '-w',
+          raw,
+          phrase.text,
+        ]);
         mkdirSync(dirname(join(out, file)), { recursive: true });
         // silence 1 0.02 0.3%: drop everything before the first 20 ms above 0.3 % of full scale; reversed, the same at the end.
         execFileSync('sox', [
           raw,
-          '-r', '8000', '-c', '1', '-e', 'u-law', join(out, file),
-          'silence', '1', '0.02', '0.3%', 'reverse', 'silence', '1', '0.02', '0.3%', 'reverse',
-          'gain', '-n', '-3',
+          '-r',
+          '8000',
+          '-c',
+          '1',
+          '-e',
+          'u-law',
+          join(out, file),
+          'silence',
+          '1',
+          '0.02',
+          '0.3%',
+          'reverse',
+          'silence',
+          '1',
+          '0.02',
+          '0.3%',
+          'reverse',
+          'gain',
+          '-n',
+          '-3',
         ]);
         index.push({ voice: voice.espeak, id: phrase.id, kind: phrase.kind, text: phrase.text, file });
       }

@@ -171,14 +171,16 @@ function playNote(render: Render, name: InstrumentName, startS: number, duration
   const instrument: Instrument = INSTRUMENTS[name];
   const { out, rate } = render;
   const baseHz = midiHz(midi);
-  const harmonics = Math.max(1, Math.floor((rate / 2) * NYQUIST_MARGIN / (baseHz * 1.02)));
+  const harmonics = Math.max(1, Math.floor(((rate / 2) * NYQUIST_MARGIN) / (baseHz * 1.02)));
   const bright = wavetable(`${name}:bright`, instrument.bright, harmonics);
   const dark = wavetable(`${name}:dark`, instrument.dark, harmonics);
   const start = Math.floor(startS * rate);
   const held = Math.floor(durationS * rate);
   const release = Math.floor(instrument.release * rate);
   // A decaying note is inaudible after seven time constants (-60 dB): stop computing it there.
-  const audible = Number.isFinite(instrument.decay) ? Math.floor(7 * instrument.decay * rate) : Number.POSITIVE_INFINITY;
+  const audible = Number.isFinite(instrument.decay)
+    ? Math.floor(7 * instrument.decay * rate)
+    : Number.POSITIVE_INFINITY;
   const end = Math.min(out.length, start + held + release, start + audible);
   const attack = Math.max(1, Math.floor(instrument.attack * rate));
   const unison = instrument.unison ?? [0];
@@ -428,9 +430,25 @@ function barsFor(piece: Piece, seconds: number): number {
   return Math.ceil(seconds / ((piece.beatsPerBar * 60) / piece.bpm)) + 1;
 }
 
-const VOWEL_SEQUENCES: ReadonlyArray<readonly Vowel[]> = [['a'], ['o'], ['e', 'i'], ['a', 'i'], ['o', 'u'], ['i'], ['u'], ['a', 'e']];
+const VOWEL_SEQUENCES: ReadonlyArray<readonly Vowel[]> = [
+  ['a'],
+  ['o'],
+  ['e', 'i'],
+  ['a', 'i'],
+  ['o', 'u'],
+  ['i'],
+  ['u'],
+  ['a', 'e'],
+];
 
-function vocalLine(piece: Piece, random: Random, bars: number, beat: number, phraseBars: number, octave: number): SungNote[] {
+function vocalLine(
+  piece: Piece,
+  random: Random,
+  bars: number,
+  beat: number,
+  phraseBars: number,
+  octave: number,
+): SungNote[] {
   const notes: SungNote[] = [];
   const sung = melody(piece, random, bars, [1, 2, 2], 0.08);
   for (const note of sung) {
