@@ -19,7 +19,9 @@ import {
 } from '@callfleet/audio';
 import {
   AGENT_FOLLOW_UPS,
+  AGENT_HOLD_REQUESTS,
   AGENT_OPENINGS,
+  AGENT_RETURNS,
   clipPath,
   type Phrase,
   phrasesOf,
@@ -38,11 +40,13 @@ export const HUMAN_SCENARIOS = [
   'bare-hello',
   'one-time-then-agent',
   'speech-ivr-agent',
+  'agent-brief-hold',
 ] as const;
 /** Calls that never reach a person: any live-human decision on them is a false alarm. */
 export const NO_HUMAN_SCENARIOS = [
   'too-busy',
   'voicemail',
+  'voicemail-trick',
   'long-hold-no-answer',
   'vocal-music-no-answer',
   'dead-air',
@@ -152,6 +156,8 @@ interface Line {
   musicStyle: HoldMusicStyle;
   music: Int16Array;
   announcementEveryS: number;
+  /** Quiet before and after each announcement on this line's queue (some cut the music dead, some pause). */
+  announcementGapMs: number;
   digit: string;
   /** The agent voice that shares this line's voice family, if any. */
   familyAgent?: Voice;
@@ -191,6 +197,7 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
       levelDb: random.between(-24, -17),
     }),
     announcementEveryS: random.between(14, 35) * Math.max(0.3, holdScale),
+    announcementGapMs: random.chance(0.5) ? 0 : random.between(150, 800),
     digit: random.pick(['1', '2', '3', '0']),
     familyAgent: agents.find((a) => family(a) === family(voice)),
   };
@@ -298,7 +305,9 @@ function hold(ctx: CallContext, seconds: number, endOnAnnouncement = false): voi
     left -= play;
     const announcement = ctx.line.announcements[next++ % ctx.line.announcements.length];
     const before = ctx.timeline.cursor;
+    if (ctx.line.announcementGapMs) ctx.timeline.silence(ctx.line.announcementGapMs);
     prompt(ctx, announcement, 'announcement');
+    if (ctx.line.announcementGapMs && !endOnAnnouncement) ctx.timeline.silence(ctx.line.announcementGapMs);
     left -= (ctx.timeline.cursor - before) / RATE;
     ctx.sinceAnnouncementS = 0;
     if (endOnAnnouncement && left <= 0) return;
@@ -316,12 +325,14 @@ function ivrStart(ctx: CallContext): void {
 }
 
 /** The live person: an opening, a pause for an answer, follow-ups. Returns the onset's sample. */
-function agent(ctx: CallContext, options: { bare?: boolean; musicUnder?: { samples: number } } = {}): number {
+function agent(ctx: CallContext, options: { bare?: boolean; briefHold?: boolean } = {}): number {
   const { random, timeline, line } = ctx;
   const agents = VOICES.filter((v) => v.split === line.split && v.role === 'agents');
-  const openings = options.bare
-    ? AGENT_OPENINGS.filter((p) => ['Hello?', 'Yeah, hello?'].includes(p.text))
-    : AGENT_OPENINGS;
+  const openings = options.briefHold
+    ? AGENT_HOLD_REQUESTS
+    : options.bare
+      ? AGENT_OPENINGS.filter((p) => ['Hello?', 'Yeah, hello?'].includes(p.text))
+      : AGENT_OPENINGS;
   let voice: Voice;
   let opening: Phrase;
   // The same person never says the same thing the same way twice: no (voice, phrase) twice on a line.
@@ -346,6 +357,14 @@ function agent(ctx: CallContext, options: { bare?: boolean; musicUnder?: { sampl
       first.findIndex((s) => Math.abs(s * 10 ** (gainDb / 20)) > 300),
     );
   timeline.append(first, gainDb, { kind: 'agent', clip: `${voice.espeak}/${opening.id}` });
+  if (options.briefHold) {
+    // Back to the queue's music for a while, then the same person again.
+    timeline.silence(random.between(200, 800));
+    music(ctx, random.between(4, 15) * ctx.holdScale);
+    timeline.silence(random.between(150, 600));
+    const back = random.pick(AGENT_RETURNS);
+    timeline.append(take(back), gainDb, { kind: 'agent', clip: `${voice.espeak}/${back.id}` });
+  }
   const followUps = options.bare ? 2 : random.chance(0.7) ? 1 : 0;
   for (let i = 0; i < followUps; i++) {
     timeline.silence(random.between(1500, 4000));
@@ -385,7 +404,8 @@ function runScenario(scenario: Scenario, ctx: CallContext): number | null {
       // The music is faded out under the agent's first words, as an ACD ramps the queue audio down.
       const fade = Math.round(random.between(1.5, 3) * RATE);
       const lead = Math.round(random.between(0.2, 1.2) * RATE);
-      const under = musicSamples(ctx, fade, fade);
+      // Or not faded at all: it plays on under the first words and stops dead.
+      const under = musicSamples(ctx, fade, random.chance(0.7) ? fade : 0);
       const at = timeline.cursor;
       timeline.append(under.subarray(0, lead), 0, { kind: 'music' });
       timeline.overlay(at + lead, under.subarray(lead), 0);
@@ -427,6 +447,21 @@ function runScenario(scenario: Scenario, ctx: CallContext): number | null {
       timeline.append(beep(random.pick([1000, 850, 1400, 440]), random.between(300, 900)), 0, { kind: 'beep' });
       timeline.silence(random.between(4000, 10000));
       return null;
+    case 'agent-brief-hold':
+      ivrStart(ctx);
+      hold(ctx, random.between(10, 45));
+      pickupGap();
+      return agent(ctx, { briefHold: true });
+    case 'voicemail-trick':
+      timeline.silence(random.between(300, 1500));
+      prompt(ctx, line.phrases.get('voicemail-hello-1') as Phrase, 'voicemail');
+      // The greeting pauses for an answer, as the person it imitates would.
+      timeline.silence(random.between(1500, 3000));
+      prompt(ctx, line.phrases.get('voicemail-after-hello-1') as Phrase, 'voicemail');
+      timeline.silence(random.between(200, 700));
+      timeline.append(beep(random.pick([1000, 850, 1400, 440]), random.between(300, 900)), 0, { kind: 'beep' });
+      timeline.silence(random.between(4000, 10000));
+      return null;
     case 'long-hold-no-answer':
       ivrStart(ctx);
       hold(ctx, random.between(45, 100));
@@ -443,14 +478,16 @@ function runScenario(scenario: Scenario, ctx: CallContext): number | null {
 }
 
 const SCENARIO_WEIGHTS: ReadonlyArray<[Scenario, number]> = [
-  ['ivr-hold-agent', 22],
+  ['ivr-hold-agent', 19],
   ['announcement-agent', 10],
   ['fading-music-agent', 8],
   ['bare-hello', 8],
   ['one-time-then-agent', 10],
   ['speech-ivr-agent', 7],
+  ['agent-brief-hold', 5],
   ['too-busy', 8],
-  ['voicemail', 7],
+  ['voicemail', 5],
+  ['voicemail-trick', 3],
   ['long-hold-no-answer', 10],
   ['vocal-music-no-answer', 6],
   ['dead-air', 4],

@@ -13,10 +13,14 @@ export type PhraseKind =
   | 'one-time'
   | 'too-busy'
   | 'voicemail'
+  | 'voicemail-hello'
+  | 'voicemail-after-hello'
   | 'speech-ivr-prompt'
   | 'speech-ivr-retry'
   | 'agent-opening'
-  | 'agent-follow-up';
+  | 'agent-follow-up'
+  | 'agent-hold-request'
+  | 'agent-return';
 
 export interface Phrase {
   id: string;
@@ -150,6 +154,9 @@ export const AGENT_OPENINGS: readonly Phrase[] = [
   'Claims department, this is Chris.',
   'Yeah, hello?',
   'Pharmacy, hello, how can I help you?',
+  // Long openings run on as a recording would, without a pause.
+  "Good afternoon, thanks for holding, you're through to billing, my name is Priya. Can I take your account number, please?",
+  "Hiya, sorry about the wait, it's been really busy today. This is Dan in returns, what can I do for you?",
 ].map((text, i) => ({ id: `agent-opening-${String(i + 1).padStart(2, '0')}`, kind: 'agent-opening', text }));
 
 export const AGENT_FOLLOW_UPS: readonly Phrase[] = [
@@ -158,6 +165,22 @@ export const AGENT_FOLLOW_UPS: readonly Phrase[] = [
   'Can you hear me?',
   'Hello? Are you still there?',
 ].map((text, i) => ({ id: `agent-follow-up-${String(i + 1).padStart(2, '0')}`, kind: 'agent-follow-up', text }));
+
+/** An agent who picks up, asks you to hold, and comes back: the person is live from the first word. */
+export const AGENT_HOLD_REQUESTS: readonly Phrase[] = ['Hi, sorry, just one second, let me put you on hold.'].map(
+  (text, i) => ({ id: `agent-hold-request-${String(i + 1).padStart(2, '0')}`, kind: 'agent-hold-request', text }),
+);
+
+export const AGENT_RETURNS: readonly Phrase[] = [
+  'Thanks for waiting. Right, how can I help?',
+  'Sorry about that. Okay, what can I do for you?',
+].map((text, i) => ({ id: `agent-return-${String(i + 1).padStart(2, '0')}`, kind: 'agent-return', text }));
+
+/** The answering-machine joke: "Hello?", a pause for you to answer, then the greeting. A recording that takes turns. */
+const VOICEMAIL_TRICKS: ReadonlyArray<readonly [hello: string, after: string]> = [
+  ['Hello?', "Ha, sorry, I'm not here right now. Leave a message after the beep and I'll get back to you."],
+  ['Hello, this is Chris.', "Just kidding, you've reached my voicemail. Please leave your name and number."],
+];
 
 function phrases(kind: PhraseKind, texts: readonly string[], picks: number[]): Phrase[] {
   return picks.map((pick, i) => ({ id: `${kind}-${i + 1}`, kind, text: texts[pick % texts.length] }));
@@ -176,6 +199,12 @@ export function promptPhrases(index: number): Phrase[] {
     ...phrases('one-time', ONE_TIME, slice(3)),
     ...phrases('too-busy', TOO_BUSY, [index]),
     ...phrases('voicemail', VOICEMAIL, [index]),
+    { id: 'voicemail-hello-1', kind: 'voicemail-hello', text: VOICEMAIL_TRICKS[index % VOICEMAIL_TRICKS.length][0] },
+    {
+      id: 'voicemail-after-hello-1',
+      kind: 'voicemail-after-hello',
+      text: VOICEMAIL_TRICKS[index % VOICEMAIL_TRICKS.length][1],
+    },
     { id: 'speech-ivr-prompt-1', kind: 'speech-ivr-prompt', text: speechPrompt },
     { id: 'speech-ivr-retry-1', kind: 'speech-ivr-retry', text: speechRetry },
   ];
@@ -183,7 +212,8 @@ export function promptPhrases(index: number): Phrase[] {
 
 /** Every phrase `voice` speaks. */
 export function phrasesOf(voice: Voice): Phrase[] {
-  if (voice.role === 'agents') return [...AGENT_OPENINGS, ...AGENT_FOLLOW_UPS];
+  if (voice.role === 'agents')
+    return [...AGENT_OPENINGS, ...AGENT_FOLLOW_UPS, ...AGENT_HOLD_REQUESTS, ...AGENT_RETURNS];
   return promptPhrases(VOICES.filter((v) => v.role === 'prompts').indexOf(voice));
 }
 
