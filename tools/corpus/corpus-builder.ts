@@ -161,6 +161,8 @@ interface Line {
   digit: string;
   /** The agent voice that shares this line's voice family, if any. */
   familyAgent?: Voice;
+  /** Who reads the announcements: on some lines not the menu's voice. */
+  announcementVoice: Voice;
 }
 
 function family(voice: Voice): string {
@@ -177,7 +179,10 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
   const vocal = styles.filter((s) => VOCAL_HOLD_MUSIC_STYLES.includes(s));
   const plain = styles.filter((s) => !VOCAL_HOLD_MUSIC_STYLES.includes(s));
   const musicStyle = index % 4 === 3 ? random.pick(vocal) : plain[Math.floor(index / 4 + index) % plain.length];
-  const announcements = [...byKind('announcement')]
+  const others = promptVoices.filter((v) => v !== voice);
+  const announcementVoice = others.length && random.chance(0.3) ? random.pick(others) : voice;
+  const announcements = phrasesOf(announcementVoice)
+    .filter((p) => p.kind === 'announcement')
     .sort(() => random.next() - 0.5)
     .slice(0, random.chance(0.6) ? 1 : 2);
   const agents = VOICES.filter((v) => v.split === split && v.role === 'agents');
@@ -200,6 +205,7 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
     announcementGapMs: random.chance(0.5) ? 0 : random.between(150, 800),
     digit: random.pick(['1', '2', '3', '0']),
     familyAgent: agents.find((a) => family(a) === family(voice)),
+    announcementVoice,
   };
 }
 
@@ -265,11 +271,25 @@ interface CallContext {
   holdScale: number;
 }
 
-function prompt(ctx: CallContext, phrase: Phrase, kind: TimelineSegment['kind']): void {
-  ctx.timeline.append(ctx.clips.get(ctx.line.voice, phrase), 0, {
-    kind,
-    clip: `${ctx.line.voice.espeak}/${phrase.id}`,
-  });
+function prompt(ctx: CallContext, phrase: Phrase, kind: TimelineSegment['kind'], voice = ctx.line.voice): void {
+  ctx.timeline.append(ctx.clips.get(voice, phrase), 0, { kind, clip: `${voice.espeak}/${phrase.id}` });
+}
+
+const phraseIdsByVoice = new Map(VOICES.map((v) => [v, new Set(phrasesOf(v).map((p) => p.id))]));
+
+/**
+ * Who the live person sounds like: mostly an agent voice, sometimes the one of the line's own
+ * family, another line's prompt voice, or exactly the line's prompt voice.
+ */
+function agentVoice(random: Random, line: Line, briefHold: boolean): Voice {
+  const agents = VOICES.filter((v) => v.split === line.split && v.role === 'agents');
+  if (briefHold) return random.pick(agents);
+  const otherPrompts = VOICES.filter((v) => v.split === line.split && v.role === 'prompts' && v !== line.voice);
+  const roll = random.next();
+  if (roll < 0.08) return line.voice;
+  if (roll < 0.28 && line.familyAgent) return line.familyAgent;
+  if (roll < 0.43 && otherPrompts.length) return random.pick(otherPrompts);
+  return random.pick(agents);
 }
 
 function musicSamples(ctx: CallContext, samples: number, fadeOutSamples = 0): Int16Array {
@@ -306,7 +326,7 @@ function hold(ctx: CallContext, seconds: number, endOnAnnouncement = false): voi
     const announcement = ctx.line.announcements[next++ % ctx.line.announcements.length];
     const before = ctx.timeline.cursor;
     if (ctx.line.announcementGapMs) ctx.timeline.silence(ctx.line.announcementGapMs);
-    prompt(ctx, announcement, 'announcement');
+    prompt(ctx, announcement, 'announcement', ctx.line.announcementVoice);
     if (ctx.line.announcementGapMs && !endOnAnnouncement) ctx.timeline.silence(ctx.line.announcementGapMs);
     left -= (ctx.timeline.cursor - before) / RATE;
     ctx.sinceAnnouncementS = 0;
@@ -327,8 +347,7 @@ function ivrStart(ctx: CallContext): void {
 /** The live person: an opening, a pause for an answer, follow-ups. Returns the onset's sample. */
 function agent(ctx: CallContext, options: { bare?: boolean; briefHold?: boolean } = {}): number {
   const { random, timeline, line } = ctx;
-  const agents = VOICES.filter((v) => v.split === line.split && v.role === 'agents');
-  const openings = options.briefHold
+  const candidates = options.briefHold
     ? AGENT_HOLD_REQUESTS
     : options.bare
       ? AGENT_OPENINGS.filter((p) => ['Hello?', 'Yeah, hello?'].includes(p.text))
@@ -336,13 +355,14 @@ function agent(ctx: CallContext, options: { bare?: boolean; briefHold?: boolean 
   let voice: Voice;
   let opening: Phrase;
   // The same person never says the same thing the same way twice: no (voice, phrase) twice on a line.
-  do {
-    voice = line.familyAgent && random.chance(0.3) ? line.familyAgent : random.pick(agents);
+  for (let attempt = 0; ; attempt++) {
+    voice = agentVoice(random, line, options.briefHold ?? false);
+    const spoken = phraseIdsByVoice.get(voice) as Set<string>;
+    const openings = candidates.filter((p) => spoken.has(p.id));
+    if (!openings.length) continue;
     opening = random.pick(openings);
-  } while (
-    ctx.usedAgentTakes.has(`${voice.espeak}/${opening.id}`) &&
-    ctx.usedAgentTakes.size < agents.length * openings.length
-  );
+    if (!ctx.usedAgentTakes.has(`${voice.espeak}/${opening.id}`) || attempt > 100) break;
+  }
   ctx.usedAgentTakes.add(`${voice.espeak}/${opening.id}`);
   const speed = random.between(0.93, 1.07);
   const gainDb = random.between(-8, 3);
@@ -368,7 +388,8 @@ function agent(ctx: CallContext, options: { bare?: boolean; briefHold?: boolean 
   const followUps = options.bare ? 2 : random.chance(0.7) ? 1 : 0;
   for (let i = 0; i < followUps; i++) {
     timeline.silence(random.between(1500, 4000));
-    const phrase = random.pick(AGENT_FOLLOW_UPS);
+    const spoken = phraseIdsByVoice.get(voice) as Set<string>;
+    const phrase = random.pick(AGENT_FOLLOW_UPS.filter((p) => spoken.has(p.id)));
     timeline.append(take(phrase), gainDb, { kind: 'agent', clip: `${voice.espeak}/${phrase.id}` });
   }
   timeline.silence(random.between(1500, 3500));

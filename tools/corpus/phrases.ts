@@ -211,10 +211,27 @@ export function promptPhrases(index: number): Phrase[] {
 }
 
 /** Every phrase `voice` speaks. */
+/**
+ * A few agent phrases in each prompt voice too: a line's live agent sometimes sounds exactly like the
+ * line's own recordings (or another line's), so the voice alone never says "live".
+ */
+const PROMPT_VOICE_AGENT_PHRASES = new Set([
+  'agent-opening-01',
+  'agent-opening-02',
+  'agent-opening-03',
+  'agent-opening-06',
+  'agent-opening-09',
+  'agent-follow-up-01',
+  'agent-follow-up-02',
+]);
+
 export function phrasesOf(voice: Voice): Phrase[] {
-  if (voice.role === 'agents')
-    return [...AGENT_OPENINGS, ...AGENT_FOLLOW_UPS, ...AGENT_HOLD_REQUESTS, ...AGENT_RETURNS];
-  return promptPhrases(VOICES.filter((v) => v.role === 'prompts').indexOf(voice));
+  const agentPhrases = [...AGENT_OPENINGS, ...AGENT_FOLLOW_UPS, ...AGENT_HOLD_REQUESTS, ...AGENT_RETURNS];
+  if (voice.role === 'agents') return agentPhrases;
+  return [
+    ...promptPhrases(VOICES.filter((v) => v.role === 'prompts').indexOf(voice)),
+    ...agentPhrases.filter((p) => PROMPT_VOICE_AGENT_PHRASES.has(p.id)),
+  ];
 }
 
 /** The clip file of a phrase, relative to corpus/clips. */
