@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   beep,
+  concatPcm,
   createRandom,
   type DecodedWav,
   decodeWav,
@@ -11,6 +12,7 @@ import {
   type HoldMusicStyle,
   lineNoise,
   type Random,
+  silence,
   synthesizeHoldMusic,
   type TelephoneChannelOptions,
   telephoneChannel,
@@ -169,6 +171,22 @@ function family(voice: Voice): string {
   return voice.espeak.split('+')[0];
 }
 
+/**
+ * The line's music-on-hold track, looped: on half the lines it fades out at its end and a second or
+ * two of silence passes before it starts again, as a playlist of tracks does.
+ */
+function holdMusicTrack(random: Random, style: HoldMusicStyle, seed: number, holdScale: number): Int16Array {
+  const fades = random.chance(0.5);
+  const track = synthesizeHoldMusic({
+    style,
+    seconds: Math.max(8, random.between(40, 60) * holdScale),
+    seed,
+    levelDb: random.between(-24, -17),
+    fadeOutSeconds: fades ? random.between(2, 4) : 0,
+  });
+  return fades ? concatPcm([track, silence(random.between(500, 2500))]) : track;
+}
+
 function makeLine(split: Split, index: number, random: Random, splitRandom: Random, holdScale: number): Line {
   const promptVoices = VOICES.filter((v) => v.split === split && v.role === 'prompts');
   const voice = promptVoices[index % promptVoices.length];
@@ -195,12 +213,7 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
     announcements,
     oneTime: random.pick(byKind('one-time')),
     musicStyle,
-    music: synthesizeHoldMusic({
-      style: musicStyle,
-      seconds: Math.max(8, random.between(40, 60) * holdScale),
-      seed: splitRandom.int(2 ** 31),
-      levelDb: random.between(-24, -17),
-    }),
+    music: holdMusicTrack(random, musicStyle, splitRandom.int(2 ** 31), holdScale),
     announcementEveryS: random.between(14, 35) * Math.max(0.3, holdScale),
     announcementGapMs: random.chance(0.5) ? 0 : random.between(150, 800),
     digit: random.pick(['1', '2', '3', '0']),
