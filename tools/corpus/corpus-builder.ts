@@ -27,6 +27,7 @@ import {
   clipPath,
   type Phrase,
   phrasesOf,
+  QUEUE_POSITION_NUMBERS,
   type Split,
   VOICES,
   type Voice,
@@ -165,6 +166,8 @@ interface Line {
   familyAgent?: Voice;
   /** Who reads the announcements: on some lines not the menu's voice. */
   announcementVoice: Voice;
+  /** Whether the queue also tells callers their position (a spliced announcement, partly new each call). */
+  tellsPosition: boolean;
 }
 
 function family(voice: Voice): string {
@@ -219,6 +222,7 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
     digit: random.pick(['1', '2', '3', '0']),
     familyAgent: agents.find((a) => family(a) === family(voice)),
     announcementVoice,
+    tellsPosition: random.chance(0.35),
   };
 }
 
@@ -280,6 +284,8 @@ interface CallContext {
   musicPosition: number;
   /** Seconds of music since the last announcement. */
   sinceAnnouncementS: number;
+  /** The caller's place in the queue, for lines that announce it. */
+  queuePosition: number;
   usedAgentTakes: Set<string>;
   holdScale: number;
 }
@@ -339,12 +345,33 @@ function hold(ctx: CallContext, seconds: number, endOnAnnouncement = false): voi
     const announcement = ctx.line.announcements[next++ % ctx.line.announcements.length];
     const before = ctx.timeline.cursor;
     if (ctx.line.announcementGapMs) ctx.timeline.silence(ctx.line.announcementGapMs);
+    if (ctx.line.tellsPosition) queuePositionAnnouncement(ctx);
     prompt(ctx, announcement, 'announcement', ctx.line.announcementVoice);
     if (ctx.line.announcementGapMs && !endOnAnnouncement) ctx.timeline.silence(ctx.line.announcementGapMs);
     left -= (ctx.timeline.cursor - before) / RATE;
     ctx.sinceAnnouncementS = 0;
     if (endOnAnnouncement && left <= 0) return;
   }
+}
+
+/** "You are currently caller number <n> in the queue ...": the number moves up a place each time. */
+function queuePositionAnnouncement(ctx: CallContext): void {
+  const voice = ctx.line.announcementVoice;
+  const phrases = new Map(phrasesOf(voice).map((p) => [p.id, p]));
+  const n = Math.max(1, ctx.queuePosition--);
+  const pieces = ['queue-position-lead-1', `queue-position-number-${n}`, 'queue-position-tail-1'];
+  const startMs = ctx.timeline.cursorMs;
+  for (const [i, id] of pieces.entries()) {
+    if (i > 0) ctx.timeline.append(new Int16Array(ctx.random.int(400)), 0);
+    ctx.timeline.append(ctx.clips.get(voice, phrases.get(id) as Phrase), 0);
+  }
+  ctx.timeline.segments.push({
+    kind: 'announcement',
+    startMs,
+    endMs: ctx.timeline.cursorMs,
+    clip: `${voice.espeak}/queue-position-${n}`,
+  });
+  ctx.timeline.silence(ctx.random.between(300, 900));
 }
 
 function ivrStart(ctx: CallContext): void {
@@ -568,6 +595,7 @@ function buildSplit(split: Split, options: BuildCorpusOptions, clips: ClipLibrar
         timeline: new CallTimeline(),
         musicPosition: callRandom.int(line.music.length),
         sinceAnnouncementS: callRandom.between(0, line.announcementEveryS),
+        queuePosition: 2 + callRandom.int(QUEUE_POSITION_NUMBERS.length - 1),
         usedAgentTakes,
         holdScale: options.holdScale ?? 1,
       };

@@ -15,6 +15,9 @@ export type PhraseKind =
   | 'voicemail'
   | 'voicemail-hello'
   | 'voicemail-after-hello'
+  | 'queue-position-lead'
+  | 'queue-position-number'
+  | 'queue-position-tail'
   | 'speech-ivr-prompt'
   | 'speech-ivr-retry'
   | 'agent-opening'
@@ -207,10 +210,20 @@ export function promptPhrases(index: number): Phrase[] {
     },
     { id: 'speech-ivr-prompt-1', kind: 'speech-ivr-prompt', text: speechPrompt },
     { id: 'speech-ivr-retry-1', kind: 'speech-ivr-retry', text: speechRetry },
+    ...QUEUE_POSITION,
   ];
 }
 
-/** Every phrase `voice` speaks. */
+/** Pieces of a queue-position announcement, spliced per call: the recording is partly new every time. */
+export const QUEUE_POSITION_NUMBERS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven'];
+const QUEUE_POSITION: readonly Phrase[] = [
+  { id: 'queue-position-lead-1', kind: 'queue-position-lead', text: 'You are currently caller number' },
+  ...QUEUE_POSITION_NUMBERS.map(
+    (text, i): Phrase => ({ id: `queue-position-number-${i + 1}`, kind: 'queue-position-number', text }),
+  ),
+  { id: 'queue-position-tail-1', kind: 'queue-position-tail', text: 'in the queue. Thank you for holding.' },
+];
+
 /**
  * A few agent phrases in each prompt voice too: a line's live agent sometimes sounds exactly like the
  * line's own recordings (or another line's), so the voice alone never says "live".
@@ -225,6 +238,7 @@ const PROMPT_VOICE_AGENT_PHRASES = new Set([
   'agent-follow-up-02',
 ]);
 
+/** Every phrase `voice` speaks. */
 export function phrasesOf(voice: Voice): Phrase[] {
   const agentPhrases = [...AGENT_OPENINGS, ...AGENT_FOLLOW_UPS, ...AGENT_HOLD_REQUESTS, ...AGENT_RETURNS];
   if (voice.role === 'agents') return agentPhrases;
