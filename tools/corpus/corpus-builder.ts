@@ -432,7 +432,8 @@ function agent(ctx: CallContext, options: { bare?: boolean; briefHold?: boolean 
     const phrase = random.pick(AGENT_FOLLOW_UPS.filter((p) => spoken.has(p.id)));
     timeline.append(take(phrase), gainDb, { kind: 'agent', clip: `${voice.espeak}/${phrase.id}` });
   }
-  timeline.silence(random.between(1500, 3500));
+  // The stream goes on while the person waits for an answer: at least 6 s after the first word.
+  timeline.silence(Math.max(random.between(2500, 5000), 6000 - ((timeline.cursor - onset) * 1000) / RATE));
   // The agent's room: office murmur from the pickup on, on some calls.
   if (random.chance(0.5)) {
     const room = lineNoise({
