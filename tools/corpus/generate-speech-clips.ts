@@ -64,7 +64,7 @@ function main(): void {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  writeFileSync(join(out, 'clips.json'), `${JSON.stringify(index, null, 1)}\n`);
+  writeFileSync(join(out, 'clips.json'), `${JSON.stringify(index, null, 2)}\n`);
   process.stdout.write(`${index.length} clips in ${out}\n`);
 }
 
