@@ -29,6 +29,9 @@ function main(): void {
     process.stdout.write(
       `${name}: ${entries.length} calls on ${new Set(entries.map((e) => e.line)).size} lines, ${humans} with a live human -> ${manifest}\n`,
     );
+    const byScenario = new Map<string, number>();
+    for (const entry of entries) byScenario.set(entry.scenario, (byScenario.get(entry.scenario) ?? 0) + 1);
+    process.stdout.write(`  ${[...byScenario].map(([scenario, n]) => `${scenario} ${n}`).join(', ')}\n`);
   }
   process.stdout.write(`built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }

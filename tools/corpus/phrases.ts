@@ -142,6 +142,11 @@ const SPEECH_IVR: ReadonlyArray<readonly [prompt: string, retry: string]> = [
     'Hello? Are you still there? Please say yes or no.',
     "I'm sorry, I still didn't hear anything. Let me put you through.",
   ],
+  // A virtual agent greets like a person, names itself, and waits.
+  [
+    "Hi, I'm Sam, the virtual assistant. How can I help you today?",
+    "Sorry, I didn't get that. Could you say it again?",
+  ],
 ];
 
 export const AGENT_OPENINGS: readonly Phrase[] = [
