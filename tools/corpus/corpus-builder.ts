@@ -170,6 +170,16 @@ interface Line {
   tellsPosition: boolean;
 }
 
+/** Fisher-Yates: a comparator that returns random signs would depend on the engine's sort. */
+function shuffled<T>(random: Random, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 function family(voice: Voice): string {
   return voice.espeak.split('+')[0];
 }
@@ -199,13 +209,13 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
   // Every fourth line plays music with vocals, so each split has its vocal no-human calls.
   const vocal = styles.filter((s) => VOCAL_HOLD_MUSIC_STYLES.includes(s));
   const plain = styles.filter((s) => !VOCAL_HOLD_MUSIC_STYLES.includes(s));
-  const musicStyle = index % 4 === 3 ? random.pick(vocal) : plain[Math.floor(index / 4 + index) % plain.length];
+  const musicStyle = index % 4 === 3 ? random.pick(vocal) : plain[index % plain.length];
   const others = promptVoices.filter((v) => v !== voice);
   const announcementVoice = others.length && random.chance(0.3) ? random.pick(others) : voice;
-  const announcements = phrasesOf(announcementVoice)
-    .filter((p) => p.kind === 'announcement')
-    .sort(() => random.next() - 0.5)
-    .slice(0, random.chance(0.6) ? 1 : 2);
+  const announcements = shuffled(
+    random,
+    phrasesOf(announcementVoice).filter((p) => p.kind === 'announcement'),
+  ).slice(0, random.chance(0.6) ? 1 : 2);
   const agents = VOICES.filter((v) => v.split === split && v.role === 'agents');
   return {
     id: `${split}-${String(index + 1).padStart(2, '0')}`,
