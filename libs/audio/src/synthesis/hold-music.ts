@@ -540,7 +540,7 @@ function renderStyle(style: HoldMusicStyle, render: Render, seconds: number): vo
         }
       }
       const female = random.chance(0.5);
-      sing(render, vocalLine(piece, random, bars, beat, 2, female ? 0 : -1), female ? 1.17 : 1, 0.55);
+      sing(render, vocalLine(piece, random, bars, beat, 2, female ? 0 : -1), female ? 1.17 : 1, 0.8);
       return;
     }
     case 'piano-ballad': {
@@ -607,10 +607,10 @@ function renderStyle(style: HoldMusicStyle, render: Render, seconds: number): vo
         playNote(render, 'piano', bar * 4 * beat, 2 * beat, degreeMidi(piece, chord[0], -1), 0.2);
       }
       const lead = vocalLine(piece, random, bars, beat, 3, 0);
-      sing(render, lead, 1.17, 0.45);
+      sing(render, lead, 1.17, 0.75);
       // A lower voice a third under the lead, on the same syllables.
       const harmony = lead.map((note) => ({ ...note, midi: note.midi - random.pick([3, 4]), consonant: false }));
-      sing(render, harmony, 1, 0.3);
+      sing(render, harmony, 1, 0.45);
       return;
     }
   }
