@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +12,13 @@ import { clipPath, phrasesOf, VOICES } from './phrases';
  * commit the clips: CI has neither tool.
  */
 function main(): void {
+  for (const tool of ['espeak-ng', 'sox']) {
+    if (spawnSync(tool, ['--version']).status !== 0) {
+      process.stderr.write(`corpus:clips needs ${tool} on PATH (apt-get install espeak-ng sox)\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
   const out = resolve(process.argv[2] ?? 'corpus/clips');
   const scratch = mkdtempSync(join(tmpdir(), 'clips-'));
   const index: Array<{ voice: string; id: string; kind: string; text: string; file: string }> = [];
