@@ -1,23 +1,79 @@
-import { MEDIA_FRAME_SAMPLES } from '@callfleet/contracts';
-import type { DetectorHint, DetectorOutput, LineMemory } from './detector.types';
+import type { AudioClass } from '@callfleet/contracts';
+import { AudioClassifier } from './audio-classifier';
+import type { DetectorHint, DetectorOutput, LineMemory, LineMemoryMatch } from './detector.types';
+import { FRAME_MS, FRAME_SAMPLES, FrameAnalyzer } from './frame-features';
+import { InMemoryLineMemory } from './in-memory-line-memory';
+import { decideLiveHuman, type RuleEvidence } from './live-human-rule';
+import { BLOCK_FRAMES, FingerprintHasher, MAX_PROBE_BLOCKS, MIN_PROBE_BLOCKS } from './segment-fingerprint';
+import { MIN_PROFILE_FRAMES, type VoiceProfile, VoiceProfileBuilder, voiceDistance } from './voice-profile';
 
 export interface LiveHumanDetectorOptions {
   /** Shared by every leg dialing the same line; omitted = this call learns alone. */
   lineMemory?: LineMemory;
 }
 
-const FRAME_MS = 20;
+/** Silence after which an utterance is over (speech resuming sooner continues it). */
+const UTTERANCE_GAP_FRAMES = 100;
+/** Hold music heard before an utterance that makes it "after hold". */
+const HOLD_MIN_FRAMES = 100;
+/** A match this recent means the audio is (still) the replay. */
+const MATCH_FRESH_FRAMES = 50;
+/** A beep within this long after speech ends a voicemail greeting. */
+const BEEP_AFTER_SPEECH_FRAMES = 75;
+/** Voice distance above which an utterance is another talker or recording chain. */
+const NEW_VOICE_DISTANCE = 1;
+const PROBE_WORDS = MAX_PROBE_BLOCKS * BLOCK_FRAMES;
+const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
+const MAX_UTTERANCE_WORDS = 1500;
+
+interface Utterance {
+  startFrame: number;
+  /** Hash words from the utterance's start (pauses included: a replay pauses alike). */
+  words: number[];
+  speechFrames: number;
+  /** Frame since which nothing matched; null while the audio matches (or before the first check). */
+  novelSince: number | null;
+  lastMatchFrame: number | null;
+  everMatched: boolean;
+  repeatReported: boolean;
+  /** Frame the last speech ended, null while speaking. */
+  quietSince: number | null;
+  pauseIsQuiet: boolean;
+  voice: VoiceProfileBuilder;
+  /** The voice against the line's recorded voices, refreshed every block. */
+  voiceVerdict: RuleEvidence['voice'];
+  voiceDistance: number;
+  scoreSum: number;
+  scoreFrames: number;
+  afterHold: boolean;
+  callStart: boolean;
+}
 
 /**
  * The live-human detector: fed 20 ms frames of PCM16 at 8 kHz (160 samples), it says what the audio is
  * and decides, at most once, that a live person is speaking. Pure and deterministic: no clock, no I/O.
- *
- * PLACEHOLDER (energy only) until the real classifier lands; the API is final.
  */
 export class LiveHumanDetector {
   private frames = 0;
   private decided = false;
-  private lastClass: DetectorOutput['kind'] | null = null;
+  private readonly analyzer = new FrameAnalyzer();
+  private readonly classifier = new AudioClassifier();
+  private readonly hasher = new FingerprintHasher();
+  /** The last PROBE_WORDS hash words, oldest first; NaN where none (after a gap). */
+  private readonly recentWords = new Float64Array(PROBE_WORDS).fill(Number.NaN);
+  private readonly probe = new Uint32Array(PROBE_WORDS);
+  /** This call's own utterances, to tell a replay within the call. */
+  private readonly callMemory = new InMemoryLineMemory();
+  private readonly recordedVoices: VoiceProfile[] = [];
+  /** Utterances heard before any decision, not yet taught to the line (their fate is open). */
+  private readonly pending: Utterance[] = [];
+  private utterance: Utterance | null = null;
+  private lastClass: AudioClass = 'silence';
+  private musicFrames = 0;
+  private utterances = 0;
+  private lastUtteranceEnd = Number.NEGATIVE_INFINITY;
+  private voicemail = false;
+  private ivrFinished = false;
 
   constructor(private readonly options: LiveHumanDetectorOptions = {}) {}
 
@@ -33,28 +89,190 @@ export class LiveHumanDetector {
 
   /** One 20 ms frame (exactly 160 samples); returns what changed at this frame (usually nothing). */
   pushFrame(frame: Int16Array): DetectorOutput[] {
-    if (frame.length !== MEDIA_FRAME_SAMPLES) throw new RangeError(`a frame is ${MEDIA_FRAME_SAMPLES} samples`);
-    const atMs = this.atMs;
-    this.frames++;
-    let energy = 0;
-    for (let i = 0; i < frame.length; i++) energy += frame[i] * frame[i];
-    const kind = energy / frame.length > 1e5 ? 'speech' : 'silence';
-    if (kind === this.lastClass) return [];
-    this.lastClass = kind;
-    return [{ kind, atMs, confidence: 0.5 }];
+    if (frame.length !== FRAME_SAMPLES) throw new RangeError(`a frame is ${FRAME_SAMPLES} samples`);
+    const frameIndex = this.frames++;
+    const out: DetectorOutput[] = [];
+    const features = this.analyzer.analyze(frame);
+    const state = this.classifier.push(features);
+    const word = this.hasher.push(features.bands);
+    this.recentWords.copyWithin(0, 1);
+    this.recentWords[PROBE_WORDS - 1] = word < 0 ? Number.NaN : word;
+    if (state.changed) {
+      out.push({ kind: state.kind, atMs: state.sinceFrame * FRAME_MS, confidence: round(state.confidence) });
+      this.onClassChange(state.kind, state.sinceFrame);
+    }
+    if (state.kind === 'music') this.musicFrames++;
+    const u = this.utterance;
+    if (u) {
+      if (word >= 0 && u.words.length < MAX_UTTERANCE_WORDS) u.words.push(word);
+      if (state.kind === 'speech') {
+        u.speechFrames++;
+        u.quietSince = null;
+        if (state.label !== 'silent') {
+          u.voice.add(features);
+          u.scoreSum += state.speechScore;
+          u.scoreFrames++;
+        }
+        if ((frameIndex - u.startFrame) % BLOCK_FRAMES === 0) this.checkReplay(u, frameIndex, out);
+      } else if (u.quietSince === null) {
+        u.quietSince = frameIndex;
+        u.pauseIsQuiet = true;
+      } else if (state.kind !== 'silence') u.pauseIsQuiet = false;
+      if (u.quietSince !== null && frameIndex - u.quietSince >= UTTERANCE_GAP_FRAMES) this.closeUtterance(false);
+      else if (!this.decided && this.utterance) this.decide(this.utterance, frameIndex, out);
+    }
+    return out;
   }
 
   /** `frames` 20 ms frames were lost (the stream skipped them): time moves on, nothing is heard. */
   pushGap(frames: number): DetectorOutput[] {
-    this.frames += Math.max(0, Math.floor(frames));
+    const n = Math.max(0, Math.floor(frames));
+    if (n === 0) return [];
+    this.frames += n;
+    this.analyzer.reset();
+    this.hasher.reset();
+    this.recentWords.fill(Number.NaN);
     return [];
   }
 
-  hint(_hint: DetectorHint): void {}
+  hint(hint: DetectorHint): void {
+    if (hint.kind === 'ivr-finished') this.ivrFinished = true;
+  }
 
   /** The stream ended: returns anything still pending and teaches the line memory what was recorded. */
   end(): DetectorOutput[] {
-    void this.options.lineMemory;
+    if (this.utterance) this.closeUtterance(false);
+    if (!this.decided) for (const u of this.pending.splice(0)) this.teachLine(u);
     return [];
   }
+
+  private onClassChange(kind: AudioClass, sinceFrame: number): void {
+    const previous = this.lastClass;
+    this.lastClass = kind;
+    if (kind === 'tone' && sinceFrame - this.lastUtteranceEnd <= BEEP_AFTER_SPEECH_FRAMES) this.voicemail = true;
+    if (kind === 'speech') {
+      if (this.utterance && this.utterance.quietSince !== null) return; // the speaker goes on after a pause
+      this.startUtterance(sinceFrame);
+      return;
+    }
+    if ((kind === 'music' || kind === 'tone') && this.utterance) this.closeUtterance(true);
+    void previous;
+  }
+
+  private startUtterance(startFrame: number): void {
+    const u: Utterance = {
+      startFrame,
+      words: [],
+      speechFrames: 0,
+      novelSince: null,
+      lastMatchFrame: null,
+      everMatched: false,
+      repeatReported: false,
+      quietSince: null,
+      pauseIsQuiet: true,
+      voice: new VoiceProfileBuilder(),
+      voiceVerdict: 'unknown',
+      voiceDistance: 0,
+      scoreSum: 0,
+      scoreFrames: 0,
+      afterHold: this.musicFrames >= HOLD_MIN_FRAMES,
+      callStart: this.utterances === 0 && this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished,
+    };
+    // The classifier reports speech a few frames after it began: take those frames' words too.
+    const back = Math.min(this.frames - startFrame, PROBE_WORDS);
+    for (let k = PROBE_WORDS - back; k < PROBE_WORDS; k++) {
+      const w = this.recentWords[k];
+      if (!Number.isNaN(w)) u.words.push(w);
+    }
+    this.utterance = u;
+    this.utterances++;
+  }
+
+  /** Ends the current utterance; `followedByRecording` when music or a tone took over (recordings do that). */
+  private closeUtterance(followedByRecording: boolean): void {
+    const u = this.utterance;
+    if (!u) return;
+    this.utterance = null;
+    this.lastUtteranceEnd = u.quietSince ?? this.frames;
+    const fingerprint = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: Uint32Array.from(u.words) };
+    this.callMemory.remember(fingerprint);
+    if (this.decided) return;
+    if (u.voice.size >= MIN_PROFILE_FRAMES) this.recordedVoices.push(u.voice.build());
+    if (followedByRecording) this.teachLine(u);
+    else this.pending.push(u);
+  }
+
+  private teachLine(u: Utterance): void {
+    if (u.everMatched || u.words.length < MIN_PROBE_WORDS) return;
+    this.options.lineMemory?.remember({ atMs: u.startFrame * FRAME_MS, kind: 'speech', hashes: Uint32Array.from(u.words) });
+  }
+
+  private checkReplay(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
+    const available = Math.min(frameIndex - u.startFrame + 1, PROBE_WORDS);
+    if (available < MIN_PROBE_WORDS) return;
+    for (let k = 0; k < available; k++) {
+      const w = this.recentWords[PROBE_WORDS - available + k];
+      if (Number.isNaN(w)) return; // a gap inside the probe: wait for clean audio
+      this.probe[k] = w;
+    }
+    const probe = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: this.probe.subarray(0, available) };
+    let match: LineMemoryMatch | null = this.callMemory.match(probe);
+    let scope: 'call' | 'line' = 'call';
+    if (!match && this.options.lineMemory) {
+      match = this.options.lineMemory.match(probe);
+      scope = 'line';
+    }
+    if (match) {
+      u.lastMatchFrame = frameIndex;
+      u.novelSince = null;
+      u.everMatched = true;
+      // What follows a replay is judged on its own voice.
+      u.voice = new VoiceProfileBuilder();
+      if (!u.repeatReported) {
+        u.repeatReported = true;
+        out.push({ kind: 'repeat', atMs: u.startFrame * FRAME_MS, of: match.of, scope, confidence: round(match.similarity) });
+      }
+    } else if (u.novelSince === null) {
+      u.novelSince = u.lastMatchFrame ?? u.startFrame;
+    }
+    u.voiceVerdict = this.compareVoice(u);
+  }
+
+  private compareVoice(u: Utterance): RuleEvidence['voice'] {
+    if (u.voice.size < MIN_PROFILE_FRAMES || this.recordedVoices.length === 0) return 'unknown';
+    const profile = u.voice.build();
+    let nearest = Number.POSITIVE_INFINITY;
+    for (const known of this.recordedVoices) nearest = Math.min(nearest, voiceDistance(profile, known));
+    u.voiceDistance = nearest;
+    return nearest > NEW_VOICE_DISTANCE ? 'different' : 'same';
+  }
+
+  private decide(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
+    const inSpeech = u.quietSince === null;
+    const evidence: RuleEvidence = {
+      phase: inSpeech ? 'in-speech' : 'after-speech',
+      novelMs: u.novelSince === null ? 0 : (frameIndex - u.novelSince) * FRAME_MS,
+      utteranceMs: u.speechFrames * FRAME_MS,
+      matched: inSpeech
+        ? u.lastMatchFrame !== null && frameIndex - u.lastMatchFrame < MATCH_FRESH_FRAMES
+        : u.everMatched,
+      pauseMs: inSpeech ? 0 : (frameIndex - (u.quietSince as number)) * FRAME_MS,
+      pauseIsQuiet: u.pauseIsQuiet,
+      callStart: u.callStart,
+      afterHold: u.afterHold,
+      voice: u.voiceVerdict,
+      speechLike: u.scoreFrames ? u.scoreSum / u.scoreFrames : 0,
+      voicemail: this.voicemail,
+    };
+    const decision = decideLiveHuman(evidence);
+    if (!decision) return;
+    this.decided = true;
+    // Everything heard before the person was recorded (or hold): the line learns it now, for the other legs.
+    for (const earlier of this.pending.splice(0)) this.teachLine(earlier);
+    out.push({ kind: 'live-human', atMs: (frameIndex + 1) * FRAME_MS, confidence: decision.confidence, evidence: decision.evidence });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
 }
