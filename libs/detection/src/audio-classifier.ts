@@ -17,6 +17,9 @@ const HOLD_FRAMES: Record<AudioClass, number> = { speech: 5, music: 12, silence:
 const SILENCE_FRAMES = 15;
 /** A beep or DTMF digit: one or two steady peaks for at least 100 ms. */
 const TONE_MIN_FRAMES = 5;
+/** Steady pitches this close together (1 s) make a melody, and the tone class stays off for 3 s after. */
+const MELODY_GAP_FRAMES = 50;
+const MELODY_HOLD_FRAMES = 150;
 
 /** Per-frame labels before the window: what a single frame can tell. */
 export type FrameLabel = 'silent' | 'tonal' | 'active';
@@ -50,8 +53,12 @@ export class AudioClassifier {
   private readonly pitch = new Float64Array(WINDOW);
   private readonly flux = new Float64Array(WINDOW);
   private toneRun = 0;
+  private lastTonalFrame = Number.NEGATIVE_INFINITY;
+  private melodyUntil = 0;
   private toneHz = 0;
   private smoothedScore = 0.5;
+  /** The window's cues behind speechScore (for inspection and tests). */
+  readonly cues = { lowShare: 0, modulationShare: 0, steadyShare: 0 };
   private candidate: AudioClass = 'silence';
   private candidateSince = 0;
   private candidateFrames = 0;
@@ -75,8 +82,16 @@ export class AudioClassifier {
     const isActive = f.energyDb > Math.max(ACTIVE_MIN_DB, this.floor + ACTIVE_ABOVE_FLOOR_DB);
     const tonal = isActive && f.peakShare > 0.9 && f.flatness < 0.05;
     if (tonal && this.toneRun > 0 && Math.abs(f.peakHz - this.toneHz) <= 40) this.toneRun++;
-    else this.toneRun = tonal ? 1 : 0;
-    if (tonal) this.toneHz = f.peakHz;
+    else {
+      // A new steady pitch soon after another one is a melody (synthesized hold music), not a beep.
+      if (tonal && this.frame - this.lastTonalFrame < MELODY_GAP_FRAMES && Math.abs(f.peakHz - this.toneHz) > 40)
+        this.melodyUntil = this.frame + MELODY_HOLD_FRAMES;
+      this.toneRun = tonal ? 1 : 0;
+    }
+    if (tonal) {
+      this.toneHz = f.peakHz;
+      this.lastTonalFrame = this.frame;
+    }
     this.energy[i] = f.energyDb;
     this.active[i] = isActive ? 1 : 0;
     this.pitch[i] = isActive ? f.pitchHz : 0;
@@ -86,14 +101,15 @@ export class AudioClassifier {
     s.speechScore = this.speechScore();
     this.smoothedScore += 0.15 * (s.speechScore - this.smoothedScore);
     let raw: AudioClass;
-    if (this.toneRun >= TONE_MIN_FRAMES && s.kind !== 'music') raw = 'tone';
+    if (this.toneRun >= TONE_MIN_FRAMES && s.kind !== 'music' && this.frame > this.melodyUntil) raw = 'tone';
     else if (this.recentActive(SILENCE_FRAMES) === 0) raw = 'silence';
     else if (s.kind === 'silence' || s.kind === 'tone') {
       if (!isActive) raw = s.kind;
       else {
-        // A fresh start: the window is mostly the silence before, so trust only the current frames' modulation.
-        this.smoothedScore = s.speechScore;
-        raw = s.speechScore >= 0.45 ? 'speech' : 'music';
+        // A fresh start: the window is mostly the silence before and tells little. Sound after silence on a
+        // call is speech more often than not; music corrects itself once the window fills.
+        this.smoothedScore = 0.5;
+        raw = 'speech';
       }
     } else if (s.kind === 'speech') raw = this.smoothedScore < 0.35 ? 'music' : 'speech';
     else raw = this.smoothedScore > 0.6 ? 'speech' : 'music';
@@ -166,20 +182,25 @@ export class AudioClassifier {
       modulation += (2 * (re * re + im * im)) / n;
     }
     const modulationShare = total > 1e-6 ? Math.min(1, modulation / total) : 0;
-    // Pitch: steady notes (consecutive voiced frames within 1.5 %) vs gliding speech.
+    // Pitch: steady notes (voiced frames 100 ms apart within 1 %) vs gliding speech.
     let voiced = 0;
     let steady = 0;
-    for (let k = 1; k < n; k++) {
-      const a = this.pitch[(start + k - 1) % WINDOW];
+    for (let k = 5; k < n; k++) {
+      const a = this.pitch[(start + k - 5) % WINDOW];
       const b = this.pitch[(start + k) % WINDOW];
       if (a > 0 && b > 0) {
         voiced++;
-        if (Math.abs(a - b) / b < 0.015) steady++;
+        if (Math.abs(a - b) / b < 0.01) steady++;
       }
     }
     const steadyShare = voiced >= 4 ? steady / voiced : 0.3;
     const score =
-      0.4 * clamp01((lowShare - 0.05) / 0.3) + 0.35 * clamp01((modulationShare - 0.15) / 0.45) + 0.25 * clamp01((0.7 - steadyShare) / 0.5);
+      0.45 * clamp01((lowShare - 0.05) / 0.3) +
+      0.4 * clamp01((modulationShare - 0.15) / 0.45) +
+      0.15 * clamp01((0.8 - steadyShare) / 0.6);
+    this.cues.lowShare = lowShare;
+    this.cues.modulationShare = modulationShare;
+    this.cues.steadyShare = steadyShare;
     return score;
   }
 

@@ -43,4 +43,6 @@ export interface SegmentFingerprint {
   kind: AudioClass;
   /** Hash words of the segment's spectral peaks / band energies; robust to level and μ-law. */
   hashes: Uint32Array;
+  /** Probes only: 1 where `hashes` holds sound, 0 for quiet frames not to compare (absent = all sound). */
+  valid?: Uint8Array;
 }

@@ -61,6 +61,7 @@ export class FrameAnalyzer {
   private readonly squares = new Float64Array(FRAME_SAMPLES + 1);
   private readonly scores = new Float64Array(PITCH_MAX_LAG + 2);
   private hasPrevious = false;
+  private frameCount = 0;
   readonly features: FrameFeatures = {
     energyDb: SILENT_DB,
     zcr: 0,
@@ -93,7 +94,8 @@ export class FrameAnalyzer {
     f.energyDb = meanSquare > 1e-10 ? 10 * Math.log10(meanSquare) : SILENT_DB;
     f.zcr = crossings / FRAME_SAMPLES;
     this.spectralFeatures();
-    this.pitch();
+    // Pitch looks at 40 ms: every other frame is enough, and it is the costliest feature.
+    if (this.frameCount++ % 2 === 0) this.pitch();
     return f;
   }
 

@@ -22,7 +22,8 @@ const MATCH_FRESH_FRAMES = 50;
 const BEEP_AFTER_SPEECH_FRAMES = 75;
 /** Voice distance above which an utterance is another talker or recording chain. */
 const NEW_VOICE_DISTANCE = 1;
-const PROBE_WORDS = MAX_PROBE_BLOCKS * BLOCK_FRAMES;
+/** A probe looks back up to 2 s for its 1 s of sound (pauses between words are skipped). */
+const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
 const MAX_UTTERANCE_WORDS = 1500;
 
@@ -62,6 +63,9 @@ export class LiveHumanDetector {
   /** The last PROBE_WORDS hash words, oldest first; NaN where none (after a gap). */
   private readonly recentWords = new Float64Array(PROBE_WORDS).fill(Number.NaN);
   private readonly probe = new Uint32Array(PROBE_WORDS);
+  private readonly probeValid = new Uint8Array(PROBE_WORDS);
+  /** Reused per frame (a frame's outputs are read before the next frame). */
+  private readonly outputs: DetectorOutput[] = [];
   /** This call's own utterances, to tell a replay within the call. */
   private readonly callMemory = new InMemoryLineMemory();
   private readonly recordedVoices: VoiceProfile[] = [];
@@ -73,6 +77,7 @@ export class LiveHumanDetector {
   private utterances = 0;
   private lastUtteranceEnd = Number.NEGATIVE_INFINITY;
   private voicemail = false;
+  private toneStart = Number.NEGATIVE_INFINITY;
   private ivrFinished = false;
 
   constructor(private readonly options: LiveHumanDetectorOptions = {}) {}
@@ -91,12 +96,14 @@ export class LiveHumanDetector {
   pushFrame(frame: Int16Array): DetectorOutput[] {
     if (frame.length !== FRAME_SAMPLES) throw new RangeError(`a frame is ${FRAME_SAMPLES} samples`);
     const frameIndex = this.frames++;
-    const out: DetectorOutput[] = [];
+    const out: DetectorOutput[] = this.outputs;
+    out.length = 0;
     const features = this.analyzer.analyze(frame);
     const state = this.classifier.push(features);
     const word = this.hasher.push(features.bands);
     this.recentWords.copyWithin(0, 1);
-    this.recentWords[PROBE_WORDS - 1] = word < 0 ? Number.NaN : word;
+    // Quiet frames' words are kept as NaN: silence hashes alike on every line and must not make a match.
+    this.recentWords[PROBE_WORDS - 1] = word < 0 || state.label === 'silent' ? Number.NaN : word;
     if (state.changed) {
       out.push({ kind: state.kind, atMs: state.sinceFrame * FRAME_MS, confidence: round(state.confidence) });
       this.onClassChange(state.kind, state.sinceFrame);
@@ -149,14 +156,16 @@ export class LiveHumanDetector {
   private onClassChange(kind: AudioClass, sinceFrame: number): void {
     const previous = this.lastClass;
     this.lastClass = kind;
-    if (kind === 'tone' && sinceFrame - this.lastUtteranceEnd <= BEEP_AFTER_SPEECH_FRAMES) this.voicemail = true;
+    if (kind === 'tone') this.toneStart = sinceFrame;
+    // A beep shortly after speech, then quiet: a voicemail greeting has ended and the line waits for a message.
+    if (kind === 'silence' && previous === 'tone' && this.toneStart - this.lastUtteranceEnd <= BEEP_AFTER_SPEECH_FRAMES)
+      this.voicemail = true;
     if (kind === 'speech') {
       if (this.utterance && this.utterance.quietSince !== null) return; // the speaker goes on after a pause
       this.startUtterance(sinceFrame);
       return;
     }
     if ((kind === 'music' || kind === 'tone') && this.utterance) this.closeUtterance(true);
-    void previous;
   }
 
   private startUtterance(startFrame: number): void {
@@ -197,7 +206,8 @@ export class LiveHumanDetector {
     const fingerprint = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: Uint32Array.from(u.words) };
     this.callMemory.remember(fingerprint);
     if (this.decided) return;
-    if (u.voice.size >= MIN_PROFILE_FRAMES) this.recordedVoices.push(u.voice.build());
+    // Only what sounded like speech teaches the recorded voice (not the first beats of music taken for speech).
+    if (u.voice.size >= MIN_PROFILE_FRAMES && u.scoreSum >= 0.5 * u.scoreFrames) this.recordedVoices.push(u.voice.build());
     if (followedByRecording) this.teachLine(u);
     else this.pending.push(u);
   }
@@ -212,10 +222,13 @@ export class LiveHumanDetector {
     if (available < MIN_PROBE_WORDS) return;
     for (let k = 0; k < available; k++) {
       const w = this.recentWords[PROBE_WORDS - available + k];
-      if (Number.isNaN(w)) return; // a gap inside the probe: wait for clean audio
-      this.probe[k] = w;
+      const sound = !Number.isNaN(w);
+      this.probe[k] = sound ? w : 0;
+      this.probeValid[k] = sound ? 1 : 0;
     }
-    const probe = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: this.probe.subarray(0, available) };
+    const hashes = this.probe.subarray(0, available);
+    const valid = this.probeValid.subarray(0, available);
+    const probe = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes, valid };
     let match: LineMemoryMatch | null = this.callMemory.match(probe);
     let scope: 'call' | 'line' = 'call';
     if (!match && this.options.lineMemory) {
@@ -269,7 +282,9 @@ export class LiveHumanDetector {
     this.decided = true;
     // Everything heard before the person was recorded (or hold): the line learns it now, for the other legs.
     for (const earlier of this.pending.splice(0)) this.teachLine(earlier);
-    out.push({ kind: 'live-human', atMs: (frameIndex + 1) * FRAME_MS, confidence: decision.confidence, evidence: decision.evidence });
+    const evidenceList = [...decision.evidence];
+    if (u.voiceVerdict !== 'unknown') evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
+    out.push({ kind: 'live-human', atMs: (frameIndex + 1) * FRAME_MS, confidence: decision.confidence, evidence: evidenceList });
   }
 }
 

@@ -7,10 +7,13 @@ export const MAX_PROBE_BLOCKS = 10;
 /** Blocks needed before a match is trusted: 0.6 s (plus the 0.1 s the first word looks back). */
 export const MIN_PROBE_BLOCKS = 6;
 /**
- * Bit error rate at or below which two stretches are the same audio. Unrelated audio sits near 0.5 and
- * rarely below 0.4 over 6 × 32 bits; a replay through μ-law, noise and level changes stays well under 0.3.
+ * Bit error rate at or below which two stretches are the same audio, for MIN_PROBE_BLOCKS blocks; each further
+ * block allows MATCH_BER_PER_BLOCK more (longer probes vary less). Unrelated speech, even of the same voice, sits
+ * at 0.33–0.45 at its best alignment; a replay through another channel (band, level, μ-law, noise, a 13 ms
+ * shift) at 0.14–0.24.
  */
-export const MATCH_MAX_BER = 0.3;
+export const MATCH_MAX_BER = 0.22;
+export const MATCH_BER_PER_BLOCK = 0.01;
 /** A single word farther than this from the probe's newest word is not worth comparing further. */
 const PREFILTER_MAX_BITS = 14;
 
@@ -26,7 +29,11 @@ export class FingerprintHasher {
   private readonly previous = new Float64Array(BAND_COUNT);
   private frames = 0;
 
-  /** The band powers of one frame; returns the frame's word, or -1 while fewer than 10 frames were seen. */
+  /**
+   * The band powers of one frame; returns the frame's word, or -1 while fewer than 10 frames were seen. Quiet
+   * frames (digital silence, line noise) should be pushed as they are but not probed: their words carry no
+   * recording (digital silence hashes to 0 on every line).
+   */
   push(bands: Float64Array): number {
     this.history[this.frames % (2 * BLOCK_FRAMES)].set(bands);
     this.frames++;
@@ -76,26 +83,36 @@ export interface HashAlignment {
 }
 
 /**
- * The best place in `stored` where the probe's newest stretch (up to MAX_PROBE_BLOCKS blocks of 100 ms, one word
- * every BLOCK_FRAMES) appears, tried at every stored word so any phase of the 20 ms grid lines up within 10 ms.
- * Partial overlap is the normal case: the probe may start anywhere in the stored segment. Null when the probe is
- * shorter than MIN_PROBE_BLOCKS blocks or nothing is within MATCH_MAX_BER.
+ * The best place in `stored` where the probe's newest stretch appears: up to MAX_PROBE_BLOCKS blocks of 100 ms,
+ * one word every BLOCK_FRAMES back from the newest, skipping words `valid` marks 0 (quiet frames; a probe may
+ * span pauses), tried at every stored word so any phase of the 20 ms grid lines up within 10 ms. Partial overlap
+ * is the normal case: the probe may start anywhere in the stored segment. Null when fewer than MIN_PROBE_BLOCKS
+ * valid blocks are in the probe (its newest word must be valid) or nothing is within the BER threshold.
  */
-export function alignHashes(probe: Uint32Array, stored: Uint32Array, maxBer = MATCH_MAX_BER): HashAlignment | null {
-  const blocks = Math.min(MAX_PROBE_BLOCKS, Math.floor(probe.length / BLOCK_FRAMES));
-  if (blocks < MIN_PROBE_BLOCKS) return null;
-  const span = (blocks - 1) * BLOCK_FRAMES;
+export function alignHashes(
+  probe: Uint32Array,
+  stored: Uint32Array,
+  maxBer?: number,
+  valid?: Uint8Array,
+): HashAlignment | null {
   const last = probe.length - 1;
+  if (last < 0 || (valid && !valid[last])) return null;
+  const offsets = new Int32Array(MAX_PROBE_BLOCKS);
+  let blocks = 0;
+  for (let back = 0; back <= last && blocks < MAX_PROBE_BLOCKS; back += BLOCK_FRAMES) {
+    if (!valid || valid[last - back]) offsets[blocks++] = back;
+  }
+  if (blocks < MIN_PROBE_BLOCKS) return null;
+  const threshold = maxBer ?? MATCH_MAX_BER + MATCH_BER_PER_BLOCK * (blocks - MIN_PROBE_BLOCKS);
+  const span = offsets[blocks - 1];
   const newest = probe[last];
-  const maxBits = Math.floor(blocks * 32 * maxBer);
+  const maxBits = Math.floor(blocks * 32 * threshold);
   let best: HashAlignment | null = null;
   let bestBits = maxBits + 1;
   for (let j = span; j < stored.length; j++) {
     let bits = popcount32(newest ^ stored[j]);
     if (bits > PREFILTER_MAX_BITS) continue;
-    for (let k = 1; k < blocks && bits < bestBits; k++) {
-      bits += popcount32(probe[last - k * BLOCK_FRAMES] ^ stored[j - k * BLOCK_FRAMES]);
-    }
+    for (let k = 1; k < blocks && bits < bestBits; k++) bits += popcount32(probe[last - offsets[k]] ^ stored[j - offsets[k]]);
     if (bits < bestBits) {
       bestBits = bits;
       best = { storedStart: j - span, ber: bits / (blocks * 32), blocks };

@@ -54,7 +54,8 @@ export class VoiceProfileBuilder {
 
 /**
  * How unlike two profiles are: about 1 at the edge of "another voice or another recording chain". Pitch counts
- * in steps of 3 semitones, spectral shape in 4 dB RMS, level in 8 dB (a person on a headset is rarely at the
+ * in steps of 3 semitones, spectral shape in 10 dB RMS (one utterance's long-term spectrum varies with what
+ * is said, so it weighs little), level in 8 dB (a person on a headset is rarely at the
  * level of the line's normalised prompts).
  */
 export function voiceDistance(a: VoiceProfile, b: VoiceProfile): number {
@@ -63,8 +64,11 @@ export function voiceDistance(a: VoiceProfile, b: VoiceProfile): number {
     const d = a.shapeDb[k] - b.shapeDb[k];
     shape += d * d;
   }
-  shape = Math.sqrt(shape / BAND_COUNT) / 4;
+  shape = Math.sqrt(shape / BAND_COUNT) / 10;
   const pitch = a.pitchHz > 0 && b.pitchHz > 0 ? Math.abs(12 * Math.log2(a.pitchHz / b.pitchHz)) / 3 : 0;
   const level = Math.abs(a.levelDb - b.levelDb) / 8;
+  if (debugVoice) console.log('voice', shape.toFixed(2), pitch.toFixed(2), level.toFixed(2), a.pitchHz.toFixed(0), b.pitchHz.toFixed(0));
   return Math.sqrt(shape * shape + pitch * pitch + level * level);
 }
+
+const debugVoice = !!process.env.DEBUG_VOICE;
