@@ -26,6 +26,9 @@ const NEW_VOICE_DISTANCE = 1;
 const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
 const MAX_UTTERANCE_WORDS = 1500;
+/** Novel speech, a quiet pause of 1.5–6 s, novel speech again: a person who waited for an answer. */
+const SPOKE_AGAIN_MIN_PAUSE_FRAMES = 75;
+const SPOKE_AGAIN_MAX_PAUSE_FRAMES = 300;
 
 interface Utterance {
   startFrame: number;
@@ -41,6 +44,10 @@ interface Utterance {
   quietSince: number | null;
   pauseIsQuiet: boolean;
   voice: VoiceProfileBuilder;
+  /** The whole utterance's voice (what the line's recorded voice is learned from). */
+  fullVoice: VoiceProfileBuilder;
+  /** It began after a quiet pause that followed another novel utterance: someone speaking again. */
+  answersPause: boolean;
   /** The voice against the line's recorded voices, refreshed every block. */
   voiceVerdict: RuleEvidence['voice'];
   voiceDistance: number;
@@ -72,6 +79,7 @@ export class LiveHumanDetector {
   /** Utterances heard before any decision, not yet taught to the line (their fate is open). */
   private readonly pending: Utterance[] = [];
   private utterance: Utterance | null = null;
+  private lastClosed: Utterance | null = null;
   private lastClass: AudioClass = 'silence';
   private musicFrames = 0;
   private utterances = 0;
@@ -117,6 +125,7 @@ export class LiveHumanDetector {
         u.quietSince = null;
         if (state.label !== 'silent') {
           u.voice.add(features);
+          u.fullVoice.add(features);
           u.scoreSum += state.speechScore;
           u.scoreFrames++;
         }
@@ -180,6 +189,8 @@ export class LiveHumanDetector {
       quietSince: null,
       pauseIsQuiet: true,
       voice: new VoiceProfileBuilder(),
+      fullVoice: new VoiceProfileBuilder(),
+      answersPause: false,
       voiceVerdict: 'unknown',
       voiceDistance: 0,
       scoreSum: 0,
@@ -187,6 +198,16 @@ export class LiveHumanDetector {
       afterHold: this.musicFrames >= HOLD_MIN_FRAMES,
       callStart: this.utterances === 0 && this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished,
     };
+    const last = this.lastClosed;
+    u.answersPause =
+      last !== null &&
+      !last.everMatched &&
+      !last.callStart &&
+      last.pauseIsQuiet &&
+      last.novelSince !== null &&
+      last.quietSince !== null &&
+      startFrame - last.quietSince >= SPOKE_AGAIN_MIN_PAUSE_FRAMES &&
+      startFrame - last.quietSince <= SPOKE_AGAIN_MAX_PAUSE_FRAMES;
     // The classifier reports speech a few frames after it began: take those frames' words too.
     const back = Math.min(this.frames - startFrame, PROBE_WORDS);
     for (let k = PROBE_WORDS - back; k < PROBE_WORDS; k++) {
@@ -202,12 +223,14 @@ export class LiveHumanDetector {
     const u = this.utterance;
     if (!u) return;
     this.utterance = null;
+    this.lastClosed = followedByRecording ? null : u;
     this.lastUtteranceEnd = u.quietSince ?? this.frames;
     const fingerprint = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: Uint32Array.from(u.words) };
     this.callMemory.remember(fingerprint);
     if (this.decided) return;
     // Only what sounded like speech teaches the recorded voice (not the first beats of music taken for speech).
-    if (u.voice.size >= MIN_PROFILE_FRAMES && u.scoreSum >= 0.5 * u.scoreFrames) this.recordedVoices.push(u.voice.build());
+    if (u.fullVoice.size >= MIN_PROFILE_FRAMES && u.scoreSum >= 0.5 * u.scoreFrames)
+      this.recordedVoices.push(u.fullVoice.build());
     if (followedByRecording) this.teachLine(u);
     else this.pending.push(u);
   }
@@ -276,6 +299,7 @@ export class LiveHumanDetector {
       voice: u.voiceVerdict,
       speechLike: u.scoreFrames ? u.scoreSum / u.scoreFrames : 0,
       voicemail: this.voicemail,
+      spokeAgain: u.answersPause,
     };
     const decision = decideLiveHuman(evidence);
     if (!decision) return;

@@ -22,6 +22,8 @@ export interface RuleEvidence {
   speechLike: number;
   /** A beep followed speech: a voicemail greeting has ended. */
   voicemail: boolean;
+  /** This utterance follows another novel one after a quiet pause of 1.5–6 s (a person waited, then spoke again). */
+  spokeAgain: boolean;
 }
 
 export interface RuleDecision {
@@ -37,6 +39,9 @@ export const PAUSE_UNKNOWN_VOICE_MS = 1200;
 /** At call start only a short greeting ("Hello?") followed by a long pause is a person; IVR prompts run longer. */
 export const CALL_START_MAX_UTTERANCE_MS = 1500;
 export const CALL_START_PAUSE_MS = 1500;
+export const UNKNOWN_VOICE_MAX_UTTERANCE_MS = 2500;
+/** Speaking again after a pause: this much novel speech (a replay would have matched by then). */
+export const SPOKE_AGAIN_NOVEL_MS = 700;
 /** Utterances shorter than this are clicks and breaths, not a turn. */
 const MIN_TURN_MS = 300;
 /** Speech this much like music (vocals over a backing) is not trusted to be a person. */
@@ -52,6 +57,8 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
   if (e.voicemail || e.matched || e.speechLike < MIN_SPEECH_LIKE) return null;
   const context = e.afterHold ? 'after-hold' : 'after-recording';
   if (e.phase === 'in-speech') {
+    if (e.spokeAgain && e.novelMs >= SPOKE_AGAIN_NOVEL_MS)
+      return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', context] };
     if (e.callStart || e.voice !== 'different' || e.novelMs < EARLY_NOVEL_MS) return null;
     return { confidence: 0.9, evidence: ['novel-speech', 'new-voice', context] };
   }
@@ -61,6 +68,8 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
     return { confidence: 0.75, evidence: ['novel-speech', 'short-greeting', 'turn-taking-pause'] };
   }
   const pause = e.voice === 'different' ? PAUSE_NEW_VOICE_MS : PAUSE_UNKNOWN_VOICE_MS;
+  // An unknown voice ending in a pause may be a one-time message before a disconnect: only a short turn counts.
+  if (e.voice === 'unknown' && e.utteranceMs > UNKNOWN_VOICE_MAX_UTTERANCE_MS) return null;
   if (e.pauseMs < pause) return null;
   const evidence = ['novel-speech', 'turn-taking-pause', context];
   if (e.voice === 'different') evidence.splice(1, 0, 'new-voice');
