@@ -86,8 +86,12 @@ export function renderScore(score: DetectionScore, cpuMicrosPerFrame: number, fr
     `cpu: ${cpuMicrosPerFrame.toFixed(2)} µs per 20 ms frame over ${frames} frames ${goal(cpuMicrosPerFrame <= DETECTION_GOALS.cpuMicrosPerFrame)}`,
   ];
   for (const fa of score.falseAlarms)
-    lines.push(`false alarm: ${fa.file} decided at ${fa.decidedAtMs} ms, human ${fa.labeledAtMs === null ? 'none' : `at ${fa.labeledAtMs} ms`}`);
+    lines.push(
+      `false alarm: ${fa.file} decided at ${fa.decidedAtMs} ms, human ${fa.labeledAtMs === null ? 'none' : `at ${fa.labeledAtMs} ms`}`,
+    );
   for (const miss of score.misses)
-    lines.push(`miss: ${miss.file} human at ${miss.labeledAtMs} ms, decided ${miss.decidedAtMs === null ? 'never' : `at ${miss.decidedAtMs} ms`}`);
+    lines.push(
+      `miss: ${miss.file} human at ${miss.labeledAtMs} ms, decided ${miss.decidedAtMs === null ? 'never' : `at ${miss.decidedAtMs} ms`}`,
+    );
   return lines.join('\n');
 }

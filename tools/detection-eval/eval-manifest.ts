@@ -29,7 +29,11 @@ export function parseManifest(text: string, name = 'manifest'): ManifestEntry[] 
     const label = v.liveHumanAtMs;
     if (label !== undefined && label !== null && (typeof label !== 'number' || !Number.isFinite(label) || label < 0))
       throw new ManifestError(`${name}:${i + 1}: "liveHumanAtMs" must be a number ≥ 0 or null`);
-    entries.push({ file: v.file, line: v.line as string | undefined, liveHumanAtMs: label as number | null | undefined });
+    entries.push({
+      file: v.file,
+      line: v.line as string | undefined,
+      liveHumanAtMs: label as number | null | undefined,
+    });
   }
   return entries;
 }

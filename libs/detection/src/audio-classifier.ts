@@ -133,7 +133,11 @@ export class AudioClassifier {
       s.sinceFrame = this.candidateSince;
       s.changed = true;
       s.confidence =
-        raw === 'speech' || raw === 'music' ? Math.min(0.99, 0.5 + Math.abs(s.speechScore - 0.5)) : raw === 'tone' ? 0.9 : 0.8;
+        raw === 'speech' || raw === 'music'
+          ? Math.min(0.99, 0.5 + Math.abs(s.speechScore - 0.5))
+          : raw === 'tone'
+            ? 0.9
+            : 0.8;
     }
   }
 

@@ -87,7 +87,7 @@ export class FrameAnalyzer {
       const x = frame[i] / 32768;
       h[FRAME_SAMPLES + i] = x;
       sum += x * x;
-      if ((x >= 0) !== (previous >= 0)) crossings++;
+      if (x >= 0 !== previous >= 0) crossings++;
       previous = x;
     }
     const meanSquare = sum / FRAME_SAMPLES;

@@ -237,7 +237,11 @@ export class LiveHumanDetector {
 
   private teachLine(u: Utterance): void {
     if (u.everMatched || u.words.length < MIN_PROBE_WORDS) return;
-    this.options.lineMemory?.remember({ atMs: u.startFrame * FRAME_MS, kind: 'speech', hashes: Uint32Array.from(u.words) });
+    this.options.lineMemory?.remember({
+      atMs: u.startFrame * FRAME_MS,
+      kind: 'speech',
+      hashes: Uint32Array.from(u.words),
+    });
   }
 
   private checkReplay(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
@@ -266,7 +270,13 @@ export class LiveHumanDetector {
       u.voice = new VoiceProfileBuilder();
       if (!u.repeatReported) {
         u.repeatReported = true;
-        out.push({ kind: 'repeat', atMs: u.startFrame * FRAME_MS, of: match.of, scope, confidence: round(match.similarity) });
+        out.push({
+          kind: 'repeat',
+          atMs: u.startFrame * FRAME_MS,
+          of: match.of,
+          scope,
+          confidence: round(match.similarity),
+        });
       }
     } else if (u.novelSince === null) {
       u.novelSince = u.lastMatchFrame ?? u.startFrame;
@@ -308,7 +318,12 @@ export class LiveHumanDetector {
     for (const earlier of this.pending.splice(0)) this.teachLine(earlier);
     const evidenceList = [...decision.evidence];
     if (u.voiceVerdict !== 'unknown') evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
-    out.push({ kind: 'live-human', atMs: (frameIndex + 1) * FRAME_MS, confidence: decision.confidence, evidence: evidenceList });
+    out.push({
+      kind: 'live-human',
+      atMs: (frameIndex + 1) * FRAME_MS,
+      confidence: decision.confidence,
+      evidence: evidenceList,
+    });
   }
 }
 

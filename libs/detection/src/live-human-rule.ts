@@ -41,7 +41,7 @@ export const CALL_START_MAX_UTTERANCE_MS = 1500;
 export const CALL_START_PAUSE_MS = 1500;
 export const UNKNOWN_VOICE_MAX_UTTERANCE_MS = 2500;
 /** Speaking again after a pause: this much novel speech (a replay would have matched by then). */
-export const SPOKE_AGAIN_NOVEL_MS = 700;
+export const SPOKE_AGAIN_NOVEL_MS = 1200;
 /** Utterances shorter than this are clicks and breaths, not a turn. */
 const MIN_TURN_MS = 300;
 /** Speech this much like music (vocals over a backing) is not trusted to be a person. */

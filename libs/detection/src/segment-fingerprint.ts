@@ -24,7 +24,10 @@ const PREFILTER_MAX_BITS = 14;
  * a frame, because every frame yields a word for the 100 ms ending there.
  */
 export class FingerprintHasher {
-  private readonly history: Float64Array[] = Array.from({ length: 2 * BLOCK_FRAMES }, () => new Float64Array(BAND_COUNT));
+  private readonly history: Float64Array[] = Array.from(
+    { length: 2 * BLOCK_FRAMES },
+    () => new Float64Array(BAND_COUNT),
+  );
   private readonly current = new Float64Array(BAND_COUNT);
   private readonly previous = new Float64Array(BAND_COUNT);
   private frames = 0;
@@ -112,7 +115,8 @@ export function alignHashes(
   for (let j = span; j < stored.length; j++) {
     let bits = popcount32(newest ^ stored[j]);
     if (bits > PREFILTER_MAX_BITS) continue;
-    for (let k = 1; k < blocks && bits < bestBits; k++) bits += popcount32(probe[last - offsets[k]] ^ stored[j - offsets[k]]);
+    for (let k = 1; k < blocks && bits < bestBits; k++)
+      bits += popcount32(probe[last - offsets[k]] ^ stored[j - offsets[k]]);
     if (bits < bestBits) {
       bestBits = bits;
       best = { storedStart: j - span, ber: bits / (blocks * 32), blocks };

@@ -67,8 +67,5 @@ export function voiceDistance(a: VoiceProfile, b: VoiceProfile): number {
   shape = Math.sqrt(shape / BAND_COUNT) / 10;
   const pitch = a.pitchHz > 0 && b.pitchHz > 0 ? Math.abs(12 * Math.log2(a.pitchHz / b.pitchHz)) / 3 : 0;
   const level = Math.abs(a.levelDb - b.levelDb) / 8;
-  if (debugVoice) console.log('voice', shape.toFixed(2), pitch.toFixed(2), level.toFixed(2), a.pitchHz.toFixed(0), b.pitchHz.toFixed(0));
   return Math.sqrt(shape * shape + pitch * pitch + level * level);
 }
-
-const debugVoice = !!process.env.DEBUG_VOICE;

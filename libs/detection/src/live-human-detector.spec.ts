@@ -1,0 +1,76 @@
+import type { DetectorOutput } from './detector.types';
+import { InMemoryLineMemory } from './in-memory-line-memory';
+import { LiveHumanDetector } from './live-human-detector';
+import { concat, degrade, frames, melody, silence, sine, syllables } from './test-signals';
+
+function run(samples: Int16Array, lineMemory?: InMemoryLineMemory): DetectorOutput[] {
+  const detector = new LiveHumanDetector({ lineMemory });
+  const outputs: DetectorOutput[] = [];
+  for (const frame of frames(samples)) outputs.push(...detector.pushFrame(frame).map((o) => ({ ...o })));
+  outputs.push(...detector.end());
+  return outputs;
+}
+
+const decision = (outputs: DetectorOutput[]) => outputs.find((o) => o.kind === 'live-human');
+
+describe('LiveHumanDetector scenarios', () => {
+  const ivr = syllables(21, 4000, 100);
+  const announcement = syllables(22, 3000, 100);
+
+  it('rejects a frame of the wrong size', () => {
+    expect(() => new LiveHumanDetector().pushFrame(new Int16Array(100))).toThrow(RangeError);
+  });
+
+  it('a person after hold who speaks, waits, and speaks again is decided after the onset', () => {
+    const onsetMs = 500 + 4000 + 1000 + 8000;
+    const call = concat(
+      silence(500),
+      ivr,
+      silence(1000),
+      melody(8000),
+      syllables(31, 2500, 180),
+      silence(2500),
+      syllables(32, 1200, 180),
+      silence(2000),
+    );
+    const found = decision(run(call));
+    expect(found).toBeDefined();
+    expect(found?.atMs).toBeGreaterThan(onsetMs);
+    expect(found?.atMs).toBeLessThan(onsetMs + 10_000);
+  });
+
+  it('a replayed announcement is a repeat, and a line’s known recording never makes a decision', () => {
+    const memory = new InMemoryLineMemory();
+    const call = concat(
+      silence(500),
+      ivr,
+      silence(1000),
+      melody(6000),
+      announcement,
+      silence(2500),
+      degrade(announcement, 0.7, 3, 100),
+      silence(2500),
+    );
+    const first = run(call, memory);
+    expect(first.some((o) => o.kind === 'repeat' && o.scope === 'call')).toBe(true);
+    const second = run(degrade(call, 0.5, 9, 20), memory);
+    expect(second.some((o) => o.kind === 'repeat' && o.scope === 'line')).toBe(true);
+    expect(decision(second)).toBeUndefined();
+  });
+
+  it('a voicemail greeting with a beep gets no decision', () => {
+    expect(decision(run(concat(silence(500), ivr, silence(300), sine(1000, 400), silence(4000))))).toBeUndefined();
+  });
+
+  it('is deterministic', () => {
+    const call = concat(silence(300), ivr, melody(3000), syllables(40, 2000, 160), silence(2000));
+    expect(run(call)).toEqual(run(call));
+  });
+
+  it('time moves on over lost frames', () => {
+    const detector = new LiveHumanDetector();
+    detector.pushFrame(new Int16Array(160));
+    detector.pushGap(10);
+    expect(detector.atMs).toBe(220);
+  });
+});
