@@ -16,6 +16,8 @@ const BAND_EDGES = bandEdges(300, 3400, BAND_COUNT);
 export const SILENT_DB = -100;
 const PITCH_MIN_LAG = 10; // 400 Hz at 4 kHz
 const PITCH_MAX_LAG = 50; // 80 Hz at 4 kHz
+/** Below this level the spectrum is not computed (the quietest telephone line noise is above it). */
+const SPECTRUM_MIN_DB = -65;
 /** Below this level pitch is not worth the autocorrelation (it costs most of a frame's budget). */
 const PITCH_MIN_DB = -55;
 
@@ -25,9 +27,9 @@ export interface FrameFeatures {
   energyDb: number;
   /** Zero crossings per sample, 0..1. */
   zcr: number;
-  /** Spectral flatness (geometric / arithmetic mean of power) in the telephone band, 0..1: noise ≈ 1, a tone ≈ 0. */
+  /** Spectral flatness (geometric / arithmetic mean of the bands' power density), 0..1: noise ≈ 1, a tone ≈ 0. */
   flatness: number;
-  /** Positive spectral change from the previous frame, on log power, mean over the band (dB). */
+  /** Positive spectral change from the previous frame: mean rise of the bands' levels (dB). */
   flux: number;
   centroidHz: number;
   /** Frequency below which 85 % of the band's power lies. */
@@ -55,8 +57,7 @@ export class FrameAnalyzer {
   private readonly input = new Float64Array(FFT_SIZE);
   private readonly spectrum: number[] = this.fft.createComplexArray();
   private readonly power = new Float64Array(FFT_SIZE / 2 + 1);
-  private readonly logPower = new Float64Array(FFT_SIZE / 2 + 1);
-  private readonly previousLogPower = new Float64Array(FFT_SIZE / 2 + 1);
+  private readonly previousBandLevel = new Float64Array(BAND_COUNT);
   private readonly decimated = new Float64Array(FRAME_SAMPLES);
   private readonly squares = new Float64Array(FRAME_SAMPLES + 1);
   private readonly scores = new Float64Array(PITCH_MAX_LAG + 2);
@@ -93,7 +94,8 @@ export class FrameAnalyzer {
     const meanSquare = sum / FRAME_SAMPLES;
     f.energyDb = meanSquare > 1e-10 ? 10 * Math.log10(meanSquare) : SILENT_DB;
     f.zcr = crossings / FRAME_SAMPLES;
-    this.spectralFeatures();
+    if (f.energyDb < SPECTRUM_MIN_DB) this.quietFrame();
+    else this.spectralFeatures();
     // Pitch looks at 40 ms: every other frame is enough, and it is the costliest feature.
     if (this.frameCount++ % 2 === 0) this.pitch();
     return f;
@@ -105,6 +107,19 @@ export class FrameAnalyzer {
     this.hasPrevious = false;
   }
 
+  /** Far below any line's noise: nothing to analyse, and quiet frames are most of a call's frames. */
+  private quietFrame(): void {
+    const f = this.features;
+    f.flatness = 1;
+    f.flux = 0;
+    f.centroidHz = 0;
+    f.rolloffHz = 0;
+    f.peakShare = 0;
+    f.peakHz = 0;
+    f.bands.fill(1e-12);
+    this.previousBandLevel.fill(-12);
+  }
+
   private spectralFeatures(): void {
     const f = this.features;
     const offset = this.history.length - FFT_SIZE;
@@ -112,25 +127,34 @@ export class FrameAnalyzer {
     this.fft.realTransform(this.spectrum, this.input);
     const s = this.spectrum;
     let total = 0;
-    let logSum = 0;
     let weighted = 0;
-    let flux = 0;
     for (let k = LOW_BIN; k <= HIGH_BIN; k++) {
       const p = s[2 * k] * s[2 * k] + s[2 * k + 1] * s[2 * k + 1] + 1e-12;
       this.power[k] = p;
       total += p;
       weighted += p * k;
-      const lp = Math.log10(p);
-      this.logPower[k] = lp;
-      logSum += lp;
+    }
+    // Flatness and flux on the 17 bands' power densities, not on 111 bins: a log per band, not per bin, and
+    // the same verdicts (a tone fills one band, noise all alike; speech onsets raise several bands at once).
+    let logSum = 0;
+    let densitySum = 0;
+    let flux = 0;
+    for (let b = 0; b < BAND_COUNT; b++) {
+      let e = 1e-12;
+      for (let k = BAND_EDGES[b]; k < BAND_EDGES[b + 1]; k++) e += this.power[k];
+      f.bands[b] = e;
+      const density = e / (BAND_EDGES[b + 1] - BAND_EDGES[b]);
+      densitySum += density;
+      const level = Math.log10(density);
+      logSum += level;
       if (this.hasPrevious) {
-        const rise = lp - this.previousLogPower[k];
+        const rise = level - this.previousBandLevel[b];
         if (rise > 0) flux += rise;
       }
+      this.previousBandLevel[b] = level;
     }
-    const bins = HIGH_BIN - LOW_BIN + 1;
-    f.flatness = total > 0 ? Math.min(1, 10 ** (logSum / bins) / (total / bins)) : 1;
-    f.flux = this.hasPrevious ? (10 * flux) / bins : 0;
+    f.flatness = Math.min(1, 10 ** (logSum / BAND_COUNT) / (densitySum / BAND_COUNT));
+    f.flux = this.hasPrevious ? (10 * flux) / BAND_COUNT : 0;
     f.centroidHz = total > 0 ? (weighted / total) * BIN_HZ : 0;
     let cumulative = 0;
     let rolloff = HIGH_BIN;
@@ -154,13 +178,18 @@ export class FrameAnalyzer {
     if (second >= 0) peak += this.around(second);
     f.peakShare = total > 0 ? Math.min(1, peak / total) : 0;
     f.peakHz = first * BIN_HZ;
-    for (let b = 0; b < BAND_COUNT; b++) {
-      let e = 1e-12;
-      for (let k = BAND_EDGES[b]; k < BAND_EDGES[b + 1]; k++) e += this.power[k];
-      f.bands[b] = e;
-    }
-    this.previousLogPower.set(this.logPower);
     this.hasPrevious = true;
+  }
+
+  /** Normalized autocorrelation of the decimated window at `lag`. */
+  private correlation(lag: number): number {
+    const d = this.decimated;
+    const n = FRAME_SAMPLES;
+    let r = 0;
+    for (let i = 0, j = lag; j < n; i++, j++) r += d[i] * d[j];
+    const e0 = this.squares[n - lag];
+    const e1 = this.squares[n] - this.squares[lag];
+    return e0 > 0 && e1 > 0 ? r / Math.sqrt(e0 * e1) : 0;
   }
 
   private around(k: number): number {
@@ -178,26 +207,38 @@ export class FrameAnalyzer {
     const d = this.decimated;
     const h = this.history;
     for (let i = 0; i < FRAME_SAMPLES; i++) d[i] = h[2 * i] + h[2 * i + 1];
-    const n = FRAME_SAMPLES;
     const squares = this.squares;
     squares[0] = 0;
-    for (let i = 0; i < n; i++) squares[i + 1] = squares[i] + d[i] * d[i];
+    for (let i = 0; i < FRAME_SAMPLES; i++) squares[i + 1] = squares[i] + d[i] * d[i];
     let bestLag = 0;
     let best = 0;
-    const scores = this.scores;
-    for (let lag = PITCH_MIN_LAG - 1; lag <= PITCH_MAX_LAG + 1; lag++) {
-      let r = 0;
-      for (let i = 0, j = lag; j < n; i++, j++) r += d[i] * d[j];
-      const e0 = squares[n - lag];
-      const e1 = squares[n] - squares[lag];
-      const score = e0 > 0 && e1 > 0 ? r / Math.sqrt(e0 * e1) : 0;
-      scores[lag] = score;
-      if (lag >= PITCH_MIN_LAG && lag <= PITCH_MAX_LAG && score > best) {
+    // Even lags first, then the odd neighbours of the best: pitch peaks are wider than two lags at 4 kHz.
+    for (let lag = PITCH_MIN_LAG; lag <= PITCH_MAX_LAG; lag += 2) {
+      const score = this.correlation(lag);
+      if (score > best) {
         best = score;
         bestLag = lag;
       }
     }
-    if (bestLag === 0 || best < 0.5) return;
+    if (bestLag === 0) return;
+    let below = this.correlation(bestLag - 1);
+    let above = this.correlation(bestLag + 1);
+    if (below > best && bestLag - 1 >= PITCH_MIN_LAG) {
+      above = best;
+      best = below;
+      bestLag--;
+      below = this.correlation(bestLag - 1);
+    } else if (above > best && bestLag + 1 <= PITCH_MAX_LAG) {
+      below = best;
+      best = above;
+      bestLag++;
+      above = this.correlation(bestLag + 1);
+    }
+    if (best < 0.5) return;
+    const scores = this.scores;
+    scores[bestLag - 1] = below;
+    scores[bestLag] = best;
+    scores[bestLag + 1] = above;
     // Parabolic interpolation of the peak for sub-sample pitch.
     const a = scores[bestLag - 1];
     const b = scores[bestLag];

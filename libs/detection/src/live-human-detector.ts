@@ -26,6 +26,7 @@ const NEW_VOICE_DISTANCE = 1;
 const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
 const MAX_UTTERANCE_WORDS = 1500;
+const VOICE_CHECK_FRAMES = 15;
 /** Novel speech, a quiet pause of 1.5–6 s, novel speech again: a person who waited for an answer. */
 const SPOKE_AGAIN_MIN_PAUSE_FRAMES = 75;
 const SPOKE_AGAIN_MAX_PAUSE_FRAMES = 300;
@@ -67,7 +68,7 @@ export class LiveHumanDetector {
   private readonly analyzer = new FrameAnalyzer();
   private readonly classifier = new AudioClassifier();
   private readonly hasher = new FingerprintHasher();
-  /** The last PROBE_WORDS hash words, oldest first; NaN where none (after a gap). */
+  /** The last PROBE_WORDS hash words (a ring indexed by frame); NaN for quiet frames and after a gap. */
   private readonly recentWords = new Float64Array(PROBE_WORDS).fill(Number.NaN);
   private readonly probe = new Uint32Array(PROBE_WORDS);
   private readonly probeValid = new Uint8Array(PROBE_WORDS);
@@ -109,9 +110,8 @@ export class LiveHumanDetector {
     const features = this.analyzer.analyze(frame);
     const state = this.classifier.push(features);
     const word = this.hasher.push(features.bands);
-    this.recentWords.copyWithin(0, 1);
     // Quiet frames' words are kept as NaN: silence hashes alike on every line and must not make a match.
-    this.recentWords[PROBE_WORDS - 1] = word < 0 || state.label === 'silent' ? Number.NaN : word;
+    this.recentWords[frameIndex % PROBE_WORDS] = word < 0 || state.label === 'silent' ? Number.NaN : word;
     if (state.changed) {
       out.push({ kind: state.kind, atMs: state.sinceFrame * FRAME_MS, confidence: round(state.confidence) });
       this.onClassChange(state.kind, state.sinceFrame);
@@ -119,7 +119,7 @@ export class LiveHumanDetector {
     if (state.kind === 'music') this.musicFrames++;
     const u = this.utterance;
     if (u) {
-      if (word >= 0 && u.words.length < MAX_UTTERANCE_WORDS) u.words.push(word);
+      if (u.words.length < MAX_UTTERANCE_WORDS) u.words.push(word < 0 ? 0 : word);
       if (state.kind === 'speech') {
         u.speechFrames++;
         u.quietSince = null;
@@ -208,11 +208,13 @@ export class LiveHumanDetector {
       last.quietSince !== null &&
       startFrame - last.quietSince >= SPOKE_AGAIN_MIN_PAUSE_FRAMES &&
       startFrame - last.quietSince <= SPOKE_AGAIN_MAX_PAUSE_FRAMES;
-    // The classifier reports speech a few frames after it began: take those frames' words too.
-    const back = Math.min(this.frames - startFrame, PROBE_WORDS);
-    for (let k = PROBE_WORDS - back; k < PROBE_WORDS; k++) {
-      const w = this.recentWords[k];
-      if (!Number.isNaN(w)) u.words.push(w);
+    // The classifier reports speech a few frames after it began: take those frames' words too (the current
+    // frame's word is added by pushFrame). One word per frame, quiet ones as 0, so offsets stay frame offsets.
+    const current = this.frames - 1;
+    const back = Math.min(current - startFrame, PROBE_WORDS - 1);
+    for (let frame = current - back; frame < current; frame++) {
+      const w = this.recentWords[frame % PROBE_WORDS];
+      u.words.push(Number.isNaN(w) ? 0 : w);
     }
     this.utterance = u;
     this.utterances++;
@@ -248,7 +250,7 @@ export class LiveHumanDetector {
     const available = Math.min(frameIndex - u.startFrame + 1, PROBE_WORDS);
     if (available < MIN_PROBE_WORDS) return;
     for (let k = 0; k < available; k++) {
-      const w = this.recentWords[PROBE_WORDS - available + k];
+      const w = this.recentWords[(frameIndex - available + 1 + k) % PROBE_WORDS];
       const sound = !Number.isNaN(w);
       this.probe[k] = sound ? w : 0;
       this.probeValid[k] = sound ? 1 : 0;
@@ -281,7 +283,8 @@ export class LiveHumanDetector {
     } else if (u.novelSince === null) {
       u.novelSince = u.lastMatchFrame ?? u.startFrame;
     }
-    u.voiceVerdict = this.compareVoice(u);
+    // The voice changes slowly: compare it every 0.3 s (building a profile sorts its pitches).
+    if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || u.voiceVerdict === 'unknown') u.voiceVerdict = this.compareVoice(u);
   }
 
   private compareVoice(u: Utterance): RuleEvidence['voice'] {

@@ -100,7 +100,7 @@ export function alignHashes(
 ): HashAlignment | null {
   const last = probe.length - 1;
   if (last < 0 || (valid && !valid[last])) return null;
-  const offsets = new Int32Array(MAX_PROBE_BLOCKS);
+  const offsets = OFFSETS;
   let blocks = 0;
   for (let back = 0; back <= last && blocks < MAX_PROBE_BLOCKS; back += BLOCK_FRAMES) {
     if (!valid || valid[last - back]) offsets[blocks++] = back;
@@ -124,6 +124,9 @@ export function alignHashes(
   }
   return best;
 }
+
+/** Scratch for alignHashes (single-threaded; no allocation per probe). */
+const OFFSETS = new Int32Array(MAX_PROBE_BLOCKS);
 
 /** 1 for identical audio, 0 for unrelated (BER 0.5). */
 export function similarityOf(ber: number): number {
