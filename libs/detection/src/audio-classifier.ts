@@ -113,7 +113,8 @@ export class AudioClassifier {
         raw = 'speech';
       }
     } else if (s.kind === 'speech') raw = this.smoothedScore < 0.35 ? 'music' : 'speech';
-    else raw = this.smoothedScore > 0.6 ? 'speech' : 'music';
+    // Music that stops for a voice: the window's own score jumps before the smoothed one follows.
+    else raw = this.smoothedScore > 0.6 || s.speechScore > 0.75 ? 'speech' : 'music';
     s.raw = raw;
     this.hysteresis(raw);
     return s;

@@ -33,6 +33,11 @@ export interface LineMemoryMatch {
   of: number;
   /** 0..1 */
   similarity: number;
+  /**
+   * Audio ms, in the call that heard it, of the remembered audio aligned with the probe's newest frame. A replay
+   * advances it in step with the probe; a chance resemblance does not (the detector confirms on that).
+   */
+  alignedAtMs?: number;
 }
 
 /** A compact, comparable summary of a stretch of audio (exact layout is the detector's own). */

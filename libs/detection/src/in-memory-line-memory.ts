@@ -1,5 +1,6 @@
 import { AUDIO_CLASSES, type AudioClass } from '@callfleet/contracts';
 import type { LineMemory, LineMemoryMatch, SegmentFingerprint } from './detector.types';
+import { FRAME_MS } from './frame-features';
 import { alignHashes, similarityOf } from './segment-fingerprint';
 
 export interface InMemoryLineMemoryOptions {
@@ -45,7 +46,11 @@ export class InMemoryLineMemory implements LineMemory {
       const alignment = alignHashes(probe.hashes, segment.hashes, undefined, probe.valid);
       if (alignment && alignment.ber < bestBer) {
         bestBer = alignment.ber;
-        best = { of: segment.atMs, similarity: similarityOf(alignment.ber) };
+        best = {
+          of: segment.atMs,
+          similarity: similarityOf(alignment.ber),
+          alignedAtMs: segment.atMs + (alignment.storedStart + alignment.span) * FRAME_MS,
+        };
       }
     }
     return best;

@@ -81,6 +81,8 @@ export class LiveHumanDetector {
   private readonly pending: Utterance[] = [];
   private utterance: Utterance | null = null;
   private lastClosed: Utterance | null = null;
+  /** The last probe's match, waiting for the next probe to confirm it. */
+  private candidate: { match: LineMemoryMatch; scope: 'call' | 'line'; frameIndex: number } | null = null;
   private lastClass: AudioClass = 'silence';
   private musicFrames = 0;
   private utterances = 0;
@@ -201,7 +203,7 @@ export class LiveHumanDetector {
     const last = this.lastClosed;
     u.answersPause =
       last !== null &&
-      !last.everMatched &&
+      endsNovel(last) &&
       !last.callStart &&
       last.pauseIsQuiet &&
       last.novelSince !== null &&
@@ -264,6 +266,7 @@ export class LiveHumanDetector {
       match = this.options.lineMemory.match(probe);
       scope = 'line';
     }
+    if (match && !this.confirms(match, scope, frameIndex)) match = null;
     if (match) {
       u.lastMatchFrame = frameIndex;
       u.novelSince = null;
@@ -284,7 +287,23 @@ export class LiveHumanDetector {
       u.novelSince = u.lastMatchFrame ?? u.startFrame;
     }
     // The voice changes slowly: compare it every 0.3 s (building a profile sorts its pitches).
-    if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || u.voiceVerdict === 'unknown') u.voiceVerdict = this.compareVoice(u);
+    if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || u.voiceVerdict === 'unknown')
+      u.voiceVerdict = this.compareVoice(u);
+  }
+
+  /**
+   * A match counts once the next probe (100 ms later) matches the same remembered audio 100 ms further on: a
+   * replay keeps step, a chance resemblance (one word said alike by the same synthetic voice) does not.
+   */
+  private confirms(match: LineMemoryMatch, scope: 'call' | 'line', frameIndex: number): boolean {
+    const previous = this.candidate;
+    this.candidate = { match, scope, frameIndex };
+    if (!previous || previous.scope !== scope || previous.match.of !== match.of) return false;
+    if (match.alignedAtMs === undefined || previous.match.alignedAtMs === undefined) return true;
+    const expected = previous.match.alignedAtMs + (frameIndex - previous.frameIndex) * FRAME_MS;
+    return (
+      frameIndex - previous.frameIndex <= 2 * BLOCK_FRAMES && Math.abs(match.alignedAtMs - expected) <= 2 * FRAME_MS
+    );
   }
 
   private compareVoice(u: Utterance): RuleEvidence['voice'] {
@@ -300,11 +319,11 @@ export class LiveHumanDetector {
     const inSpeech = u.quietSince === null;
     const evidence: RuleEvidence = {
       phase: inSpeech ? 'in-speech' : 'after-speech',
-      novelMs: u.novelSince === null ? 0 : (frameIndex - u.novelSince) * FRAME_MS,
+      novelMs: novelMs(u, frameIndex),
       utteranceMs: u.speechFrames * FRAME_MS,
       matched: inSpeech
         ? u.lastMatchFrame !== null && frameIndex - u.lastMatchFrame < MATCH_FRESH_FRAMES
-        : u.everMatched,
+        : !endsNovel(u),
       pauseMs: inSpeech ? 0 : (frameIndex - (u.quietSince as number)) * FRAME_MS,
       pauseIsQuiet: u.pauseIsQuiet,
       callStart: u.callStart,
@@ -317,8 +336,9 @@ export class LiveHumanDetector {
     const decision = decideLiveHuman(evidence);
     if (!decision) return;
     this.decided = true;
-    // Everything heard before the person was recorded (or hold): the line learns it now, for the other legs.
-    for (const earlier of this.pending.splice(0)) this.teachLine(earlier);
+    // Utterances still open to doubt (they ended in quiet, as a person's first sentence does) are not taught:
+    // the person may have begun before the decision, and a line that learns a person's words is deaf to them.
+    this.pending.length = 0;
     const evidenceList = [...decision.evidence];
     if (u.voiceVerdict !== 'unknown') evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
     out.push({
@@ -328,6 +348,24 @@ export class LiveHumanDetector {
       evidence: evidenceList,
     });
   }
+}
+
+/**
+ * Whether the utterance ended in at least 1 s of speech that matched nothing (a replay that ended, then someone
+ * new, is judged on the new part), or never matched at all.
+ */
+function endsNovel(u: Utterance): boolean {
+  if (u.lastMatchFrame === null) return u.novelSince !== null;
+  if (u.novelSince === null) return false;
+  const end = u.quietSince ?? u.startFrame + u.speechFrames;
+  return end - u.novelSince >= MATCH_FRESH_FRAMES;
+}
+
+/** Novel speech of the utterance so far; one too short to be probed at all counts as novel (nothing matched it). */
+function novelMs(u: Utterance, frameIndex: number): number {
+  if (u.novelSince !== null) return (Math.min(frameIndex, u.quietSince ?? frameIndex) - u.novelSince) * FRAME_MS;
+  if (u.lastMatchFrame === null && u.quietSince !== null) return u.speechFrames * FRAME_MS;
+  return 0;
 }
 
 function round(x: number): number {

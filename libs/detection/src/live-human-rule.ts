@@ -62,7 +62,11 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
     if (e.callStart || e.voice !== 'different' || e.novelMs < EARLY_NOVEL_MS) return null;
     return { confidence: 0.9, evidence: ['novel-speech', 'new-voice', context] };
   }
-  if (!e.pauseIsQuiet || e.novelMs < MIN_TURN_MS || e.voice === 'same') return null;
+  if (!e.pauseIsQuiet || e.novelMs < MIN_TURN_MS) return null;
+  // "Hello?" after a sentence and a pause, then quiet again: a person, whatever the voice.
+  if (e.spokeAgain && e.pauseMs >= PAUSE_NEW_VOICE_MS)
+    return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', 'turn-taking-pause', context] };
+  if (e.voice === 'same') return null;
   if (e.callStart) {
     if (e.utteranceMs > CALL_START_MAX_UTTERANCE_MS || e.pauseMs < CALL_START_PAUSE_MS) return null;
     return { confidence: 0.75, evidence: ['novel-speech', 'short-greeting', 'turn-taking-pause'] };

@@ -14,6 +14,9 @@ export const MIN_PROBE_BLOCKS = 6;
  */
 export const MATCH_MAX_BER = 0.22;
 export const MATCH_BER_PER_BLOCK = 0.01;
+/** A block is close to its counterpart at ≤ 11 of 32 bits; this share of a probe's blocks must be. */
+const CLOSE_BLOCK_MAX_BITS = 11;
+const MIN_CLOSE_BLOCK_SHARE = 0.75;
 /** A single word farther than this from the probe's newest word is not worth comparing further. */
 const PREFILTER_MAX_BITS = 14;
 
@@ -83,6 +86,8 @@ export interface HashAlignment {
   /** Bit error rate over the compared blocks, 0..0.5 (and above for anti-correlated audio). */
   ber: number;
   blocks: number;
+  /** Words from the first compared word to the newest (the probe's newest word is at storedStart + span). */
+  span: number;
 }
 
 /**
@@ -119,7 +124,7 @@ export function alignHashes(
       bits += popcount32(probe[last - offsets[k]] ^ stored[j - offsets[k]]);
     if (bits < bestBits) {
       bestBits = bits;
-      best = { storedStart: j - span, ber: bits / (blocks * 32), blocks };
+      best = { storedStart: j - span, ber: bits / (blocks * 32), blocks, span };
     }
   }
   return best;
