@@ -46,8 +46,6 @@ export interface SegmentFingerprint {
   atMs: number;
   /** Audio class of the segment. */
   kind: AudioClass;
-  /** Hash words of the segment's spectral peaks / band energies; robust to level and μ-law. */
+  /** Hash words of the segment's spectral peaks / band energies; robust to level and μ-law. 0 = a quiet frame. */
   hashes: Uint32Array;
-  /** Probes only: 1 where `hashes` holds sound, 0 for quiet frames not to compare (absent = all sound). */
-  valid?: Uint8Array;
 }

@@ -43,7 +43,7 @@ export class InMemoryLineMemory implements LineMemory {
     let bestBer = Number.POSITIVE_INFINITY;
     for (const segment of this.segments) {
       if (segment.kind !== probe.kind) continue;
-      const alignment = alignHashes(probe.hashes, segment.hashes, undefined, probe.valid);
+      const alignment = alignHashes(probe.hashes, segment.hashes);
       if (alignment && alignment.ber < bestBer) {
         bestBer = alignment.ber;
         best = {

@@ -48,12 +48,12 @@ describe('LiveHumanDetector scenarios', () => {
       melody(6000),
       announcement,
       silence(2500),
-      degrade(announcement, 0.7, 3, 100),
+      degrade(announcement, 0.7, 3, 0),
       silence(2500),
     );
     const first = run(call, memory);
     expect(first.some((o) => o.kind === 'repeat' && o.scope === 'call')).toBe(true);
-    const second = run(degrade(call, 0.5, 9, 20), memory);
+    const second = run(degrade(call, 0.5, 9, 0), memory);
     expect(second.some((o) => o.kind === 'repeat' && o.scope === 'line')).toBe(true);
     expect(decision(second)).toBeUndefined();
   });

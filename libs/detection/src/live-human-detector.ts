@@ -4,7 +4,7 @@ import type { DetectorHint, DetectorOutput, LineMemory, LineMemoryMatch } from '
 import { FRAME_MS, FRAME_SAMPLES, FrameAnalyzer } from './frame-features';
 import { InMemoryLineMemory } from './in-memory-line-memory';
 import { decideLiveHuman, type RuleEvidence } from './live-human-rule';
-import { BLOCK_FRAMES, FingerprintHasher, MAX_PROBE_BLOCKS, MIN_PROBE_BLOCKS } from './segment-fingerprint';
+import { BLOCK_FRAMES, FingerprintHasher, MAX_PROBE_BLOCKS, MIN_PROBE_BLOCKS, QUIET_WORD } from './segment-fingerprint';
 import { MIN_PROFILE_FRAMES, type VoiceProfile, VoiceProfileBuilder, voiceDistance } from './voice-profile';
 
 export interface LiveHumanDetectorOptions {
@@ -27,14 +27,17 @@ const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
 const MAX_UTTERANCE_WORDS = 1500;
 const VOICE_CHECK_FRAMES = 15;
+const ONSET_LEAD_FRAMES = 25;
+const MIN_UTTERANCE_FRAMES = 25;
 /** Novel speech, a quiet pause of 1.5–6 s, novel speech again: a person who waited for an answer. */
 const SPOKE_AGAIN_MIN_PAUSE_FRAMES = 75;
 const SPOKE_AGAIN_MAX_PAUSE_FRAMES = 300;
 
 interface Utterance {
   startFrame: number;
-  /** Hash words from the utterance's start (pauses included: a replay pauses alike). */
+  /** Hash words from wordsStartFrame on, one per frame (pauses included: a replay pauses alike). */
   words: number[];
+  wordsStartFrame: number;
   speechFrames: number;
   /** Frame since which nothing matched; null while the audio matches (or before the first check). */
   novelSince: number | null;
@@ -71,7 +74,6 @@ export class LiveHumanDetector {
   /** The last PROBE_WORDS hash words (a ring indexed by frame); NaN for quiet frames and after a gap. */
   private readonly recentWords = new Float64Array(PROBE_WORDS).fill(Number.NaN);
   private readonly probe = new Uint32Array(PROBE_WORDS);
-  private readonly probeValid = new Uint8Array(PROBE_WORDS);
   /** Reused per frame (a frame's outputs are read before the next frame). */
   private readonly outputs: DetectorOutput[] = [];
   /** This call's own utterances, to tell a replay within the call. */
@@ -121,7 +123,10 @@ export class LiveHumanDetector {
     if (state.kind === 'music') this.musicFrames++;
     const u = this.utterance;
     if (u) {
-      if (u.words.length < MAX_UTTERANCE_WORDS) u.words.push(word < 0 ? 0 : word);
+      if (u.words.length < MAX_UTTERANCE_WORDS) {
+        const kept = this.recentWords[frameIndex % PROBE_WORDS];
+        u.words.push(Number.isNaN(kept) ? QUIET_WORD : kept);
+      }
       if (state.kind === 'speech') {
         u.speechFrames++;
         u.quietSince = null;
@@ -183,6 +188,7 @@ export class LiveHumanDetector {
     const u: Utterance = {
       startFrame,
       words: [],
+      wordsStartFrame: startFrame,
       speechFrames: 0,
       novelSince: null,
       lastMatchFrame: null,
@@ -212,11 +218,13 @@ export class LiveHumanDetector {
       startFrame - last.quietSince <= SPOKE_AGAIN_MAX_PAUSE_FRAMES;
     // The classifier reports speech a few frames after it began: take those frames' words too (the current
     // frame's word is added by pushFrame). One word per frame, quiet ones as 0, so offsets stay frame offsets.
+    // And 0.5 s before it: onsets after music are found late, and a replay must align from its true start.
     const current = this.frames - 1;
-    const back = Math.min(current - startFrame, PROBE_WORDS - 1);
+    const back = Math.min(current - startFrame + ONSET_LEAD_FRAMES, PROBE_WORDS - 1, current);
+    u.wordsStartFrame = current - back;
     for (let frame = current - back; frame < current; frame++) {
       const w = this.recentWords[frame % PROBE_WORDS];
-      u.words.push(Number.isNaN(w) ? 0 : w);
+      u.words.push(Number.isNaN(w) ? QUIET_WORD : w);
     }
     this.utterance = u;
     this.utterances++;
@@ -229,18 +237,24 @@ export class LiveHumanDetector {
     this.utterance = null;
     this.lastClosed = followedByRecording ? null : u;
     this.lastUtteranceEnd = u.quietSince ?? this.frames;
-    const fingerprint = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: Uint32Array.from(u.words) };
+    // The first beats of music can pass for speech for a moment: such fragments are neither voice nor recording.
+    if (!isSpeech(u)) return;
+    const fingerprint = {
+      atMs: u.wordsStartFrame * FRAME_MS,
+      kind: 'speech' as const,
+      hashes: Uint32Array.from(u.words),
+    };
     this.callMemory.remember(fingerprint);
     if (this.decided) return;
     // Only what sounded like speech teaches the recorded voice (not the first beats of music taken for speech).
-    if (u.fullVoice.size >= MIN_PROFILE_FRAMES && u.scoreSum >= 0.5 * u.scoreFrames)
-      this.recordedVoices.push(u.fullVoice.build());
+    if (u.fullVoice.size >= MIN_PROFILE_FRAMES) this.recordedVoices.push(u.fullVoice.build());
     if (followedByRecording) this.teachLine(u);
     else this.pending.push(u);
   }
 
   private teachLine(u: Utterance): void {
-    if (u.everMatched || u.words.length < MIN_PROBE_WORDS) return;
+    // A replay is already known; what followed it (a novel tail) is new to the line.
+    if ((u.everMatched && !endsNovel(u)) || u.words.length < MIN_PROBE_WORDS) return;
     this.options.lineMemory?.remember({
       atMs: u.startFrame * FRAME_MS,
       kind: 'speech',
@@ -253,13 +267,9 @@ export class LiveHumanDetector {
     if (available < MIN_PROBE_WORDS) return;
     for (let k = 0; k < available; k++) {
       const w = this.recentWords[(frameIndex - available + 1 + k) % PROBE_WORDS];
-      const sound = !Number.isNaN(w);
-      this.probe[k] = sound ? w : 0;
-      this.probeValid[k] = sound ? 1 : 0;
+      this.probe[k] = Number.isNaN(w) ? QUIET_WORD : w;
     }
-    const hashes = this.probe.subarray(0, available);
-    const valid = this.probeValid.subarray(0, available);
-    const probe = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes, valid };
+    const probe = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: this.probe.subarray(0, available) };
     let match: LineMemoryMatch | null = this.callMemory.match(probe);
     let scope: 'call' | 'line' = 'call';
     if (!match && this.options.lineMemory) {
@@ -348,6 +358,11 @@ export class LiveHumanDetector {
       evidence: evidenceList,
     });
   }
+}
+
+/** Enough speech-like sound to be an utterance (0.5 s, scored as speech on average). */
+function isSpeech(u: Utterance): boolean {
+  return u.speechFrames >= MIN_UTTERANCE_FRAMES && u.scoreSum >= 0.5 * u.scoreFrames;
 }
 
 /**

@@ -81,7 +81,7 @@ export function popcount32(x: number): number {
 }
 
 export interface HashAlignment {
-  /** Index in `stored` of the word aligned with the probe's first compared word. */
+  /** Index in `stored` aligned with the probe's oldest compared word (negative when it precedes the segment). */
   storedStart: number;
   /** Bit error rate over the compared blocks, 0..0.5 (and above for anti-correlated audio). */
   ber: number;
@@ -90,41 +90,55 @@ export interface HashAlignment {
   span: number;
 }
 
+/** The word of a quiet frame: no information, skipped on both sides of a comparison. */
+export const QUIET_WORD = 0;
+
 /**
  * The best place in `stored` where the probe's newest stretch appears: up to MAX_PROBE_BLOCKS blocks of 100 ms,
- * one word every BLOCK_FRAMES back from the newest, skipping words `valid` marks 0 (quiet frames; a probe may
- * span pauses), tried at every stored word so any phase of the 20 ms grid lines up within 10 ms. Partial overlap
- * is the normal case: the probe may start anywhere in the stored segment. Null when fewer than MIN_PROBE_BLOCKS
- * valid blocks are in the probe (its newest word must be valid) or nothing is within the BER threshold.
+ * one word every BLOCK_FRAMES back from the newest, tried at every stored word so any phase of the 20 ms grid
+ * lines up within 10 ms. Quiet words (QUIET_WORD) on either side are skipped, so a probe may span pauses and
+ * the line noise in them may differ between calls. Partial overlap is the normal case: the probe may start
+ * anywhere in the stored segment. Null when fewer than MIN_PROBE_BLOCKS blocks could be compared or nothing
+ * is within the BER threshold.
  */
-export function alignHashes(
-  probe: Uint32Array,
-  stored: Uint32Array,
-  maxBer?: number,
-  valid?: Uint8Array,
-): HashAlignment | null {
+export function alignHashes(probe: Uint32Array, stored: Uint32Array, maxBer?: number): HashAlignment | null {
   const last = probe.length - 1;
-  if (last < 0 || (valid && !valid[last])) return null;
+  if (last < 0 || probe[last] === QUIET_WORD) return null;
   const offsets = OFFSETS;
   let blocks = 0;
   for (let back = 0; back <= last && blocks < MAX_PROBE_BLOCKS; back += BLOCK_FRAMES) {
-    if (!valid || valid[last - back]) offsets[blocks++] = back;
+    if (probe[last - back] !== QUIET_WORD) offsets[blocks++] = back;
   }
   if (blocks < MIN_PROBE_BLOCKS) return null;
-  const threshold = maxBer ?? MATCH_MAX_BER + MATCH_BER_PER_BLOCK * (blocks - MIN_PROBE_BLOCKS);
   const span = offsets[blocks - 1];
   const newest = probe[last];
-  const maxBits = Math.floor(blocks * 32 * threshold);
   let best: HashAlignment | null = null;
-  let bestBits = maxBits + 1;
-  for (let j = span; j < stored.length; j++) {
-    let bits = popcount32(newest ^ stored[j]);
+  let bestBer = Number.POSITIVE_INFINITY;
+  // From j = 0: the probe's older blocks may reach back before the stored segment began (it was heard from a
+  // later point); those blocks are not compared, and at least MIN_PROBE_BLOCKS must be.
+  for (let j = 0; j < stored.length; j++) {
+    const first = stored[j];
+    if (first === QUIET_WORD) continue;
+    let bits = popcount32(newest ^ first);
     if (bits > PREFILTER_MAX_BITS) continue;
-    for (let k = 1; k < blocks && bits < bestBits; k++)
-      bits += popcount32(probe[last - offsets[k]] ^ stored[j - offsets[k]]);
-    if (bits < bestBits) {
-      bestBits = bits;
-      best = { storedStart: j - span, ber: bits / (blocks * 32), blocks, span };
+    let compared = 1;
+    let close = bits <= CLOSE_BLOCK_MAX_BITS ? 1 : 0;
+    for (let k = 1; k < blocks && offsets[k] <= j; k++) {
+      const other = stored[j - offsets[k]];
+      if (other === QUIET_WORD) continue;
+      const blockBits = popcount32(probe[last - offsets[k]] ^ other);
+      bits += blockBits;
+      compared++;
+      if (blockBits <= CLOSE_BLOCK_MAX_BITS) close++;
+    }
+    if (compared < MIN_PROBE_BLOCKS) continue;
+    const ber = bits / (compared * 32);
+    const threshold = maxBer ?? MATCH_MAX_BER + MATCH_BER_PER_BLOCK * (compared - MIN_PROBE_BLOCKS);
+    // A replay is close block after block; one shared word in the same synthetic voice is close for a few
+    // blocks and random for the rest, which can average out under the threshold.
+    if (ber <= threshold && ber < bestBer && close >= Math.ceil(MIN_CLOSE_BLOCK_SHARE * compared)) {
+      bestBer = ber;
+      best = { storedStart: j - span, ber, blocks: compared, span };
     }
   }
   return best;
