@@ -20,6 +20,8 @@ const TONE_MIN_FRAMES = 5;
 /** Steady pitches this close together (1 s) make a melody, and the tone class stays off for 3 s after. */
 const MELODY_GAP_FRAMES = 50;
 const MELODY_HOLD_FRAMES = 150;
+/** A frame whose bands rose this much on average is a change (a phone boundary, a note onset). */
+const FLUX_CHANGE_DB = 2.5;
 
 /** Per-frame labels before the window: what a single frame can tell. */
 export type FrameLabel = 'silent' | 'tonal' | 'active';
@@ -43,7 +45,8 @@ export interface ClassifierState {
 /**
  * Speech / music / silence / tone from frame features, with hysteresis over ~0.1–0.4 s. The window cues
  * follow the speech/music literature: 4 Hz modulation of the energy envelope, the share of low-energy
- * frames (speech pauses between syllables, music runs on), pitch that glides (speech) or holds (notes).
+ * frames (speech pauses between syllables, music runs on), pitch that glides (speech) or holds (notes),
+ * a peaky spectrum (a few partials) and how often the spectrum changes (every phone vs every note).
  */
 export class AudioClassifier {
   private frame = 0;
@@ -52,13 +55,14 @@ export class AudioClassifier {
   private readonly active = new Uint8Array(WINDOW);
   private readonly pitch = new Float64Array(WINDOW);
   private readonly flux = new Float64Array(WINDOW);
+  private readonly peak = new Float64Array(WINDOW);
   private toneRun = 0;
   private lastTonalFrame = Number.NEGATIVE_INFINITY;
   private melodyUntil = 0;
   private toneHz = 0;
   private smoothedScore = 0.5;
   /** The window's cues behind speechScore (for inspection and tests). */
-  readonly cues = { lowShare: 0, modulationShare: 0, steadyShare: 0 };
+  readonly cues = { lowShare: 0, modulationShare: 0, steadyShare: 0, peakiness: 0, changeShare: 0 };
   private candidate: AudioClass = 'silence';
   private candidateSince = 0;
   private candidateFrames = 0;
@@ -96,6 +100,7 @@ export class AudioClassifier {
     this.active[i] = isActive ? 1 : 0;
     this.pitch[i] = isActive ? f.pitchHz : 0;
     this.flux[i] = isActive ? f.flux : 0;
+    this.peak[i] = isActive ? f.peakShare : 0;
     s.label = !isActive ? 'silent' : tonal ? 'tonal' : 'active';
     s.noiseFloorDb = this.floor;
     // The window moves 20 ms a frame and spans 640 ms: scoring every other frame loses nothing.
@@ -112,7 +117,8 @@ export class AudioClassifier {
         this.smoothedScore = 0.5;
         raw = 'speech';
       }
-    } else if (s.kind === 'speech') raw = this.smoothedScore < 0.35 ? 'music' : 'speech';
+    } else if (s.kind === 'tone') raw = !isActive ? 'tone' : this.smoothedScore > 0.6 ? 'speech' : 'music';
+    else if (s.kind === 'speech') raw = this.smoothedScore < 0.35 ? 'music' : 'speech';
     // Music that stops for a voice: the window's own score jumps before the smoothed one follows.
     else raw = this.smoothedScore > 0.6 || s.speechScore > 0.75 ? 'speech' : 'music';
     s.raw = raw;
@@ -203,10 +209,25 @@ export class AudioClassifier {
       }
     }
     const steadyShare = voiced >= 4 ? steady / voiced : 0.3;
+    // Synthesized and most recorded music is peaky (a few partials carry the power) and changes only at note
+    // onsets; speech spreads its power over formants and changes at every phone.
+    let peakSum = 0;
+    let changing = 0;
+    for (let k = 0; k < n; k++) {
+      if (!this.active[k]) continue;
+      peakSum += this.peak[k];
+      if (this.flux[k] > FLUX_CHANGE_DB) changing++;
+    }
+    const peakiness = peakSum / count;
+    const changeShare = changing / count;
+    this.cues.peakiness = peakiness;
+    this.cues.changeShare = changeShare;
     const score =
-      0.45 * clamp01((lowShare - 0.05) / 0.3) +
-      0.4 * clamp01((modulationShare - 0.15) / 0.45) +
-      0.15 * clamp01((0.8 - steadyShare) / 0.6);
+      0.25 * clamp01((lowShare - 0.05) / 0.3) +
+      0.15 * clamp01((modulationShare - 0.15) / 0.45) +
+      0.1 * clamp01((0.8 - steadyShare) / 0.6) +
+      0.2 * clamp01((0.85 - peakiness) / 0.3) +
+      0.3 * clamp01((changeShare - 0.15) / 0.3);
     this.cues.lowShare = lowShare;
     this.cues.modulationShare = modulationShare;
     this.cues.steadyShare = steadyShare;

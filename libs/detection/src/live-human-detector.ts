@@ -5,7 +5,7 @@ import { FRAME_MS, FRAME_SAMPLES, FrameAnalyzer } from './frame-features';
 import { InMemoryLineMemory } from './in-memory-line-memory';
 import { decideLiveHuman, type RuleEvidence } from './live-human-rule';
 import { BLOCK_FRAMES, FingerprintHasher, MAX_PROBE_BLOCKS, MIN_PROBE_BLOCKS, QUIET_WORD } from './segment-fingerprint';
-import { MIN_PROFILE_FRAMES, type VoiceProfile, VoiceProfileBuilder, voiceDistance } from './voice-profile';
+import { type VoiceProfile, VoiceProfileBuilder, voiceDistance } from './voice-profile';
 
 export interface LiveHumanDetectorOptions {
   /** Shared by every leg dialing the same line; omitted = this call learns alone. */
@@ -21,7 +21,13 @@ const MATCH_FRESH_FRAMES = 50;
 /** A beep within this long after speech ends a voicemail greeting. */
 const BEEP_AFTER_SPEECH_FRAMES = 75;
 /** Voice distance above which an utterance is another talker or recording chain. */
-const NEW_VOICE_DISTANCE = 1;
+/**
+ * Voice distance (voice-profile.ts) above which an utterance is surely another talker or chain, and at or below
+ * which it is the line's recorded voice; in between, the voice tells nothing (one utterance's profile varies
+ * with what is said: the same synthetic voice measured 0.2–2.8 against itself, its pitch track swinging).
+ */
+const NEW_VOICE_DISTANCE = Number.POSITIVE_INFINITY;
+const SAME_VOICE_DISTANCE = 1;
 /** A probe looks back up to 2 s for its 1 s of sound (pauses between words are skipped). */
 const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
@@ -29,6 +35,9 @@ const MAX_UTTERANCE_WORDS = 1500;
 const VOICE_CHECK_FRAMES = 15;
 const ONSET_LEAD_FRAMES = 25;
 const MIN_UTTERANCE_FRAMES = 25;
+const SHORT_UTTERANCE_MS = 1500;
+/** Active frames a voice profile needs to be compared (0.8 s): shorter ones vary too much with the words. */
+const VOICE_MIN_FRAMES = 40;
 /** Novel speech, a quiet pause of 1.5–6 s, novel speech again: a person who waited for an answer. */
 const SPOKE_AGAIN_MIN_PAUSE_FRAMES = 75;
 const SPOKE_AGAIN_MAX_PAUSE_FRAMES = 300;
@@ -78,7 +87,9 @@ export class LiveHumanDetector {
   private readonly outputs: DetectorOutput[] = [];
   /** This call's own utterances, to tell a replay within the call. */
   private readonly callMemory = new InMemoryLineMemory();
-  private readonly recordedVoices: VoiceProfile[] = [];
+  /** The line's recorded voice as heard in this call: every utterance before a decision, pooled. */
+  private readonly recordedVoice = new VoiceProfileBuilder();
+  private recordedProfile: VoiceProfile | null = null;
   /** Utterances heard before any decision, not yet taught to the line (their fate is open). */
   private readonly pending: Utterance[] = [];
   private utterance: Utterance | null = null;
@@ -90,6 +101,8 @@ export class LiveHumanDetector {
   private utterances = 0;
   private lastUtteranceEnd = Number.NEGATIVE_INFINITY;
   private voicemail = false;
+  /** This call replayed audio the line memory knows: the line's recordings are known, novel speech is news. */
+  private lineKnown = false;
   private toneStart = Number.NEGATIVE_INFINITY;
   private ivrFinished = false;
 
@@ -177,7 +190,8 @@ export class LiveHumanDetector {
     if (kind === 'silence' && previous === 'tone' && this.toneStart - this.lastUtteranceEnd <= BEEP_AFTER_SPEECH_FRAMES)
       this.voicemail = true;
     if (kind === 'speech') {
-      if (this.utterance && this.utterance.quietSince !== null) return; // the speaker goes on after a pause
+      // Speech after a pause is a new utterance: the pause before it is the turn-taking cue.
+      if (this.utterance) this.closeUtterance(false);
       this.startUtterance(sinceFrame);
       return;
     }
@@ -204,7 +218,7 @@ export class LiveHumanDetector {
       scoreSum: 0,
       scoreFrames: 0,
       afterHold: this.musicFrames >= HOLD_MIN_FRAMES,
-      callStart: this.utterances === 0 && this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished,
+      callStart: this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished,
     };
     const last = this.lastClosed;
     u.answersPause =
@@ -247,7 +261,8 @@ export class LiveHumanDetector {
     this.callMemory.remember(fingerprint);
     if (this.decided) return;
     // Only what sounded like speech teaches the recorded voice (not the first beats of music taken for speech).
-    if (u.fullVoice.size >= MIN_PROFILE_FRAMES) this.recordedVoices.push(u.fullVoice.build());
+    this.recordedVoice.merge(u.fullVoice);
+    this.recordedProfile = this.recordedVoice.size >= VOICE_MIN_FRAMES ? this.recordedVoice.build() : null;
     if (followedByRecording) this.teachLine(u);
     else this.pending.push(u);
   }
@@ -277,6 +292,7 @@ export class LiveHumanDetector {
       scope = 'line';
     }
     if (match && !this.confirms(match, scope, frameIndex)) match = null;
+    if (match && scope === 'line') this.lineKnown = true;
     if (match) {
       u.lastMatchFrame = frameIndex;
       u.novelSince = null;
@@ -317,12 +333,10 @@ export class LiveHumanDetector {
   }
 
   private compareVoice(u: Utterance): RuleEvidence['voice'] {
-    if (u.voice.size < MIN_PROFILE_FRAMES || this.recordedVoices.length === 0) return 'unknown';
-    const profile = u.voice.build();
-    let nearest = Number.POSITIVE_INFINITY;
-    for (const known of this.recordedVoices) nearest = Math.min(nearest, voiceDistance(profile, known));
+    if (u.voice.size < VOICE_MIN_FRAMES || !this.recordedProfile) return 'unknown';
+    const nearest = voiceDistance(u.voice.build(), this.recordedProfile);
     u.voiceDistance = nearest;
-    return nearest > NEW_VOICE_DISTANCE ? 'different' : 'same';
+    return nearest > NEW_VOICE_DISTANCE ? 'different' : nearest <= SAME_VOICE_DISTANCE ? 'same' : 'unknown';
   }
 
   private decide(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
@@ -336,19 +350,25 @@ export class LiveHumanDetector {
         : !endsNovel(u),
       pauseMs: inSpeech ? 0 : (frameIndex - (u.quietSince as number)) * FRAME_MS,
       pauseIsQuiet: u.pauseIsQuiet,
-      callStart: u.callStart,
+      // Before any hold the IVR speaks, unless the line's recordings are known (then novel speech is news).
+      callStart: u.callStart && !this.lineKnown,
       afterHold: u.afterHold,
       voice: u.voiceVerdict,
       speechLike: u.scoreFrames ? u.scoreSum / u.scoreFrames : 0,
       voicemail: this.voicemail,
       spokeAgain: u.answersPause,
+      lineKnown: this.lineKnown,
     };
     const decision = decideLiveHuman(evidence);
     if (!decision) return;
     this.decided = true;
-    // Utterances still open to doubt (they ended in quiet, as a person's first sentence does) are not taught:
-    // the person may have begun before the decision, and a line that learns a person's words is deaf to them.
-    this.pending.length = 0;
+    // What came before the person was recorded: the line learns it now, for the other legs. Not what may have
+    // been the person already (the sentence a "spoke again" answers, a short "Hello?"): a line that learns a
+    // person's words is deaf to them.
+    for (const earlier of this.pending.splice(0)) {
+      const answered = earlier === this.lastClosed && u.answersPause;
+      if (!answered && earlier.speechFrames * FRAME_MS >= SHORT_UTTERANCE_MS) this.teachLine(earlier);
+    }
     const evidenceList = [...decision.evidence];
     if (u.voiceVerdict !== 'unknown') evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
     out.push({

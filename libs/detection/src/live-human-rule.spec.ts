@@ -13,6 +13,7 @@ const agentAfterHold: RuleEvidence = {
   speechLike: 0.7,
   voicemail: false,
   spokeAgain: false,
+  lineKnown: false,
 };
 
 describe('decideLiveHuman', () => {
@@ -41,7 +42,7 @@ describe('decideLiveHuman', () => {
     expect(decideLiveHuman({ ...pause, pauseMs: 1000 })).toBeNull();
     expect(decideLiveHuman({ ...pause, pauseIsQuiet: false })).toBeNull();
     expect(decideLiveHuman({ ...pause, voice: 'same' })).toBeNull();
-    expect(decideLiveHuman({ ...pause, utteranceMs: 4000 })).toBeNull();
+    expect(decideLiveHuman({ ...pause, utteranceMs: 4500 })).toBeNull();
   });
 
   it('at call start takes only a short greeting followed by a long pause', () => {

@@ -24,6 +24,8 @@ export interface RuleEvidence {
   voicemail: boolean;
   /** This utterance follows another novel one after a quiet pause of 1.5–6 s (a person waited, then spoke again). */
   spokeAgain: boolean;
+  /** This call replayed audio from the line memory: the line's recordings have been heard before. */
+  lineKnown: boolean;
 }
 
 export interface RuleDecision {
@@ -39,7 +41,7 @@ export const PAUSE_UNKNOWN_VOICE_MS = 1200;
 /** At call start only a short greeting ("Hello?") followed by a long pause is a person; IVR prompts run longer. */
 export const CALL_START_MAX_UTTERANCE_MS = 1500;
 export const CALL_START_PAUSE_MS = 1500;
-export const UNKNOWN_VOICE_MAX_UTTERANCE_MS = 2500;
+export const UNKNOWN_VOICE_MAX_UTTERANCE_MS = 4000;
 /** Speaking again after a pause: this much novel speech (a replay would have matched by then). */
 export const SPOKE_AGAIN_NOVEL_MS = 1200;
 /** Utterances shorter than this are clicks and breaths, not a turn. */
@@ -59,13 +61,16 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
   if (e.phase === 'in-speech') {
     if (e.spokeAgain && e.novelMs >= SPOKE_AGAIN_NOVEL_MS)
       return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', context] };
-    if (e.callStart || e.voice !== 'different' || e.novelMs < EARLY_NOVEL_MS) return null;
-    return { confidence: 0.9, evidence: ['novel-speech', 'new-voice', context] };
+    if (e.callStart || e.novelMs < EARLY_NOVEL_MS) return null;
+    if (e.voice === 'different') return { confidence: 0.9, evidence: ['novel-speech', 'new-voice', context] };
+    return null;
   }
   if (!e.pauseIsQuiet || e.novelMs < MIN_TURN_MS) return null;
   // "Hello?" after a sentence and a pause, then quiet again: a person, whatever the voice.
   if (e.spokeAgain && e.pauseMs >= PAUSE_NEW_VOICE_MS)
     return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', 'turn-taking-pause', context] };
+  // The line's recorded voice ending in a pause is how "call back later" ends too: wait for the person to
+  // speak again.
   if (e.voice === 'same') return null;
   if (e.callStart) {
     if (e.utteranceMs > CALL_START_MAX_UTTERANCE_MS || e.pauseMs < CALL_START_PAUSE_MS) return null;

@@ -12,6 +12,8 @@ export interface VoiceProfile {
   frames: number;
 }
 
+const MAX_PITCHES = 2000;
+
 /** Enough audio for a profile to be compared (0.4 s of active speech). */
 export const MIN_PROFILE_FRAMES = 20;
 
@@ -26,7 +28,15 @@ export class VoiceProfileBuilder {
     this.frames++;
     this.levelSum += f.energyDb;
     for (let b = 0; b < BAND_COUNT; b++) this.bandSums[b] += f.bands[b];
-    if (f.pitchHz > 0 && f.voicing > 0.7 && this.pitches.length < 2000) this.pitches.push(f.pitchHz);
+    if (f.pitchHz > 0 && f.voicing > 0.7 && this.pitches.length < MAX_PITCHES) this.pitches.push(f.pitchHz);
+  }
+
+  /** Adds another builder's frames (pooling utterances of one voice). */
+  merge(other: VoiceProfileBuilder): void {
+    this.frames += other.frames;
+    this.levelSum += other.levelSum;
+    for (let b = 0; b < BAND_COUNT; b++) this.bandSums[b] += other.bandSums[b];
+    for (const p of other.pitches) if (this.pitches.length < MAX_PITCHES) this.pitches.push(p);
   }
 
   get size(): number {
