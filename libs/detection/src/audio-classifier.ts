@@ -109,7 +109,7 @@ export class AudioClassifier {
     let raw: AudioClass;
     if (this.toneRun >= TONE_MIN_FRAMES && s.kind !== 'music' && this.frame > this.melodyUntil) raw = 'tone';
     else if (this.recentActive(SILENCE_FRAMES) === 0) raw = 'silence';
-    else if (s.kind === 'silence' || s.kind === 'tone') {
+    else if (s.kind === 'silence') {
       if (!isActive) raw = s.kind;
       else {
         // A fresh start: the window is mostly the silence before and tells little. Sound after silence on a
@@ -117,8 +117,10 @@ export class AudioClassifier {
         this.smoothedScore = 0.5;
         raw = 'speech';
       }
-    } else if (s.kind === 'tone') raw = !isActive ? 'tone' : this.smoothedScore > 0.6 ? 'speech' : 'music';
-    else if (s.kind === 'speech') raw = this.smoothedScore < 0.35 ? 'music' : 'speech';
+    } else if (s.kind === 'tone') {
+      // Sound right after a steady tone is more often the next note than a voice.
+      raw = !isActive ? 'tone' : this.smoothedScore > 0.6 ? 'speech' : 'music';
+    } else if (s.kind === 'speech') raw = this.smoothedScore < 0.35 ? 'music' : 'speech';
     // Music that stops for a voice: the window's own score jumps before the smoothed one follows.
     else raw = this.smoothedScore > 0.6 || s.speechScore > 0.75 ? 'speech' : 'music';
     s.raw = raw;

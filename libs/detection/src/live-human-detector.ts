@@ -31,7 +31,7 @@ const SAME_VOICE_DISTANCE = 1;
 /** A probe looks back up to 2 s for its 1 s of sound (pauses between words are skipped). */
 const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
-const MAX_UTTERANCE_WORDS = 1500;
+const MAX_PASSAGE_WORDS = 1500;
 const VOICE_CHECK_FRAMES = 15;
 const ONSET_LEAD_FRAMES = 25;
 const MIN_UTTERANCE_FRAMES = 25;
@@ -42,11 +42,27 @@ const VOICE_MIN_FRAMES = 40;
 const SPOKE_AGAIN_MIN_PAUSE_FRAMES = 75;
 const SPOKE_AGAIN_MAX_PAUSE_FRAMES = 300;
 
+/**
+ * Utterances with pauses under 2 s between them and no music or tone: what a recording is remembered as (a
+ * menu's sentences together), so a short last sentence is still recognised by the sentence before it.
+ */
+interface Passage {
+  /** The first frame of `words` (0.5 s before the first utterance: onsets after music are found late). */
+  startFrame: number;
+  /** The first utterance's start: probes do not reach before it. */
+  speechStartFrame: number;
+  /** One hash word per frame, quiet frames as QUIET_WORD (a replay pauses alike). */
+  words: number[];
+  speechFrames: number;
+  scoreSum: number;
+  scoreFrames: number;
+  /** Some probe in it matched nothing: it holds audio the line does not know yet. */
+  novel: boolean;
+  utterances: Utterance[];
+}
+
 interface Utterance {
   startFrame: number;
-  /** Hash words from wordsStartFrame on, one per frame (pauses included: a replay pauses alike). */
-  words: number[];
-  wordsStartFrame: number;
   speechFrames: number;
   /** Frame since which nothing matched; null while the audio matches (or before the first check). */
   novelSince: number | null;
@@ -91,7 +107,8 @@ export class LiveHumanDetector {
   private readonly recordedVoice = new VoiceProfileBuilder();
   private recordedProfile: VoiceProfile | null = null;
   /** Utterances heard before any decision, not yet taught to the line (their fate is open). */
-  private readonly pending: Utterance[] = [];
+  private readonly pending: Passage[] = [];
+  private passage: Passage | null = null;
   private utterance: Utterance | null = null;
   private lastClosed: Utterance | null = null;
   /** The last probe's match, waiting for the next probe to confirm it. */
@@ -134,28 +151,40 @@ export class LiveHumanDetector {
       this.onClassChange(state.kind, state.sinceFrame);
     }
     if (state.kind === 'music') this.musicFrames++;
+    const passage = this.passage;
+    if (passage && passage.words.length < MAX_PASSAGE_WORDS) {
+      const kept = this.recentWords[frameIndex % PROBE_WORDS];
+      passage.words.push(Number.isNaN(kept) ? QUIET_WORD : kept);
+    }
     const u = this.utterance;
     if (u) {
-      if (u.words.length < MAX_UTTERANCE_WORDS) {
-        const kept = this.recentWords[frameIndex % PROBE_WORDS];
-        u.words.push(Number.isNaN(kept) ? QUIET_WORD : kept);
-      }
       if (state.kind === 'speech') {
-        u.speechFrames++;
         u.quietSince = null;
+        // Only voiced-or-noisy sound counts as speech time: the hysteresis tail after a click or a DTMF
+        // digit (300 ms of nothing before "silence" is reported) is no speech.
+        if (state.label === 'active') {
+          u.speechFrames++;
+          if (passage) passage.speechFrames++;
+        }
         if (state.label !== 'silent') {
           u.voice.add(features);
           u.fullVoice.add(features);
           u.scoreSum += state.speechScore;
           u.scoreFrames++;
+          if (passage) {
+            passage.scoreSum += state.speechScore;
+            passage.scoreFrames++;
+          }
         }
         if ((frameIndex - u.startFrame) % BLOCK_FRAMES === 0) this.checkReplay(u, frameIndex, out);
       } else if (u.quietSince === null) {
         u.quietSince = frameIndex;
         u.pauseIsQuiet = true;
       } else if (state.kind !== 'silence') u.pauseIsQuiet = false;
-      if (u.quietSince !== null && frameIndex - u.quietSince >= UTTERANCE_GAP_FRAMES) this.closeUtterance(false);
-      else if (!this.decided && this.utterance) this.decide(this.utterance, frameIndex, out);
+      if (u.quietSince !== null && frameIndex - u.quietSince >= UTTERANCE_GAP_FRAMES) {
+        this.closeUtterance();
+        this.closePassage(false);
+      } else if (!this.decided && this.utterance) this.decide(this.utterance, frameIndex, out);
     }
     return out;
   }
@@ -177,8 +206,9 @@ export class LiveHumanDetector {
 
   /** The stream ended: returns anything still pending and teaches the line memory what was recorded. */
   end(): DetectorOutput[] {
-    if (this.utterance) this.closeUtterance(false);
-    if (!this.decided) for (const u of this.pending.splice(0)) this.teachLine(u);
+    this.closeUtterance();
+    this.closePassage(false);
+    if (!this.decided) for (const p of this.pending.splice(0)) this.teachLine(p);
     return [];
   }
 
@@ -191,18 +221,19 @@ export class LiveHumanDetector {
       this.voicemail = true;
     if (kind === 'speech') {
       // Speech after a pause is a new utterance: the pause before it is the turn-taking cue.
-      if (this.utterance) this.closeUtterance(false);
+      this.closeUtterance();
       this.startUtterance(sinceFrame);
       return;
     }
-    if ((kind === 'music' || kind === 'tone') && this.utterance) this.closeUtterance(true);
+    if (kind === 'music' || kind === 'tone') {
+      this.closeUtterance(true);
+      this.closePassage(true);
+    }
   }
 
   private startUtterance(startFrame: number): void {
     const u: Utterance = {
       startFrame,
-      words: [],
-      wordsStartFrame: startFrame,
       speechFrames: 0,
       novelSince: null,
       lastMatchFrame: null,
@@ -230,55 +261,72 @@ export class LiveHumanDetector {
       last.quietSince !== null &&
       startFrame - last.quietSince >= SPOKE_AGAIN_MIN_PAUSE_FRAMES &&
       startFrame - last.quietSince <= SPOKE_AGAIN_MAX_PAUSE_FRAMES;
-    // The classifier reports speech a few frames after it began: take those frames' words too (the current
-    // frame's word is added by pushFrame). One word per frame, quiet ones as 0, so offsets stay frame offsets.
-    // And 0.5 s before it: onsets after music are found late, and a replay must align from its true start.
-    const current = this.frames - 1;
-    const back = Math.min(current - startFrame + ONSET_LEAD_FRAMES, PROBE_WORDS - 1, current);
-    u.wordsStartFrame = current - back;
-    for (let frame = current - back; frame < current; frame++) {
-      const w = this.recentWords[frame % PROBE_WORDS];
-      u.words.push(Number.isNaN(w) ? QUIET_WORD : w);
+    if (!this.passage) {
+      // The classifier reports speech a few frames after it began, and after music later still: the passage
+      // takes the words from 0.5 s before (the current frame's word is added by pushFrame).
+      const current = this.frames - 1;
+      const back = Math.min(current - startFrame + ONSET_LEAD_FRAMES, PROBE_WORDS - 1, current);
+      const words: number[] = [];
+      for (let frame = current - back; frame < current; frame++) {
+        const w = this.recentWords[frame % PROBE_WORDS];
+        words.push(Number.isNaN(w) ? QUIET_WORD : w);
+      }
+      this.passage = {
+        startFrame: current - back,
+        speechStartFrame: startFrame,
+        words,
+        speechFrames: 0,
+        scoreSum: 0,
+        scoreFrames: 0,
+        novel: false,
+        utterances: [],
+      };
     }
+    this.passage.utterances.push(u);
     this.utterance = u;
     this.utterances++;
   }
 
   /** Ends the current utterance; `followedByRecording` when music or a tone took over (recordings do that). */
-  private closeUtterance(followedByRecording: boolean): void {
+  private closeUtterance(followedByRecording = false): void {
     const u = this.utterance;
     if (!u) return;
     this.utterance = null;
     this.lastClosed = followedByRecording ? null : u;
     this.lastUtteranceEnd = u.quietSince ?? this.frames;
-    // The first beats of music can pass for speech for a moment: such fragments are neither voice nor recording.
-    if (!isSpeech(u)) return;
-    const fingerprint = {
-      atMs: u.wordsStartFrame * FRAME_MS,
-      kind: 'speech' as const,
-      hashes: Uint32Array.from(u.words),
-    };
-    this.callMemory.remember(fingerprint);
-    if (this.decided) return;
     // Only what sounded like speech teaches the recorded voice (not the first beats of music taken for speech).
-    this.recordedVoice.merge(u.fullVoice);
-    this.recordedProfile = this.recordedVoice.size >= VOICE_MIN_FRAMES ? this.recordedVoice.build() : null;
-    if (followedByRecording) this.teachLine(u);
-    else this.pending.push(u);
+    if (!this.decided && isSpeech(u)) {
+      this.recordedVoice.merge(u.fullVoice);
+      this.recordedProfile = this.recordedVoice.size >= VOICE_MIN_FRAMES ? this.recordedVoice.build() : null;
+    }
   }
 
-  private teachLine(u: Utterance): void {
-    // A replay is already known; what followed it (a novel tail) is new to the line.
-    if ((u.everMatched && !endsNovel(u)) || u.words.length < MIN_PROBE_WORDS) return;
+  /** Ends the passage: the call remembers it; the line learns it now (music or a tone followed) or later. */
+  private closePassage(followedByRecording: boolean): void {
+    const p = this.passage;
+    if (!p) return;
+    this.passage = null;
+    // The first beats of music can pass for speech for a moment: such fragments are no recording.
+    if (p.speechFrames < MIN_UTTERANCE_FRAMES || p.scoreSum < 0.5 * p.scoreFrames) return;
+    this.callMemory.remember({ atMs: p.startFrame * FRAME_MS, kind: 'speech', hashes: Uint32Array.from(p.words) });
+    if (this.decided) return;
+    if (followedByRecording) this.teachLine(p);
+    else this.pending.push(p);
+  }
+
+  private teachLine(p: Passage): void {
+    // A passage that only replayed known audio is known already.
+    if (!p.novel || p.words.length < MIN_PROBE_WORDS) return;
     this.options.lineMemory?.remember({
-      atMs: u.startFrame * FRAME_MS,
+      atMs: p.startFrame * FRAME_MS,
       kind: 'speech',
-      hashes: Uint32Array.from(u.words),
+      hashes: Uint32Array.from(p.words),
     });
   }
 
   private checkReplay(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
-    const available = Math.min(frameIndex - u.startFrame + 1, PROBE_WORDS);
+    const passageStart = this.passage ? this.passage.speechStartFrame : u.startFrame;
+    const available = Math.min(frameIndex - passageStart + 1, PROBE_WORDS);
     if (available < MIN_PROBE_WORDS) return;
     for (let k = 0; k < available; k++) {
       const w = this.recentWords[(frameIndex - available + 1 + k) % PROBE_WORDS];
@@ -309,8 +357,9 @@ export class LiveHumanDetector {
           confidence: round(match.similarity),
         });
       }
-    } else if (u.novelSince === null) {
-      u.novelSince = u.lastMatchFrame ?? u.startFrame;
+    } else {
+      if (u.novelSince === null) u.novelSince = u.lastMatchFrame ?? u.startFrame;
+      if (this.passage) this.passage.novel = true;
     }
     // The voice changes slowly: compare it every 0.3 s (building a profile sorts its pitches).
     if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || u.voiceVerdict === 'unknown')
@@ -366,7 +415,7 @@ export class LiveHumanDetector {
     // been the person already (the sentence a "spoke again" answers, a short "Hello?"): a line that learns a
     // person's words is deaf to them.
     for (const earlier of this.pending.splice(0)) {
-      const answered = earlier === this.lastClosed && u.answersPause;
+      const answered = u.answersPause && this.lastClosed !== null && earlier.utterances.includes(this.lastClosed);
       if (!answered && earlier.speechFrames * FRAME_MS >= SHORT_UTTERANCE_MS) this.teachLine(earlier);
     }
     const evidenceList = [...decision.evidence];
@@ -398,7 +447,9 @@ function endsNovel(u: Utterance): boolean {
 
 /** Novel speech of the utterance so far; one too short to be probed at all counts as novel (nothing matched it). */
 function novelMs(u: Utterance, frameIndex: number): number {
-  if (u.novelSince !== null) return (Math.min(frameIndex, u.quietSince ?? frameIndex) - u.novelSince) * FRAME_MS;
+  // Never more than the utterance's sound: a click and the hysteresis tail after it are not 300 ms of speech.
+  if (u.novelSince !== null)
+    return Math.min(Math.min(frameIndex, u.quietSince ?? frameIndex) - u.novelSince, u.speechFrames) * FRAME_MS;
   if (u.lastMatchFrame === null && u.quietSince !== null) return u.speechFrames * FRAME_MS;
   return 0;
 }
