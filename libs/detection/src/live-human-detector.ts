@@ -36,6 +36,8 @@ const VOICE_CHECK_FRAMES = 15;
 const ONSET_LEAD_FRAMES = 25;
 const MIN_UTTERANCE_FRAMES = 25;
 const SHORT_UTTERANCE_MS = 1500;
+/** "Hello?", "Yeah, hello?", "Hello, this is Chris.": a greeting that waits for an answer. */
+const SHORT_GREETING_MS = 1500;
 /** Active frames a voice profile needs to be compared (0.8 s): shorter ones vary too much with the words. */
 const VOICE_MIN_FRAMES = 40;
 /** Novel speech, a quiet pause of 1.5–6 s, novel speech again: a person who waited for an answer. */
@@ -77,6 +79,8 @@ interface Utterance {
   fullVoice: VoiceProfileBuilder;
   /** It began after a quiet pause that followed another novel utterance: someone speaking again. */
   answersPause: boolean;
+  /** It began after a quiet pause that followed a short novel utterance ("Hello?"), wherever in the call. */
+  answersGreeting: boolean;
   /** The voice against the line's recorded voices, refreshed every block. */
   voiceVerdict: RuleEvidence['voice'];
   voiceDistance: number;
@@ -244,6 +248,7 @@ export class LiveHumanDetector {
       voice: new VoiceProfileBuilder(),
       fullVoice: new VoiceProfileBuilder(),
       answersPause: false,
+      answersGreeting: false,
       voiceVerdict: 'unknown',
       voiceDistance: 0,
       scoreSum: 0,
@@ -252,15 +257,15 @@ export class LiveHumanDetector {
       callStart: this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished,
     };
     const last = this.lastClosed;
-    u.answersPause =
+    const answersNovel =
       last !== null &&
       endsNovel(last) &&
-      !last.callStart &&
       last.pauseIsQuiet &&
-      last.novelSince !== null &&
       last.quietSince !== null &&
       startFrame - last.quietSince >= SPOKE_AGAIN_MIN_PAUSE_FRAMES &&
       startFrame - last.quietSince <= SPOKE_AGAIN_MAX_PAUSE_FRAMES;
+    u.answersPause = answersNovel && !last.callStart;
+    u.answersGreeting = answersNovel && last.speechFrames * FRAME_MS <= SHORT_GREETING_MS;
     if (!this.passage) {
       // The classifier reports speech a few frames after it began, and after music later still: the passage
       // takes the words from 0.5 s before (the current frame's word is added by pushFrame).
@@ -406,6 +411,7 @@ export class LiveHumanDetector {
       speechLike: u.scoreFrames ? u.scoreSum / u.scoreFrames : 0,
       voicemail: this.voicemail,
       spokeAgain: u.answersPause,
+      answersGreeting: u.answersGreeting,
       lineKnown: this.lineKnown,
     };
     const decision = decideLiveHuman(evidence);
@@ -439,7 +445,7 @@ function isSpeech(u: Utterance): boolean {
  * new, is judged on the new part), or never matched at all.
  */
 function endsNovel(u: Utterance): boolean {
-  if (u.lastMatchFrame === null) return u.novelSince !== null;
+  if (u.lastMatchFrame === null) return true;
   if (u.novelSince === null) return false;
   const end = u.quietSince ?? u.startFrame + u.speechFrames;
   return end - u.novelSince >= MATCH_FRESH_FRAMES;

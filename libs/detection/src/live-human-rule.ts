@@ -16,7 +16,7 @@ export interface RuleEvidence {
   callStart: boolean;
   /** Hold music was heard before this utterance. */
   afterHold: boolean;
-  /** This utterance's voice against the line's recorded voices. */
+  /** This utterance's voice against the line's recorded voice (reported as evidence; it decides nothing). */
   voice: 'same' | 'different' | 'unknown';
   /** Mean speech-vs-music score of the utterance, 0..1 (singing over music scores low). */
   speechLike: number;
@@ -24,6 +24,8 @@ export interface RuleEvidence {
   voicemail: boolean;
   /** This utterance follows another novel one after a quiet pause of 1.5–6 s (a person waited, then spoke again). */
   spokeAgain: boolean;
+  /** Like spokeAgain, and the earlier utterance was a short greeting (≤ 1.5 s), even at call start. */
+  answersGreeting: boolean;
   /** This call replayed audio from the line memory: the line's recordings have been heard before. */
   lineKnown: boolean;
 }
@@ -33,16 +35,17 @@ export interface RuleDecision {
   evidence: string[];
 }
 
-/** Novel speech in a new voice, this long, is a person (the recorded voice would have matched or sounded alike). */
-export const EARLY_NOVEL_MS = 1000;
-/** Pause after a person's sentence that tells a turn: shorter when the voice is already known to be new. */
-export const PAUSE_NEW_VOICE_MS = 700;
-export const PAUSE_UNKNOWN_VOICE_MS = 1200;
-/** At call start only a short greeting ("Hello?") followed by a long pause is a person; IVR prompts run longer. */
-export const CALL_START_MAX_UTTERANCE_MS = 1500;
-export const CALL_START_PAUSE_MS = 1500;
-export const UNKNOWN_VOICE_MAX_UTTERANCE_MS = 4000;
-/** Speaking again after a pause: this much novel speech (a replay would have matched by then). */
+/**
+ * Quiet after novel speech that tells a turn. Recordings after hold go back to music or end within ~0.8 s
+ * (announcement gaps, the silence before a disconnect); a person waits 1.5–4 s for an answer.
+ */
+export const TURN_PAUSE_MS = 1200;
+/** A second novel utterance after a pause: the person is waiting again, a shorter pause is enough. */
+export const PAUSE_AFTER_SPEAKING_AGAIN_MS = 700;
+/** At call start: the second short utterance ("Hello?" again), then this much quiet. */
+export const CALL_START_MAX_UTTERANCE_MS = 2000;
+export const CALL_START_PAUSE_MS = 1000;
+/** Speaking again: this much novel speech (a replay would have matched by then). */
 export const SPOKE_AGAIN_NOVEL_MS = 1200;
 /** Utterances shorter than this are clicks and breaths, not a turn. */
 const MIN_TURN_MS = 300;
@@ -51,36 +54,30 @@ const MIN_SPEECH_LIKE = 0.5;
 
 /**
  * The decision: a live person is speaking. Two cues carry it: the speech is novel (no replay of the call's or the
- * line's recorded audio) and either its voice is not the line's recorded voice (decided early, in the speech),
- * or it ends in a turn-taking pause (a person waits for an answer; recordings run on, return to music or beep).
- * Speech that matches memory is never a person. Pure: the same evidence always gives the same answer.
+ * line's recorded audio), and it takes turns: it ends in a quiet pause (a person waits for an answer; recordings
+ * run on, return to music, beep or end), or it comes again after such a pause. Speech that matches memory is
+ * never a person. Pure: the same evidence always gives the same answer.
  */
 export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
   if (e.voicemail || e.matched || e.speechLike < MIN_SPEECH_LIKE) return null;
   const context = e.afterHold ? 'after-hold' : 'after-recording';
   if (e.phase === 'in-speech') {
-    if (e.spokeAgain && e.novelMs >= SPOKE_AGAIN_NOVEL_MS)
+    // Speaking again, after a pause, without replaying anything: no recording needs to wait for an answer
+    // past the IVR.
+    if (e.spokeAgain && !e.callStart && e.novelMs >= SPOKE_AGAIN_NOVEL_MS)
       return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', context] };
-    if (e.callStart || e.novelMs < EARLY_NOVEL_MS) return null;
-    if (e.voice === 'different') return { confidence: 0.9, evidence: ['novel-speech', 'new-voice', context] };
     return null;
   }
   if (!e.pauseIsQuiet || e.novelMs < MIN_TURN_MS) return null;
-  // "Hello?" after a sentence and a pause, then quiet again: a person, whatever the voice.
-  if (e.spokeAgain && e.pauseMs >= PAUSE_NEW_VOICE_MS)
-    return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', 'turn-taking-pause', context] };
-  // The line's recorded voice ending in a pause is how "call back later" ends too: wait for the person to
-  // speak again.
-  if (e.voice === 'same') return null;
   if (e.callStart) {
-    if (e.utteranceMs > CALL_START_MAX_UTTERANCE_MS || e.pauseMs < CALL_START_PAUSE_MS) return null;
-    return { confidence: 0.75, evidence: ['novel-speech', 'short-greeting', 'turn-taking-pause'] };
+    // Where the IVR speaks (and waits for digits or words) only a greeting, a pause, and a short "Hello?"
+    // again is a person; an answering machine's "Hello?" goes on into its greeting.
+    if (!e.answersGreeting || e.utteranceMs > CALL_START_MAX_UTTERANCE_MS || e.pauseMs < CALL_START_PAUSE_MS)
+      return null;
+    return { confidence: 0.8, evidence: ['novel-speech', 'short-greeting', 'spoke-again-after-pause', 'turn-taking-pause'] };
   }
-  const pause = e.voice === 'different' ? PAUSE_NEW_VOICE_MS : PAUSE_UNKNOWN_VOICE_MS;
-  // An unknown voice ending in a pause may be a one-time message before a disconnect: only a short turn counts.
-  if (e.voice === 'unknown' && e.utteranceMs > UNKNOWN_VOICE_MAX_UTTERANCE_MS) return null;
-  if (e.pauseMs < pause) return null;
-  const evidence = ['novel-speech', 'turn-taking-pause', context];
-  if (e.voice === 'different') evidence.splice(1, 0, 'new-voice');
-  return { confidence: e.voice === 'different' ? 0.9 : 0.8, evidence };
+  if (e.spokeAgain && e.pauseMs >= PAUSE_AFTER_SPEAKING_AGAIN_MS)
+    return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', 'turn-taking-pause', context] };
+  if (e.pauseMs < TURN_PAUSE_MS) return null;
+  return { confidence: 0.8, evidence: ['novel-speech', 'turn-taking-pause', context] };
 }
