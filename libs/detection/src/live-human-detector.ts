@@ -34,8 +34,15 @@ const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
 const MAX_PASSAGE_WORDS = 1500;
 const VOICE_CHECK_FRAMES = 15;
 const ONSET_LEAD_FRAMES = 25;
+/**
+ * Probes in a row that must match the same remembered audio, each 100 ms further on: a replay keeps step for
+ * as long as it plays, a phrase two prompts share in the same synthetic voice ("... for calling") for a moment.
+ */
+const CONFIRM_STEPS = 2;
 const MIN_UTTERANCE_FRAMES = 25;
 const SHORT_UTTERANCE_MS = 1500;
+/** Less sound than this is a click, a breath or a DTMF digit: nobody's turn. */
+const MIN_TURN_MS = 300;
 /** "Hello?", "Yeah, hello?", "Hello, this is Chris.": a greeting that waits for an answer. */
 const SHORT_GREETING_MS = 1500;
 /** Active frames a voice profile needs to be compared (0.8 s): shorter ones vary too much with the words. */
@@ -116,7 +123,8 @@ export class LiveHumanDetector {
   private utterance: Utterance | null = null;
   private lastClosed: Utterance | null = null;
   /** The last probe's match, waiting for the next probe to confirm it. */
-  private candidate: { match: LineMemoryMatch; scope: 'call' | 'line'; frameIndex: number } | null = null;
+  private candidate: { match: LineMemoryMatch; scope: 'call' | 'line'; frameIndex: number; steps: number } | null =
+    null;
   private lastClass: AudioClass = 'silence';
   private musicFrames = 0;
   private utterances = 0;
@@ -124,6 +132,7 @@ export class LiveHumanDetector {
   private voicemail = false;
   /** This call replayed audio the line memory knows: the line's recordings are known, novel speech is news. */
   private lineKnown = false;
+  private heardKnownRecording = false;
   private toneStart = Number.NEGATIVE_INFINITY;
   private ivrFinished = false;
 
@@ -254,11 +263,12 @@ export class LiveHumanDetector {
       scoreSum: 0,
       scoreFrames: 0,
       afterHold: this.musicFrames >= HOLD_MIN_FRAMES,
-      callStart: this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished,
+      callStart: this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished && !this.heardKnownRecording,
     };
     const last = this.lastClosed;
     const answersNovel =
       last !== null &&
+      last.speechFrames * FRAME_MS >= MIN_TURN_MS &&
       endsNovel(last) &&
       last.pauseIsQuiet &&
       last.quietSince !== null &&
@@ -346,6 +356,8 @@ export class LiveHumanDetector {
     }
     if (match && !this.confirms(match, scope, frameIndex)) match = null;
     if (match && scope === 'line') this.lineKnown = true;
+    // Before hold, speech after a known recording (the IVR, replayed) is no longer the IVR's opening.
+    if (match) this.heardKnownRecording = true;
     if (match) {
       u.lastMatchFrame = frameIndex;
       u.novelSince = null;
@@ -372,18 +384,23 @@ export class LiveHumanDetector {
   }
 
   /**
-   * A match counts once the next probe (100 ms later) matches the same remembered audio 100 ms further on: a
-   * replay keeps step, a chance resemblance (one word said alike by the same synthetic voice) does not.
+   * A match counts once the next CONFIRM_STEPS probes (100 ms apart) match the same remembered audio in step:
+   * a replay keeps step, a chance resemblance (words said alike by the same synthetic voice) does not.
    */
   private confirms(match: LineMemoryMatch, scope: 'call' | 'line', frameIndex: number): boolean {
     const previous = this.candidate;
-    this.candidate = { match, scope, frameIndex };
-    if (!previous || previous.scope !== scope || previous.match.of !== match.of) return false;
-    if (match.alignedAtMs === undefined || previous.match.alignedAtMs === undefined) return true;
-    const expected = previous.match.alignedAtMs + (frameIndex - previous.frameIndex) * FRAME_MS;
-    return (
-      frameIndex - previous.frameIndex <= 2 * BLOCK_FRAMES && Math.abs(match.alignedAtMs - expected) <= 2 * FRAME_MS
-    );
+    const inStep =
+      previous !== null &&
+      previous.scope === scope &&
+      previous.match.of === match.of &&
+      frameIndex - previous.frameIndex <= 2 * BLOCK_FRAMES &&
+      (match.alignedAtMs === undefined ||
+        previous.match.alignedAtMs === undefined ||
+        Math.abs(match.alignedAtMs - (previous.match.alignedAtMs + (frameIndex - previous.frameIndex) * FRAME_MS)) <=
+          2 * FRAME_MS);
+    const steps = inStep ? previous.steps + 1 : 0;
+    this.candidate = { match, scope, frameIndex, steps };
+    return steps >= CONFIRM_STEPS;
   }
 
   private compareVoice(u: Utterance): RuleEvidence['voice'] {
@@ -404,8 +421,7 @@ export class LiveHumanDetector {
         : !endsNovel(u),
       pauseMs: inSpeech ? 0 : (frameIndex - (u.quietSince as number)) * FRAME_MS,
       pauseIsQuiet: u.pauseIsQuiet,
-      // Before any hold the IVR speaks, unless the line's recordings are known (then novel speech is news).
-      callStart: u.callStart && !this.lineKnown,
+      callStart: u.callStart,
       afterHold: u.afterHold,
       voice: u.voiceVerdict,
       speechLike: u.scoreFrames ? u.scoreSum / u.scoreFrames : 0,

@@ -4,8 +4,8 @@ import { BAND_COUNT } from './frame-features';
 export const BLOCK_FRAMES = 5;
 /** Blocks (100 ms each) compared at most per alignment: 1 s of audio. */
 export const MAX_PROBE_BLOCKS = 10;
-/** Blocks needed before a match is trusted: 0.6 s (plus the 0.1 s the first word looks back). */
-export const MIN_PROBE_BLOCKS = 6;
+/** Blocks needed before a match is trusted: 0.8 s of sound (shorter stretches are shared by unrelated prompts). */
+export const MIN_PROBE_BLOCKS = 8;
 /**
  * Bit error rate at or below which two stretches are the same audio, for MIN_PROBE_BLOCKS blocks; each further
  * block allows MATCH_BER_PER_BLOCK more (longer probes vary less). Unrelated speech, even of the same voice, sits
