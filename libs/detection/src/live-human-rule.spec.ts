@@ -1,68 +1,63 @@
 import { decideLiveHuman, type RuleEvidence } from './live-human-rule';
 
-const agentAfterHold: RuleEvidence = {
-  phase: 'in-speech',
-  novelMs: 1200,
-  utteranceMs: 1200,
+/** A person after hold: said something novel, and is now quiet, waiting. */
+const agentPausing: RuleEvidence = {
+  phase: 'after-speech',
+  novelMs: 2500,
+  utteranceMs: 2500,
   matched: false,
-  pauseMs: 0,
+  pauseMs: 1200,
   pauseIsQuiet: true,
   callStart: false,
   afterHold: true,
-  voice: 'different',
+  voice: 'unknown',
   speechLike: 0.7,
   voicemail: false,
   spokeAgain: false,
+  answersGreeting: false,
   lineKnown: false,
 };
 
 describe('decideLiveHuman', () => {
-  it('decides early on novel speech in a new voice after hold, with the evidence', () => {
-    expect(decideLiveHuman(agentAfterHold)).toEqual({
-      confidence: 0.9,
-      evidence: ['novel-speech', 'new-voice', 'after-hold'],
+  it('decides on novel speech followed by a quiet pause of 1.2 s, with the evidence', () => {
+    expect(decideLiveHuman(agentPausing)).toEqual({
+      confidence: 0.8,
+      evidence: ['novel-speech', 'turn-taking-pause', 'after-hold'],
     });
+    expect(decideLiveHuman({ ...agentPausing, pauseMs: 1000 })).toBeNull();
   });
 
-  it('never decides on speech that matches memory, after a voicemail beep, or on vocals over music', () => {
-    expect(decideLiveHuman({ ...agentAfterHold, matched: true })).toBeNull();
-    expect(decideLiveHuman({ ...agentAfterHold, voicemail: true })).toBeNull();
-    expect(decideLiveHuman({ ...agentAfterHold, speechLike: 0.3 })).toBeNull();
+  it('never decides on a replay, after a voicemail beep, on vocals over music, or on a pause filled with music', () => {
+    expect(decideLiveHuman({ ...agentPausing, matched: true })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, voicemail: true })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, speechLike: 0.3 })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, pauseIsQuiet: false })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, novelMs: 200 })).toBeNull();
   });
 
-  it('waits in the line’s recorded voice, at call start and before 1 s of novel speech', () => {
-    expect(decideLiveHuman({ ...agentAfterHold, voice: 'same' })).toBeNull();
-    expect(decideLiveHuman({ ...agentAfterHold, callStart: true })).toBeNull();
-    expect(decideLiveHuman({ ...agentAfterHold, novelMs: 800 })).toBeNull();
+  it('does not decide while novel speech runs on, unless it is someone speaking again after a pause', () => {
+    const speaking: RuleEvidence = { ...agentPausing, phase: 'in-speech', pauseMs: 0, novelMs: 3000 };
+    expect(decideLiveHuman(speaking)).toBeNull();
+    expect(decideLiveHuman({ ...speaking, spokeAgain: true })?.evidence).toEqual([
+      'novel-speech',
+      'spoke-again-after-pause',
+      'after-hold',
+    ]);
+    expect(decideLiveHuman({ ...speaking, spokeAgain: true, novelMs: 1000 })).toBeNull();
   });
 
-  it('decides on a turn-taking pause, not on a pause filled with music or after a recorded voice', () => {
-    const pause: RuleEvidence = { ...agentAfterHold, phase: 'after-speech', voice: 'unknown', pauseMs: 1200 };
-    expect(decideLiveHuman(pause)?.evidence).toEqual(['novel-speech', 'turn-taking-pause', 'after-hold']);
-    expect(decideLiveHuman({ ...pause, pauseMs: 1000 })).toBeNull();
-    expect(decideLiveHuman({ ...pause, pauseIsQuiet: false })).toBeNull();
-    expect(decideLiveHuman({ ...pause, voice: 'same' })).toBeNull();
-    expect(decideLiveHuman({ ...pause, utteranceMs: 4500 })).toBeNull();
-  });
-
-  it('at call start takes only a short greeting followed by a long pause', () => {
-    const hello: RuleEvidence = {
-      ...agentAfterHold,
-      phase: 'after-speech',
-      callStart: true,
-      afterHold: false,
-      voice: 'unknown',
-      utteranceMs: 700,
-      novelMs: 700,
-      pauseMs: 1500,
-    };
-    expect(decideLiveHuman(hello)?.evidence).toContain('short-greeting');
-    expect(decideLiveHuman({ ...hello, utteranceMs: 4000 })).toBeNull();
-  });
-
-  it('decides when someone speaks again, novel, after a quiet pause', () => {
-    expect(decideLiveHuman({ ...agentAfterHold, voice: 'same', spokeAgain: true, novelMs: 1200 })?.evidence).toContain(
+  it('takes a shorter pause after someone spoke again', () => {
+    expect(decideLiveHuman({ ...agentPausing, spokeAgain: true, pauseMs: 700 })?.evidence).toContain(
       'spoke-again-after-pause',
     );
+  });
+
+  it('where the IVR speaks, takes only a greeting answered by a short "Hello?" again and a pause', () => {
+    const ivr: RuleEvidence = { ...agentPausing, callStart: true, afterHold: false, pauseMs: 3000 };
+    expect(decideLiveHuman(ivr)).toBeNull();
+    const hello: RuleEvidence = { ...ivr, answersGreeting: true, utteranceMs: 800, novelMs: 800, pauseMs: 1000 };
+    expect(decideLiveHuman(hello)?.evidence).toContain('short-greeting');
+    // An answering machine's "Hello?" goes on into its greeting.
+    expect(decideLiveHuman({ ...hello, utteranceMs: 5000 })).toBeNull();
   });
 });

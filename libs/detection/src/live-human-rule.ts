@@ -74,7 +74,10 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
     // again is a person; an answering machine's "Hello?" goes on into its greeting.
     if (!e.answersGreeting || e.utteranceMs > CALL_START_MAX_UTTERANCE_MS || e.pauseMs < CALL_START_PAUSE_MS)
       return null;
-    return { confidence: 0.8, evidence: ['novel-speech', 'short-greeting', 'spoke-again-after-pause', 'turn-taking-pause'] };
+    return {
+      confidence: 0.8,
+      evidence: ['novel-speech', 'short-greeting', 'spoke-again-after-pause', 'turn-taking-pause'],
+    };
   }
   if (e.spokeAgain && e.pauseMs >= PAUSE_AFTER_SPEAKING_AGAIN_MS)
     return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', 'turn-taking-pause', context] };

@@ -36,16 +36,16 @@ describe('segment fingerprints', () => {
     expect(alignHashes(other.subarray(0, 50), stored)).toBeNull();
   });
 
-  it('needs 0.6 s of probe before it trusts a match', () => {
-    expect(alignHashes(stored.subarray(100, 120), stored)).toBeNull();
-    expect(alignHashes(stored.subarray(100, 131), stored)).not.toBeNull();
+  it('needs 0.8 s of probe before it trusts a match', () => {
+    expect(alignHashes(stored.subarray(100, 135), stored)).toBeNull();
+    expect(alignHashes(stored.subarray(100, 141), stored)).not.toBeNull();
   });
 
   it('skips quiet words on either side (pauses, line noise that differs between calls)', () => {
     const probe = stored.slice(100, 150);
     const memory = stored.slice();
-    for (let k = 10; k < 20; k++) probe[k] = QUIET_WORD;
-    for (let k = 125; k < 130; k++) memory[k] = QUIET_WORD;
+    for (let k = 10; k < 15; k++) probe[k] = QUIET_WORD;
+    for (let k = 130; k < 135; k++) memory[k] = QUIET_WORD;
     expect(alignHashes(probe, memory)?.ber).toBe(0);
   });
 });
