@@ -347,6 +347,13 @@ export class LiveHumanDetector {
       const w = this.recentWords[(frameIndex - available + 1 + k) % PROBE_WORDS];
       this.probe[k] = Number.isNaN(w) ? QUIET_WORD : w;
     }
+    // A probe that ends in quiet or holds too little sound says nothing either way (it is not "unmatched").
+    let soundBlocks = 0;
+    for (let k = available - 1; k >= 0; k -= BLOCK_FRAMES) if (this.probe[k] !== QUIET_WORD) soundBlocks++;
+    if (this.probe[available - 1] === QUIET_WORD || soundBlocks < MIN_PROBE_BLOCKS) {
+      this.refreshVoice(u, frameIndex);
+      return;
+    }
     const probe = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: this.probe.subarray(0, available) };
     let match: LineMemoryMatch | null = this.callMemory.match(probe);
     let scope: 'call' | 'line' = 'call';
@@ -354,7 +361,12 @@ export class LiveHumanDetector {
       match = this.options.lineMemory.match(probe);
       scope = 'line';
     }
-    if (match && !this.confirms(match, scope, frameIndex)) match = null;
+    if (!match) this.candidate = null;
+    else if (!this.confirms(match, scope, frameIndex)) {
+      // A match not yet in step for long enough: neither a replay nor news yet.
+      this.refreshVoice(u, frameIndex);
+      return;
+    }
     if (match && scope === 'line') this.lineKnown = true;
     // Before hold, speech after a known recording (the IVR, replayed) is no longer the IVR's opening.
     if (match) this.heardKnownRecording = true;
@@ -378,6 +390,10 @@ export class LiveHumanDetector {
       if (u.novelSince === null) u.novelSince = u.lastMatchFrame ?? u.startFrame;
       if (this.passage) this.passage.novel = true;
     }
+    this.refreshVoice(u, frameIndex);
+  }
+
+  private refreshVoice(u: Utterance, frameIndex: number): void {
     // The voice changes slowly: compare it every 0.3 s (building a profile sorts its pitches).
     if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || u.voiceVerdict === 'unknown')
       u.voiceVerdict = this.compareVoice(u);
