@@ -6,7 +6,7 @@ const agentPausing: RuleEvidence = {
   novelMs: 2500,
   utteranceMs: 2500,
   matched: false,
-  pauseMs: 1200,
+  pauseMs: 1400,
   pauseIsQuiet: true,
   callStart: false,
   afterHold: true,
@@ -19,12 +19,12 @@ const agentPausing: RuleEvidence = {
 };
 
 describe('decideLiveHuman', () => {
-  it('decides on novel speech followed by a quiet pause of 1.2 s, with the evidence', () => {
+  it('decides on novel speech followed by a quiet pause of 1.35 s, with the evidence', () => {
     expect(decideLiveHuman(agentPausing)).toEqual({
       confidence: 0.8,
       evidence: ['novel-speech', 'turn-taking-pause', 'after-hold'],
     });
-    expect(decideLiveHuman({ ...agentPausing, pauseMs: 1000 })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, pauseMs: 1200 })).toBeNull();
   });
 
   it('never decides on a replay, after a voicemail beep, on vocals over music, or on a pause filled with music', () => {

@@ -36,10 +36,10 @@ export interface RuleDecision {
 }
 
 /**
- * Quiet after novel speech that tells a turn. Recordings after hold go back to music or end within ~0.8 s
+ * Quiet after novel speech that tells a turn. Recordings after hold go back to music or end within ~1.2 s
  * (announcement gaps, the silence before a disconnect); a person waits 1.5–4 s for an answer.
  */
-export const TURN_PAUSE_MS = 1200;
+export const TURN_PAUSE_MS = 1350;
 /** A second novel utterance after a pause: the person is waiting again, a shorter pause is enough. */
 export const PAUSE_AFTER_SPEAKING_AGAIN_MS = 700;
 /** At call start: the second short utterance ("Hello?" again), then this much quiet. */
