@@ -23,9 +23,17 @@ export type DetectorHint =
  */
 export interface LineMemory {
   /** The best earlier sighting of audio resembling `probe`, or null. */
-  match(probe: SegmentFingerprint): LineMemoryMatch | null;
+  match(probe: SegmentFingerprint, options?: LineMemoryMatchOptions): LineMemoryMatch | null;
   /** Remember recorded (non-live) audio heard on this line. */
   remember(fingerprint: SegmentFingerprint): void;
+}
+
+export interface LineMemoryMatchOptions {
+  /**
+   * Follow a replay already found: compare only with the remembered segment `of`, within `toleranceMs` of
+   * `alignedAtMs`, with a looser threshold (a replay that was recognised stays one through a noisy stretch).
+   */
+  follow?: { of: number; alignedAtMs: number; toleranceMs: number };
 }
 
 export interface LineMemoryMatch {

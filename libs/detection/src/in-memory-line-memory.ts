@@ -1,7 +1,7 @@
 import { AUDIO_CLASSES, type AudioClass } from '@callfleet/contracts';
-import type { LineMemory, LineMemoryMatch, SegmentFingerprint } from './detector.types';
+import type { LineMemory, LineMemoryMatch, LineMemoryMatchOptions, SegmentFingerprint } from './detector.types';
 import { FRAME_MS } from './frame-features';
-import { alignHashes, similarityOf } from './segment-fingerprint';
+import { alignHashes, FOLLOW_MAX_BER, FOLLOW_MIN_CLOSE_SHARE, similarityOf } from './segment-fingerprint';
 
 export interface InMemoryLineMemoryOptions {
   /** Hash words kept in all (one per 20 ms of audio); the oldest segments go first. Default 20,000 (≈ 6.7 min). */
@@ -38,12 +38,20 @@ export class InMemoryLineMemory implements LineMemory {
     return { segments: this.segments.length, words: this.words };
   }
 
-  match(probe: SegmentFingerprint): LineMemoryMatch | null {
+  match(probe: SegmentFingerprint, options: LineMemoryMatchOptions = {}): LineMemoryMatch | null {
     let best: LineMemoryMatch | null = null;
     let bestBer = Number.POSITIVE_INFINITY;
+    const follow = options.follow;
     for (const segment of this.segments) {
       if (segment.kind !== probe.kind) continue;
-      const alignment = alignHashes(probe.hashes, segment.hashes);
+      if (follow && segment.atMs !== follow.of) continue;
+      const alignment = follow
+        ? alignHashes(probe.hashes, segment.hashes, FOLLOW_MAX_BER, {
+            from: Math.floor((follow.alignedAtMs - follow.toleranceMs - segment.atMs) / FRAME_MS),
+            to: Math.ceil((follow.alignedAtMs + follow.toleranceMs - segment.atMs) / FRAME_MS),
+            minCloseShare: FOLLOW_MIN_CLOSE_SHARE,
+          })
+        : alignHashes(probe.hashes, segment.hashes);
       if (alignment && alignment.ber < bestBer) {
         bestBer = alignment.ber;
         best = {

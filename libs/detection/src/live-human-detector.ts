@@ -1,6 +1,6 @@
 import type { AudioClass } from '@callfleet/contracts';
 import { AudioClassifier } from './audio-classifier';
-import type { DetectorHint, DetectorOutput, LineMemory, LineMemoryMatch } from './detector.types';
+import type { DetectorHint, DetectorOutput, LineMemory, LineMemoryMatch, SegmentFingerprint } from './detector.types';
 import { FRAME_MS, FRAME_SAMPLES, FrameAnalyzer } from './frame-features';
 import { InMemoryLineMemory } from './in-memory-line-memory';
 import { decideLiveHuman, type RuleEvidence } from './live-human-rule';
@@ -39,6 +39,8 @@ const ONSET_LEAD_FRAMES = 25;
  * as long as it plays, a phrase two prompts share in the same synthetic voice ("... for calling") for a moment.
  */
 const CONFIRM_STEPS = 2;
+/** How far a followed replay may have drifted from where it should be (pauses vary by a frame or two). */
+const FOLLOW_TOLERANCE_MS = 60;
 const MIN_UTTERANCE_FRAMES = 25;
 const SHORT_UTTERANCE_MS = 1500;
 /** Less sound than this is a click, a breath or a DTMF digit: nobody's turn. */
@@ -123,6 +125,8 @@ export class LiveHumanDetector {
   private utterance: Utterance | null = null;
   private lastClosed: Utterance | null = null;
   /** The last probe's match, waiting for the next probe to confirm it. */
+  /** The replay the current passage was last recognised as (cleared with the passage). */
+  private lock: { match: LineMemoryMatch; scope: 'call' | 'line'; frameIndex: number } | null = null;
   private candidate: { match: LineMemoryMatch; scope: 'call' | 'line'; frameIndex: number; steps: number } | null =
     null;
   private lastClass: AudioClass = 'silence';
@@ -321,6 +325,7 @@ export class LiveHumanDetector {
     const p = this.passage;
     if (!p) return;
     this.passage = null;
+    this.lock = null;
     // The first beats of music can pass for speech for a moment: such fragments are no recording.
     if (p.speechFrames < MIN_UTTERANCE_FRAMES || p.scoreSum < 0.5 * p.scoreFrames) return;
     this.callMemory.remember({ atMs: p.startFrame * FRAME_MS, kind: 'speech', hashes: Uint32Array.from(p.words) });
@@ -355,18 +360,20 @@ export class LiveHumanDetector {
       return;
     }
     const probe = { atMs: u.startFrame * FRAME_MS, kind: 'speech' as const, hashes: this.probe.subarray(0, available) };
-    let match: LineMemoryMatch | null = this.callMemory.match(probe);
-    let scope: 'call' | 'line' = 'call';
+    const followed = this.follow(probe, frameIndex);
+    let match: LineMemoryMatch | null = followed?.match ?? this.callMemory.match(probe);
+    let scope: 'call' | 'line' = followed?.scope ?? 'call';
     if (!match && this.options.lineMemory) {
       match = this.options.lineMemory.match(probe);
       scope = 'line';
     }
     if (!match) this.candidate = null;
-    else if (!this.confirms(match, scope, frameIndex)) {
+    else if (!followed && !this.confirms(match, scope, frameIndex)) {
       // A match not yet in step for long enough: neither a replay nor news yet.
       this.refreshVoice(u, frameIndex);
       return;
     }
+    if (match) this.lock = { match, scope, frameIndex };
     if (match && scope === 'line') this.lineKnown = true;
     // Before hold, speech after a known recording (the IVR, replayed) is no longer the IVR's opening.
     if (match) this.heardKnownRecording = true;
@@ -391,6 +398,21 @@ export class LiveHumanDetector {
       if (this.passage) this.passage.novel = true;
     }
     this.refreshVoice(u, frameIndex);
+  }
+
+  /** The replay this passage is known to be, followed to where it should be now (through pauses and noise). */
+  private follow(
+    probe: SegmentFingerprint,
+    frameIndex: number,
+  ): { match: LineMemoryMatch; scope: 'call' | 'line' } | null {
+    const lock = this.lock;
+    if (!lock || lock.match.alignedAtMs === undefined) return null;
+    const memory = lock.scope === 'call' ? this.callMemory : this.options.lineMemory;
+    const alignedAtMs = lock.match.alignedAtMs + (frameIndex - lock.frameIndex) * FRAME_MS;
+    const match = memory?.match(probe, {
+      follow: { of: lock.match.of, alignedAtMs, toleranceMs: FOLLOW_TOLERANCE_MS },
+    });
+    return match ? { match, scope: lock.scope } : null;
   }
 
   private refreshVoice(u: Utterance, frameIndex: number): void {

@@ -14,6 +14,9 @@ export const MIN_PROBE_BLOCKS = 8;
  */
 export const MATCH_MAX_BER = 0.22;
 export const MATCH_BER_PER_BLOCK = 0.01;
+/** Following a replay already recognised, at the place it should have reached: a looser test. */
+export const FOLLOW_MAX_BER = 0.3;
+export const FOLLOW_MIN_CLOSE_SHARE = 0.5;
 /** A block is close to its counterpart at ≤ 11 of 32 bits; this share of a probe's blocks must be. */
 const CLOSE_BLOCK_MAX_BITS = 11;
 const MIN_CLOSE_BLOCK_SHARE = 0.75;
@@ -101,7 +104,13 @@ export const QUIET_WORD = 0;
  * anywhere in the stored segment. Null when fewer than MIN_PROBE_BLOCKS blocks could be compared or nothing
  * is within the BER threshold.
  */
-export function alignHashes(probe: Uint32Array, stored: Uint32Array, maxBer?: number): HashAlignment | null {
+export function alignHashes(
+  probe: Uint32Array,
+  stored: Uint32Array,
+  maxBer?: number,
+  /** Only stored words in [from, to] may align with the probe's newest word (following a known replay). */
+  window?: { from: number; to: number; minCloseShare: number },
+): HashAlignment | null {
   const last = probe.length - 1;
   if (last < 0 || probe[last] === QUIET_WORD) return null;
   const offsets = OFFSETS;
@@ -116,11 +125,14 @@ export function alignHashes(probe: Uint32Array, stored: Uint32Array, maxBer?: nu
   let bestBer = Number.POSITIVE_INFINITY;
   // From j = 0: the probe's older blocks may reach back before the stored segment began (it was heard from a
   // later point); those blocks are not compared, and at least MIN_PROBE_BLOCKS must be.
-  for (let j = 0; j < stored.length; j++) {
+  const from = window ? Math.max(0, window.from) : 0;
+  const to = window ? Math.min(stored.length - 1, window.to) : stored.length - 1;
+  const minCloseShare = window ? window.minCloseShare : MIN_CLOSE_BLOCK_SHARE;
+  for (let j = from; j <= to; j++) {
     const first = stored[j];
     if (first === QUIET_WORD) continue;
     let bits = popcount32(newest ^ first);
-    if (bits > PREFILTER_MAX_BITS) continue;
+    if (bits > PREFILTER_MAX_BITS && !window) continue;
     let compared = 1;
     let close = bits <= CLOSE_BLOCK_MAX_BITS ? 1 : 0;
     for (let k = 1; k < blocks && offsets[k] <= j; k++) {
@@ -136,7 +148,7 @@ export function alignHashes(probe: Uint32Array, stored: Uint32Array, maxBer?: nu
     const threshold = maxBer ?? MATCH_MAX_BER + MATCH_BER_PER_BLOCK * (compared - MIN_PROBE_BLOCKS);
     // A replay is close block after block; one shared word in the same synthetic voice is close for a few
     // blocks and random for the rest, which can average out under the threshold.
-    if (ber <= threshold && ber < bestBer && close >= Math.ceil(MIN_CLOSE_BLOCK_SHARE * compared)) {
+    if (ber <= threshold && ber < bestBer && close >= Math.ceil(minCloseShare * compared)) {
       bestBer = ber;
       best = { storedStart: j - span, ber, blocks: compared, span };
     }
