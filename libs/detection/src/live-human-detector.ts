@@ -214,6 +214,9 @@ export class LiveHumanDetector {
     this.analyzer.reset();
     this.hasher.reset();
     this.recentWords.fill(Number.NaN);
+    // The passage keeps one word per frame, so that a replay's words stay where its frames were.
+    const passage = this.passage;
+    if (passage) for (let k = 0; k < n && passage.words.length < MAX_PASSAGE_WORDS; k++) passage.words.push(QUIET_WORD);
     return [];
   }
 
