@@ -17,6 +17,7 @@ const HOLD_FRAMES: Record<AudioClass, number> = { speech: 5, music: 12, silence:
 const SILENCE_FRAMES = 15;
 /** A beep or DTMF digit: one or two steady peaks for at least 100 ms. */
 const TONE_MIN_FRAMES = 5;
+const TONE_IN_SPEECH_MIN_FRAMES = 12;
 /** Steady pitches this close together (1 s) make a melody, and the tone class stays off for 3 s after. */
 const MELODY_GAP_FRAMES = 50;
 const MELODY_HOLD_FRAMES = 150;
@@ -107,7 +108,9 @@ export class AudioClassifier {
     if (this.frame % 2 === 0 || this.frame < WINDOW) s.speechScore = this.speechScore();
     this.smoothedScore += 0.15 * (s.speechScore - this.smoothedScore);
     let raw: AudioClass;
-    if (this.toneRun >= TONE_MIN_FRAMES && s.kind !== 'music' && this.frame > this.melodyUntil) raw = 'tone';
+    // In speech a held vowel can be as pure as a beep for 100 ms; a beep after speech lasts longer.
+    const toneFrames = s.kind === 'speech' ? TONE_IN_SPEECH_MIN_FRAMES : TONE_MIN_FRAMES;
+    if (this.toneRun >= toneFrames && s.kind !== 'music' && this.frame > this.melodyUntil) raw = 'tone';
     else if (this.recentActive(SILENCE_FRAMES) === 0) raw = 'silence';
     else if (s.kind === 'silence') {
       if (!isActive) raw = s.kind;
