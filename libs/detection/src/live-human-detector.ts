@@ -33,6 +33,10 @@ const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
 const MAX_PASSAGE_WORDS = 1500;
 const VOICE_CHECK_FRAMES = 15;
+/** A soft pause: this far under the utterance's loudest frame, for 300 ms; left after 60 ms above it again. */
+const SOFT_BELOW_SPEECH_DB = 25;
+const SOFT_PAUSE_FRAMES = 15;
+const SOFT_RESUME_FRAMES = 3;
 const ONSET_LEAD_FRAMES = 25;
 /**
  * Probes in a row that must match the same remembered audio, each 100 ms further on: a replay keeps step for
@@ -90,6 +94,13 @@ interface Utterance {
   answersPause: boolean;
   /** It began after a quiet pause that followed a short novel utterance ("Hello?"), wherever in the call. */
   answersGreeting: boolean;
+  /** Loudest active frame of the utterance (dBFS), to hear a soft pause. */
+  peakLevel: number;
+  levelFrames: number;
+  softRun: number;
+  loudRun: number;
+  /** In a pause filled with soft sound (the agent's room) that the classifier still calls speech. */
+  softPause: boolean;
   /** The voice against the line's recorded voices, refreshed every block. */
   voiceVerdict: RuleEvidence['voice'];
   voiceDistance: number;
@@ -173,10 +184,31 @@ export class LiveHumanDetector {
       const kept = this.recentWords[frameIndex % PROBE_WORDS];
       passage.words.push(Number.isNaN(kept) ? QUIET_WORD : kept);
     }
-    const u = this.utterance;
+    let u = this.utterance;
+    if (u && state.kind === 'speech') {
+      // A pause filled with the agent's room (murmur well above the line's noise, so still "active") is a pause:
+      // sound 25 dB under the utterance's loudest for 300 ms. Speech rising out of it again is a new utterance.
+      const soft = u.levelFrames >= 10 && features.energyDb < u.peakLevel - SOFT_BELOW_SPEECH_DB;
+      const sounding = state.label === 'active' && !soft;
+      u.softRun = sounding ? 0 : u.softRun + 1;
+      u.loudRun = sounding ? u.loudRun + 1 : 0;
+      if (u.softPause && u.loudRun >= SOFT_RESUME_FRAMES) {
+        this.closeUtterance();
+        this.startUtterance(frameIndex - SOFT_RESUME_FRAMES + 1);
+        u = this.utterance as Utterance;
+      } else if (!u.softPause && u.softRun >= SOFT_PAUSE_FRAMES) {
+        u.softPause = true;
+        u.quietSince = frameIndex;
+        u.pauseIsQuiet = true;
+      }
+    }
     if (u) {
-      if (state.kind === 'speech') {
+      if (state.kind === 'speech' && !u.softPause) {
         u.quietSince = null;
+        if (state.label === 'active') {
+          u.peakLevel = Math.max(u.peakLevel, features.energyDb);
+          u.levelFrames++;
+        }
         // Only voiced-or-noisy sound counts as speech time: the hysteresis tail after a click or a DTMF
         // digit (300 ms of nothing before "silence" is reported) is no speech.
         if (state.label === 'active') {
@@ -194,6 +226,8 @@ export class LiveHumanDetector {
           }
         }
         if ((frameIndex - u.startFrame) % BLOCK_FRAMES === 0) this.checkReplay(u, frameIndex, out);
+      } else if (state.kind === 'speech') {
+        // In a soft pause: the room, not a turn.
       } else if (u.quietSince === null) {
         u.quietSince = frameIndex;
         u.pauseIsQuiet = true;
@@ -265,6 +299,11 @@ export class LiveHumanDetector {
       fullVoice: new VoiceProfileBuilder(),
       answersPause: false,
       answersGreeting: false,
+      peakLevel: -100,
+      levelFrames: 0,
+      softRun: 0,
+      loudRun: 0,
+      softPause: false,
       voiceVerdict: 'unknown',
       voiceDistance: 0,
       scoreSum: 0,
