@@ -47,7 +47,7 @@ const CONFIRM_STEPS = 2;
 const FOLLOW_TOLERANCE_MS = 60;
 const MIN_UTTERANCE_FRAMES = 25;
 const SHORT_UTTERANCE_MS = 1500;
-/** Less sound than this is a click, a breath or a DTMF digit: nobody's turn. */
+/** Less sound than this is a click, a breath or a DTMF digit: nobody's turn ("Hello?" has 250–400 ms). */
 const MIN_TURN_MS = 300;
 /** "Hello?", "Yeah, hello?", "Hello, this is Chris.": a greeting that waits for an answer. */
 const SHORT_GREETING_MS = 1500;

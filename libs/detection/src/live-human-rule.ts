@@ -47,7 +47,7 @@ export const CALL_START_MAX_UTTERANCE_MS = 2000;
 export const CALL_START_PAUSE_MS = 1000;
 /** Speaking again: this much novel speech (a replay would have matched by then). */
 export const SPOKE_AGAIN_NOVEL_MS = 1200;
-/** Utterances shorter than this are clicks and breaths, not a turn. */
+/** Less sound than this is a click, a breath or a DTMF digit (90 ms), not a turn. */
 const MIN_TURN_MS = 300;
 /** Speech this much like music (vocals over a backing) is not trusted to be a person. */
 const MIN_SPEECH_LIKE = 0.5;

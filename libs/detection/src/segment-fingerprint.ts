@@ -132,7 +132,9 @@ export function alignHashes(
     const first = stored[j];
     if (first === QUIET_WORD) continue;
     let bits = popcount32(newest ^ first);
-    if (bits > PREFILTER_MAX_BITS && !window) continue;
+    // Following a replay, its newest audio must still be close: where a person takes over, the older blocks
+    // of the probe would hold the match up for a second.
+    if (bits > (window ? CLOSE_BLOCK_MAX_BITS : PREFILTER_MAX_BITS)) continue;
     let compared = 1;
     let close = bits <= CLOSE_BLOCK_MAX_BITS ? 1 : 0;
     for (let k = 1; k < blocks && offsets[k] <= j; k++) {
