@@ -30,6 +30,21 @@ describe('LiveHumanDetector scenarios', () => {
     expect(found?.atMs).toBeLessThan(onsetMs + 2500 + 2000);
   });
 
+  it('a pause filled with the agent’s room (murmur 25 dB down, not silence) is still a pause', () => {
+    const onsetMs = 500 + 4000 + 1000 + 8000;
+    const call = concat(
+      silence(500),
+      ivr,
+      silence(1000),
+      melody(8000),
+      syllables(33, 2500, 180),
+      syllables(77, 3000, 150, 300),
+    );
+    const found = decision(run(call));
+    expect(found?.evidence).toContain('turn-taking-pause');
+    expect(found?.atMs).toBeGreaterThan(onsetMs + 2500);
+  });
+
   it('a replayed announcement is a repeat, and a line’s known recordings never make a decision', () => {
     const memory = new InMemoryLineMemory();
     const hold = (ms: number) => melody(ms);
