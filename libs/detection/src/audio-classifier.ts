@@ -255,5 +255,5 @@ const MODULATION_SIN = MODULATION_BINS.map((bin) =>
 );
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return Math.max(0, Math.min(1, x));
 }

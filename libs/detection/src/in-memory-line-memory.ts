@@ -90,8 +90,7 @@ export class InMemoryLineMemory implements LineMemory {
   static fromJSON(json: unknown, options: InMemoryLineMemoryOptions = {}): InMemoryLineMemory {
     const memory = new InMemoryLineMemory(options);
     const value = json as Partial<LineMemoryJson> | null;
-    if (!value || value.version !== 1 || !Array.isArray(value.segments))
-      throw new RangeError('not a line memory (version 1)');
+    if (value?.version !== 1 || !Array.isArray(value.segments)) throw new RangeError('not a line memory (version 1)');
     for (const s of value.segments) {
       if (!s || typeof s.atMs !== 'number' || !AUDIO_CLASSES.includes(s.kind) || typeof s.hashes !== 'string')
         throw new RangeError('line memory segment is malformed');

@@ -21,13 +21,7 @@ const MATCH_FRESH_FRAMES = 50;
 /** A beep within this long after speech ends a voicemail greeting. */
 const BEEP_AFTER_SPEECH_FRAMES = 75;
 /** Voice distance above which an utterance is another talker or recording chain. */
-/**
- * Voice distance (voice-profile.ts) above which an utterance is surely another talker or chain, and at or below
- * which it is the line's recorded voice; in between, the voice tells nothing (one utterance's profile varies
- * with what is said: the same synthetic voice measured 0.2–2.8 against itself, its pitch track swinging).
- */
-const NEW_VOICE_DISTANCE = Number.POSITIVE_INFINITY;
-const SAME_VOICE_DISTANCE = 1;
+
 /** A probe looks back up to 2 s for its 1 s of sound (pauses between words are skipped). */
 const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
@@ -102,7 +96,8 @@ interface Utterance {
   /** In a pause filled with soft sound (the agent's room) that the classifier still calls speech. */
   softPause: boolean;
   /** The voice against the line's recorded voices, refreshed every block. */
-  voiceVerdict: RuleEvidence['voice'];
+  /** The voice could be compared with the call's recorded voice (voiceDistance is set). */
+  voiceCompared: boolean;
   voiceDistance: number;
   scoreSum: number;
   scoreFrames: number;
@@ -304,7 +299,7 @@ export class LiveHumanDetector {
       softRun: 0,
       loudRun: 0,
       softPause: false,
-      voiceVerdict: 'unknown',
+      voiceCompared: false,
       voiceDistance: 0,
       scoreSum: 0,
       scoreFrames: 0,
@@ -459,8 +454,7 @@ export class LiveHumanDetector {
 
   private refreshVoice(u: Utterance, frameIndex: number): void {
     // The voice changes slowly: compare it every 0.3 s (building a profile sorts its pitches).
-    if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || u.voiceVerdict === 'unknown')
-      u.voiceVerdict = this.compareVoice(u);
+    if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || !u.voiceCompared) this.compareVoice(u);
   }
 
   /**
@@ -483,11 +477,10 @@ export class LiveHumanDetector {
     return steps >= CONFIRM_STEPS;
   }
 
-  private compareVoice(u: Utterance): RuleEvidence['voice'] {
-    if (u.voice.size < VOICE_MIN_FRAMES || !this.recordedProfile) return 'unknown';
-    const nearest = voiceDistance(u.voice.build(), this.recordedProfile);
-    u.voiceDistance = nearest;
-    return nearest > NEW_VOICE_DISTANCE ? 'different' : nearest <= SAME_VOICE_DISTANCE ? 'same' : 'unknown';
+  private compareVoice(u: Utterance): void {
+    if (u.voice.size < VOICE_MIN_FRAMES || !this.recordedProfile) return;
+    u.voiceDistance = voiceDistance(u.voice.build(), this.recordedProfile);
+    u.voiceCompared = true;
   }
 
   private decide(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
@@ -503,12 +496,10 @@ export class LiveHumanDetector {
       pauseIsQuiet: u.pauseIsQuiet,
       callStart: u.callStart,
       afterHold: u.afterHold,
-      voice: u.voiceVerdict,
       speechLike: u.scoreFrames ? u.scoreSum / u.scoreFrames : 0,
       voicemail: this.voicemail,
       spokeAgain: u.answersPause,
       answersGreeting: u.answersGreeting,
-      lineKnown: this.lineKnown,
     };
     const decision = decideLiveHuman(evidence);
     if (!decision) return;
@@ -521,7 +512,9 @@ export class LiveHumanDetector {
       if (!answered && earlier.speechFrames * FRAME_MS >= SHORT_UTTERANCE_MS) this.teachLine(earlier);
     }
     const evidenceList = [...decision.evidence];
-    if (u.voiceVerdict !== 'unknown') evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
+    if (this.lineKnown) evidenceList.push('known-line');
+    // Measured too unreliable to decide on (docs/detection.md), the voice is kept for whoever reads the history.
+    if (u.voiceCompared) evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
     out.push({
       kind: 'live-human',
       atMs: (frameIndex + 1) * FRAME_MS,

@@ -10,12 +10,10 @@ const agentPausing: RuleEvidence = {
   pauseIsQuiet: true,
   callStart: false,
   afterHold: true,
-  voice: 'unknown',
   speechLike: 0.7,
   voicemail: false,
   spokeAgain: false,
   answersGreeting: false,
-  lineKnown: false,
 };
 
 describe('decideLiveHuman', () => {

@@ -16,8 +16,6 @@ export interface RuleEvidence {
   callStart: boolean;
   /** Hold music was heard before this utterance. */
   afterHold: boolean;
-  /** This utterance's voice against the line's recorded voice (reported as evidence; it decides nothing). */
-  voice: 'same' | 'different' | 'unknown';
   /** Mean speech-vs-music score of the utterance, 0..1 (singing over music scores low). */
   speechLike: number;
   /** A beep followed speech: a voicemail greeting has ended. */
@@ -26,8 +24,6 @@ export interface RuleEvidence {
   spokeAgain: boolean;
   /** Like spokeAgain, and the earlier utterance was a short greeting (≤ 1.5 s), even at call start. */
   answersGreeting: boolean;
-  /** This call replayed audio from the line memory: the line's recordings have been heard before. */
-  lineKnown: boolean;
 }
 
 export interface RuleDecision {
