@@ -1,4 +1,4 @@
-import { FRAME_MS, FRAME_SAMPLES, type LineMemory, LiveHumanDetector } from '@callfleet/detection';
+import { FRAME_SAMPLES, type LineMemory, LiveHumanDetector } from '@callfleet/detection';
 
 export interface FileRun {
   decidedAtMs: number | null;
@@ -34,4 +34,3 @@ export function runDetectorOnSamples(samples: Int16Array, lineMemory?: LineMemor
   return { decidedAtMs, frames, cpuMicros: cpu.user + cpu.system };
 }
 
-export { FRAME_MS };
