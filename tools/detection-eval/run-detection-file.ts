@@ -33,4 +33,3 @@ export function runDetectorOnSamples(samples: Int16Array, lineMemory?: LineMemor
   const cpu = process.cpuUsage(started);
   return { decidedAtMs, frames, cpuMicros: cpu.user + cpu.system };
 }
-
