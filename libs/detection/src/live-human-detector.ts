@@ -43,6 +43,8 @@ const MIN_UTTERANCE_FRAMES = 25;
 const SHORT_UTTERANCE_MS = 1500;
 /** Less sound than this is a click, a breath or a DTMF digit: nobody's turn ("Hello?" has 250–400 ms). */
 const MIN_TURN_MS = 300;
+/** A bare "Hello?" can be shorter; where it answers a greeting at call start, 200 ms will do. */
+const MIN_GREETING_MS = 200;
 /** "Hello?", "Yeah, hello?", "Hello, this is Chris.": a greeting that waits for an answer. */
 const SHORT_GREETING_MS = 1500;
 /** Active frames a voice profile needs to be compared (0.8 s): shorter ones vary too much with the words. */
@@ -309,13 +311,13 @@ export class LiveHumanDetector {
     const last = this.lastClosed;
     const answersNovel =
       last !== null &&
-      last.speechFrames * FRAME_MS >= MIN_TURN_MS &&
+      last.speechFrames * FRAME_MS >= MIN_GREETING_MS &&
       endsNovel(last) &&
       last.pauseIsQuiet &&
       last.quietSince !== null &&
       startFrame - last.quietSince >= SPOKE_AGAIN_MIN_PAUSE_FRAMES &&
       startFrame - last.quietSince <= SPOKE_AGAIN_MAX_PAUSE_FRAMES;
-    u.answersPause = answersNovel && !last.callStart;
+    u.answersPause = answersNovel && !last.callStart && last.speechFrames * FRAME_MS >= MIN_TURN_MS;
     u.answersGreeting = answersNovel && last.speechFrames * FRAME_MS <= SHORT_GREETING_MS;
     if (!this.passage) {
       // The classifier reports speech a few frames after it began, and after music later still: the passage

@@ -45,6 +45,8 @@ export const CALL_START_PAUSE_MS = 1000;
 export const SPOKE_AGAIN_NOVEL_MS = 1200;
 /** Less sound than this is a click, a breath or a DTMF digit (90 ms), not a turn. */
 const MIN_TURN_MS = 300;
+/** A bare "Hello?" answering a greeting at call start may be shorter. */
+const MIN_GREETING_MS = 200;
 /** Speech this much like music (vocals over a backing) is not trusted to be a person. */
 const MIN_SPEECH_LIKE = 0.5;
 
@@ -64,7 +66,7 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
       return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', context] };
     return null;
   }
-  if (!e.pauseIsQuiet || e.novelMs < MIN_TURN_MS) return null;
+  if (!e.pauseIsQuiet || e.novelMs < (e.callStart ? MIN_GREETING_MS : MIN_TURN_MS)) return null;
   if (e.callStart) {
     // Where the IVR speaks (and waits for digits or words) only a greeting, a pause, and a short "Hello?"
     // again is a person; an answering machine's "Hello?" goes on into its greeting.
