@@ -12,7 +12,7 @@ import type { GeneratorResult, GeneratorRun, GeneratorStream } from './fixtures/
 import { cpuMsOf } from './lib/cpu';
 import type { ReceiverReply, ReceiverRequest, TrialReport } from './lib/media-trial';
 import type { BenchBroker } from './lib/private-nats';
-import { freePort, purgeBenchNamespace, spawnService, stop, waitForHttp } from './lib/processes';
+import { freePort, profilingFlags, purgeBenchNamespace, spawnService, stop, waitForHttp } from './lib/processes';
 import { type BenchmarkResult, makeResult, progress, type Variant } from './lib/report';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,7 +33,7 @@ const GENERATOR_LATE_LIMIT_MS = 10;
 
 /** A process of the benchmark with an IPC channel (the receivers and the generator talk over it). */
 function spawnWithIpc(relativeJs: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'dist', relativeJs)], {
+  return spawn(process.execPath, [...profilingFlags(), join(ROOT, 'dist', relativeJs)], {
     env: { ...process.env, ...env },
     // stdout: media-stream's JSON logs (warn and up) would bury the progress lines.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

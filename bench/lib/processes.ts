@@ -18,7 +18,7 @@ export function freePort(): Promise<number> {
 }
 
 /** With BENCH_CPU_PROF_DIR set, every service and fixture writes a V8 CPU profile there when it exits. */
-function profilingFlags(): string[] {
+export function profilingFlags(): string[] {
   const dir = process.env.BENCH_CPU_PROF_DIR;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
