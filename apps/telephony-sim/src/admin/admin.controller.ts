@@ -1,15 +1,25 @@
 import { ErrorCode, type ListDto, type OkDto } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { buildWav } from '@callfleet/audio';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { AccountsService } from '../accounts/accounts.service';
 import { describeAccount, type SimAccount } from '../accounts/sim-account';
 import { CallsService } from '../calls/calls.service';
 import type { SimCall } from '../calls/sim-call';
+import type { MediaStreamRecord } from '../media/media-stream-session';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import type { RingCentralSubscription } from '../ringcentral/ringcentral-subscription';
 import { SubscriptionsService } from '../ringcentral/subscriptions.service';
-import { AccountSettingsDto, ApiFaultDto, CallsQueryDto, CreateAccountDto, RequestsQueryDto } from './admin.dto';
+import {
+  AccountSettingsDto,
+  ApiFaultDto,
+  CallsQueryDto,
+  CreateAccountDto,
+  FarEndDigitsDto,
+  RequestsQueryDto,
+} from './admin.dto';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ApiRequestLog, type ApiRequestRecord } from './api-request-log';
 
@@ -63,6 +73,40 @@ export class AdminController {
     const call = this.calls.find(sid);
     if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
     return call;
+  }
+
+  /** The call's media streams: what was sent (frames, audio ms, the labeled live-human onset) and received. */
+  @Get('calls/:sid/streams')
+  getStreams(@Param('sid') sid: string): ListDto<MediaStreamRecord> {
+    const call = this.calls.find(sid);
+    if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
+    return { items: call.mediaStreams };
+  }
+
+  /** What our side sent back on a bidirectional stream, as a WAV (8 kHz μ-law decoded, or Exotel's PCM rate). */
+  @Get('calls/:sid/streams/:streamSid/received.wav')
+  async getReceivedAudio(
+    @Param('sid') sid: string,
+    @Param('streamSid') streamSid: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const session = this.calls.streamSession(sid, streamSid);
+    if (!session) throw new AppException(ErrorCode.NOT_FOUND, 'No such stream (or its audio is no longer kept)');
+    const { sampleRate, samples } = session.receivedAudio();
+    const data = Buffer.alloc(samples.length * 2);
+    for (let i = 0; i < samples.length; i++) data.writeInt16LE(samples[i], i * 2);
+    const wav = buildWav({ sampleRate, channels: 1, bitsPerSample: 16, data });
+    await reply.status(200).header('content-type', 'audio/x-wav').send(wav);
+  }
+
+  /** The far end presses keys: bidirectional streams get `dtmf` events (the simulator's IVRs never press any). */
+  @Post('calls/:sid/far-end-digits')
+  @HttpCode(200)
+  pressDigits(@Param('sid') sid: string, @Body() dto: FarEndDigitsDto): OkDto {
+    const call = this.calls.find(sid);
+    if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
+    if (!this.calls.farEndDigits(call, dto.digits)) throw new AppException(ErrorCode.STATE_CONFLICT, 'The call is over');
+    return { ok: true };
   }
 
   @Get('requests')

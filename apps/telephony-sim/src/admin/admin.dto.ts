@@ -150,3 +150,10 @@ export class RequestsQueryDto {
   @MaxLength(256)
   path?: string;
 }
+
+/** DTMF the far end presses (a caller's keypad), for bidirectional streams' `dtmf` events. */
+export class FarEndDigitsDto {
+  @IsString()
+  @Matches(/^[0-9*#]{1,32}$/)
+  digits: string;
+}

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { SimAccount } from '../accounts/sim-account';
+import type { StreamClips } from '../media/far-end-audio';
+import type { MediaStreamSession } from '../media/media-stream-session';
+import { streamClipsFromFixtures } from '../media/stream-clips';
 import { RecordingsService } from '../recordings/recordings.service';
 import type { DialTarget } from '../twiml/twiml';
 import { type CallDriver, type CallEvent, type CallEventType, CallRuntime } from './call-runtime';
@@ -12,6 +15,8 @@ import { simSecondsSince } from './sim-clock';
 const QUEUED_SECONDS = 0.2;
 /** Finished calls kept for the admin API; the oldest are forgotten first, so a long benchmark stays in bounds. */
 const KEPT_CALLS = 20_000;
+/** Calls whose streams' received audio stays downloadable (each may hold minutes of it). */
+const KEPT_STREAM_CALLS = 200;
 
 export type CallListener = (event: CallEvent) => void;
 
@@ -47,7 +52,13 @@ export class CallsService implements OnModuleDestroy {
   /** Calls placed so far per account and number: the seeded scenario of a redial may differ. */
   private readonly attempts = new Map<string, number>();
 
-  constructor(private readonly recordings: RecordingsService) {}
+  /** Media streams of live and recent calls, by call sid, for the received-audio downloads. */
+  private readonly streamSessions = new Map<string, MediaStreamSession[]>();
+  private readonly streamClips: StreamClips;
+
+  constructor(private readonly recordings: RecordingsService) {
+    this.streamClips = streamClipsFromFixtures(recordings.clips);
+  }
 
   onModuleDestroy(): void {
     for (const runtime of this.runtimes.values()) runtime.hangUp('api', 'simulator stopping');
@@ -83,6 +94,7 @@ export class CallsService implements OnModuleDestroy {
       createdAt: new Date().toISOString(),
       farEndPhase: 'dialing',
       streams: [],
+      mediaStreams: [],
       digitsReceived: [],
       providerBaseUrl: input.providerBaseUrl,
       ...input.extra,
@@ -90,7 +102,8 @@ export class CallsService implements OnModuleDestroy {
     };
     this.calls.set(call.sid, call);
     this.forgetOldCalls();
-    const runtime = new CallRuntime(call, this.recordings.clips, (type) => this.emit(type, call));
+    const runtime = new CallRuntime(call, this.recordings.clips, (type) => this.emit(type, call), this.streamClips);
+    this.streamSessions.set(call.sid, runtime.streamSessions);
     this.runtimes.set(call.sid, runtime);
     runtime.note({ type: 'status', status: 'queued' });
     void this.run(runtime, input.driver);
@@ -135,6 +148,18 @@ export class CallsService implements OnModuleDestroy {
     this.runtimes.get(call.sid)?.startDriver(driver);
   }
 
+  /** A media stream of a live or recent call (what our side sent back on it is kept there). */
+  streamSession(callSid: string, streamSid: string): MediaStreamSession | undefined {
+    return this.streamSessions.get(callSid)?.find((s) => s.streamSid === streamSid);
+  }
+
+  /** DTMF pressed at the far end (a caller's keypad): bidirectional streams carry it as `dtmf` events. */
+  farEndDigits(call: SimCall, digits: string): boolean {
+    const runtime = this.runtimes.get(call.sid);
+    runtime?.farEndDigits(digits);
+    return runtime !== undefined;
+  }
+
   /** Transfers the far end to another party (RingCentral's transfer). */
   transfer(call: SimCall, target: DialTarget): void {
     this.runtimes.get(call.sid)?.bridge(target);
@@ -144,6 +169,7 @@ export class CallsService implements OnModuleDestroy {
     for (const runtime of this.runtimes.values()) runtime.hangUp('api', 'simulator reset');
     this.calls.clear();
     this.attempts.clear();
+    this.streamSessions.clear();
   }
 
   private forgetOldCalls(): void {
@@ -151,6 +177,14 @@ export class CallsService implements OnModuleDestroy {
     for (const [sid] of this.calls) {
       if (this.calls.size <= KEPT_CALLS) break;
       if (!this.runtimes.has(sid)) this.calls.delete(sid);
+    }
+  }
+
+  private forgetOldStreams(endedSid: string): void {
+    if (this.streamSessions.get(endedSid)?.length === 0) this.streamSessions.delete(endedSid);
+    for (const [sid] of this.streamSessions) {
+      if (this.streamSessions.size <= KEPT_STREAM_CALLS) break;
+      if (!this.runtimes.has(sid)) this.streamSessions.delete(sid);
     }
   }
 
@@ -226,6 +260,7 @@ export class CallsService implements OnModuleDestroy {
     call.status = status;
     rt.note({ type: 'status', status });
     this.runtimes.delete(call.sid);
+    this.forgetOldStreams(call.sid);
     this.emit('ended', call);
     if (call.recording) this.emit('recording', call);
   }

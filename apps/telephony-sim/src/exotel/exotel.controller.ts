@@ -26,6 +26,78 @@ function connectTwoNumbers(to: string): CallDriver {
   };
 }
 
+/** Rates Exotel's `sample-rate` query parameter may ask for. */
+const EXOTEL_SAMPLE_RATES = new Set([8000, 16000, 24000]);
+
+/** The stream a call is connected to (Exotel's "Connect Voice AI": `StreamUrl` + `StreamType`). */
+interface ExotelStreamRequest {
+  url: string;
+  bidirectional: boolean;
+  sampleRate: number;
+  name?: string;
+  customParameters: Record<string, string>;
+}
+
+/**
+ * Reads `StreamUrl` (any letter case, as Exotel's own docs spell it `streamurl`): a ws(s) URL whose
+ * query carries `sample-rate` (8000 default, 16000, 24000) and the custom parameters `start` repeats
+ * (the fleet's `token` among them).
+ */
+function streamRequest(form: FormFields): ExotelStreamRequest | undefined {
+  const field = (name: string) => {
+    const key = Object.keys(form).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : formValue(form, key);
+  };
+  const raw = field('streamurl');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw exotelError(400, 'StreamUrl must be a ws:// or wss:// URL');
+  }
+  if ((url.protocol !== 'ws:' && url.protocol !== 'wss:') || raw.length > 600) {
+    throw exotelError(400, 'StreamUrl must be a ws:// or wss:// URL of at most 600 characters');
+  }
+  const type = field('streamtype') ?? 'bidirectional';
+  if (type !== 'bidirectional' && type !== 'unidirectional') {
+    throw exotelError(400, 'StreamType must be bidirectional or unidirectional');
+  }
+  const rate = url.searchParams.get('sample-rate') ?? '8000';
+  if (!/^\d+$/.test(rate) || !EXOTEL_SAMPLE_RATES.has(Number(rate))) {
+    throw exotelError(400, 'sample-rate must be 8000, 16000 or 24000');
+  }
+  const customParameters: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) if (key !== 'sample-rate') customParameters[key] = value;
+  const name = field('streamname');
+  return {
+    url: raw,
+    bidirectional: type === 'bidirectional',
+    sampleRate: Number(rate),
+    customParameters,
+    ...(name ? { name: name.slice(0, 32) } : {}),
+  };
+}
+
+/** The call streams to our side (Voicebot when bidirectional, Stream applet when not), and ends when the stream does. */
+function streamTo(request: ExotelStreamRequest): CallDriver {
+  return {
+    run: async (rt, signal) => {
+      const session = rt.openStream({
+        provider: 'exotel',
+        kind: request.bidirectional ? 'voicebot' : 'stream-applet',
+        stream: { url: request.url, parameters: request.customParameters, ...(request.name ? { name: request.name } : {}) },
+        bidirectional: request.bidirectional,
+        sampleRate: request.sampleRate,
+      });
+      await Promise.race([
+        session.closed,
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+      ]);
+    },
+  };
+}
+
 /** Exotel's v1 voice API: `Calls/connect` (number to a flow, or two numbers) and call details. */
 @Controller('v1/Accounts/:accountSid/Calls')
 @UseFilters(ProviderApiErrorFilter)
@@ -56,7 +128,9 @@ export class ExotelController {
     const flowUrl = formValue(form, 'Url');
     if (!from || !PHONE.test(from)) throw exotelError(400, 'From is required and must be a phone number');
     if (!callerId) throw exotelError(400, 'CallerId is required');
-    if (!to && !flowUrl) throw exotelError(400, 'Either To or Url is required');
+    const stream = streamRequest(form);
+    if (!to && !flowUrl && !stream) throw exotelError(400, 'Either To, Url or StreamUrl is required');
+    if (stream && (to || flowUrl)) throw exotelError(400, 'StreamUrl cannot be combined with To or Url');
     if (to && !PHONE.test(to)) throw exotelError(400, 'To must be a phone number');
     const rawCallback = formValue(form, 'StatusCallback');
     const statusCallback =
@@ -79,6 +153,7 @@ export class ExotelController {
       ringTimeoutSeconds: timeOut ? Math.max(1, Number(timeOut)) : 45,
       record: formValue(form, 'Record') === 'true',
       ...(to ? { driver: connectTwoNumbers(to) } : {}),
+      ...(stream ? { driver: streamTo(stream) } : {}),
       extra: {
         exotel: {
           callerId,
