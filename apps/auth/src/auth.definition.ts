@@ -1,4 +1,11 @@
-import { AuthCommands, AuthEvents, DEFAULT_HTTP_PORTS, KvBuckets, Streams } from '@callfleet/contracts';
+import {
+  AuthCommands,
+  AuthEvents,
+  DEFAULT_HTTP_PORTS,
+  KvBuckets,
+  Streams,
+  StreamTokenCommands,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { AuthConfig } from './auth.config';
 import { AuthModule } from './auth.module';
@@ -14,7 +21,7 @@ export const authService: ServiceDefinition<AuthConfig> = {
   // Publishes notification-requested and user-registered events.
   streams: [Streams.EVENTS],
   nats: {
-    serves: Object.values(AuthCommands),
+    serves: [...Object.values(AuthCommands), ...Object.values(StreamTokenCommands)],
     // Through the outbox.
     publishes: [AuthEvents.USER_REGISTERED, AuthEvents.NOTIFICATION_REQUESTED],
     // Writes a logout's token and a revoked key there.

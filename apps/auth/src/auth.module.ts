@@ -8,6 +8,7 @@ import { EmailVerificationModule } from './email-verification/email-verification
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { RegistrationModule } from './registration/registration.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StreamTokensModule } from './stream-tokens/stream-tokens.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -18,6 +19,7 @@ import { UsersModule } from './users/users.module';
     JobsModule.forRoot(),
     OutboxModule.forRoot(),
     TokensModule,
+    StreamTokensModule,
     AccountsModule,
     SessionsModule,
     RegistrationModule,

@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_PORTS } from '@callfleet/contracts';
+import { DEFAULT_HTTP_PORTS, StreamTokenCommands } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
@@ -11,6 +11,8 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   module: CallOrchestratorModule,
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
-  // Connects only for health and discovery (its own inbox and $SRV); nothing of its own on NATS yet.
-  nats: {},
+  nats: {
+    // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
+    calls: [StreamTokenCommands.Issue],
+  },
 };

@@ -17,6 +17,8 @@ export interface WavHeader {
   /** Bytes of audio per second, as the `fmt ` chunk declares (what the duration is computed from). */
   byteRate: number;
   bitsPerSample: number;
+  /** For WAVE_FORMAT_EXTENSIBLE (0xfffe): the format tag inside its SubFormat GUID, else undefined. */
+  subFormatTag?: number;
   /** Offset of the first sample byte (just after the `data` chunk's size). */
   dataOffset: number;
   /** The `data` chunk's declared size; 0 or 0xffffffff when a streaming writer never filled it in. */
@@ -24,6 +26,11 @@ export interface WavHeader {
 }
 
 export class WavFormatError extends Error {}
+
+export const WAVE_FORMAT_PCM = 1;
+export const WAVE_FORMAT_ALAW = 6;
+export const WAVE_FORMAT_MULAW = 7;
+export const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /** The canonical header is 44 bytes; providers add LIST/fact chunks, never this much before `data`. */
 export const MAX_WAV_HEADER_BYTES = 64 * 1024;
@@ -59,6 +66,9 @@ export function readWavHeader(prefix: Buffer): WavHeader | undefined {
         byteRate: prefix.readUInt32LE(body + 8),
         bitsPerSample: prefix.readUInt16LE(body + 14),
       };
+      // The SubFormat GUID starts with the plain format tag (KSDATAFORMAT_SUBTYPE_PCM is 1-0000-0010-...).
+      if (format.formatTag === WAVE_FORMAT_EXTENSIBLE && size >= 40)
+        format.subFormatTag = prefix.readUInt16LE(body + 24);
       if (!format.channels || !format.sampleRate || !format.byteRate) throw new WavFormatError('fmt chunk has zeros');
     }
     offset = body + size + (size % 2);

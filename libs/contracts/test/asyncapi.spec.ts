@@ -26,6 +26,7 @@ import {
   RecordingStored,
   ServiceName,
   Streams,
+  StreamTokenCommands,
   TEAM_CREDENTIAL_HEADER,
   TELEPHONY_EVENT_KINDS,
   TELEPHONY_PROVIDERS,
@@ -127,6 +128,7 @@ const STATS_ENDPOINT: Presence<EndpointStats> = {
 const COMMANDS = (
   [
     [AuthCommands, ServiceName.AUTH],
+    [StreamTokenCommands, ServiceName.AUTH],
     [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
     [CallCommands, ServiceName.CALL_ORCHESTRATOR],
     [RecordingCommands, ServiceName.RECORDING_PIPELINE],

@@ -1,6 +1,7 @@
 export * from './access-tokens/access-token';
 export * from './access-tokens/access-token-verifier';
 export * from './access-tokens/jwks-keyring';
+export * from './access-tokens/jwks-keyring.module';
 export * from './access-tokens/revocations';
 export * from './bootstrap/create-service';
 export * from './bootstrap/nats-usage';
@@ -51,3 +52,7 @@ export * from './rate-limit/batched-rate-limiter';
 export * from './rate-limit/counter-batch';
 export * from './rate-limit/fixed-window';
 export * from './rate-limit/rate-limit-counters';
+export * from './stream-tokens/stream-token';
+export * from './stream-tokens/stream-token-issuer';
+export * from './stream-tokens/stream-token-verifier';
+export * from './stream-tokens/stream-tokens.module';

@@ -15,6 +15,7 @@ import { loadSigningKeys, SigningKeySet } from './signing-keys';
     },
     AccessTokenService,
   ],
-  exports: [AccessTokenService],
+  // SigningKeySet too: stream tokens are signed with the same keys, so one JWKS verifies both.
+  exports: [AccessTokenService, SigningKeySet],
 })
 export class TokensModule {}

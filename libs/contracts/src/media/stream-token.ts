@@ -5,6 +5,11 @@ import { MEDIA_CALL_ID_PATTERN } from './media.subjects';
 /** Issuer and audience of stream tokens: signed by auth's keys (EdDSA, the access tokens' key set), for media-stream only. */
 export const STREAM_TOKEN_ISSUER = 'callfleet-auth';
 export const STREAM_TOKEN_AUDIENCE = 'callfleet-media-stream';
+/**
+ * The JWT `typ` header of stream tokens (explicit typing, RFC 8725 §3.11): with the audience, it keeps an
+ * access token from passing as a stream token and a stream token from passing as an access token.
+ */
+export const STREAM_TOKEN_TYPE = 'stream+jwt';
 /** The longest a stream token lets a provider take to connect. */
 export const STREAM_TOKEN_MAX_TTL_SECONDS = 120;
 /** Twilio: `<Parameter name="token" value="…"/>` (arrives in `start.customParameters`); Exotel: `?token=` on the URL. */

@@ -1,10 +1,9 @@
-import { AuthCommands } from '@callfleet/contracts';
 import { Module } from '@nestjs/common';
 import { AccessTokenVerifier } from '../access-tokens/access-token-verifier';
 import { JwksKeyring } from '../access-tokens/jwks-keyring';
+import { JwksKeyringModule } from '../access-tokens/jwks-keyring.module';
 import { Revocations } from '../access-tokens/revocations';
 import { SERVICE_CONFIG } from '../bootstrap/service-definition';
-import { Clock } from '../clock/clock';
 import type { BaseServiceConfig } from '../config/service-config';
 import { KvStoreService } from '../kv/kv-store.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -22,21 +21,8 @@ const ACCESS_TOKEN_CACHE_MAX_ENTRIES = 10_000;
  * (NatsRpcServer authenticates other teams' requests with it); settings from BaseServiceConfig.
  */
 @Module({
+  imports: [JwksKeyringModule],
   providers: [
-    {
-      provide: JwksKeyring,
-      inject: [NatsRpcClient, SERVICE_CONFIG, MetricsService, Clock],
-      useFactory: (rpc: NatsRpcClient, config: BaseServiceConfig, metrics: MetricsService, clock: Clock) =>
-        new JwksKeyring(
-          {
-            fetchKeySet: () => rpc.call(AuthCommands.Jwks, {}),
-            refreshIntervalMs: config.JWKS_REFRESH_INTERVAL_MS,
-            unknownKeyRefreshMinIntervalMs: config.JWKS_REFRESH_MIN_INTERVAL_MS,
-          },
-          metrics,
-          clock,
-        ),
-    },
     {
       provide: Revocations,
       inject: [KvStoreService, MetricsService],
