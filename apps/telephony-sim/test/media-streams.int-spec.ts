@@ -123,7 +123,10 @@ describe('telephony-sim: media streams', () => {
     const names = conn.eventNames;
     expect(names.slice(2, -1).every((n) => n === 'media')).toBe(true);
     expect(names.at(-1)).toBe('stop');
-    expect(conn.events('stop')[0]).toMatchObject({ streamSid: live.streamSid, stop: { accountSid: account.sid, callSid: sid } });
+    expect(conn.events('stop')[0]).toMatchObject({
+      streamSid: live.streamSid,
+      stop: { accountSid: account.sid, callSid: sid },
+    });
     expect(conn.closed?.code).toBe(1000);
 
     const media = conn.messages.filter((m) => m.message.event === 'media');
@@ -140,7 +143,13 @@ describe('telephony-sim: media streams', () => {
     expect(sequence).toEqual(sequence.map((_, i) => i + 1));
 
     const final = (await streamsOf(sid))[0];
-    expect(final).toMatchObject({ kind: 'fork', name: 'ears', status: 'closed', closedBy: 'sim', scenarioHasLiveHuman: true });
+    expect(final).toMatchObject({
+      kind: 'fork',
+      name: 'ears',
+      status: 'closed',
+      closedBy: 'sim',
+      scenarioHasLiveHuman: true,
+    });
     expect(final.sent.frames).toBe(media.length);
     expect(final.parameterNames).toEqual(['token']);
     // The far end heard "1" during its first menu, held (20 s of audio), then the agent spoke.
@@ -165,9 +174,11 @@ describe('telephony-sim: media streams', () => {
     const streamSid = conn.events('start')[0].streamSid as string;
     const tone = encodeMulaw(sine(440, 8000 * 1.5));
     const frames = Array.from({ length: 75 }, (_, i) => Buffer.from(tone.subarray(i * 160, (i + 1) * 160)));
-    for (const frame of frames.slice(0, 50)) conn.send({ event: 'media', streamSid, media: { payload: frame.toString('base64') } });
+    for (const frame of frames.slice(0, 50))
+      conn.send({ event: 'media', streamSid, media: { payload: frame.toString('base64') } });
     conn.send({ event: 'mark', streamSid, mark: { name: 'one-second' } });
-    for (const frame of frames.slice(50)) conn.send({ event: 'media', streamSid, media: { payload: frame.toString('base64') } });
+    for (const frame of frames.slice(50))
+      conn.send({ event: 'media', streamSid, media: { payload: frame.toString('base64') } });
     conn.send({ event: 'mark', streamSid, mark: { name: 'all-played' } });
     await waitFor(async () => conn.events('mark').length === 2, 10_000, 'both marks to come back');
     // 10 s more, then barge-in: the queued audio is dropped, its mark comes back at once.
@@ -219,7 +230,9 @@ describe('telephony-sim: media streams', () => {
     const audio = parseWav(Buffer.from(await wav.arrayBuffer()));
     expect(audio.sampleRate).toBe(8000);
     expect(audio.data.length).toBe((1500 + 10_000) * 16);
-    expect([...pcm16FromLittleEndian(audio.data.subarray(0, 75 * 320))]).toEqual([...decodeMulaw(Buffer.concat(frames))]);
+    expect([...pcm16FromLittleEndian(audio.data.subarray(0, 75 * 320))]).toEqual([
+      ...decodeMulaw(Buffer.concat(frames)),
+    ]);
   });
 
   it('goes on with the TwiML after <Connect> when our side closes the stream', async () => {
@@ -252,7 +265,10 @@ describe('telephony-sim: media streams', () => {
     expect((await client.call(sid)).status).toBe('in-progress');
     await update(sid, [['Status', 'completed']]);
     await finished(sid);
-    expect(records.find((r) => r.name === 'ears')).toMatchObject({ status: 'closed', closeReason: 'stopped by <Stop><Stream>' });
+    expect(records.find((r) => r.name === 'ears')).toMatchObject({
+      status: 'closed',
+      closeReason: 'stopped by <Stop><Stream>',
+    });
     expect(records.find((r) => r.name === 'nowhere')).toMatchObject({ status: 'failed', error: expect.any(String) });
   });
 
@@ -262,7 +278,10 @@ describe('telephony-sim: media streams', () => {
     ['hold-forever', '+15550000008'],
   ])('labels no live human on a %s stream', async (scenario, to) => {
     const path = nextPath('twilio');
-    const sid = await placeCall(to, `<Response><Start><Stream url="${streams.url}${path}"/></Start><Pause length="600"/></Response>`);
+    const sid = await placeCall(
+      to,
+      `<Response><Start><Stream url="${streams.url}${path}"/></Start><Pause length="600"/></Response>`,
+    );
     const conn = await connection(path);
     // Past the recorded part: the announcement, the greeting and its beep, two rounds of hold.
     await waitFor(async () => (await streamsOf(sid))[0]?.sent.audioMs > 12_000 || conn.closed, 15_000, 'audio');
@@ -292,69 +311,83 @@ describe('telephony-sim: media streams', () => {
     it.each([
       [8000, ''],
       [16000, '&sample-rate=16000'],
-    ])('streams PCM16 at %i Hz in ~100 ms chunks with the URL token, plays what comes back, ends with the stream', async (rate, query) => {
-      const path = nextPath('exotel', `&token=exo-token${query}`);
-      const response = await connect([['StreamUrl', `${streams.url}${path}`]]);
-      expect(response.status).toBe(200);
-      const { Call } = (await response.json()) as { Call: { Sid: string } };
-      const conn = await connection(path, 5);
-      const streamSid = conn.events('start')[0].stream_sid as string;
-      conn.send({ event: 'media', stream_sid: streamSid, media: { payload: Buffer.alloc(rate / 5).toString('base64') } });
-      conn.send({ event: 'mark', stream_sid: streamSid, mark: { name: 'said-hi' } });
-      await waitFor(async () => conn.events('mark').length === 1, 10_000, 'the mark back');
-      conn.ws.close(1000, 'bot done');
-      const call = (await finished(Call.Sid)) as SimCall;
-
-      expect(conn.messages[0].message).toEqual({ event: 'connected' });
-      expect(conn.events('start')[0]).toEqual({
-        event: 'start',
-        sequence_number: '1',
-        stream_sid: streamSid,
-        start: {
+    ])(
+      'streams PCM16 at %i Hz in ~100 ms chunks with the URL token, plays what comes back, ends with the stream',
+      async (rate, query) => {
+        const path = nextPath('exotel', `&token=exo-token${query}`);
+        const response = await connect([['StreamUrl', `${streams.url}${path}`]]);
+        expect(response.status).toBe(200);
+        const { Call } = (await response.json()) as { Call: { Sid: string } };
+        const conn = await connection(path, 5);
+        const streamSid = conn.events('start')[0].stream_sid as string;
+        conn.send({
+          event: 'media',
           stream_sid: streamSid,
-          call_sid: Call.Sid,
-          account_sid: exotel.sid,
-          from: '+918047491899',
-          to: '+15550000002',
-          custom_parameters: { leg: String(leg), token: 'exo-token' },
-          media_format: { encoding: 'audio/x-raw', sample_rate: String(rate), bit_rate: '16' },
-        },
-      });
-      const media = conn.events('media');
-      media.forEach((m, i) => {
-        expect(m.stream_sid).toBe(streamSid);
-        expect(m.media.chunk).toBe(String(i + 1));
-        expect(m.media.timestamp).toBe(String(i * 100));
-        expect(Buffer.from(m.media.payload, 'base64')).toHaveLength(rate / 5);
-      });
-      const sequence = conn.messages.slice(1).map((m) => Number(m.message.sequence_number));
-      expect(sequence).toEqual(sequence.map((_, i) => i + 1));
-      // A person answered at once: their speech is in the first chunks.
-      const pcm = pcm16FromLittleEndian(decodedExotel(conn));
-      expect(rms(pcm.subarray(0, rate * 2))).toBeGreaterThan(300);
-      expect(conn.events('mark')[0]).toEqual({
-        event: 'mark',
-        sequence_number: expect.any(String),
-        stream_sid: streamSid,
-        mark: { name: 'said-hi' },
-      });
-      const [record] = call.mediaStreams;
-      expect(record).toMatchObject({
-        provider: 'exotel',
-        kind: 'voicebot',
-        sampleRate: rate,
-        closedBy: 'server',
-        liveHumanAtMs: expect.any(Number),
-        received: { mediaMessages: 1, audioMs: 100, marks: [{ name: 'said-hi' }] },
-      });
-      expect(record.url).toContain('token=%E2%80%A6');
-      expect(call.history.some((h) => h.type === 'hang-up' && h.by === 'instructions')).toBe(true);
-    });
+          media: { payload: Buffer.alloc(rate / 5).toString('base64') },
+        });
+        conn.send({ event: 'mark', stream_sid: streamSid, mark: { name: 'said-hi' } });
+        await waitFor(async () => conn.events('mark').length === 1, 10_000, 'the mark back');
+        conn.ws.close(1000, 'bot done');
+        const call = (await finished(Call.Sid)) as SimCall;
+
+        expect(conn.messages[0].message).toEqual({ event: 'connected' });
+        expect(conn.events('start')[0]).toEqual({
+          event: 'start',
+          sequence_number: '1',
+          stream_sid: streamSid,
+          start: {
+            stream_sid: streamSid,
+            call_sid: Call.Sid,
+            account_sid: exotel.sid,
+            from: '+918047491899',
+            to: '+15550000002',
+            custom_parameters: { leg: String(leg), token: 'exo-token' },
+            media_format: { encoding: 'audio/x-raw', sample_rate: String(rate), bit_rate: '16' },
+          },
+        });
+        const media = conn.events('media');
+        media.forEach((m, i) => {
+          expect(m.stream_sid).toBe(streamSid);
+          expect(m.media.chunk).toBe(String(i + 1));
+          expect(m.media.timestamp).toBe(String(i * 100));
+          expect(Buffer.from(m.media.payload, 'base64')).toHaveLength(rate / 5);
+        });
+        const sequence = conn.messages.slice(1).map((m) => Number(m.message.sequence_number));
+        expect(sequence).toEqual(sequence.map((_, i) => i + 1));
+        // A person answered at once: their speech is in the first chunks.
+        const pcm = pcm16FromLittleEndian(decodedExotel(conn));
+        expect(rms(pcm.subarray(0, rate * 2))).toBeGreaterThan(300);
+        expect(conn.events('mark')[0]).toEqual({
+          event: 'mark',
+          sequence_number: expect.any(String),
+          stream_sid: streamSid,
+          mark: { name: 'said-hi' },
+        });
+        const [record] = call.mediaStreams;
+        expect(record).toMatchObject({
+          provider: 'exotel',
+          kind: 'voicebot',
+          sampleRate: rate,
+          closedBy: 'server',
+          liveHumanAtMs: expect.any(Number),
+          received: { mediaMessages: 1, audioMs: 100, marks: [{ name: 'said-hi' }] },
+        });
+        expect(record.url).toContain('token=%E2%80%A6');
+        expect(call.history.some((h) => h.type === 'hang-up' && h.by === 'instructions')).toBe(true);
+      },
+    );
 
     it('refuses a StreamUrl that is not a WebSocket or asks for a rate Exotel does not have', async () => {
       expect((await connect([['StreamUrl', 'https://bot.example/ws']])).status).toBe(400);
       expect((await connect([['StreamUrl', `${streams.url}/x?sample-rate=11025`]])).status).toBe(400);
-      expect((await connect([['StreamUrl', `${streams.url}/x`], ['StreamType', 'sideways']])).status).toBe(400);
+      expect(
+        (
+          await connect([
+            ['StreamUrl', `${streams.url}/x`],
+            ['StreamType', 'sideways'],
+          ])
+        ).status,
+      ).toBe(400);
     });
   });
 });
@@ -371,5 +404,7 @@ function rms(pcm: Int16Array): number {
 }
 
 function sine(frequency: number, samples: number): Int16Array {
-  return Int16Array.from({ length: samples }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * frequency * i) / 8000)));
+  return Int16Array.from({ length: samples }, (_, i) =>
+    Math.round(8000 * Math.sin((2 * Math.PI * frequency * i) / 8000)),
+  );
 }

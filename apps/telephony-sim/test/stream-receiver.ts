@@ -1,10 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer } from 'ws';
 
+/** A message as it came off the wire; tests assert its fields against the provider's documented shape. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire, checked field by field by the tests
+export type WireMessage = Record<string, any>;
+
 /** One message the simulator sent, with when it arrived (real ms since the connection opened). */
 export interface ReceivedMessage {
   arrivedMs: number;
-  message: Record<string, any>;
+  message: WireMessage;
 }
 
 /** One WebSocket the simulator opened to us, as a provider's media stream. */
@@ -25,7 +29,7 @@ export class StreamConnection {
     });
   }
 
-  events(event: string): Record<string, any>[] {
+  events(event: string): WireMessage[] {
     return this.messages.filter((m) => m.message.event === event).map((m) => m.message);
   }
 
@@ -50,7 +54,7 @@ export class StreamReceiver {
     receiver.server = server;
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     const address = server.address();
-    receiver.url = `ws://127.0.0.1:${typeof address === 'object' ? address.port : 0}`;
+    receiver.url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     server.on('connection', (ws, request) => receiver.connections.push(new StreamConnection(request.url ?? '/', ws)));
     return receiver;
   }

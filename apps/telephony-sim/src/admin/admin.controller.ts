@@ -1,6 +1,6 @@
+import { buildWav } from '@callfleet/audio';
 import { ErrorCode, type ListDto, type OkDto } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
-import { buildWav } from '@callfleet/audio';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AccountsService } from '../accounts/accounts.service';
@@ -105,7 +105,8 @@ export class AdminController {
   pressDigits(@Param('sid') sid: string, @Body() dto: FarEndDigitsDto): OkDto {
     const call = this.calls.find(sid);
     if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
-    if (!this.calls.farEndDigits(call, dto.digits)) throw new AppException(ErrorCode.STATE_CONFLICT, 'The call is over');
+    if (!this.calls.farEndDigits(call, dto.digits))
+      throw new AppException(ErrorCode.STATE_CONFLICT, 'The call is over');
     return { ok: true };
   }
 

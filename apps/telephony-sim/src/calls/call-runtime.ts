@@ -5,8 +5,8 @@ import type { StreamProvider } from '../media/stream-protocol';
 import type { AudioClip, ClipName } from '../recordings/audio-clips';
 import type { AudioSegment } from '../recordings/recording-composer';
 import type { DialTarget, StreamRequest } from '../twiml/twiml';
-import type { CallStatus, FarEndPhase, HistoryEntry, HistoryInput, SimCall } from './sim-call';
 import { SCENARIOS_WITH_LIVE_HUMAN } from './scenarios';
+import type { CallStatus, FarEndPhase, HistoryEntry, HistoryInput, SimCall } from './sim-call';
 import { realMillis, simSecondsSince } from './sim-clock';
 
 export type CallEventType = 'initiated' | 'ringing' | 'answered' | 'answered-by' | 'bridged' | 'ended' | 'recording';

@@ -86,7 +86,11 @@ function streamTo(request: ExotelStreamRequest): CallDriver {
       const session = rt.openStream({
         provider: 'exotel',
         kind: request.bidirectional ? 'voicebot' : 'stream-applet',
-        stream: { url: request.url, parameters: request.customParameters, ...(request.name ? { name: request.name } : {}) },
+        stream: {
+          url: request.url,
+          parameters: request.customParameters,
+          ...(request.name ? { name: request.name } : {}),
+        },
         bidirectional: request.bidirectional,
         sampleRate: request.sampleRate,
       });

@@ -46,7 +46,12 @@ function programme(phase: FarEndPhase, timing: FarEndAudioTiming): Piece[] {
       // Hold music, and the same announcement ("please continue to hold") after every holdMusicSeconds of it.
       return [
         {
-          loop: [{ clip: 'hold-music' }, { silenceSeconds: 0.4 }, { clip: 'hold-announcement' }, { silenceSeconds: 0.4 }],
+          loop: [
+            { clip: 'hold-music' },
+            { silenceSeconds: 0.4 },
+            { clip: 'hold-announcement' },
+            { silenceSeconds: 0.4 },
+          ],
         },
       ];
     case 'welcome-announcement':

@@ -184,7 +184,11 @@ export class MediaStreamSession {
     const ws = this.ws;
     if (this.record.status === 'streaming' && ws?.readyState === WebSocket.OPEN) {
       this.flushExotelBatch();
-      this.send(this.options.provider === 'twilio' ? twilioMessages.stop(this.identity, this.next()) : exotelMessages.stop(this.identity, this.next()));
+      this.send(
+        this.options.provider === 'twilio'
+          ? twilioMessages.stop(this.identity, this.next())
+          : exotelMessages.stop(this.identity, this.next()),
+      );
       this.record.closedBy = 'sim';
       ws.close(1000, 'stream stopped');
       setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
@@ -199,7 +203,11 @@ export class MediaStreamSession {
     if (!this.options.bidirectional || this.record.status !== 'streaming') return;
     for (const digit of digits) {
       this.record.sent.dtmf.push(digit);
-      this.send(this.options.provider === 'twilio' ? twilioMessages.dtmf(this.identity, this.next(), digit) : exotelMessages.dtmf(this.identity, this.next(), digit));
+      this.send(
+        this.options.provider === 'twilio'
+          ? twilioMessages.dtmf(this.identity, this.next(), digit)
+          : exotelMessages.dtmf(this.identity, this.next(), digit),
+      );
     }
   }
 
@@ -277,7 +285,9 @@ export class MediaStreamSession {
     this.exotelBatch = [];
     const pcm = this.upsampler ? this.upsampler.push(pcm8k) : pcm8k;
     const payload = Buffer.from(pcm16ToLittleEndian(pcm)).toString('base64');
-    this.send(exotelMessages.media(this.identity, this.next(), ++this.chunks.inbound, this.exotelBatchStartMs, payload));
+    this.send(
+      exotelMessages.media(this.identity, this.next(), ++this.chunks.inbound, this.exotelBatchStartMs, payload),
+    );
     this.record.sent.mediaMessages++;
   }
 
@@ -290,7 +300,11 @@ export class MediaStreamSession {
 
   private echoMark(name: string): void {
     this.record.sent.marksEchoed.push(name);
-    this.send(this.options.provider === 'twilio' ? twilioMessages.mark(this.identity, this.next(), name) : exotelMessages.mark(this.identity, this.next(), name));
+    this.send(
+      this.options.provider === 'twilio'
+        ? twilioMessages.mark(this.identity, this.next(), name)
+        : exotelMessages.mark(this.identity, this.next(), name),
+    );
   }
 
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
@@ -307,7 +321,8 @@ export class MediaStreamSession {
     const message = readInbound(this.options.provider, rawText(data), this.streamSid);
     switch (message.kind) {
       case 'media': {
-        const pcm = this.options.provider === 'twilio' ? decodeMulaw(message.bytes) : pcm16FromLittleEndian(message.bytes);
+        const pcm =
+          this.options.provider === 'twilio' ? decodeMulaw(message.bytes) : pcm16FromLittleEndian(message.bytes);
         const ms = (pcm.length * 1000) / this.record.sampleRate;
         received.mediaMessages++;
         received.audioBytes += message.bytes.length;
@@ -340,7 +355,10 @@ export class MediaStreamSession {
 
   private onClose(code: number, reason: string): void {
     clearTimeout(this.timer);
-    if (this.record.status === 'failed') return this.finish('failed');
+    if (this.record.status === 'failed') {
+      this.finish('failed');
+      return;
+    }
     if (!this.record.closedBy) this.record.closedBy = this.stopping ? 'sim' : 'server';
     this.record.closeCode = code;
     if (!this.record.closeReason && reason) this.record.closeReason = reason;

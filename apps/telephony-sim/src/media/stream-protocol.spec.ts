@@ -66,7 +66,9 @@ describe('media stream messages', () => {
 
   it('reads what our side sends back, and says why it ignores the rest', () => {
     const payload = Buffer.from([1, 2, 3, 4]).toString('base64');
-    expect(readInbound('twilio', JSON.stringify({ event: 'media', streamSid: 'MZ0123', media: { payload } }), 'MZ0123')).toEqual({
+    expect(
+      readInbound('twilio', JSON.stringify({ event: 'media', streamSid: 'MZ0123', media: { payload } }), 'MZ0123'),
+    ).toEqual({
       kind: 'media',
       bytes: Buffer.from([1, 2, 3, 4]),
     });
@@ -86,7 +88,9 @@ describe('media stream messages', () => {
     expect(reason('{not json')).toBe('not JSON');
     expect(reason('[1]')).toBe('message for another streamSid');
     expect(reason('{"event":"clear","streamSid":"MZ9999"}')).toBe('clear for another streamSid');
-    expect(reason('{"event":"media","streamSid":"MZ0123","media":{"payload":"@@@@"}}')).toBe('media.payload is not base64');
+    expect(reason('{"event":"media","streamSid":"MZ0123","media":{"payload":"@@@@"}}')).toBe(
+      'media.payload is not base64',
+    );
     expect(reason('{"event":"media","stream_sid":"MZ0123","media":{"payload":"AQID"}}', 'exotel')).toBe(
       'media.payload is not whole 16-bit samples',
     );

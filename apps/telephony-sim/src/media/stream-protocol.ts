@@ -33,7 +33,14 @@ export const twilioMessages = {
     },
     streamSid: id.streamSid,
   }),
-  media: (id: StreamIdentity, sequenceNumber: number, track: TwilioTrack, chunk: number, timestampMs: number, payload: string) => ({
+  media: (
+    id: StreamIdentity,
+    sequenceNumber: number,
+    track: TwilioTrack,
+    chunk: number,
+    timestampMs: number,
+    payload: string,
+  ) => ({
     event: 'media',
     sequenceNumber: String(sequenceNumber),
     media: { track, chunk: String(chunk), timestamp: String(timestampMs), payload },

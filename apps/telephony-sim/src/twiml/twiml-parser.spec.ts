@@ -62,7 +62,10 @@ describe('parseTwiml', () => {
     ['an entity bomb', '<!DOCTYPE r [<!ENTITY a "aaaa">]><Response><Say>&a;</Say></Response>'],
     ['a stream that is not a WebSocket', '<Response><Connect><Stream url="http://x"/></Connect></Response>'],
     ['an unknown stream track', '<Response><Start><Stream url="wss://x" track="left"/></Start></Response>'],
-    ['a connected stream of the outbound track', '<Response><Connect><Stream url="wss://x" track="outbound_track"/></Connect></Response>'],
+    [
+      'a connected stream of the outbound track',
+      '<Response><Connect><Stream url="wss://x" track="outbound_track"/></Connect></Response>',
+    ],
     ['a dial without a target', '<Response><Dial></Dial></Response>'],
   ])('refuses %s', (_, document) => {
     expect(() => parseTwiml(document)).toThrow(TwimlParseError);
