@@ -128,11 +128,27 @@ export class FarEndAudio {
     this.cursor = 0;
     const pieces = programme(phase, this.timing);
     this.loops = pieces.length === 1 && 'loop' in pieces[0];
-    this.rendered = this.render(this.loops ? (pieces[0] as { loop: Piece[] }).loop : pieces);
+    this.rendered = this.renderedOnce(phase, this.loops ? (pieces[0] as { loop: Piece[] }).loop : pieces);
     if (LIVE_PHASES.has(phase) && this.onsetMs === null) {
       const lead = this.leadingSilenceOf(firstClip(pieces));
       this.onsetMs = this.positionMs + Math.round((lead * 1000) / STREAM_SAMPLE_RATE);
     }
+  }
+
+  /** Programmes are the same for every stream with these clips: rendered once, shared (a hold is ~0.5 MB). */
+  private renderedOnce(phase: FarEndPhase, pieces: Piece[]): Int16Array {
+    let cache = RENDERED.get(this.clips);
+    if (!cache) {
+      cache = new Map();
+      RENDERED.set(this.clips, cache);
+    }
+    const key = `${phase}|${this.timing.holdMusicSeconds}|${this.timing.agentTurnGapSeconds}`;
+    let rendered = cache.get(key);
+    if (!rendered) {
+      rendered = this.render(pieces);
+      cache.set(key, rendered);
+    }
+    return rendered;
   }
 
   private render(pieces: Piece[]): Int16Array {
@@ -167,6 +183,8 @@ export class FarEndAudio {
     return lead;
   }
 }
+
+const RENDERED = new WeakMap<StreamClips, Map<string, Int16Array>>();
 
 function firstClip(pieces: Piece[]): StreamClipName | undefined {
   const first = pieces[0];
