@@ -342,7 +342,7 @@ describe('telephony-sim: media streams', () => {
             from: '+918047491899',
             to: '+15550000002',
             custom_parameters: { leg: String(leg), token: 'exo-token' },
-            media_format: { encoding: 'audio/x-raw', sample_rate: String(rate), bit_rate: '16' },
+            media_format: { encoding: 'base64', sample_rate: String(rate), bit_rate: `${(rate * 16) / 1000}kbps` },
           },
         });
         const media = conn.events('media');

@@ -34,7 +34,7 @@ export interface MediaStreamRecord {
   parameterNames: string[];
   tracks: TwilioTrack[];
   sampleRate: number;
-  encoding: 'audio/x-mulaw' | 'audio/x-raw';
+  encoding: 'audio/x-mulaw' | 'pcm16';
   status: StreamStatus;
   error?: string;
   connectedAt?: string;
@@ -133,7 +133,7 @@ export class MediaStreamSession {
       parameterNames: Object.keys(options.parameters),
       tracks: tracksOf(options.track),
       sampleRate,
-      encoding: options.provider === 'twilio' ? 'audio/x-mulaw' : 'audio/x-raw',
+      encoding: options.provider === 'twilio' ? 'audio/x-mulaw' : 'pcm16',
       status: 'connecting',
       liveHumanAtMs: null,
       scenarioHasLiveHuman: options.scenarioHasLiveHuman,

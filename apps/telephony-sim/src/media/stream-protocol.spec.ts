@@ -52,7 +52,7 @@ describe('media stream messages', () => {
         from: '+15005550006',
         to: '+15550000001',
         custom_parameters: { token: 't0k', leg: 'L1' },
-        media_format: { encoding: 'audio/x-raw', sample_rate: '16000', bit_rate: '16' },
+        media_format: { encoding: 'base64', sample_rate: '16000', bit_rate: '256kbps' },
       },
     });
     expect(exotelMessages.media(id, 2, 1, 0, 'AAAA')).toEqual({

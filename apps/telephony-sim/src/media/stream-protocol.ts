@@ -79,7 +79,12 @@ export const exotelMessages = {
       from: id.from,
       to: id.to,
       custom_parameters: id.customParameters,
-      media_format: { encoding: 'audio/x-raw', sample_rate: String(sampleRate), bit_rate: '16' },
+      // Exotel's support articles' shape (its newer pages also show "audio/x-raw" and bit_rate "16").
+      media_format: {
+        encoding: 'base64',
+        sample_rate: String(sampleRate),
+        bit_rate: `${(sampleRate * 16) / 1000}kbps`,
+      },
     },
   }),
   media: (id: StreamIdentity, sequenceNumber: number, chunk: number, timestampMs: number, payload: string) => ({
