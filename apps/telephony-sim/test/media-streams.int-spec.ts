@@ -377,6 +377,38 @@ describe('telephony-sim: media streams', () => {
       },
     );
 
+    it('runs a flow whose Voicebot applet asks a dynamic endpoint for the stream URL (with the per-call token)', async () => {
+      const appId = '926';
+      receiver.on('/exotel-stream-url', (request) => {
+        const callSid = new URL(request.url).searchParams.get('CallSid');
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ url: `${streams.url}/media/exotel?leg=flow-${callSid}&token=for-${callSid}` }),
+        };
+      });
+      const defined = await client.admin('PUT', `/accounts/${exotel.sid}/exotel-flows/${appId}`, {
+        applet: 'voicebot',
+        url: `${receiver.url}/exotel-stream-url`,
+      });
+      expect(defined.status).toBe(200);
+      const response = await connect([['Url', `http://my.exotel.com/${exotel.sid}/exoml/start_voice/${appId}`]]);
+      expect(response.status).toBe(200);
+      const { Call } = (await response.json()) as { Call: { Sid: string } };
+      const conn = await connection(`/media/exotel?leg=flow-${Call.Sid}`);
+      expect(conn.events('start')[0].start.custom_parameters).toEqual({
+        leg: `flow-${Call.Sid}`,
+        token: `for-${Call.Sid}`,
+      });
+      conn.ws.close(1000, 'done');
+      const call = await finished(Call.Sid);
+      expect(call.mediaStreams).toMatchObject([
+        { kind: 'voicebot', provider: 'exotel', sampleRate: 8000, closedBy: 'server' },
+      ]);
+      const asked = receiver.at('/exotel-stream-url').find((r) => r.url.includes(Call.Sid));
+      expect(asked?.method).toBe('GET');
+    });
+
     it('refuses a StreamUrl that is not a WebSocket or asks for a rate Exotel does not have', async () => {
       expect((await connect([['StreamUrl', 'https://bot.example/ws']])).status).toBe(400);
       expect((await connect([['StreamUrl', `${streams.url}/x?sample-rate=11025`]])).status).toBe(400);

@@ -1,7 +1,7 @@
 import { buildWav } from '@callfleet/audio';
 import { ErrorCode, type ListDto, type OkDto } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AccountsService } from '../accounts/accounts.service';
 import { describeAccount, type SimAccount } from '../accounts/sim-account';
@@ -17,6 +17,7 @@ import {
   ApiFaultDto,
   CallsQueryDto,
   CreateAccountDto,
+  ExotelFlowDto,
   FarEndDigitsDto,
   RequestsQueryDto,
 } from './admin.dto';
@@ -61,6 +62,16 @@ export class AdminController {
   @Patch('accounts/:sid')
   updateAccount(@Param('sid') sid: string, @Body() dto: AccountSettingsDto) {
     return describeAccount(this.accounts.update(sid, settings(dto)));
+  }
+
+  /** Defines an Exotel call flow that streams (its Voicebot or Stream applet); calls with its flow URL run it. */
+  @Put('accounts/:sid/exotel-flows/:appId')
+  putExotelFlow(@Param('sid') sid: string, @Param('appId') appId: string, @Body() dto: ExotelFlowDto) {
+    const account = this.accounts.require(sid);
+    if (account.flavour !== 'exotel') throw new AppException(ErrorCode.VALIDATION_ERROR, 'Not an Exotel account');
+    if (!/^[\w-]{1,64}$/.test(appId)) throw new AppException(ErrorCode.VALIDATION_ERROR, 'appId must be a flow id');
+    account.exotelFlows[appId] = { applet: dto.applet, url: dto.url };
+    return describeAccount(account);
   }
 
   @Get('calls')

@@ -157,3 +157,13 @@ export class FarEndDigitsDto {
   @Matches(/^[0-9*#]{1,32}$/)
   digits: string;
 }
+
+/** An Exotel flow whose Voicebot or Stream applet streams to `url` (ws/wss, or http/https answering {"url"}). */
+export class ExotelFlowDto {
+  @IsIn(['voicebot', 'stream'])
+  applet: 'voicebot' | 'stream';
+
+  @IsUrl({ require_tld: false, protocols: ['ws', 'wss', 'http', 'https'], require_protocol: true })
+  @MaxLength(600)
+  url: string;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountsService, parseBasicAuth } from '../accounts/accounts.service';
-import type { SimAccount } from '../accounts/sim-account';
+import type { ExotelFlowApplet, SimAccount } from '../accounts/sim-account';
 import type { CallDriver } from '../calls/call-runtime';
 import { CallsService } from '../calls/calls.service';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
@@ -50,32 +50,74 @@ function streamRequest(form: FormFields): ExotelStreamRequest | undefined {
   };
   const raw = field('streamurl');
   if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw exotelError(400, 'StreamUrl must be a ws:// or wss:// URL');
-  }
-  if ((url.protocol !== 'ws:' && url.protocol !== 'wss:') || raw.length > 600) {
-    throw exotelError(400, 'StreamUrl must be a ws:// or wss:// URL of at most 600 characters');
-  }
   const type = field('streamtype') ?? 'bidirectional';
   if (type !== 'bidirectional' && type !== 'unidirectional') {
     throw exotelError(400, 'StreamType must be bidirectional or unidirectional');
   }
-  const rate = url.searchParams.get('sample-rate') ?? '8000';
-  if (!/^\d+$/.test(rate) || !EXOTEL_SAMPLE_RATES.has(Number(rate))) {
-    throw exotelError(400, 'sample-rate must be 8000, 16000 or 24000');
+  const parsed = parseStreamUrl(raw, type === 'bidirectional', field('streamname'));
+  if (typeof parsed === 'string') throw exotelError(400, `StreamUrl: ${parsed}`);
+  return parsed;
+}
+
+/** A stream URL with its `sample-rate` and custom parameters, or why it cannot be streamed to. */
+function parseStreamUrl(raw: string, bidirectional: boolean, name?: string): ExotelStreamRequest | string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'must be a ws:// or wss:// URL';
   }
+  if ((url.protocol !== 'ws:' && url.protocol !== 'wss:') || raw.length > 600) {
+    return 'must be a ws:// or wss:// URL of at most 600 characters';
+  }
+  const rate = url.searchParams.get('sample-rate') ?? '8000';
+  if (!/^\d+$/.test(rate) || !EXOTEL_SAMPLE_RATES.has(Number(rate))) return 'sample-rate must be 8000, 16000 or 24000';
   const customParameters: Record<string, string> = {};
   for (const [key, value] of url.searchParams) if (key !== 'sample-rate') customParameters[key] = value;
-  const name = field('streamname');
   return {
     url: raw,
-    bidirectional: type === 'bidirectional',
+    bidirectional,
     sampleRate: Number(rate),
     customParameters,
     ...(name ? { name: name.slice(0, 32) } : {}),
+  };
+}
+
+/** How long Exotel waits for a flow's dynamic stream URL. */
+const DYNAMIC_URL_TIMEOUT_MS = 5000;
+
+/**
+ * A flow whose Voicebot/Stream applet streams: a static ws(s) URL, or an http(s) endpoint Exotel asks
+ * for this call's URL (GET with the call's details; it answers `{"url": "wss://…"}`).
+ */
+function runFlow(flow: ExotelFlowApplet): CallDriver {
+  return {
+    run: async (rt, signal) => {
+      let streamUrl = flow.url;
+      if (/^https?:/i.test(flow.url)) {
+        const { call } = rt;
+        const query = new URLSearchParams({
+          CallSid: call.sid,
+          CallFrom: call.to,
+          CallTo: call.from,
+          Direction: 'outbound-api',
+          CustomField: call.exotel?.customField ?? '',
+        });
+        const url = new URL(flow.url);
+        for (const [key, value] of query) url.searchParams.set(key, value);
+        const answer = await fetch(url, {
+          signal: AbortSignal.any([signal, AbortSignal.timeout(DYNAMIC_URL_TIMEOUT_MS)]),
+        });
+        const body = (await answer.json().catch(() => undefined)) as { url?: unknown } | undefined;
+        if (!answer.ok || typeof body?.url !== 'string') {
+          throw new Error(`the flow's dynamic stream URL answered ${answer.status} without a "url"`);
+        }
+        streamUrl = body.url;
+      }
+      const request = parseStreamUrl(streamUrl, flow.applet === 'voicebot');
+      if (typeof request === 'string') throw new Error(`the flow's stream URL ${request}`);
+      await streamTo(request).run(rt, signal);
+    },
   };
 }
 
@@ -135,6 +177,16 @@ export class ExotelController {
     const stream = streamRequest(form);
     if (!to && !flowUrl && !stream) throw exotelError(400, 'Either To, Url or StreamUrl is required');
     if (stream && (to || flowUrl)) throw exotelError(400, 'StreamUrl cannot be combined with To or Url');
+    // A flow the account defined as streaming runs its applet; any other flow keeps the call in it.
+    const flow =
+      flowUrl && !to
+        ? account.exotelFlows[
+            flowUrl
+              .replace(/[?#].*$/, '')
+              .split('/')
+              .pop() ?? ''
+          ]
+        : undefined;
     if (to && !PHONE.test(to)) throw exotelError(400, 'To must be a phone number');
     const rawCallback = formValue(form, 'StatusCallback');
     const statusCallback =
@@ -158,6 +210,7 @@ export class ExotelController {
       record: formValue(form, 'Record') === 'true',
       ...(to ? { driver: connectTwoNumbers(to) } : {}),
       ...(stream ? { driver: streamTo(stream) } : {}),
+      ...(flow ? { driver: runFlow(flow) } : {}),
       extra: {
         exotel: {
           callerId,
