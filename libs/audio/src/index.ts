@@ -5,3 +5,4 @@ export * from './pcm16';
 export * from './resampler';
 export * from './wav-codec';
 export * from './wav-format';
+export * from './synthesis';
