@@ -106,7 +106,10 @@ export class CallRuntime {
     return sleep(realMillis(simSeconds, this.call.timeScale), undefined, { signal });
   }
 
+  /** How long a sound of the far end lasts: the stream's own clip when it has one (the corpus's may differ). */
   clipSeconds(name: ClipName): number {
+    const streamed = this.streamClips?.[name as keyof StreamClips];
+    if (streamed) return streamed.length / 8000;
     return this.clips.get(name)?.seconds ?? 5;
   }
 

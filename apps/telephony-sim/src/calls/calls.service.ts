@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { SimAccount } from '../accounts/sim-account';
-import type { StreamClips } from '../media/far-end-audio';
 import type { MediaStreamSession } from '../media/media-stream-session';
+import { StreamClipLibrary } from '../media/stream-clip-library';
 import { streamClipsFromFixtures } from '../media/stream-clips';
 import { RecordingsService } from '../recordings/recordings.service';
+import { TelephonySimConfig } from '../telephony-sim.config';
 import type { DialTarget } from '../twiml/twiml';
 import { type CallDriver, type CallEvent, type CallEventType, CallRuntime } from './call-runtime';
 import { runFarEndScript } from './far-end';
@@ -54,10 +55,19 @@ export class CallsService implements OnModuleDestroy {
 
   /** Media streams of live and recent calls, by call sid, for the received-audio downloads. */
   private readonly streamSessions = new Map<string, MediaStreamSession[]>();
-  private readonly streamClips: StreamClips;
+  /** The far end's stream sounds: the corpus's voices per line when it is there, the fixtures otherwise. */
+  readonly streamAudio: StreamClipLibrary;
 
-  constructor(private readonly recordings: RecordingsService) {
-    this.streamClips = streamClipsFromFixtures(recordings.clips);
+  constructor(
+    private readonly recordings: RecordingsService,
+    config: TelephonySimConfig,
+  ) {
+    const fixtures = streamClipsFromFixtures(recordings.clips);
+    this.streamAudio =
+      config.SIM_STREAM_AUDIO === 'fixtures'
+        ? StreamClipLibrary.fixturesOnly(fixtures)
+        : StreamClipLibrary.load(fixtures, config.SIM_CORPUS_DIR);
+    this.logger.log(`media streams play the far end from the ${this.streamAudio.source}`);
   }
 
   onModuleDestroy(): void {
@@ -102,7 +112,12 @@ export class CallsService implements OnModuleDestroy {
     };
     this.calls.set(call.sid, call);
     this.forgetOldCalls();
-    const runtime = new CallRuntime(call, this.recordings.clips, (type) => this.emit(type, call), this.streamClips);
+    const runtime = new CallRuntime(
+      call,
+      this.recordings.clips,
+      (type) => this.emit(type, call),
+      this.streamAudio.clipsFor(input.to, attempt),
+    );
     this.streamSessions.set(call.sid, runtime.streamSessions);
     this.runtimes.set(call.sid, runtime);
     runtime.note({ type: 'status', status: 'queued' });
