@@ -349,7 +349,7 @@ describe('telephony-sim: media streams', () => {
         media.forEach((m, i) => {
           expect(m.stream_sid).toBe(streamSid);
           expect(m.media.chunk).toBe(String(i + 1));
-          expect(m.media.timestamp).toBe(String(i * 100));
+          expect(m.media.timestamp).toBe(String((i + 1) * 100));
           expect(Buffer.from(m.media.payload, 'base64')).toHaveLength(rate / 5);
         });
         const sequence = conn.messages.slice(1).map((m) => Number(m.message.sequence_number));

@@ -113,7 +113,6 @@ export class MediaStreamSession {
   private readonly chunks: Record<TwilioTrack, number> = { inbound: 0, outbound: 0 };
   private exotelBatch: Int16Array[] = [];
   private readonly upsampler?: Upsampler;
-  private exotelBatchStartMs = 0;
   private startedAt = 0;
   private timer?: NodeJS.Timeout;
   private stopping = false;
@@ -272,7 +271,6 @@ export class MediaStreamSession {
         this.record.sent.mediaMessages++;
       }
     } else {
-      if (this.exotelBatch.length === 0) this.exotelBatchStartMs = timestampMs;
       this.exotelBatch.push(frame);
       if (this.exotelBatch.length === EXOTEL_FRAMES_PER_MESSAGE) this.flushExotelBatch();
     }
@@ -286,7 +284,8 @@ export class MediaStreamSession {
     const pcm = this.upsampler ? this.upsampler.push(pcm8k) : pcm8k;
     const payload = Buffer.from(pcm16ToLittleEndian(pcm)).toString('base64');
     this.send(
-      exotelMessages.media(this.identity, this.next(), ++this.chunks.inbound, this.exotelBatchStartMs, payload),
+      // Exotel stamps a chunk with the audio ms at its end (chunk 2 of 100 ms each: "200"), unlike Twilio.
+      exotelMessages.media(this.identity, this.next(), ++this.chunks.inbound, this.audio.positionMs, payload),
     );
     this.record.sent.mediaMessages++;
   }
