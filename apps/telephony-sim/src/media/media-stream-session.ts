@@ -201,7 +201,7 @@ export class MediaStreamSession {
   farEndDigits(digits: string): void {
     if (!this.options.bidirectional || this.record.status !== 'streaming') return;
     for (const digit of digits) {
-      this.record.sent.dtmf.push(digit);
+      keepLast(this.record.sent.dtmf, digit);
       this.send(
         this.options.provider === 'twilio'
           ? twilioMessages.dtmf(this.identity, this.next(), digit)
@@ -298,7 +298,7 @@ export class MediaStreamSession {
   }
 
   private echoMark(name: string): void {
-    this.record.sent.marksEchoed.push(name);
+    keepLast(this.record.sent.marksEchoed, name);
     this.send(
       this.options.provider === 'twilio'
         ? twilioMessages.mark(this.identity, this.next(), name)
@@ -334,7 +334,7 @@ export class MediaStreamSession {
         break;
       }
       case 'mark':
-        received.marks.push({ name: message.name, atAudioMs: this.audio.positionMs });
+        keepLast(received.marks, { name: message.name, atAudioMs: this.audio.positionMs });
         this.playback.enqueueMark(message.name);
         break;
       case 'clear':
@@ -386,6 +386,14 @@ export class MediaStreamSession {
   private send(message: object): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
+}
+
+/** Lists in the record keep their latest entries only: a long call with many marks stays small. */
+const LISTED_MAX = 500;
+
+function keepLast<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > LISTED_MAX) list.splice(0, list.length - LISTED_MAX);
 }
 
 /** μ-law of silence (0xFF), one 20 ms frame, base64. */
