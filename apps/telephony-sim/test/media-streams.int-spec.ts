@@ -272,6 +272,39 @@ describe('telephony-sim: media streams', () => {
     expect(records.find((r) => r.name === 'nowhere')).toMatchObject({ status: 'failed', error: expect.any(String) });
   });
 
+  it("starts and stops a fork with Twilio's Streams API, its sid the streamSid on the wire", async () => {
+    const path = nextPath('twilio');
+    const sid = await placeCall('+15550000002', '<Response><Pause length="600"/></Response>');
+    await waitFor(async () => (await client.call(sid)).status === 'in-progress', 10_000, 'the answer');
+    const started = await client.twilio(account, 'POST', `/Calls/${sid}/Streams.json`, [
+      ['Url', `${streams.url}${path}`],
+      ['Name', 'api-ears'],
+      ['Parameter1.Name', 'token'],
+      ['Parameter1.Value', 'rest-token'],
+    ]);
+    expect(started.status).toBe(201);
+    const resource = (await started.json()) as { sid: string; status: string; name: string; call_sid: string };
+    expect(resource).toMatchObject({ status: 'in-progress', name: 'api-ears', call_sid: sid });
+    const conn = await connection(path, 5);
+    expect(conn.events('start')[0]).toMatchObject({
+      streamSid: resource.sid,
+      start: { customParameters: { token: 'rest-token' } },
+    });
+    const stopped = await client.twilio(account, 'POST', `/Calls/${sid}/Streams/api-ears.json`, [
+      ['Status', 'stopped'],
+    ]);
+    expect(stopped.status).toBe(200);
+    expect(await stopped.json()).toMatchObject({ sid: resource.sid, status: 'stopped' });
+    await waitFor(async () => conn.closed, 5000, 'the fork to stop');
+    expect(conn.eventNames.at(-1)).toBe('stop');
+    const unknown = await client.twilio(account, 'POST', `/Calls/${sid}/Streams/nope.json`, [['Status', 'stopped']]);
+    expect(unknown.status).toBe(404);
+    const badUrl = await client.twilio(account, 'POST', `/Calls/${sid}/Streams.json`, [['Url', 'https://x']]);
+    expect(badUrl.status).toBe(400);
+    await update(sid, [['Status', 'completed']]);
+    await finished(sid);
+  });
+
   it.each([
     ['too-busy', '+15550000005'],
     ['voicemail', '+15550000006'],

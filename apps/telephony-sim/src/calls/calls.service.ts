@@ -7,7 +7,13 @@ import { streamClipsFromFixtures } from '../media/stream-clips';
 import { RecordingsService } from '../recordings/recordings.service';
 import { TelephonySimConfig } from '../telephony-sim.config';
 import type { DialTarget } from '../twiml/twiml';
-import { type CallDriver, type CallEvent, type CallEventType, CallRuntime } from './call-runtime';
+import {
+  type CallDriver,
+  type CallEvent,
+  type CallEventType,
+  CallRuntime,
+  type OpenStreamRequest,
+} from './call-runtime';
 import { runFarEndScript } from './far-end';
 import { API_SCENARIOS, planScenario, selectScenario } from './scenarios';
 import { type CallStatus, FINAL_STATUSES, type HistoryInput, type SimCall } from './sim-call';
@@ -161,6 +167,13 @@ export class CallsService implements OnModuleDestroy {
   /** Replaces the instructions a call follows (Twilio's redirect). */
   redirect(call: SimCall, driver: CallDriver): void {
     this.runtimes.get(call.sid)?.startDriver(driver);
+  }
+
+  /** Opens a media stream on a live, answered call (Twilio's Streams REST resource); undefined if it is not. */
+  openStream(call: SimCall, request: OpenStreamRequest): MediaStreamSession | undefined {
+    const runtime = this.runtimes.get(call.sid);
+    if (!runtime?.isAnswered || runtime.isOver) return undefined;
+    return runtime.openStream(request);
   }
 
   /** A media stream of a live or recent call (what our side sent back on it is kept there). */
