@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,8 +6,12 @@ import {
   AuthCommands,
   type CommandDescriptor,
   type CreatedApiKeyDto,
+  FleetHeader,
   KvBuckets,
   type ListDto,
+  MediaCommands,
+  MediaSubjects,
+  NATS_SERVICE_ERROR_CODE,
   type ProviderAccountDto,
   Streams,
   teamExportSubject,
@@ -19,10 +24,22 @@ import {
   subjectMatches,
 } from '@callfleet/platform';
 import { startTestService, TestDatabase, TestNatsServer, testNamespace, waitFor } from '@callfleet/testing';
-import { connect, type NatsConnection, PermissionViolationError } from '@nats-io/transport-node';
+import {
+  connect,
+  type Msg,
+  type NatsConnection,
+  headers as natsHeaders,
+  PermissionViolationError,
+} from '@nats-io/transport-node';
 import { authService } from '../../apps/auth/src/auth.definition';
 import { gatewayService } from '../../apps/gateway/src/gateway.definition';
 import { GatewayClient, registration, type TokenPair } from '../../apps/gateway/test/gateway-fleet';
+import { LiveHumanPublisher } from '../../apps/media-stream/src/detection/live-human.publisher';
+import { LineMemoryStore } from '../../apps/media-stream/src/line-memory/line-memory.store';
+import { CallDirectory } from '../../apps/media-stream/src/listen/call-directory';
+import { MediaSessionRegistry } from '../../apps/media-stream/src/media-sessions/media-session.registry';
+import { mediaStreamService } from '../../apps/media-stream/src/media-stream.definition';
+import { FakeMediaSession, silence } from '../../apps/media-stream/test/fake-media-session';
 import { webhookIngestService } from '../../apps/webhook-ingest/src/webhook-ingest.definition';
 import { echoService } from '../../libs/platform/test/echo.fixture';
 import { FLEET_DEFINITIONS } from '../fleet/fleet-definitions';
@@ -49,6 +66,14 @@ const STREAM_SUBJECTS = [
     ].map((filter) => filter.replace(/>$/, 'probe.v1.x').replace(/\*/g, 'probe')),
   ),
 ];
+
+/** Every plain core subject (filter) any service declares, and a concrete subject under each. */
+const CORE_FILTERS = [
+  ...new Set(
+    FLEET_DEFINITIONS.flatMap((d) => [...(d.nats?.core?.publishes ?? []), ...(d.nats?.core?.subscribes ?? [])]),
+  ),
+];
+const concrete = (filter: string) => filter.replace(/>$/, 'probe').replace(/\*/g, 'probe');
 
 /**
  * A connection as one broker user, reporting whether the broker refused what it just did. The broker
@@ -166,6 +191,42 @@ describe('the broker permissions generated from the service definitions', () => 
       }
     });
 
+    it('may publish and subscribe its core subjects, outside any queue group', async () => {
+      for (const filter of usage.core.publishes) {
+        expect({ filter, refused: await user.publishRefused(ns.subject(concrete(filter))) }).toEqual({
+          filter,
+          refused: false,
+        });
+      }
+      for (const filter of usage.core.subscribes) {
+        expect({ filter, refused: await user.subscribeRefused(ns.subject(filter)) }).toEqual({
+          filter,
+          refused: false,
+        });
+        expect(await user.subscribeRefused(ns.subject(concrete(filter)))).toBe(false);
+      }
+    });
+
+    it('may not publish nor subscribe core subjects it did not declare, nor wider ones', async () => {
+      const foreignPublishes = CORE_FILTERS.filter(
+        (f) => !usage.core.publishes.some((own) => subjectMatches(own, concrete(f))),
+      );
+      for (const filter of foreignPublishes) {
+        expect({ filter, refused: await user.publishRefused(ns.subject(concrete(filter))) }).toEqual({
+          filter,
+          refused: true,
+        });
+      }
+      const foreignSubscribes = CORE_FILTERS.filter((f) => !usage.core.subscribes.includes(f));
+      for (const filter of foreignSubscribes) {
+        expect({ filter, refused: await user.subscribeRefused(ns.subject(filter)) }).toEqual({
+          filter,
+          refused: true,
+        });
+      }
+      expect(await user.subscribeRefused(ns.subject('media.v1.>'))).toBe(true);
+    });
+
     it('may not read every reply, nor another service’s', async () => {
       expect(await user.subscribeRefused('_INBOX.>')).toBe(true);
       for (const other of others) expect(await user.subscribeRefused(`${fleetInboxPrefix(other.name)}.>`)).toBe(true);
@@ -278,10 +339,19 @@ describe('the broker permissions generated from the service definitions', () => 
       }
       for (const command of publicCommands) expect(await team.subscribeRefused(ns.subject(command.subject))).toBe(true);
     });
+
+    it('gets no live media: the TEAMS account is shared by orgs, so a media subject would leak other orgs’ calls', async () => {
+      expect(CORE_FILTERS.length).toBeGreaterThan(0);
+      for (const filter of CORE_FILTERS) {
+        expect(await team.subscribeRefused(ns.subject(filter))).toBe(true);
+        expect(await team.publishRefused(ns.subject(concrete(filter)))).toBe(true);
+      }
+      expect(await team.publishRefused(ns.subject('media.v1.listen'))).toBe(true);
+    });
   });
 
   it('shows a service what the broker refused it: a counter by subject and a log line, no secret in either', async () => {
-    // The platform's echo fixture borrows media-stream's name, but media-stream's user answers no command.
+    // The platform's echo fixture borrows media-stream's name; media-stream's user answers no echo command.
     const echo = await startTestService(echoService, {
       namespace,
       natsUrl: server.url,
@@ -302,6 +372,79 @@ describe('the broker permissions generated from the service definitions', () => 
     } finally {
       await echo.close();
     }
+  });
+
+  /**
+   * Live media as the orchestrator will use it, under the generated users: media-stream creates its
+   * buckets, publishes signals, answers media.v1.listen with the audio, plays what it is sent and
+   * stores the live-human decision; call-orchestrator's user (a plain client until that service
+   * speaks for itself) reads and sends exactly that.
+   */
+  describe('live media under the fleet’s users', () => {
+    let media: Awaited<ReturnType<typeof startTestService>>;
+    let orchestrator: BrokerUser;
+    let refusedBefore = 0;
+
+    beforeAll(async () => {
+      refusedBefore = server.permissionViolations().length;
+      media = await startTestService(mediaStreamService, {
+        namespace,
+        natsUrl: server.url,
+        natsCredentials: credentialsOf('media-stream'),
+      });
+      orchestrator = await BrokerUser.connect(server.url, 'call-orchestrator');
+    });
+    afterAll(async () => {
+      await orchestrator?.close();
+      await media?.close();
+    });
+
+    it('streams signals and, on listen, audio to the orchestrator, and plays its audio, with no permission refused', async () => {
+      const orgId = randomUUID();
+      const session = new FakeMediaSession({ orgId, bidirectional: true, line: 'line-1' });
+      const seen: Msg[] = [];
+      const ws = [MediaSubjects.SIGNALS_ALL, MediaSubjects.AUDIO_ALL].map((filter) =>
+        orchestrator.nc.subscribe(ns.subject(filter), { callback: (_e, msg) => void seen.push(msg) }),
+      );
+      await orchestrator.nc.flush();
+      media.app.get(MediaSessionRegistry).add(session);
+      const directory = media.app.get(CallDirectory);
+      await waitFor(async () => (await directory.lookup(session.info.callId)) !== null, 10_000, 'the call held');
+
+      const h = natsHeaders();
+      h.set(FleetHeader.REQUEST_ID, randomUUID());
+      h.set(FleetHeader.ORG_ID, orgId);
+      const reply = await orchestrator.nc.request(
+        ns.subject(MediaCommands.Listen.subject),
+        JSON.stringify({ callId: session.info.callId, durationSeconds: 60 }),
+        { headers: h, timeout: 5_000 },
+      );
+      expect(reply.headers?.get(NATS_SERVICE_ERROR_CODE)).toBeUndefined();
+      session.frames(...silence(5));
+      await waitFor(async () => seen.filter((m) => m.subject.includes('.audio.')).length === 5, 10_000, 'the audio');
+      expect(seen.some((m) => m.subject === ns.subject(MediaSubjects.signals(session.info.callId)))).toBe(true);
+
+      orchestrator.nc.publish(ns.subject(MediaSubjects.play(session.info.callId)), new Uint8Array([1, 0]));
+      await waitFor(async () => session.played.length === 1, 10_000, 'the audio played');
+
+      await media.app.get(LiveHumanPublisher).publish(session.info, {
+        callId: session.info.callId,
+        atMs: 100,
+        kind: 'live-human',
+        confidence: 0.9,
+        evidence: ['novel-speech'],
+      });
+      session.end('stop');
+      await media.app.get(LineMemoryStore).flushAll();
+      for (const sub of ws) sub.unsubscribe();
+
+      const metrics = await (await fetch(`${media.url}/metrics`)).text();
+      expect(metrics).toMatch(
+        /callfleet_media_live_human_publishes_total\{outcome="stored",service="media-stream"\} 1/,
+      );
+      expect(server.permissionViolations().slice(refusedBefore)).toEqual([]);
+      expect(metrics).not.toMatch(/^callfleet_nats_permission_violations_total\{/m);
+    });
   });
 
   /**

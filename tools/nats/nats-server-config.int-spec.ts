@@ -37,12 +37,15 @@ describe('the generated nats-server configuration', () => {
 
 describe('the generated nats-server configuration with TLS', () => {
   const certificates = createTestCertificates();
+  // media-stream makes its stream and buckets at start: the broker's permissions name them in its namespace.
+  const namespace = testNamespace();
   let server: TestNatsServer;
 
   beforeAll(async () => {
     server = await TestNatsServer.start({
       config: ({ port, storeDir }) =>
         renderNatsServerConfig(FLEET_DEFINITIONS, {
+          namespace,
           listen: `127.0.0.1:${port}`,
           storeDir,
           passwords: { kind: 'literal', byUser: passwords },
@@ -58,7 +61,7 @@ describe('the generated nats-server configuration with TLS', () => {
       connect({ servers: url, user: 'media-stream', pass: passwords['media-stream'], reconnect: false }),
     ).rejects.toThrow();
     const service = await startTestService(mediaStreamService, {
-      namespace: testNamespace(),
+      namespace,
       natsUrl: url,
       natsCredentials: { user: 'media-stream', password: passwords['media-stream'] },
       env: { NATS_TLS_CA_FILE: certificates.caFile },

@@ -72,10 +72,30 @@ describe('a fleet user’s permissions', () => {
   });
 
   it('gets only its inbox and discovery when it does nothing else on NATS', () => {
-    expect(permissionsOf('media-stream')).toEqual({
+    expect(permissionsOf('telephony-sim')).toEqual({
       publish: [],
-      subscribe: ['_INBOX.media-stream.>', '$SRV.*', '$SRV.*.media-stream', '$SRV.*.media-stream.*'],
+      subscribe: ['_INBOX.telephony-sim.>', '$SRV.*', '$SRV.*.telephony-sim', '$SRV.*.telephony-sim.*'],
     });
+  });
+
+  it('publishes and subscribes exactly its declared core subjects, the subscriptions outside any queue group', () => {
+    const media = permissionsOf('media-stream', 'ci-7');
+    expect(media.publish).toEqual(expect.arrayContaining(['ci-7.media.v1.signals.*', 'ci-7.media.v1.audio.*']));
+    expect(media.publish).not.toContain('ci-7.media.v1.play.*');
+    expect(media.subscribe).toContain('ci-7.media.v1.play.*');
+    expect(media.subscribe.filter((s) => s.includes('media.v1.') && !s.includes('listen'))).toEqual([
+      'ci-7.media.v1.play.*',
+    ]);
+    const orchestrator = permissionsOf('call-orchestrator', 'ci-7');
+    expect(orchestrator.publish).toEqual(expect.arrayContaining(['ci-7.media.v1.play.*', 'ci-7.media.v1.listen']));
+    expect(orchestrator.publish).not.toContain('ci-7.media.v1.signals.*');
+    expect(orchestrator.subscribe).toEqual(
+      expect.arrayContaining(['ci-7.media.v1.signals.*', 'ci-7.media.v1.audio.*']),
+    );
+    for (const other of ['gateway', 'auth', 'webhook-ingest', 'recording-pipeline', 'telephony-sim']) {
+      const { publish, subscribe } = permissionsOf(other);
+      expect([...publish, ...subscribe].filter((s) => s.startsWith('media.'))).toEqual([]);
+    }
   });
 
   it('applies the namespace to subjects, streams and buckets but not to inboxes', () => {
@@ -100,6 +120,8 @@ describe('the team users', () => {
     expect(publish).not.toContain(AuthCommands.Login.subject);
     expect(publish).not.toContain(AuthCommands.ApiKeyCreate.subject);
     expect(subscribe).toEqual(['_INBOX.team.>']);
+    // Live media stays in the fleet: the TEAMS account is shared by orgs (docs/nats-access.md).
+    expect([...publish, ...subscribe].filter((s) => s.startsWith('media.'))).toEqual([]);
   });
 });
 

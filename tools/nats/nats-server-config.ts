@@ -128,6 +128,7 @@ export function fleetUserPermissions(
   const publish = [
     ...usage.calls.map((command) => ns.subject(command.subject)),
     ...usage.publishes.map((subject) => ns.subject(subject)),
+    ...usage.core.publishes.map((subject) => ns.subject(subject)),
     ...(usage.streams.length + usage.consumes.length + usage.kv.length > 0 ? ['$JS.API.INFO'] : []),
     ...usage.streams.flatMap((stream) => streamAdminSubjects(ns.stream(stream))),
     ...consumerSubjects,
@@ -139,6 +140,8 @@ export function fleetUserPermissions(
     ...usage.serves
       .filter((command) => command.public)
       .map((command) => `${ns.subject(teamExportSubject(command.subject))} ${service}`),
+    // Plain core subjects: no queue group, every replica gets each message (it picks what it holds).
+    ...usage.core.subscribes.map((subject) => ns.subject(subject)),
     `${fleetInboxPrefix(service)}.>`,
     ...discoverySubjects(service),
   ];

@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_PORTS, StreamTokenCommands } from '@callfleet/contracts';
+import { DEFAULT_HTTP_PORTS, MediaCommands, MediaSubjects, StreamTokenCommands } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
@@ -12,7 +12,16 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
   nats: {
-    // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
-    calls: [StreamTokenCommands.Issue],
+    calls: [
+      // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
+      StreamTokenCommands.Issue,
+      // A leg's audio, when a hunt wants to hear it.
+      MediaCommands.Listen,
+    ],
+    // The hunt's ears: what media-stream hears on each leg, its audio on request, and audio back into the call.
+    core: {
+      publishes: [MediaSubjects.PLAY_ALL],
+      subscribes: [MediaSubjects.SIGNALS_ALL, MediaSubjects.AUDIO_ALL],
+    },
   },
 };

@@ -4,10 +4,12 @@ import { type Diagnostic, DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import * as contracts from '@callfleet/contracts';
 import {
   type ApiKeyPrincipalDto,
+  type AudioClassSignal,
   AuthCommands,
   AuthEvents,
   CallCommands,
   type CommandDescriptor,
+  type DtmfSignal,
   ERROR_HTTP_STATUS,
   type ErrorBody,
   ErrorCode,
@@ -15,6 +17,13 @@ import {
   FleetHeader,
   hasNoBody,
   ingressSubject,
+  LiveHumanDetected,
+  type LiveHumanSignal,
+  MediaCommands,
+  MediaEvents,
+  MediaHeaders,
+  type MediaSignal,
+  MediaSubjects,
   NATS_SERVICE_ERROR,
   NATS_SERVICE_ERROR_CODE,
   NotificationRequested,
@@ -24,7 +33,9 @@ import {
   RecordingEvents,
   RecordingFailed,
   RecordingStored,
+  type RepeatSignal,
   ServiceName,
+  type StreamLifecycleSignal,
   Streams,
   StreamTokenCommands,
   TEAM_CREDENTIAL_HEADER,
@@ -56,6 +67,7 @@ interface Message {
 }
 interface Channel {
   address: string | null;
+  'x-callfleet-core'?: boolean;
   messages?: Record<string, Message>;
   parameters?: Record<string, { enum?: string[] }>;
   'x-callfleet-stream'?: string;
@@ -132,6 +144,7 @@ const COMMANDS = (
     [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
     [CallCommands, ServiceName.CALL_ORCHESTRATOR],
     [RecordingCommands, ServiceName.RECORDING_PIPELINE],
+    [MediaCommands, ServiceName.MEDIA_STREAM],
   ] as const
 ).flatMap(([commands, service]) =>
   Object.values(commands as Record<string, CommandDescriptor>).map((command) => ({
@@ -142,7 +155,63 @@ const COMMANDS = (
 );
 
 /** Every event descriptor of libs/contracts (what consumers validate payloads against). */
-const EVENTS = [NotificationRequested, UserRegistered, RecordingStored, RecordingFailed, RecordingDeleted];
+const EVENTS = [
+  NotificationRequested,
+  UserRegistered,
+  RecordingStored,
+  RecordingFailed,
+  RecordingDeleted,
+  LiveHumanDetected,
+];
+const EVENT_SUBJECTS = [...Object.values(AuthEvents), ...Object.values(RecordingEvents), ...Object.values(MediaEvents)];
+
+/** The signals of media.v1.signals.<callId>: interfaces, so their documented fields are checked here. */
+const SIGNAL_SCHEMAS: [schema: string, fields: Record<string, 'required' | 'optional'>][] = [
+  [
+    'AudioClassSignal',
+    {
+      callId: 'required',
+      atMs: 'required',
+      kind: 'required',
+      confidence: 'required',
+    } satisfies Presence<AudioClassSignal>,
+  ],
+  [
+    'RepeatSignal',
+    {
+      callId: 'required',
+      atMs: 'required',
+      kind: 'required',
+      of: 'required',
+      scope: 'required',
+      confidence: 'required',
+    } satisfies Presence<RepeatSignal>,
+  ],
+  [
+    'DtmfSignal',
+    { callId: 'required', atMs: 'required', kind: 'required', digit: 'required' } satisfies Presence<DtmfSignal>,
+  ],
+  [
+    'LiveHumanSignal',
+    {
+      callId: 'required',
+      atMs: 'required',
+      kind: 'required',
+      confidence: 'required',
+      evidence: 'required',
+    } satisfies Presence<LiveHumanSignal>,
+  ],
+  [
+    'StreamLifecycleSignal',
+    {
+      callId: 'required',
+      atMs: 'required',
+      kind: 'required',
+      provider: 'required',
+      reason: 'optional',
+    } satisfies Presence<StreamLifecycleSignal>,
+  ],
+];
 
 /**
  * The gateway's HTTP body (on NATS the gateway sends LogoutCommand, which is documented), and the
@@ -271,6 +340,7 @@ describe('docs/asyncapi.yaml', () => {
 
     it('documents no command subject the code does not have', () => {
       const documented = Object.values(doc.channels)
+        .filter((c) => !c['x-callfleet-core'])
         .map((c) => c.address)
         .filter((address): address is string => address !== null && /^[a-z-]+\.v1\./.test(address));
       expect(documented.sort()).toEqual(COMMANDS.map((c) => c.subject).sort());
@@ -310,9 +380,7 @@ describe('docs/asyncapi.yaml', () => {
 
   describe('events', () => {
     it('has a descriptor for every event subject', () => {
-      expect(EVENTS.map((e) => e.subject).sort()).toEqual(
-        [...Object.values(AuthEvents), ...Object.values(RecordingEvents)].sort(),
-      );
+      expect(EVENTS.map((e) => e.subject).sort()).toEqual([...EVENT_SUBJECTS].sort());
     });
 
     it.each(EVENTS)('$subject carries the class its consumers validate against', ({ subject, stream, payload }) => {
@@ -320,20 +388,17 @@ describe('docs/asyncapi.yaml', () => {
       expect(onlyMessageOf(channelAt(subject)).payload?.['x-parser-schema-id']).toBe(payload.name);
     });
 
-    it.each([...Object.values(AuthEvents), ...Object.values(RecordingEvents)])(
-      '%s is published on the EVENTS stream in the envelope, with Nats-Msg-Id',
-      (subject) => {
-        const channel = channelAt(subject);
-        expect(channel['x-callfleet-stream']).toBe(Streams.EVENTS.name);
-        expect(Streams.EVENTS.subjects.some((filter) => subjectMatches(filter, subject))).toBe(true);
-        expect(operationsOn(subject).map((op) => op.action)).toEqual(['send']);
-        const message = onlyMessageOf(channel);
-        expect(flattenSchema(message.headers ?? {}).required).toContain('Nats-Msg-Id');
-        const payload = flattenSchema(message.payload ?? {});
-        expect(payload.required?.sort()).toEqual(requiredOf(ENVELOPE).sort());
-        expect(payload.properties?.type?.const).toBe(subject);
-      },
-    );
+    it.each(EVENT_SUBJECTS)('%s is published on the EVENTS stream in the envelope, with Nats-Msg-Id', (subject) => {
+      const channel = channelAt(subject);
+      expect(channel['x-callfleet-stream']).toBe(Streams.EVENTS.name);
+      expect(Streams.EVENTS.subjects.some((filter) => subjectMatches(filter, subject))).toBe(true);
+      expect(operationsOn(subject).map((op) => op.action)).toEqual(['send']);
+      const message = onlyMessageOf(channel);
+      expect(flattenSchema(message.headers ?? {}).required).toContain('Nats-Msg-Id');
+      const payload = flattenSchema(message.payload ?? {});
+      expect(payload.required?.sort()).toEqual(requiredOf(ENVELOPE).sort());
+      expect(payload.properties?.type?.const).toBe(subject);
+    });
 
     it('documents every provider and kind of ingress subject, as ingressSubject() builds them', () => {
       const channel = channelAt('ingress.{provider}.v1.{kind}');
@@ -370,6 +435,58 @@ describe('docs/asyncapi.yaml', () => {
           'Nats-Msg-Id',
         ]),
       );
+    });
+  });
+
+  describe('live media (core NATS)', () => {
+    const CORE = [
+      { address: MediaSubjects.signals('{callId}'), action: 'send', message: 'MediaSignal' },
+      { address: MediaSubjects.audio('{callId}'), action: 'send', message: 'MediaAudioFrame' },
+      { address: MediaSubjects.play('{callId}'), action: 'receive', message: 'MediaPlay' },
+    ];
+
+    it.each(CORE)('$address is a core channel media-stream uses as $action, carrying $message', (core) => {
+      const channel = channelAt(core.address);
+      expect(channel['x-callfleet-core']).toBe(true);
+      expect(channel['x-callfleet-stream']).toBeUndefined();
+      expect(onlyMessageOf(channel).name).toBe(core.message);
+      expect(operationsOn(core.address).map((op) => [op.action, op.bindings?.nats?.queue])).toEqual([
+        [core.action, undefined],
+      ]);
+      // Never captured by a stream: live media is not stored.
+      const subject = core.address.replace('{callId}', 'c1');
+      expect(Object.values(Streams).flatMap((st) => st.subjects.filter((f) => subjectMatches(f, subject)))).toEqual([]);
+    });
+
+    it('lists every kind of signal, and the headers of audio and play', () => {
+      const kinds = ((schema('MediaSignal') as JsonSchema & { oneOf?: JsonSchema[] }).oneOf ?? []).flatMap((branch) => {
+        const kind = flattenSchema(branch).properties?.kind;
+        return kind?.enum ?? (kind?.const === undefined ? [] : [kind.const]);
+      });
+      const all: MediaSignal['kind'][] = [
+        'speech',
+        'music',
+        'silence',
+        'tone',
+        'repeat',
+        'dtmf',
+        'live-human',
+        'stream-started',
+        'stream-stopped',
+      ];
+      expect([...kinds].sort()).toEqual([...all].sort());
+      expect(schema('MediaAudioHeaders').required?.sort()).toEqual(
+        [MediaHeaders.SEQUENCE, MediaHeaders.TIMESTAMP_MS, MediaHeaders.CONTENT_TYPE].sort(),
+      );
+      expect(Object.keys(schema('MediaPlayHeaders').properties ?? {}).sort()).toEqual(
+        [MediaHeaders.PLAY_ACTION, MediaHeaders.MARK_NAME].sort(),
+      );
+    });
+
+    it.each(SIGNAL_SCHEMAS)('%s has the fields of its interface', (name, fields) => {
+      const documented = schema(name);
+      expect(Object.keys(documented.properties ?? {}).sort()).toEqual(Object.keys(fields).sort());
+      expect([...(documented.required ?? [])].sort()).toEqual(requiredOf(fields).sort());
     });
   });
 

@@ -32,6 +32,14 @@ describe('natsUsageOf', () => {
   });
 
   it('is empty for a service that declares nothing', () => {
-    expect(natsUsageOf({})).toEqual({ serves: [], calls: [], publishes: [], consumes: [], kv: [], streams: [] });
+    expect(natsUsageOf({})).toEqual({
+      serves: [],
+      calls: [],
+      publishes: [],
+      consumes: [],
+      kv: [],
+      streams: [],
+      core: { publishes: [], subscribes: [] },
+    });
   });
 });

@@ -10,6 +10,8 @@ export interface EffectiveNatsUsage {
   readonly publishes: readonly string[];
   readonly consumes: readonly { readonly event: EventDescriptor; readonly durable: string }[];
   readonly kv: readonly string[];
+  /** Plain core-NATS subjects (filters) it publishes to and subscribes to, outside commands and JetStream. */
+  readonly core: { readonly publishes: readonly string[]; readonly subscribes: readonly string[] };
   /**
    * Streams it creates, updates and reads the info of: its own (`streams`), the ones it consumes from
    * (a consumer may start before the publisher made the stream) and DEAD_LETTER when it consumes.
@@ -51,5 +53,6 @@ export function natsUsageOf(definition: Pick<ServiceDefinition, 'nats' | 'stream
     consumes: unique(consumes, ({ event, durable }) => `${event.stream}/${durable}`),
     kv: unique([...(declared.kv ?? []), ...(servesPublic ? [KvBuckets.REVOKED_TOKENS] : [])]),
     streams: unique(streams),
+    core: { publishes: unique(declared.core?.publishes ?? []), subscribes: unique(declared.core?.subscribes ?? []) },
   };
 }

@@ -77,4 +77,9 @@ export interface NatsUsage {
   consumes?: readonly { event: EventDescriptor; durable: string }[];
   /** KV buckets it reads or writes. */
   kv?: readonly string[];
+  /**
+   * Plain core-NATS subjects (never stored, no reply): live media, for instance. Filters may use
+   * wildcards; a subscription must fall under a declared `subscribes` filter, a publish under `publishes`.
+   */
+  core?: { publishes?: readonly string[]; subscribes?: readonly string[] };
 }

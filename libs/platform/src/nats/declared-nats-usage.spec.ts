@@ -1,5 +1,5 @@
 import { AuthCommands, KvBuckets, ProviderAccountCommands, Streams, UserRegistered } from '@callfleet/contracts';
-import { DeclaredNatsUsage, subjectMatches } from './declared-nats-usage';
+import { DeclaredNatsUsage, filterCovers, subjectMatches } from './declared-nats-usage';
 
 describe('subjectMatches', () => {
   it.each([
@@ -24,6 +24,7 @@ describe('DeclaredNatsUsage', () => {
       publishes: ['ingress.>'],
       consumes: [{ event: UserRegistered, durable: 'dev-accounts' }],
       kv: [KvBuckets.WEBHOOK_RATE_LIMITS],
+      core: { publishes: ['media.v1.signals.*'], subscribes: ['media.v1.play.*'] },
     },
   });
 
@@ -36,6 +37,9 @@ describe('DeclaredNatsUsage', () => {
     expect(() => declared.assertPublishes('ingress.twilio.v1.call-status')).not.toThrow();
     expect(() => declared.assertPublishes(`dlq.${UserRegistered.subject}`)).not.toThrow();
     expect(() => declared.assertConsumes(UserRegistered, 'dev-accounts')).not.toThrow();
+    expect(() => declared.assertCorePublishes('media.v1.signals.call-1')).not.toThrow();
+    expect(() => declared.assertCoreSubscribes('media.v1.play.*')).not.toThrow();
+    expect(() => declared.assertCoreSubscribes('media.v1.play.call-1')).not.toThrow();
     for (const stream of ['INGRESS', 'EVENTS', 'DEAD_LETTER'])
       expect(() => declared.assertStream(stream)).not.toThrow();
   });
@@ -51,11 +55,37 @@ describe('DeclaredNatsUsage', () => {
     );
     expect(() => declared.assertBucket(KvBuckets.RATE_LIMITS)).toThrow(/KV bucket rate-limits.*nats\.kv/);
     expect(() => declared.assertStream('LATER')).toThrow(/manages stream LATER/);
+    expect(() => declared.assertCorePublishes('media.v1.audio.call-1')).toThrow(
+      /publishes media\.v1\.audio\.call-1 on core NATS.*nats\.core\.publishes/,
+    );
+    // A wider subscription than declared would read more than the broker lets it.
+    expect(() => declared.assertCoreSubscribes('media.v1.>')).toThrow(
+      /subscribes to media\.v1\.>.*nats\.core\.subscribes/,
+    );
+    expect(() => declared.assertCoreSubscribes('media.v1.*.call-1')).toThrow(/nats\.core\.subscribes/);
+    // A JetStream subject is not a core one, and the other way round.
+    expect(() => declared.assertCorePublishes('ingress.twilio.v1.call-status')).toThrow(/nats\.core\.publishes/);
+    expect(() => declared.assertPublishes('media.v1.signals.call-1')).toThrow(/nats\.publishes/);
   });
 
   it('refuses everything for a service that declares nothing', () => {
     const silent = DeclaredNatsUsage.of({ name: 'media-stream' });
     expect(() => silent.assertCalls(AuthCommands.Me.subject)).toThrow(/media-stream calls auth\.v1\.me/);
     expect(() => silent.assertBucket(KvBuckets.RATE_LIMITS)).toThrow();
+  });
+});
+
+describe('filterCovers', () => {
+  it.each([
+    ['media.v1.play.*', 'media.v1.play.*', true],
+    ['media.v1.play.*', 'media.v1.play.c1', true],
+    ['media.v1.>', 'media.v1.play.*', true],
+    ['media.v1.>', 'media.v1.>', true],
+    ['media.v1.play.*', 'media.v1.>', false],
+    ['media.v1.play.*', 'media.v1.*.c1', false],
+    ['media.v1.play.*', 'media.v1.play', false],
+    ['media.v1.play.c1', 'media.v1.play.*', false],
+  ])('%s covers %s: %s', (outer, inner, expected) => {
+    expect(filterCovers(outer, inner)).toBe(expected);
   });
 });

@@ -21,6 +21,18 @@ export function subjectMatches(filter: string, subject: string): boolean {
   return f.length === s.length;
 }
 
+/** Whether every subject `inner` (itself a filter) matches also falls under `outer`. */
+export function filterCovers(outer: string, inner: string): boolean {
+  const o = outer.split('.');
+  const i = inner.split('.');
+  for (let k = 0; k < o.length; k++) {
+    if (o[k] === '>') return i.length > k;
+    if (k >= i.length || i[k] === '>') return false;
+    if (o[k] !== '*' && (i[k] === '*' || o[k] !== i[k])) return false;
+  }
+  return o.length === i.length;
+}
+
 /**
  * What a service's definition says it does on NATS, checked where the platform does it: a handler
  * or consumer at start, a call, a publish or a KV bucket at the call. The broker's permissions are
@@ -70,6 +82,26 @@ export class DeclaredNatsUsage {
   assertStream(name: string): void {
     if (!this.usage.streams.includes(name))
       throw new UndeclaredNatsUseError(this.service, `manages stream ${name}`, 'add it to streams, or consume from it');
+  }
+
+  /** A plain core-NATS publish (not a command, not JetStream). */
+  assertCorePublishes(subject: string): void {
+    if (!this.usage.core.publishes.some((filter) => subjectMatches(filter, subject)))
+      throw new UndeclaredNatsUseError(
+        this.service,
+        `publishes ${subject} on core NATS`,
+        'add it to nats.core.publishes',
+      );
+  }
+
+  /** A plain core-NATS subscription: `subject` (a filter itself) must lie within a declared filter. */
+  assertCoreSubscribes(subject: string): void {
+    if (!this.usage.core.subscribes.some((filter) => filterCovers(filter, subject)))
+      throw new UndeclaredNatsUseError(
+        this.service,
+        `subscribes to ${subject} on core NATS`,
+        'add it to nats.core.subscribes',
+      );
   }
 
   assertBucket(name: string): void {

@@ -1,4 +1,11 @@
-import { connect, type NatsConnection, PermissionViolationError } from '@nats-io/transport-node';
+import {
+  connect,
+  type MsgHdrs,
+  type NatsConnection,
+  PermissionViolationError,
+  type Subscription,
+  type SubscriptionOptions,
+} from '@nats-io/transport-node';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -106,6 +113,24 @@ export class NatsConnectionService implements OnApplicationShutdown {
 
   isConnected(): boolean {
     return this.connected && !this.nc.isClosed() && !this.nc.isDraining();
+  }
+
+  /**
+   * A plain core-NATS publish (no reply, never stored) to a documented subject declared in
+   * `nats.core.publishes`; the namespace is applied here.
+   */
+  publish(subject: string, data: Uint8Array | string, options: { headers?: MsgHdrs } = {}): void {
+    this.declared.assertCorePublishes(subject);
+    this.nc.publish(this.ns.subject(subject), data, options.headers ? { headers: options.headers } : undefined);
+  }
+
+  /**
+   * A plain core-NATS subscription to a documented subject (or filter) declared in
+   * `nats.core.subscribes`. Received subjects carry the namespace: `ns.strip` gives the documented one.
+   */
+  subscribe(subject: string, options: Omit<SubscriptionOptions, 'queue'> = {}): Subscription {
+    this.declared.assertCoreSubscribes(subject);
+    return this.nc.subscribe(this.ns.subject(subject), options);
   }
 
   async onApplicationShutdown(): Promise<void> {
