@@ -27,7 +27,7 @@ const clips: StreamClips = {
   'voicemail-greeting': clip('voicemail-greeting', 1),
 };
 
-const timing = { holdMusicSeconds: 2, agentTurnGapSeconds: 1 };
+const timing = { holdMusicSeconds: 2, agentTurnGapSeconds: 1, pickupGapSeconds: 0.2 };
 
 /** The level of each frame over `seconds` of a phase: what a listener would hear, 50 frames a second. */
 function listen(audio: FarEndAudio, phase: Parameters<FarEndAudio['frame']>[0], serial: number, seconds: number) {
@@ -81,14 +81,14 @@ describe('the far end audio of a stream', () => {
     listen(audio, 'hold', 2, 3);
     expect(audio.liveHumanAtMs).toBeNull();
     const agent = listen(audio, 'live-agent', 3, 6);
-    // The agent clip's 0.25 s of leading silence is not speech yet.
-    expect(audio.liveHumanAtMs).toBe(4000 + 250);
+    // The pickup's 0.2 s and the agent clip's 0.25 s of leading silence are not speech yet.
+    expect(audio.liveHumanAtMs).toBe(4000 + 200 + 250);
     expect(runs(agent)).toEqual([
-      [0, 12],
+      [0, 22],
       [4000, 88],
       [0, 50],
       [5000, 25],
-      [0, 125],
+      [0, 115],
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('the far end audio of a stream', () => {
     listen(audio, 'live-agent', 1, 1);
     listen(audio, 'hold', 2, 1);
     listen(audio, 'live-agent', 3, 1);
-    expect(audio.liveHumanAtMs).toBe(250);
+    expect(audio.liveHumanAtMs).toBe(450);
   });
 
   it('has no human in the recorded-only phases: too-busy, voicemail, silence', () => {

@@ -23,9 +23,15 @@ export interface FarEndAudioTiming {
   holdMusicSeconds: number;
   /** The agent waits this long for an answer to the first sentence before saying "Hello?". */
   agentTurnGapSeconds: number;
+  /** Silence between the end of the queue's audio and the agent's first word. */
+  pickupGapSeconds: number;
 }
 
-export const DEFAULT_TIMING: FarEndAudioTiming = { holdMusicSeconds: 20, agentTurnGapSeconds: 3 };
+export const DEFAULT_TIMING: FarEndAudioTiming = {
+  holdMusicSeconds: 20,
+  agentTurnGapSeconds: 3,
+  pickupGapSeconds: 0.5,
+};
 
 /** Samples below this are the clip's leading silence; the labeled onset is the first one above. */
 const SPEECH_ONSET_LEVEL = 500;
@@ -58,7 +64,13 @@ function programme(phase: FarEndPhase, timing: FarEndAudioTiming): Piece[] {
       return [{ clip: 'hold-announcement' }];
     case 'live-agent':
     case 'bridged':
-      return [{ clip: 'live-agent' }, { silenceSeconds: timing.agentTurnGapSeconds }, { clip: 'agent-hello' }];
+      // The queue's audio stops, the agent picks up and speaks a moment later.
+      return [
+        { silenceSeconds: timing.pickupGapSeconds },
+        { clip: 'live-agent' },
+        { silenceSeconds: timing.agentTurnGapSeconds },
+        { clip: 'agent-hello' },
+      ];
     case 'announcement':
       return [{ clip: 'too-busy' }];
     case 'voicemail-greeting':
@@ -130,7 +142,15 @@ export class FarEndAudio {
     this.loops = pieces.length === 1 && 'loop' in pieces[0];
     this.rendered = this.renderedOnce(phase, this.loops ? (pieces[0] as { loop: Piece[] }).loop : pieces);
     if (LIVE_PHASES.has(phase) && this.onsetMs === null) {
-      const lead = this.leadingSilenceOf(firstClip(pieces));
+      // The first clip's own leading silence, after the programme's silent pieces before it.
+      let lead = 0;
+      for (const piece of pieces) {
+        if ('silenceSeconds' in piece) lead += Math.round(piece.silenceSeconds * STREAM_SAMPLE_RATE);
+        else {
+          if ('clip' in piece) lead += this.leadingSilenceOf(piece.clip);
+          break;
+        }
+      }
       this.onsetMs = this.positionMs + Math.round((lead * 1000) / STREAM_SAMPLE_RATE);
     }
   }
@@ -142,7 +162,7 @@ export class FarEndAudio {
       cache = new Map();
       RENDERED.set(this.clips, cache);
     }
-    const key = `${phase}|${this.timing.holdMusicSeconds}|${this.timing.agentTurnGapSeconds}`;
+    const key = `${phase}|${JSON.stringify(this.timing)}`;
     let rendered = cache.get(key);
     if (!rendered) {
       rendered = this.render(pieces);
@@ -185,14 +205,6 @@ export class FarEndAudio {
 }
 
 const RENDERED = new WeakMap<StreamClips, Map<string, Int16Array>>();
-
-function firstClip(pieces: Piece[]): StreamClipName | undefined {
-  const first = pieces[0];
-  if (!first) return undefined;
-  if ('clip' in first) return first.clip;
-  if ('loop' in first) return firstClip(first.loop);
-  return undefined;
-}
 
 /** `clip` repeated (and cut) to `samples`, so hold music fills its stretch between announcements. */
 function loopTo(clip: Int16Array, samples: number): Int16Array {
