@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type MediaSignal } from '@callfleet/contracts';
+import { decodeMulaw, decodeWav, encodeMulaw, pcm16ToLittleEndian } from '@callfleet/audio';
+import { MediaHeaders, type MediaSignal, MediaSubjects } from '@callfleet/contracts';
 import { startTestService, waitFor } from '@callfleet/testing';
-import type { Msg, Subscription } from '@nats-io/transport-node';
+import { type Msg, headers as natsHeaders, type Subscription } from '@nats-io/transport-node';
 import type { MediaStreamRecord } from '../../telephony-sim/src/media/media-stream-session';
 import { telephonySimService } from '../../telephony-sim/src/telephony-sim.definition';
 import { ADMIN_TOKEN, SimClient } from '../../telephony-sim/test/sim-client';
@@ -173,5 +174,92 @@ describe('simulated calls streamed into media-stream', () => {
     expect(heard?.frames.length).toBeGreaterThan(250);
     expect(signals.signals().some((s) => s.kind === 'speech')).toBe(true);
     expect(signals.signals().filter((s) => s.kind === 'live-human')).toEqual([]);
+  });
+
+  /** Plays `pcm` (and then a mark) into the call through media-stream, as the orchestrator would. */
+  const playInto = (callId: string, pcm: Int16Array, mark: string) => {
+    const subject = `${h.ns}.${MediaSubjects.play(callId)}`;
+    h.nc.publish(subject, pcm16ToLittleEndian(pcm));
+    const headers = natsHeaders();
+    headers.set(MediaHeaders.PLAY_ACTION, 'mark');
+    headers.set(MediaHeaders.MARK_NAME, mark);
+    h.nc.publish(subject, new Uint8Array(), { headers });
+  };
+  const tone = (samples: number) =>
+    Int16Array.from({ length: samples }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
+
+  // The fleet marks a stream it may play into with `bidirectional=true` (a <Parameter>, or Exotel's URL query).
+  it('Twilio <Connect><Stream>: audio published on media.v1.play.<callId> is played into the call, and the mark comes back', async () => {
+    const callId = `leg-${randomUUID()}`;
+    const signals = await watch(callId);
+    const token = await h.token({ callId, orgId: ORG_A, provider: 'twilio' });
+    const response = await client.twilio(account, 'POST', '/Calls.json', [
+      ['To', '+15550000002'],
+      ['From', '+15005550006'],
+      [
+        'Twiml',
+        `<Response><Connect><Stream url="${h.url('twilio')}"><Parameter name="token" value="${token}"/><Parameter name="bidirectional" value="true"/></Stream></Connect></Response>`,
+      ],
+    ]);
+    const { sid } = (await response.json()) as { sid: string };
+    await waitFor(async () => signals.signals().some((s) => s.kind === 'stream-started'), 20_000, 'the stream');
+    const pcm = tone(8000);
+    playInto(callId, pcm, 'greeting-played');
+    const stream = await waitFor(
+      async () => {
+        const record = await streamOf(sid);
+        return record.sent.marksEchoed.includes('greeting-played') && record;
+      },
+      20_000,
+      'the mark to come back',
+    );
+    const wav = await client.admin('GET', `/calls/${sid}/streams/${stream.streamSid}/received.wav`);
+    await update(sid, [['Status', 'completed']]);
+    signals.stop();
+
+    expect(stream).toMatchObject({
+      kind: 'connect',
+      received: { audioMs: 1000, playedMs: 1000, marks: [{ name: 'greeting-played' }] },
+    });
+    const received = decodeWav(Buffer.from(await wav.arrayBuffer()));
+    // What the call heard is our audio through Twilio's μ-law, sample for sample.
+    expect([...received.samples]).toEqual([...decodeMulaw(encodeMulaw(pcm))]);
+  });
+
+  it('Exotel Voicebot at 16 kHz: the token rides in the URL, and played audio reaches the call at the stream rate', async () => {
+    const exotel = await client.createAccount({ flavour: 'exotel', apiKey: 'e2e-key', timeScale: TIME_SCALE });
+    const callId = `leg-${randomUUID()}`;
+    const signals = await watch(callId);
+    const token = await h.token({ callId, orgId: ORG_A, provider: 'exotel' });
+    const response = await client.raw(`/v1/Accounts/${exotel.sid}/Calls/connect.json`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`e2e-key:${exotel.authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams([
+        ['From', '+15550000002'],
+        ['CallerId', '+918047491899'],
+        ['StreamUrl', h.url('exotel', { token, bidirectional: 'true', 'sample-rate': '16000' })],
+      ]).toString(),
+    });
+    expect(response.status).toBe(200);
+    const { Call } = (await response.json()) as { Call: { Sid: string } };
+    await waitFor(async () => signals.signals().some((s) => s.kind === 'stream-started'), 20_000, 'the stream');
+    playInto(callId, tone(8000), 'said-hello');
+    const stream = await waitFor(
+      async () => {
+        const record = (await client.call(Call.Sid)).mediaStreams[0];
+        return record?.sent.marksEchoed.includes('said-hello') && record;
+      },
+      20_000,
+      'the mark to come back',
+    );
+    signals.stop();
+    expect(stream).toMatchObject({ provider: 'exotel', kind: 'voicebot', sampleRate: 16000 });
+    // 1 s of audio at 16 kHz, in chunks Exotel accepts (whole 320-byte multiples; the last one padded).
+    expect(stream.received.audioMs).toBeGreaterThanOrEqual(1000);
+    expect(stream.received.audioBytes % 320).toBe(0);
+    expect(signals.signals().some((s) => s.kind === 'speech')).toBe(true);
   });
 });
