@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   beep,
+  concatPcm,
   createRandom,
   type DecodedWav,
   decodeWav,
@@ -11,13 +12,26 @@ import {
   type HoldMusicStyle,
   lineNoise,
   type Random,
+  silence,
   synthesizeHoldMusic,
-  telephoneChannel,
   type TelephoneChannelOptions,
+  telephoneChannel,
   VOCAL_HOLD_MUSIC_STYLES,
   varispeed,
 } from '@callfleet/audio';
-import { AGENT_FOLLOW_UPS, AGENT_OPENINGS, clipPath, type Phrase, phrasesOf, type Split, VOICES, type Voice } from './phrases';
+import {
+  AGENT_FOLLOW_UPS,
+  AGENT_HOLD_REQUESTS,
+  AGENT_OPENINGS,
+  AGENT_RETURNS,
+  clipPath,
+  type Phrase,
+  phrasesOf,
+  QUEUE_POSITION_NUMBERS,
+  type Split,
+  VOICES,
+  type Voice,
+} from './phrases';
 
 const RATE = 8000;
 
@@ -29,9 +43,17 @@ export const HUMAN_SCENARIOS = [
   'bare-hello',
   'one-time-then-agent',
   'speech-ivr-agent',
+  'agent-brief-hold',
 ] as const;
 /** Calls that never reach a person: any live-human decision on them is a false alarm. */
-export const NO_HUMAN_SCENARIOS = ['too-busy', 'voicemail', 'long-hold-no-answer', 'vocal-music-no-answer', 'dead-air'] as const;
+export const NO_HUMAN_SCENARIOS = [
+  'too-busy',
+  'voicemail',
+  'voicemail-trick',
+  'long-hold-no-answer',
+  'vocal-music-no-answer',
+  'dead-air',
+] as const;
 
 export type Scenario = (typeof HUMAN_SCENARIOS)[number] | (typeof NO_HUMAN_SCENARIOS)[number];
 
@@ -45,7 +67,18 @@ export interface ManifestEntry {
 
 /** What is where in a call, for looking into a detector's mistakes (timelines.jsonl). */
 export interface TimelineSegment {
-  kind: 'menu' | 'announcement' | 'one-time' | 'too-busy' | 'voicemail' | 'speech-ivr' | 'music' | 'dtmf' | 'beep' | 'silence' | 'agent';
+  kind:
+    | 'menu'
+    | 'announcement'
+    | 'one-time'
+    | 'too-busy'
+    | 'voicemail'
+    | 'speech-ivr'
+    | 'music'
+    | 'dtmf'
+    | 'beep'
+    | 'silence'
+    | 'agent';
   startMs: number;
   endMs: number;
   clip?: string;
@@ -58,6 +91,8 @@ export interface BuildCorpusOptions {
   /** Lines per split (default: train 32, holdout 20). */
   lines?: Partial<Record<Split, number>>;
   seed?: number;
+  /** Scales hold and music lengths (default 1): a quick slice for tests, still every scenario's shape. */
+  holdScale?: number;
 }
 
 export interface BuiltSplit {
@@ -124,16 +159,48 @@ interface Line {
   musicStyle: HoldMusicStyle;
   music: Int16Array;
   announcementEveryS: number;
+  /** Quiet before and after each announcement on this line's queue (some cut the music dead, some pause). */
+  announcementGapMs: number;
   digit: string;
   /** The agent voice that shares this line's voice family, if any. */
   familyAgent?: Voice;
+  /** Who reads the announcements: on some lines not the menu's voice. */
+  announcementVoice: Voice;
+  /** Whether the queue also tells callers their position (a spliced announcement, partly new each call). */
+  tellsPosition: boolean;
+}
+
+/** Fisher-Yates: a comparator that returns random signs would depend on the engine's sort. */
+function shuffled<T>(random: Random, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 function family(voice: Voice): string {
   return voice.espeak.split('+')[0];
 }
 
-function makeLine(split: Split, index: number, random: Random, splitRandom: Random): Line {
+/**
+ * The line's music-on-hold track, looped: on half the lines it fades out at its end and a second or
+ * two of silence passes before it starts again, as a playlist of tracks does.
+ */
+function holdMusicTrack(random: Random, style: HoldMusicStyle, seed: number, holdScale: number): Int16Array {
+  const fades = random.chance(0.5);
+  const track = synthesizeHoldMusic({
+    style,
+    seconds: Math.max(8, random.between(40, 60) * holdScale),
+    seed,
+    levelDb: random.between(-24, -17),
+    fadeOutSeconds: fades ? random.between(2, 4) : 0,
+  });
+  return fades ? concatPcm([track, silence(random.between(500, 2500))]) : track;
+}
+
+function makeLine(split: Split, index: number, random: Random, splitRandom: Random, holdScale: number): Line {
   const promptVoices = VOICES.filter((v) => v.split === split && v.role === 'prompts');
   const voice = promptVoices[index % promptVoices.length];
   const all = phrasesOf(voice);
@@ -142,8 +209,13 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
   // Every fourth line plays music with vocals, so each split has its vocal no-human calls.
   const vocal = styles.filter((s) => VOCAL_HOLD_MUSIC_STYLES.includes(s));
   const plain = styles.filter((s) => !VOCAL_HOLD_MUSIC_STYLES.includes(s));
-  const musicStyle = index % 4 === 3 ? random.pick(vocal) : plain[Math.floor(index / 4 + index) % plain.length];
-  const announcements = [...byKind('announcement')].sort(() => random.next() - 0.5).slice(0, random.chance(0.6) ? 1 : 2);
+  const musicStyle = index % 4 === 3 ? random.pick(vocal) : plain[index % plain.length];
+  const others = promptVoices.filter((v) => v !== voice);
+  const announcementVoice = others.length && random.chance(0.3) ? random.pick(others) : voice;
+  const announcements = shuffled(
+    random,
+    phrasesOf(announcementVoice).filter((p) => p.kind === 'announcement'),
+  ).slice(0, random.chance(0.6) ? 1 : 2);
   const agents = VOICES.filter((v) => v.split === split && v.role === 'agents');
   return {
     id: `${split}-${String(index + 1).padStart(2, '0')}`,
@@ -154,15 +226,13 @@ function makeLine(split: Split, index: number, random: Random, splitRandom: Rand
     announcements,
     oneTime: random.pick(byKind('one-time')),
     musicStyle,
-    music: synthesizeHoldMusic({
-      style: musicStyle,
-      seconds: random.between(40, 60),
-      seed: splitRandom.int(2 ** 31),
-      levelDb: random.between(-24, -17),
-    }),
-    announcementEveryS: random.between(14, 35),
+    music: holdMusicTrack(random, musicStyle, splitRandom.int(2 ** 31), holdScale),
+    announcementEveryS: random.between(14, 35) * Math.max(0.3, holdScale),
+    announcementGapMs: random.chance(0.5) ? 0 : random.between(150, 800),
     digit: random.pick(['1', '2', '3', '0']),
     familyAgent: agents.find((a) => family(a) === family(voice)),
+    announcementVoice,
+    tellsPosition: random.chance(0.35),
   };
 }
 
@@ -224,11 +294,31 @@ interface CallContext {
   musicPosition: number;
   /** Seconds of music since the last announcement. */
   sinceAnnouncementS: number;
+  /** The caller's place in the queue, for lines that announce it. */
+  queuePosition: number;
   usedAgentTakes: Set<string>;
+  holdScale: number;
 }
 
-function prompt(ctx: CallContext, phrase: Phrase, kind: TimelineSegment['kind']): void {
-  ctx.timeline.append(ctx.clips.get(ctx.line.voice, phrase), 0, { kind, clip: `${ctx.line.voice.espeak}/${phrase.id}` });
+function prompt(ctx: CallContext, phrase: Phrase, kind: TimelineSegment['kind'], voice = ctx.line.voice): void {
+  ctx.timeline.append(ctx.clips.get(voice, phrase), 0, { kind, clip: `${voice.espeak}/${phrase.id}` });
+}
+
+const phraseIdsByVoice = new Map(VOICES.map((v) => [v, new Set(phrasesOf(v).map((p) => p.id))]));
+
+/**
+ * Who the live person sounds like: mostly an agent voice, sometimes the one of the line's own
+ * family, another line's prompt voice, or exactly the line's prompt voice.
+ */
+function agentVoice(random: Random, line: Line, briefHold: boolean): Voice {
+  const agents = VOICES.filter((v) => v.split === line.split && v.role === 'agents');
+  if (briefHold) return random.pick(agents);
+  const otherPrompts = VOICES.filter((v) => v.split === line.split && v.role === 'prompts' && v !== line.voice);
+  const roll = random.next();
+  if (roll < 0.08) return line.voice;
+  if (roll < 0.28 && line.familyAgent) return line.familyAgent;
+  if (roll < 0.43 && otherPrompts.length) return random.pick(otherPrompts);
+  return random.pick(agents);
 }
 
 function musicSamples(ctx: CallContext, samples: number, fadeOutSamples = 0): Int16Array {
@@ -251,7 +341,7 @@ function music(ctx: CallContext, seconds: number): void {
 
 /** Music with the line's announcement(s) at its cadence, for `seconds`; ends in music or just after an announcement. */
 function hold(ctx: CallContext, seconds: number, endOnAnnouncement = false): void {
-  let left = seconds;
+  let left = seconds * ctx.holdScale;
   let next = 0;
   while (left > 0) {
     const untilAnnouncement = ctx.line.announcementEveryS - ctx.sinceAnnouncementS;
@@ -264,11 +354,34 @@ function hold(ctx: CallContext, seconds: number, endOnAnnouncement = false): voi
     left -= play;
     const announcement = ctx.line.announcements[next++ % ctx.line.announcements.length];
     const before = ctx.timeline.cursor;
-    prompt(ctx, announcement, 'announcement');
+    if (ctx.line.announcementGapMs) ctx.timeline.silence(ctx.line.announcementGapMs);
+    if (ctx.line.tellsPosition) queuePositionAnnouncement(ctx);
+    prompt(ctx, announcement, 'announcement', ctx.line.announcementVoice);
+    if (ctx.line.announcementGapMs && !endOnAnnouncement) ctx.timeline.silence(ctx.line.announcementGapMs);
     left -= (ctx.timeline.cursor - before) / RATE;
     ctx.sinceAnnouncementS = 0;
     if (endOnAnnouncement && left <= 0) return;
   }
+}
+
+/** "You are currently caller number <n> in the queue ...": the number moves up a place each time. */
+function queuePositionAnnouncement(ctx: CallContext): void {
+  const voice = ctx.line.announcementVoice;
+  const phrases = new Map(phrasesOf(voice).map((p) => [p.id, p]));
+  const n = Math.max(1, ctx.queuePosition--);
+  const pieces = ['queue-position-lead-1', `queue-position-number-${n}`, 'queue-position-tail-1'];
+  const startMs = ctx.timeline.cursorMs;
+  for (const [i, id] of pieces.entries()) {
+    if (i > 0) ctx.timeline.append(new Int16Array(ctx.random.int(400)), 0);
+    ctx.timeline.append(ctx.clips.get(voice, phrases.get(id) as Phrase), 0);
+  }
+  ctx.timeline.segments.push({
+    kind: 'announcement',
+    startMs,
+    endMs: ctx.timeline.cursorMs,
+    clip: `${voice.espeak}/queue-position-${n}`,
+  });
+  ctx.timeline.silence(ctx.random.between(300, 900));
 }
 
 function ivrStart(ctx: CallContext): void {
@@ -282,17 +395,24 @@ function ivrStart(ctx: CallContext): void {
 }
 
 /** The live person: an opening, a pause for an answer, follow-ups. Returns the onset's sample. */
-function agent(ctx: CallContext, options: { bare?: boolean; musicUnder?: { samples: number } } = {}): number {
+function agent(ctx: CallContext, options: { bare?: boolean; briefHold?: boolean } = {}): number {
   const { random, timeline, line } = ctx;
-  const agents = VOICES.filter((v) => v.split === line.split && v.role === 'agents');
-  const openings = options.bare ? AGENT_OPENINGS.filter((p) => ['Hello?', 'Yeah, hello?'].includes(p.text)) : AGENT_OPENINGS;
+  const candidates = options.briefHold
+    ? AGENT_HOLD_REQUESTS
+    : options.bare
+      ? AGENT_OPENINGS.filter((p) => ['Hello?', 'Yeah, hello?'].includes(p.text))
+      : AGENT_OPENINGS;
   let voice: Voice;
   let opening: Phrase;
   // The same person never says the same thing the same way twice: no (voice, phrase) twice on a line.
-  do {
-    voice = line.familyAgent && random.chance(0.3) ? line.familyAgent : random.pick(agents);
+  for (let attempt = 0; ; attempt++) {
+    voice = agentVoice(random, line, options.briefHold ?? false);
+    const spoken = phraseIdsByVoice.get(voice) as Set<string>;
+    const openings = candidates.filter((p) => spoken.has(p.id));
+    if (!openings.length) continue;
     opening = random.pick(openings);
-  } while (ctx.usedAgentTakes.has(`${voice.espeak}/${opening.id}`) && ctx.usedAgentTakes.size < agents.length * openings.length);
+    if (!ctx.usedAgentTakes.has(`${voice.espeak}/${opening.id}`) || attempt > 100) break;
+  }
   ctx.usedAgentTakes.add(`${voice.espeak}/${opening.id}`);
   const speed = random.between(0.93, 1.07);
   const gainDb = random.between(-8, 3);
@@ -300,18 +420,37 @@ function agent(ctx: CallContext, options: { bare?: boolean; musicUnder?: { sampl
 
   const pickup = timeline.cursor;
   const first = take(opening);
-  const onset = pickup + Math.max(0, first.findIndex((s) => Math.abs(s * 10 ** (gainDb / 20)) > 300));
+  const onset =
+    pickup +
+    Math.max(
+      0,
+      first.findIndex((s) => Math.abs(s * 10 ** (gainDb / 20)) > 300),
+    );
   timeline.append(first, gainDb, { kind: 'agent', clip: `${voice.espeak}/${opening.id}` });
+  if (options.briefHold) {
+    // Back to the queue's music for a while, then the same person again.
+    timeline.silence(random.between(200, 800));
+    music(ctx, random.between(4, 15) * ctx.holdScale);
+    timeline.silence(random.between(150, 600));
+    const back = random.pick(AGENT_RETURNS);
+    timeline.append(take(back), gainDb, { kind: 'agent', clip: `${voice.espeak}/${back.id}` });
+  }
   const followUps = options.bare ? 2 : random.chance(0.7) ? 1 : 0;
   for (let i = 0; i < followUps; i++) {
     timeline.silence(random.between(1500, 4000));
-    const phrase = random.pick(AGENT_FOLLOW_UPS);
+    const spoken = phraseIdsByVoice.get(voice) as Set<string>;
+    const phrase = random.pick(AGENT_FOLLOW_UPS.filter((p) => spoken.has(p.id)));
     timeline.append(take(phrase), gainDb, { kind: 'agent', clip: `${voice.espeak}/${phrase.id}` });
   }
-  timeline.silence(random.between(1500, 3500));
+  // The stream goes on while the person waits for an answer: at least 6 s after the first word.
+  timeline.silence(Math.max(random.between(2500, 5000), 6000 - ((timeline.cursor - onset) * 1000) / RATE));
   // The agent's room: office murmur from the pickup on, on some calls.
   if (random.chance(0.5)) {
-    const room = lineNoise({ ms: ((timeline.cursor - pickup) * 1000) / RATE, seed: random.int(2 ** 31), levelDb: random.between(-58, -46) });
+    const room = lineNoise({
+      ms: ((timeline.cursor - pickup) * 1000) / RATE,
+      seed: random.int(2 ** 31),
+      levelDb: random.between(-58, -46),
+    });
     timeline.overlay(pickup, room, 0);
   }
   return onset;
@@ -337,7 +476,8 @@ function runScenario(scenario: Scenario, ctx: CallContext): number | null {
       // The music is faded out under the agent's first words, as an ACD ramps the queue audio down.
       const fade = Math.round(random.between(1.5, 3) * RATE);
       const lead = Math.round(random.between(0.2, 1.2) * RATE);
-      const under = musicSamples(ctx, fade, fade);
+      // Or not faded at all: it plays on under the first words and stops dead.
+      const under = musicSamples(ctx, fade, random.chance(0.7) ? fade : 0);
       const at = timeline.cursor;
       timeline.append(under.subarray(0, lead), 0, { kind: 'music' });
       timeline.overlay(at + lead, under.subarray(lead), 0);
@@ -379,6 +519,21 @@ function runScenario(scenario: Scenario, ctx: CallContext): number | null {
       timeline.append(beep(random.pick([1000, 850, 1400, 440]), random.between(300, 900)), 0, { kind: 'beep' });
       timeline.silence(random.between(4000, 10000));
       return null;
+    case 'agent-brief-hold':
+      ivrStart(ctx);
+      hold(ctx, random.between(10, 45));
+      pickupGap();
+      return agent(ctx, { briefHold: true });
+    case 'voicemail-trick':
+      timeline.silence(random.between(300, 1500));
+      prompt(ctx, line.phrases.get('voicemail-hello-1') as Phrase, 'voicemail');
+      // The greeting pauses for an answer, as the person it imitates would.
+      timeline.silence(random.between(1500, 3000));
+      prompt(ctx, line.phrases.get('voicemail-after-hello-1') as Phrase, 'voicemail');
+      timeline.silence(random.between(200, 700));
+      timeline.append(beep(random.pick([1000, 850, 1400, 440]), random.between(300, 900)), 0, { kind: 'beep' });
+      timeline.silence(random.between(4000, 10000));
+      return null;
     case 'long-hold-no-answer':
       ivrStart(ctx);
       hold(ctx, random.between(45, 100));
@@ -389,20 +544,22 @@ function runScenario(scenario: Scenario, ctx: CallContext): number | null {
       return null;
     case 'dead-air':
       ivrStart(ctx);
-      timeline.silence(random.between(15000, 30000));
+      timeline.silence(random.between(15000, 30000) * ctx.holdScale);
       return null;
   }
 }
 
 const SCENARIO_WEIGHTS: ReadonlyArray<[Scenario, number]> = [
-  ['ivr-hold-agent', 22],
+  ['ivr-hold-agent', 19],
   ['announcement-agent', 10],
   ['fading-music-agent', 8],
   ['bare-hello', 8],
   ['one-time-then-agent', 10],
   ['speech-ivr-agent', 7],
+  ['agent-brief-hold', 5],
   ['too-busy', 8],
-  ['voicemail', 7],
+  ['voicemail', 5],
+  ['voicemail-trick', 3],
   ['long-hold-no-answer', 10],
   ['vocal-music-no-answer', 6],
   ['dead-air', 4],
@@ -410,7 +567,10 @@ const SCENARIO_WEIGHTS: ReadonlyArray<[Scenario, number]> = [
 
 function pickScenario(random: Random, line: Line): Scenario {
   const vocalLine = VOCAL_HOLD_MUSIC_STYLES.includes(line.musicStyle);
-  const weights = SCENARIO_WEIGHTS.map(([s, w]): [Scenario, number] => [s, s === 'vocal-music-no-answer' && !vocalLine ? 0 : w]);
+  const weights = SCENARIO_WEIGHTS.map(([s, w]): [Scenario, number] => [
+    s,
+    s === 'vocal-music-no-answer' && !vocalLine ? 0 : w,
+  ]);
   let roll = random.next() * weights.reduce((n, [, w]) => n + w, 0);
   for (const [scenario, weight] of weights) {
     roll -= weight;
@@ -428,7 +588,7 @@ function buildSplit(split: Split, options: BuildCorpusOptions, clips: ClipLibrar
   const lineCount = options.lines?.[split] ?? DEFAULT_LINES[split];
   for (let index = 0; index < lineCount; index++) {
     const random = root.fork(`line-${index}`);
-    const line = makeLine(split, index, random.fork('line'), root.fork(`music-${index}`));
+    const line = makeLine(split, index, random.fork('line'), root.fork(`music-${index}`), options.holdScale ?? 1);
     const calls = 4 + random.int(5);
     const scenarios = Array.from({ length: calls }, () => pickScenario(random, line));
     // A vocal-music line must show its no-human case at least once.
@@ -446,7 +606,9 @@ function buildSplit(split: Split, options: BuildCorpusOptions, clips: ClipLibrar
         timeline: new CallTimeline(),
         musicPosition: callRandom.int(line.music.length),
         sinceAnnouncementS: callRandom.between(0, line.announcementEveryS),
+        queuePosition: 2 + callRandom.int(QUEUE_POSITION_NUMBERS.length - 1),
         usedAgentTakes,
+        holdScale: options.holdScale ?? 1,
       };
       const onset = runScenario(scenario, ctx);
       const clean = ctx.timeline.render();
@@ -457,7 +619,15 @@ function buildSplit(split: Split, options: BuildCorpusOptions, clips: ClipLibrar
       writeFileSync(join(dir, file), encodeWav({ sampleRate: RATE, encoding, samples: audio }));
       const liveHumanAtMs = onset === null ? null : Math.round((onset * 1000) / RATE);
       entries.push({ file, line: line.id, liveHumanAtMs, scenario });
-      timelines.push(JSON.stringify({ file, musicStyle: line.musicStyle, voice: line.voice.espeak, channel, segments: ctx.timeline.segments }));
+      timelines.push(
+        JSON.stringify({
+          file,
+          musicStyle: line.musicStyle,
+          voice: line.voice.espeak,
+          channel,
+          segments: ctx.timeline.segments,
+        }),
+      );
     });
   }
   const manifest = join(dir, 'manifest.jsonl');

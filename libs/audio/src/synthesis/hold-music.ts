@@ -171,14 +171,16 @@ function playNote(render: Render, name: InstrumentName, startS: number, duration
   const instrument: Instrument = INSTRUMENTS[name];
   const { out, rate } = render;
   const baseHz = midiHz(midi);
-  const harmonics = Math.max(1, Math.floor((rate / 2) * NYQUIST_MARGIN / (baseHz * 1.02)));
+  const harmonics = Math.max(1, Math.floor(((rate / 2) * NYQUIST_MARGIN) / (baseHz * 1.02)));
   const bright = wavetable(`${name}:bright`, instrument.bright, harmonics);
   const dark = wavetable(`${name}:dark`, instrument.dark, harmonics);
   const start = Math.floor(startS * rate);
   const held = Math.floor(durationS * rate);
   const release = Math.floor(instrument.release * rate);
   // A decaying note is inaudible after seven time constants (-60 dB): stop computing it there.
-  const audible = Number.isFinite(instrument.decay) ? Math.floor(7 * instrument.decay * rate) : Number.POSITIVE_INFINITY;
+  const audible = Number.isFinite(instrument.decay)
+    ? Math.floor(7 * instrument.decay * rate)
+    : Number.POSITIVE_INFINITY;
   const end = Math.min(out.length, start + held + release, start + audible);
   const attack = Math.max(1, Math.floor(instrument.attack * rate));
   const unison = instrument.unison ?? [0];
@@ -428,9 +430,25 @@ function barsFor(piece: Piece, seconds: number): number {
   return Math.ceil(seconds / ((piece.beatsPerBar * 60) / piece.bpm)) + 1;
 }
 
-const VOWEL_SEQUENCES: ReadonlyArray<readonly Vowel[]> = [['a'], ['o'], ['e', 'i'], ['a', 'i'], ['o', 'u'], ['i'], ['u'], ['a', 'e']];
+const VOWEL_SEQUENCES: ReadonlyArray<readonly Vowel[]> = [
+  ['a'],
+  ['o'],
+  ['e', 'i'],
+  ['a', 'i'],
+  ['o', 'u'],
+  ['i'],
+  ['u'],
+  ['a', 'e'],
+];
 
-function vocalLine(piece: Piece, random: Random, bars: number, beat: number, phraseBars: number, octave: number): SungNote[] {
+function vocalLine(
+  piece: Piece,
+  random: Random,
+  bars: number,
+  beat: number,
+  phraseBars: number,
+  octave: number,
+): SungNote[] {
   const notes: SungNote[] = [];
   const sung = melody(piece, random, bars, [1, 2, 2], 0.08);
   for (const note of sung) {
@@ -522,7 +540,7 @@ function renderStyle(style: HoldMusicStyle, render: Render, seconds: number): vo
         }
       }
       const female = random.chance(0.5);
-      sing(render, vocalLine(piece, random, bars, beat, 2, female ? 0 : -1), female ? 1.17 : 1, 0.55);
+      sing(render, vocalLine(piece, random, bars, beat, 2, female ? 0 : -1), female ? 1.17 : 1, 0.8);
       return;
     }
     case 'piano-ballad': {
@@ -589,10 +607,10 @@ function renderStyle(style: HoldMusicStyle, render: Render, seconds: number): vo
         playNote(render, 'piano', bar * 4 * beat, 2 * beat, degreeMidi(piece, chord[0], -1), 0.2);
       }
       const lead = vocalLine(piece, random, bars, beat, 3, 0);
-      sing(render, lead, 1.17, 0.45);
+      sing(render, lead, 1.17, 0.75);
       // A lower voice a third under the lead, on the same syllables.
       const harmony = lead.map((note) => ({ ...note, midi: note.midi - random.pick([3, 4]), consonant: false }));
-      sing(render, harmony, 1, 0.3);
+      sing(render, harmony, 1, 0.45);
       return;
     }
   }

@@ -14,7 +14,7 @@ export function floatToPcm16(signal: Float32Array | Float64Array): Int16Array {
   const pcm = new Int16Array(signal.length);
   for (let i = 0; i < signal.length; i++) {
     const value = Math.round(signal[i] * 32767);
-    pcm[i] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
+    pcm[i] = Math.min(32767, Math.max(-32768, value));
   }
   return pcm;
 }

@@ -24,7 +24,11 @@ function withEdges(signal: Float32Array, sampleRate: number): Float32Array {
   return signal;
 }
 
-function sines(frequencies: readonly number[], ms: number, { levelDb = -10, sampleRate = TELEPHONE_RATE }: ToneOptions) {
+function sines(
+  frequencies: readonly number[],
+  ms: number,
+  { levelDb = -10, sampleRate = TELEPHONE_RATE }: ToneOptions,
+) {
   const signal = new Float32Array(samplesFor(ms, sampleRate));
   const amplitude = dbToGain(levelDb);
   for (let i = 0; i < signal.length; i++) {
