@@ -136,10 +136,12 @@ function streamTo(request: ExotelStreamRequest): CallDriver {
         bidirectional: request.bidirectional,
         sampleRate: request.sampleRate,
       });
-      await Promise.race([
-        session.closed,
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
-      ]);
+      const aborted = new Promise((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+      // When the stream closes first, the abort that comes later (the call's end) must not go unhandled.
+      aborted.catch(() => undefined);
+      await Promise.race([session.closed, aborted]);
     },
   };
 }

@@ -92,8 +92,11 @@ async function connectStream(stream: StreamRequest, rt: CallRuntime, signal: Abo
   const session = rt.openStream({ provider: 'twilio', kind: 'connect', stream, bidirectional: true });
   const stop = () => session.stop(rt.isOver ? 'call ended' : 'instructions replaced');
   signal.addEventListener('abort', stop, { once: true });
+  const aborted = untilAborted(signal);
+  // When the stream closes first, the abort that comes later (the call's end) must not go unhandled.
+  aborted.catch(() => undefined);
   try {
-    await Promise.race([session.closed, untilAborted(signal)]);
+    await Promise.race([session.closed, aborted]);
   } finally {
     signal.removeEventListener('abort', stop);
   }
