@@ -23,9 +23,17 @@ export type DetectorHint =
  */
 export interface LineMemory {
   /** The best earlier sighting of audio resembling `probe`, or null. */
-  match(probe: SegmentFingerprint): LineMemoryMatch | null;
+  match(probe: SegmentFingerprint, options?: LineMemoryMatchOptions): LineMemoryMatch | null;
   /** Remember recorded (non-live) audio heard on this line. */
   remember(fingerprint: SegmentFingerprint): void;
+}
+
+export interface LineMemoryMatchOptions {
+  /**
+   * Follow a replay already found: compare only with the remembered segment `of`, within `toleranceMs` of
+   * `alignedAtMs`, with a looser threshold (a replay that was recognised stays one through a noisy stretch).
+   */
+  follow?: { of: number; alignedAtMs: number; toleranceMs: number };
 }
 
 export interface LineMemoryMatch {
@@ -33,6 +41,11 @@ export interface LineMemoryMatch {
   of: number;
   /** 0..1 */
   similarity: number;
+  /**
+   * Audio ms, in the call that heard it, of the remembered audio aligned with the probe's newest frame. A replay
+   * advances it in step with the probe; a chance resemblance does not (the detector confirms on that).
+   */
+  alignedAtMs?: number;
 }
 
 /** A compact, comparable summary of a stretch of audio (exact layout is the detector's own). */
@@ -41,6 +54,6 @@ export interface SegmentFingerprint {
   atMs: number;
   /** Audio class of the segment. */
   kind: AudioClass;
-  /** Hash words of the segment's spectral peaks / band energies; robust to level and μ-law. */
+  /** Hash words of the segment's spectral peaks / band energies; robust to level and μ-law. 0 = a quiet frame. */
   hashes: Uint32Array;
 }

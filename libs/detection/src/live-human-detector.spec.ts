@@ -1,0 +1,84 @@
+import type { DetectorOutput } from './detector.types';
+import { InMemoryLineMemory } from './in-memory-line-memory';
+import { LiveHumanDetector } from './live-human-detector';
+import { concat, degrade, frames, melody, silence, sine, syllables } from './test-signals';
+
+function run(samples: Int16Array, lineMemory?: InMemoryLineMemory): DetectorOutput[] {
+  const detector = new LiveHumanDetector({ lineMemory });
+  const outputs: DetectorOutput[] = [];
+  for (const frame of frames(samples)) outputs.push(...detector.pushFrame(frame).map((o) => ({ ...o })));
+  outputs.push(...detector.end());
+  return outputs;
+}
+
+const decision = (outputs: DetectorOutput[]) => outputs.find((o) => o.kind === 'live-human');
+
+describe('LiveHumanDetector scenarios', () => {
+  const ivr = syllables(21, 4000, 100);
+  const announcement = syllables(22, 3000, 100);
+
+  it('rejects a frame of the wrong size', () => {
+    expect(() => new LiveHumanDetector().pushFrame(new Int16Array(100))).toThrow(RangeError);
+  });
+
+  it('a person after hold who speaks and waits is decided after the onset, in the pause', () => {
+    const onsetMs = 500 + 4000 + 1000 + 8000;
+    const call = concat(silence(500), ivr, silence(1000), melody(8000), syllables(31, 2500, 180), silence(3000));
+    const found = decision(run(call));
+    expect(found?.evidence).toContain('turn-taking-pause');
+    expect(found?.atMs).toBeGreaterThan(onsetMs + 2500);
+    expect(found?.atMs).toBeLessThan(onsetMs + 2500 + 2000);
+  });
+
+  it('a pause filled with the agent’s room (murmur 25 dB down, not silence) is still a pause', () => {
+    const onsetMs = 500 + 4000 + 1000 + 8000;
+    const call = concat(
+      silence(500),
+      ivr,
+      silence(1000),
+      melody(8000),
+      syllables(33, 2500, 180),
+      syllables(77, 3000, 150, 300),
+    );
+    const found = decision(run(call));
+    expect(found?.evidence).toContain('turn-taking-pause');
+    expect(found?.atMs).toBeGreaterThan(onsetMs + 2500);
+  });
+
+  it('a replayed announcement is a repeat, and a line’s known recordings never make a decision', () => {
+    const memory = new InMemoryLineMemory();
+    const hold = (ms: number) => melody(ms);
+    const call = concat(
+      silence(500),
+      ivr,
+      silence(1000),
+      hold(6000),
+      announcement,
+      hold(4000),
+      degrade(announcement, 0.7, 3, 0),
+      hold(3000),
+    );
+    const first = run(call, memory);
+    expect(first.some((o) => o.kind === 'repeat' && o.scope === 'call')).toBe(true);
+    expect(decision(first)).toBeUndefined();
+    const second = run(degrade(call, 0.5, 9, 0), memory);
+    expect(second.some((o) => o.kind === 'repeat' && o.scope === 'line')).toBe(true);
+    expect(decision(second)).toBeUndefined();
+  });
+
+  it('a voicemail greeting with a beep gets no decision', () => {
+    expect(decision(run(concat(silence(500), ivr, silence(300), sine(1000, 400), silence(4000))))).toBeUndefined();
+  });
+
+  it('is deterministic', () => {
+    const call = concat(silence(300), ivr, melody(3000), syllables(40, 2000, 160), silence(2000));
+    expect(run(call)).toEqual(run(call));
+  });
+
+  it('time moves on over lost frames', () => {
+    const detector = new LiveHumanDetector();
+    detector.pushFrame(new Int16Array(160));
+    detector.pushGap(10);
+    expect(detector.atMs).toBe(220);
+  });
+});

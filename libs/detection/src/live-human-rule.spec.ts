@@ -1,0 +1,61 @@
+import { decideLiveHuman, type RuleEvidence } from './live-human-rule';
+
+/** A person after hold: said something novel, and is now quiet, waiting. */
+const agentPausing: RuleEvidence = {
+  phase: 'after-speech',
+  novelMs: 2500,
+  utteranceMs: 2500,
+  matched: false,
+  pauseMs: 1400,
+  pauseIsQuiet: true,
+  callStart: false,
+  afterHold: true,
+  speechLike: 0.7,
+  voicemail: false,
+  spokeAgain: false,
+  answersGreeting: false,
+};
+
+describe('decideLiveHuman', () => {
+  it('decides on novel speech followed by a quiet pause of 1.35 s, with the evidence', () => {
+    expect(decideLiveHuman(agentPausing)).toEqual({
+      confidence: 0.8,
+      evidence: ['novel-speech', 'turn-taking-pause', 'after-hold'],
+    });
+    expect(decideLiveHuman({ ...agentPausing, pauseMs: 1200 })).toBeNull();
+  });
+
+  it('never decides on a replay, after a voicemail beep, on vocals over music, or on a pause filled with music', () => {
+    expect(decideLiveHuman({ ...agentPausing, matched: true })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, voicemail: true })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, speechLike: 0.3 })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, pauseIsQuiet: false })).toBeNull();
+    expect(decideLiveHuman({ ...agentPausing, novelMs: 200 })).toBeNull();
+  });
+
+  it('does not decide while novel speech runs on, unless it is someone speaking again after a pause', () => {
+    const speaking: RuleEvidence = { ...agentPausing, phase: 'in-speech', pauseMs: 0, novelMs: 3000 };
+    expect(decideLiveHuman(speaking)).toBeNull();
+    expect(decideLiveHuman({ ...speaking, spokeAgain: true })?.evidence).toEqual([
+      'novel-speech',
+      'spoke-again-after-pause',
+      'after-hold',
+    ]);
+    expect(decideLiveHuman({ ...speaking, spokeAgain: true, novelMs: 1000 })).toBeNull();
+  });
+
+  it('takes a shorter pause after someone spoke again', () => {
+    expect(decideLiveHuman({ ...agentPausing, spokeAgain: true, pauseMs: 700 })?.evidence).toContain(
+      'spoke-again-after-pause',
+    );
+  });
+
+  it('where the IVR speaks, takes only a greeting answered by a short "Hello?" again and a pause', () => {
+    const ivr: RuleEvidence = { ...agentPausing, callStart: true, afterHold: false, pauseMs: 3000 };
+    expect(decideLiveHuman(ivr)).toBeNull();
+    const hello: RuleEvidence = { ...ivr, answersGreeting: true, utteranceMs: 800, novelMs: 800, pauseMs: 1000 };
+    expect(decideLiveHuman(hello)?.evidence).toContain('short-greeting');
+    // An answering machine's "Hello?" goes on into its greeting.
+    expect(decideLiveHuman({ ...hello, utteranceMs: 5000 })).toBeNull();
+  });
+});
