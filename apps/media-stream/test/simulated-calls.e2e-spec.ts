@@ -12,6 +12,8 @@ import { MediaStreamHarness, ORG_A } from './media-stream-harness';
 const TIME_SCALE = 4;
 /** The issue's bound: the decision within 3 s (audio) of the labeled onset. */
 const DECISION_WITHIN_MS = 3000;
+/** The evaluation's rule: no decision within 10 s after the onset is a miss. */
+const SCORING_WINDOW_MS = 10_000;
 
 /**
  * The whole path as a hunt leg will use it: the simulated provider places a call whose TwiML forks
@@ -122,10 +124,8 @@ describe('simulated calls streamed into media-stream', () => {
     expect(new Set(kinds).size).toBeGreaterThanOrEqual(2);
   });
 
-  // Needs libs/detection's real detector: main's placeholder never decides. Measured with the detector
-  // branch (04:20): decisions come at the agent's first turn pause, e.g. 5.9 s after the onset of a
-  // 4.3 s opening ("Thank you for calling, this is Alex. Can I take your account number, please?").
-  it.skip('ivr-hold-agent: live-human comes within 3 s of the labeled onset', async () => {
+  /** An ivr-hold-agent call's decision and the simulator's label of the agent's first word. */
+  const decisionOnTheHoldLine = async () => {
     const callId = `leg-${randomUUID()}`;
     const signals = await watch(callId);
     const sid = await throughTheIvr(callId);
@@ -139,6 +139,19 @@ describe('simulated calls streamed into media-stream', () => {
     signals.stop();
     const onset = stream.liveHumanAtMs as number;
     expect(onset).toEqual(expect.any(Number));
+    return { decision, onset };
+  };
+
+  it('ivr-hold-agent: live-human comes after the labeled onset (never before it), within the 10 s scoring window', async () => {
+    const { decision, onset } = await decisionOnTheHoldLine();
+    expect(decision.atMs).toBeGreaterThanOrEqual(onset);
+    expect(decision.atMs).toBeLessThanOrEqual(onset + SCORING_WINDOW_MS);
+  });
+
+  // The issue's bound, not met yet: main's detector decides at the agent's first turn pause (its first
+  // sentence plus 1.35 s; docs/detection.md "Limits"). Measured here on 5 calls: 4.0-5.1 s after the onset.
+  it.skip('ivr-hold-agent: live-human comes within 3 s of the labeled onset', async () => {
+    const { decision, onset } = await decisionOnTheHoldLine();
     expect(decision.atMs).toBeGreaterThanOrEqual(onset);
     expect(decision.atMs).toBeLessThanOrEqual(onset + DECISION_WITHIN_MS);
   });
