@@ -36,6 +36,9 @@ const EXOTEL_ENCODINGS: Readonly<Record<string, MediaEncoding>> = {
   linear16: 'pcm16',
   'audio/l16': 'pcm16',
   'audio/pcm': 'pcm16',
+  // Exotel's newer Voicebot articles name raw 16-bit PCM this way.
+  'audio/x-raw': 'pcm16',
+  'audio/x-l16': 'pcm16',
   mulaw: 'mulaw',
   ulaw: 'mulaw',
   pcmu: 'mulaw',
