@@ -329,6 +329,10 @@ describe('media-stream door under hostile input (seeded)', () => {
       MEDIA_START_TIMEOUT_MS: String(START_TIMEOUT_MS),
       MEDIA_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
       MEDIA_STREAM_QUEUE_FRAMES: '15000',
+      // Short HTTP limits: they must cut a slow upgrade, and never a stream (the good one lives the whole run).
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
+      HTTP_IDLE_TIMEOUT_MS: '2000',
     });
     // The good stream, paced like a provider (a frame every few ms), for the whole run.
     const stream = await verifiedStream('twilio');
@@ -602,8 +606,17 @@ describe('media-stream door under hostile input (seeded)', () => {
     await waitFor(async () => door.connectionCount === baselineConnections, 20_000, 'the dropped sockets forgotten');
   });
 
-  it('closes slow-loris sockets: nothing sent (1008), a byte a second before start (1008) or after it (4000)', async () => {
+  it('closes slow-loris sockets: nothing sent (1008), a byte a second before start (1008) or after it (4000), a slow upgrade', async () => {
     const silent = await h.connect('twilio');
+    // Slower still: the upgrade request itself, a byte a second (the HTTP headers limit ends it).
+    const { hostname, port } = new URL(h.media.url);
+    const slowUpgrade = net.connect(Number(port), hostname);
+    slowUpgrade.on('error', () => undefined);
+    const slowUpgradeEnded = new Promise<void>((resolve) => slowUpgrade.once('close', () => resolve()));
+    const request = Buffer.from(
+      'GET /media/twilio HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n',
+    );
+    let upgradeOffset = 0;
     const dribbleBeforeStart = await RawWebSocket.connect(h.media.url, '/media/twilio');
     await dribbleBeforeStart.head();
     const stream = await verifiedStream('twilio');
@@ -617,6 +630,9 @@ describe('media-stream door under hostile input (seeded)', () => {
     const media = clientFrame(0x1, Buffer.from(JSON.stringify(twilio.media(streamSid, 1))));
     let offset = 0;
     const dribble = setInterval(() => {
+      if (!slowUpgrade.destroyed && upgradeOffset < request.length) {
+        slowUpgrade.write(request.subarray(upgradeOffset, ++upgradeOffset));
+      }
       if (offset < media.length - 1) {
         void dribbleBeforeStart.write(media.subarray(offset, offset + 1));
         void dribbleAfterStart.write(media.subarray(offset, offset + 1));
@@ -627,6 +643,8 @@ describe('media-stream door under hostile input (seeded)', () => {
       expect(await closeOf(silent)).toEqual({ code: 1008, reason: 'no start with a stream token in time' });
       expect(await dribbleBeforeStart.closedWith()).toBe(1008);
       expect(await dribbleAfterStart.closedWith()).toBe(4000);
+      await slowUpgradeEnded;
+      expect(upgradeOffset).toBeLessThan(request.length);
     } finally {
       clearInterval(dribble);
     }
