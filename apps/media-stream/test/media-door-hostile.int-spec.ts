@@ -705,6 +705,21 @@ describe('media-stream door under hostile input (seeded)', () => {
         codes.add(error.code);
       }
       expect(codes.has('NOT_FOUND')).toBe(true);
+
+      // Without a caller, or with headers that are not one: refused (4xx), not served and not a timeout.
+      const body = '{"callId":"call-a","durationSeconds":10}';
+      const strange = fleetHeaders();
+      strange.set(FleetHeader.ORG_ID, 'not-an-org');
+      strange.set(FleetHeader.ROLES, 'x'.repeat(10_000));
+      for (const headers of [undefined, strange]) {
+        const reply = await h.nc.request(`${h.ns}.media.v1.listen`, body, {
+          timeout: 5_000,
+          ...(headers ? { headers } : {}),
+        });
+        const status = Number(reply.headers?.get(NATS_SERVICE_ERROR_CODE));
+        expect(status).toBeGreaterThanOrEqual(400);
+        expect(status).toBeLessThan(500);
+      }
       expect(({} as Record<string, unknown>).durationSeconds).toBeUndefined();
     });
 
