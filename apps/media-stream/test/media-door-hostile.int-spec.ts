@@ -247,12 +247,17 @@ class RawWebSocket {
   }
 
   /**
-   * The server's close code, once its close frame came; then the socket is dropped (this client never
-   * answers the close handshake, which `ws` would otherwise wait 30 s for).
+   * The server's close code, once its close frame came and it cut the connection: this client never
+   * answers the close handshake, and the server must not wait long for it (ws's default is 30 s).
    */
   async closedWith(): Promise<number> {
     const code = await waitFor(async () => this.closeCode(), 20_000, 'a close frame');
+    const cut = await Promise.race([
+      this.ended.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
+    ]);
     this.socket.destroy();
+    expect(cut).toBe(true);
     return code;
   }
 
