@@ -811,3 +811,30 @@ describe('media-stream door under hostile input (seeded)', () => {
     expect(heldMemory() - baselineMemory).toBeLessThan(64 * 1024 * 1024);
   });
 });
+
+describe('media-stream door under a flood of sockets', () => {
+  let h: MediaStreamHarness;
+  beforeAll(async () => {
+    h = await MediaStreamHarness.start({ MEDIA_MAX_STREAMS: '20', MEDIA_START_TIMEOUT_MS: '2000' });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('closes sockets beyond MEDIA_MAX_STREAMS with 1013, counted, and takes new ones once the silent ones are gone', async () => {
+    const before = await h.metric('callfleet_media_streams_rejected_total', { reason: 'capacity' });
+    const sockets = await Promise.all(Array.from({ length: 60 }, () => h.connect('twilio')));
+    const outcomes = await Promise.all(sockets.map((s) => closeOf(s)));
+    const codes = outcomes.map((o) => (o === 'open' ? 0 : o.code));
+    // The first 20 wait for a start that never comes (1008); the other 40 never get a place (1013).
+    expect(codes.filter((c) => c === 1013)).toHaveLength(40);
+    expect(codes.filter((c) => c === 1008)).toHaveLength(20);
+    expect(await h.metric('callfleet_media_streams_rejected_total', { reason: 'capacity' })).toBe(before + 40);
+    expect(h.media.app.get(MediaStreamDoor).connectionCount).toBe(0);
+    const { callId, streamSid } = ids();
+    const socket = await h.connect('twilio');
+    socket.send(twilio.start(streamSid, { token: await h.token({ callId }) }));
+    await h.sessionOf(callId);
+    await socket.close();
+  });
+});
