@@ -91,6 +91,24 @@ describe('MediaStreamConnection bounds', () => {
     expect(dropped['before-start']).toBe(55);
   });
 
+  it('keeps nothing after a stop held while the token is verified, however many stops come', () => {
+    const { context, dropped } = door(() => new Promise(() => undefined));
+    const socket = new StandInSocket();
+    const connection = new MediaStreamConnection(
+      'c',
+      MEDIA_STREAM_PROTOCOLS.exotel,
+      socket as unknown as WebSocket,
+      new URLSearchParams('token=t'),
+      context,
+    );
+    socket.receive(exotelStart);
+    socket.receive(media(320));
+    for (let i = 0; i < 10_000; i++) socket.receive(i % 2 ? { event: 'stop' } : media(320));
+    const held = (connection as unknown as { held: { event: string }[] }).held;
+    expect(held.map((e) => e.event)).toEqual(['media', 'media', 'stop']);
+    expect(dropped['before-start']).toBe(9_998);
+  });
+
   it('sends nothing more to a peer with over 1 MB unread in its send buffer, and counts it', async () => {
     const { context, dropped, session } = door(async () => claims);
     const socket = new StandInSocket();

@@ -160,7 +160,10 @@ export class MediaStreamConnection {
     if (action.kind === 'deliver') this.deliver(event);
     else if (action.kind === 'hold') {
       const bytes = event.event === 'media' ? event.payload.length : 0;
-      if (event.event === 'stop' || (this.held.length < MAX_HELD_EVENTS && this.heldBytes + bytes <= MAX_HELD_BYTES)) {
+      // The stream ends at a held stop, so nothing after it is kept (a flood of stops would be unbounded).
+      const afterStop = this.held.at(-1)?.event === 'stop';
+      const fits = this.held.length < MAX_HELD_EVENTS && this.heldBytes + bytes <= MAX_HELD_BYTES;
+      if (!afterStop && (event.event === 'stop' || fits)) {
         this.held.push(event);
         this.heldBytes += bytes;
       } else {
