@@ -19,7 +19,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { type Msg, type NatsConnection, headers as natsHeaders, type Subscription } from '@nats-io/transport-node';
 import { LiveHumanPublisher } from '../src/detection/live-human.publisher';
 import { liveHumanEventId } from '../src/detection/live-human-event-id';
+import { lineMemoryKey } from '../src/line-memory/line-key';
 import { LineMemoryStore } from '../src/line-memory/line-memory.store';
+import { parseSegments } from '../src/line-memory/shared-line-memory';
 import { CallDirectory } from '../src/listen/call-directory';
 import { ListenHandlers } from '../src/listen/listen.handlers';
 import { MediaSessionRegistry } from '../src/media-sessions/media-session.registry';
@@ -324,6 +326,21 @@ describe('media-stream on NATS: signals, the durable decision, listen, playback,
       await elsewhere.loaded;
       expect(elsewhere.memory.match(fingerprint(5_000, 1))).toBeNull();
       await Promise.all([loaded.release(), elsewhere.release()]);
+    });
+
+    it('replace a corrupt stored line memory instead of failing the line', async () => {
+      const store = service.app.get(LineMemoryStore);
+      await (await store.bucket()).put(lineMemoryKey(orgId, 'corrupt-line'), 'not json {');
+      const lease = store.acquire(orgId, 'corrupt-line');
+      await lease.loaded;
+      lease.memory.remember(fingerprint(700, 21));
+      await lease.release();
+      const stored = await (await store.bucket()).get(lineMemoryKey(orgId, 'corrupt-line'));
+      expect(parseSegments(stored?.json())).toHaveLength(1);
+      const again = second.app.get(LineMemoryStore).acquire(orgId, 'corrupt-line');
+      await again.loaded;
+      expect(again.memory.match(fingerprint(0, 21))).toMatchObject({ of: 700 });
+      await again.release();
     });
 
     it('keep what both learned of one line at the same time, and each sees the other’s', async () => {

@@ -1,6 +1,6 @@
 import { BaseServiceConfig, DevDefault } from '@callfleet/platform';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** Settings of the simulated provider; per-account overrides come through the admin API. */
 export class TelephonySimConfig extends BaseServiceConfig {
@@ -45,6 +45,15 @@ export class TelephonySimConfig extends BaseServiceConfig {
   @IsOptional()
   @IsString()
   SIM_FIXTURES_DIR?: string;
+
+  /** The labeled corpus's clips (corpus/clips, with clips.json); found from the repository when unset. */
+  @IsOptional()
+  @IsString()
+  SIM_CORPUS_DIR?: string;
+
+  /** What media streams play: the corpus's voices when found (default), or always the fixtures. */
+  @IsIn(['corpus', 'fixtures'])
+  SIM_STREAM_AUDIO: 'corpus' | 'fixtures' = 'corpus';
 
   /** Retries after a failed callback (Twilio's `rc`, 0-5); a URL's `#rc=` fragment wins. */
   @Type(() => Number)

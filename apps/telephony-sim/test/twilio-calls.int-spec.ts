@@ -186,7 +186,8 @@ describe('telephony-sim: Twilio calls', () => {
     const created = await placeCall('+15550000001', [
       [
         'Twiml',
-        '<Response><Play digits="w1"/><Connect><Stream url="wss://media.example/ws"><Parameter name="leg" value="L1"/></Stream></Connect></Response>',
+        // Nobody listens at media.example: the stream fails and, as on Twilio, the TwiML goes on (to the pause).
+        '<Response><Play digits="w1"/><Connect><Stream url="wss://media.example/ws"><Parameter name="leg" value="L1"/></Stream></Connect><Pause length="3600"/></Response>',
       ],
       ['MachineDetection', 'Enable'],
       ['AsyncAmd', 'true'],
@@ -205,6 +206,7 @@ describe('telephony-sim: Twilio calls', () => {
     expect(call.status).toBe('completed');
     expect(call.digitsReceived).toEqual(['1']);
     expect(call.streams).toEqual([{ url: 'wss://media.example/ws', parameters: { leg: 'L1' } }]);
+    expect(call.mediaStreams).toMatchObject([{ kind: 'connect', status: 'failed' }]);
     expect(call.bridgedTo).toEqual({ kind: 'queue', value: 'support' });
     const phases = call.history.flatMap((h) => (h.type === 'far-end' ? [h.phase] : []));
     expect(phases).toEqual(['ringing', 'ivr-menu', 'hold', 'live-agent', 'bridged']);

@@ -5,7 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { Counter } from 'prom-client';
 import { KvWatch } from '../shared/kv-watch';
 import { lineMemoryKey } from './line-key';
-import { type LineMemorySnapshot, SharedLineMemory } from './shared-line-memory';
+import { SharedLineMemory } from './shared-line-memory';
 
 /** A line is dialed again the next days (a hunt per day): its memory outlives any one hunt. */
 export const LINE_MEMORY_TTL_MS = 30 * 24 * 3600_000;
@@ -13,6 +13,15 @@ export const LINE_MEMORY_TTL_MS = 30 * 24 * 3600_000;
 export const LINE_MEMORY_WRITE_DEBOUNCE_MS = 2_000;
 /** Writes lost to another replica's concurrent write are merged and tried again this often. */
 const MAX_WRITE_ATTEMPTS = 5;
+
+/** A stored value that is not JSON (a corrupt write) counts as nothing stored: the next write replaces it. */
+function parsedOrNothing(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 /** One line's memory held by this replica while sessions use it. */
 export interface LineMemoryLease {
@@ -68,7 +77,7 @@ export class LineMemoryStore implements OnApplicationBootstrap, OnApplicationShu
       () => this.bucket(),
       (entry) => {
         const held = this.lines.get(entry.key);
-        if (held && entry.operation === 'PUT') held.memory.merge(entry.json<LineMemorySnapshot>());
+        if (held && entry.operation === 'PUT') held.memory.merge(parsedOrNothing(entry.string()));
       },
       this.logger,
       { include: KvWatchInclude.UpdatesOnly },
@@ -139,7 +148,7 @@ export class LineMemoryStore implements OnApplicationBootstrap, OnApplicationShu
     try {
       const entry = await (await this.bucket()).get(held.key);
       if (entry?.operation === 'PUT') {
-        held.memory.merge(entry.json<LineMemorySnapshot>());
+        held.memory.merge(parsedOrNothing(entry.string()));
         this.loads.inc({ outcome: 'found' });
       } else {
         this.loads.inc({ outcome: 'empty' });
@@ -182,7 +191,7 @@ export class LineMemoryStore implements OnApplicationBootstrap, OnApplicationShu
     const kv = await this.bucket();
     for (let attempt = 1; ; attempt++) {
       const stored = await kv.get(held.key);
-      if (stored?.operation === 'PUT') held.memory.merge(stored.json<LineMemorySnapshot>());
+      if (stored?.operation === 'PUT') held.memory.merge(parsedOrNothing(stored.string()));
       const data = JSON.stringify(held.memory.toJSON());
       try {
         if (stored) await kv.update(held.key, data, stored.revision);

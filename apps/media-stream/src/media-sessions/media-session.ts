@@ -45,7 +45,10 @@ export interface MediaSession {
   play(pcm: Int16Array): boolean;
   /** Drops what is queued and tells the provider to stop playing (Twilio/Exotel `clear`). */
   clear(): boolean;
-  /** Sends a mark after what is queued; the provider echoes it when played (reported to `mark`). */
+  /**
+   * Sends a mark after what is queued; the provider echoes it when played (reported to `mark`). False
+   * on a listen-only stream, or when the play queue holds too many pieces already (the mark is dropped).
+   */
   mark(name: string): boolean;
   /** Audio ms queued for playing. */
   readonly queuedPlayMs: number;

@@ -15,6 +15,13 @@ import { WebSocketMediaSession } from './websocket-media-session';
 
 /** Messages kept while the token is verified (a few ms; Twilio sends media right after `start`). */
 const MAX_HELD_EVENTS = 100;
+/** And their payload bytes: 100 Exotel messages of 48 KB would be 4.8 MB per socket, 2000 sockets ~10 GB. */
+const MAX_HELD_BYTES = 256 * 1024;
+/**
+ * What we let queue in the socket's send buffer for a peer that does not read: play-out is paced in
+ * real time, so only a stalled peer gets here, and without this its buffer would grow for the whole call.
+ */
+const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
 
 /** Why verification refused a stream (a metric label): the verifier's reasons and the door's own checks. */
 export type TokenRefusal = string;
@@ -47,6 +54,7 @@ export class MediaStreamConnection {
   private lastMessageAt: number;
   private badFrames = 0;
   private held: MediaStreamEvent[] = [];
+  private heldBytes = 0;
   private format: MediaFormat | undefined;
   private decoder: MediaDecoder | undefined;
   private session: WebSocketMediaSession | undefined;
@@ -151,8 +159,16 @@ export class MediaStreamConnection {
     const action = this.apply(input);
     if (action.kind === 'deliver') this.deliver(event);
     else if (action.kind === 'hold') {
-      if (this.held.length < MAX_HELD_EVENTS || event.event === 'stop') this.held.push(event);
-      else this.drop('before-start');
+      const bytes = event.event === 'media' ? event.payload.length : 0;
+      // The stream ends at a held stop, so nothing after it is kept (a flood of stops would be unbounded).
+      const afterStop = this.held.at(-1)?.event === 'stop';
+      const fits = this.held.length < MAX_HELD_EVENTS && this.heldBytes + bytes <= MAX_HELD_BYTES;
+      if (!afterStop && (event.event === 'stop' || fits)) {
+        this.held.push(event);
+        this.heldBytes += bytes;
+      } else {
+        this.drop('before-start');
+      }
     }
   }
 
@@ -208,6 +224,7 @@ export class MediaStreamConnection {
   private refuse(reason: TokenRefusal, retryLater: boolean): void {
     if (this.state !== 'verifying') return;
     this.held = [];
+    this.heldBytes = 0;
     if (retryLater) {
       this.door.metrics.streamsRejected.inc({ reason: 'token-unverifiable' });
       this.apply({ type: 'token-unverifiable' });
@@ -252,6 +269,7 @@ export class MediaStreamConnection {
     this.door.opened(this, this.session);
     const held = this.held;
     this.held = [];
+    this.heldBytes = 0;
     for (const event of held) {
       if (event.event === 'stop') this.apply({ type: 'stop' });
       else this.deliver(event);
@@ -260,6 +278,10 @@ export class MediaStreamConnection {
 
   private send(message: string): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
+    if (this.socket.bufferedAmount > MAX_SEND_BUFFER_BYTES) {
+      this.drop('play-queue-full');
+      return false;
+    }
     this.socket.send(message);
     return true;
   }
@@ -272,6 +294,7 @@ export class MediaStreamConnection {
       else this.bad(action.reason);
     } else if (action.kind === 'end') {
       this.held = [];
+      this.heldBytes = 0;
       if (action.close && this.socket.readyState === this.socket.OPEN) {
         this.socket.close(action.close.code, action.close.reason);
       }

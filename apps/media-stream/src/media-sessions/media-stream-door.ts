@@ -13,6 +13,13 @@ import { MediaStreamMetrics } from './media-stream-metrics';
 import { MEDIA_STREAM_PROTOCOLS } from './media-stream-protocols';
 import type { WebSocketMediaSession } from './websocket-media-session';
 
+/**
+ * How long a socket we closed waits for the peer's close frame before it is cut. ws waits 30 s by
+ * default, and a socket we closed no longer counts toward MEDIA_MAX_STREAMS: a peer that never answers
+ * would hold 30 s of sockets beyond the limit. A provider answers in milliseconds.
+ */
+const CLOSE_HANDSHAKE = { closeTimeout: 2_000 };
+
 /** Routes of the door: `GET /media/twilio`, `GET /media/exotel` (WebSocket upgrades). */
 export const mediaStreamPath = (provider: MediaStreamProvider) => `/media/${provider}`;
 
@@ -56,6 +63,8 @@ export class MediaStreamDoor implements DoorContext, OnApplicationShutdown {
         maxPayload: this.config.MEDIA_MAX_MESSAGE_BYTES,
         // Providers do not negotiate compression; refusing it keeps a small message small in memory.
         perMessageDeflate: false,
+        // ws supports it (8.18+), its types do not yet.
+        ...CLOSE_HANDSHAKE,
       },
       errorHandler: (error) => this.onSocketError(error),
       preClose: async function (this: FastifyInstance) {

@@ -1,5 +1,5 @@
 import { MEDIA_STREAM_PROTOCOLS } from './media-stream-protocols';
-import { type PlayEncoder, PlayOut } from './play-out';
+import { MAX_PLAY_QUEUE_ITEMS, type PlayEncoder, PlayOut } from './play-out';
 
 /** An encoder that names what it was given: `audio:<first sample>:<samples>`. */
 class RecordingEncoder implements PlayEncoder {
@@ -112,5 +112,19 @@ describe('PlayOut', () => {
     expect(sizes()).toEqual([3200]);
     jest.advanceTimersByTime(1_000);
     expect(sizes()).toEqual([3200, 3200]);
+  });
+
+  it('bounds how many pieces it queues: a flood of one-sample chunks or of marks cannot grow it', () => {
+    const out = playOut();
+    out.play(frames(3000)); // 60 s: the audio bound, and one piece
+    for (let i = 0; i < MAX_PLAY_QUEUE_ITEMS + 5000; i++) out.play(Int16Array.of(i % 1000));
+    expect((out as unknown as { items: unknown[] }).items.length).toBeLessThanOrEqual(MAX_PLAY_QUEUE_ITEMS);
+    expect(droppedFrames).toBeGreaterThan(0);
+    let refused = 0;
+    for (let i = 0; i < MAX_PLAY_QUEUE_ITEMS; i++) if (!out.mark(`m${i}`)) refused += 1;
+    expect(refused).toBe(MAX_PLAY_QUEUE_ITEMS);
+    expect((out as unknown as { items: unknown[] }).items.length).toBeLessThanOrEqual(MAX_PLAY_QUEUE_ITEMS);
+    expect(out.queuedMs).toBeLessThanOrEqual(60_000);
+    out.stop();
   });
 });

@@ -20,6 +20,11 @@ const LEAD_MS = 400;
 const TICK_MS = 100;
 /** An encoder's partial chunk is flushed (padded) once no new audio has come for this long. */
 const IDLE_FLUSH_MS = 250;
+/**
+ * Pieces (audio chunks and marks) queued at most. The audio bound alone holds neither: a sender of
+ * one-sample chunks would queue 480,000 of them within 60 s, and marks carry no audio at all.
+ */
+export const MAX_PLAY_QUEUE_ITEMS = 10_000;
 
 export interface PlayOutEvents {
   /** Sends one message on the socket; false when it is gone. */
@@ -64,10 +69,13 @@ export class PlayOut {
     this.pump();
   }
 
-  mark(name: string): void {
-    if (this.stopped) return;
+  /** False when the queue already holds MAX_PLAY_QUEUE_ITEMS pieces: the mark is not queued. */
+  mark(name: string): boolean {
+    if (this.stopped) return false;
+    if (this.items.length >= MAX_PLAY_QUEUE_ITEMS) return false;
     this.items.push({ kind: 'mark', name });
     this.pump();
+    return true;
   }
 
   clear(): void {
@@ -95,10 +103,12 @@ export class PlayOut {
   private dropOverflow(): void {
     const maxSamples = this.maxQueuedMs * SAMPLES_PER_MS;
     let droppedSamples = 0;
-    while (this.queuedSamples > maxSamples) {
+    while (this.queuedSamples > maxSamples || this.items.length > MAX_PLAY_QUEUE_ITEMS) {
       const index = this.items.findIndex((i) => i.kind === 'audio');
+      if (index < 0) break;
       const item = this.items[index] as { kind: 'audio'; pcm: Int16Array };
-      const excess = this.queuedSamples - maxSamples;
+      // Too many pieces: the oldest goes whole, however short.
+      const excess = this.items.length > MAX_PLAY_QUEUE_ITEMS ? item.pcm.length : this.queuedSamples - maxSamples;
       if (item.pcm.length <= excess) {
         this.items.splice(index, 1);
         this.queuedSamples -= item.pcm.length;

@@ -79,8 +79,7 @@ export class WebSocketMediaSession implements MediaSession {
 
   mark(name: string): boolean {
     if (!this.playOut || this.ending) return false;
-    this.playOut.mark(name);
-    return true;
+    return this.playOut.mark(name);
   }
 
   /** Decoded 8 kHz audio from the socket; returns the 20 ms frames it completed. */

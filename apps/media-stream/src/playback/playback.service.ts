@@ -60,6 +60,9 @@ export class PlaybackService implements OnModuleInit, OnApplicationShutdown {
         break;
     }
     const done = { play: 'played', clear: 'cleared', mark: 'marked' }[instruction.kind];
-    this.messages.inc({ outcome: accepted ? done : 'not-bidirectional' });
+    // A bidirectional session refuses only a mark, when its play queue is full (a flood of marks).
+    this.messages.inc({
+      outcome: accepted ? done : session.info.bidirectional ? 'play-queue-full' : 'not-bidirectional',
+    });
   }
 }

@@ -50,6 +50,7 @@ export class AccountsService {
       webhookDuplicates: settings.webhookDuplicates ?? 0,
       ...(settings.webhookRetries === undefined ? {} : { webhookRetries: settings.webhookRetries }),
       extensionId: settings.extensionId ?? '200000001',
+      exotelFlows: {},
       createdAt: new Date().toISOString(),
     };
     this.accounts.set(sid, account);

@@ -15,6 +15,16 @@ export interface ApiFaultSwitch {
 }
 export const API_FAULT_MODES: readonly ApiFaultSwitch['mode'][] = ['error', 'unavailable', 'rate-limited', 'slow'];
 
+/**
+ * An Exotel call flow (app) that streams: its Voicebot (bidirectional) or Stream (listen-only)
+ * applet's URL, a ws(s) URL, or an http(s) endpoint that answers `{"url": "wss://…"}` for each call
+ * (Exotel's dynamic URL, how a per-call token gets into the stream URL).
+ */
+export interface ExotelFlowApplet {
+  applet: 'voicebot' | 'stream';
+  url: string;
+}
+
 export interface SimAccount {
   /** Twilio AccountSid, Exotel account sid, or RingCentral account id. */
   sid: string;
@@ -36,6 +46,8 @@ export interface SimAccount {
   webhookRetries?: number;
   /** RingCentral: the extension the calls belong to. */
   extensionId: string;
+  /** Exotel: call flows (by app id, the last part of a flow URL `…/exoml/start_voice/{appId}`) that stream. */
+  exotelFlows: Record<string, ExotelFlowApplet>;
   createdAt: string;
 }
 

@@ -1,15 +1,26 @@
+import { buildWav } from '@callfleet/audio';
 import { ErrorCode, type ListDto, type OkDto } from '@callfleet/contracts';
 import { AppException } from '@callfleet/platform';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { AccountsService } from '../accounts/accounts.service';
 import { describeAccount, type SimAccount } from '../accounts/sim-account';
 import { CallsService } from '../calls/calls.service';
 import type { SimCall } from '../calls/sim-call';
+import type { MediaStreamRecord } from '../media/media-stream-session';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import type { RingCentralSubscription } from '../ringcentral/ringcentral-subscription';
 import { SubscriptionsService } from '../ringcentral/subscriptions.service';
-import { AccountSettingsDto, ApiFaultDto, CallsQueryDto, CreateAccountDto, RequestsQueryDto } from './admin.dto';
+import {
+  AccountSettingsDto,
+  ApiFaultDto,
+  CallsQueryDto,
+  CreateAccountDto,
+  ExotelFlowDto,
+  FarEndDigitsDto,
+  RequestsQueryDto,
+} from './admin.dto';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ApiRequestLog, type ApiRequestRecord } from './api-request-log';
 
@@ -53,6 +64,16 @@ export class AdminController {
     return describeAccount(this.accounts.update(sid, settings(dto)));
   }
 
+  /** Defines an Exotel call flow that streams (its Voicebot or Stream applet); calls with its flow URL run it. */
+  @Put('accounts/:sid/exotel-flows/:appId')
+  putExotelFlow(@Param('sid') sid: string, @Param('appId') appId: string, @Body() dto: ExotelFlowDto) {
+    const account = this.accounts.require(sid);
+    if (account.flavour !== 'exotel') throw new AppException(ErrorCode.VALIDATION_ERROR, 'Not an Exotel account');
+    if (!/^[\w-]{1,64}$/.test(appId)) throw new AppException(ErrorCode.VALIDATION_ERROR, 'appId must be a flow id');
+    account.exotelFlows[appId] = { applet: dto.applet, url: dto.url };
+    return describeAccount(account);
+  }
+
   @Get('calls')
   listCalls(@Query() query: CallsQueryDto): ListDto<SimCall> {
     return { items: this.calls.list(query) };
@@ -63,6 +84,41 @@ export class AdminController {
     const call = this.calls.find(sid);
     if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
     return call;
+  }
+
+  /** The call's media streams: what was sent (frames, audio ms, the labeled live-human onset) and received. */
+  @Get('calls/:sid/streams')
+  getStreams(@Param('sid') sid: string): ListDto<MediaStreamRecord> {
+    const call = this.calls.find(sid);
+    if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
+    return { items: call.mediaStreams };
+  }
+
+  /** What our side sent back on a bidirectional stream, as a WAV (8 kHz μ-law decoded, or Exotel's PCM rate). */
+  @Get('calls/:sid/streams/:streamSid/received.wav')
+  async getReceivedAudio(
+    @Param('sid') sid: string,
+    @Param('streamSid') streamSid: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const session = this.calls.streamSession(sid, streamSid);
+    if (!session) throw new AppException(ErrorCode.NOT_FOUND, 'No such stream (or its audio is no longer kept)');
+    const { sampleRate, samples } = session.receivedAudio();
+    const data = Buffer.alloc(samples.length * 2);
+    for (let i = 0; i < samples.length; i++) data.writeInt16LE(samples[i], i * 2);
+    const wav = buildWav({ sampleRate, channels: 1, bitsPerSample: 16, data });
+    await reply.status(200).header('content-type', 'audio/x-wav').send(wav);
+  }
+
+  /** The far end presses keys: bidirectional streams get `dtmf` events (the simulator's IVRs never press any). */
+  @Post('calls/:sid/far-end-digits')
+  @HttpCode(200)
+  pressDigits(@Param('sid') sid: string, @Body() dto: FarEndDigitsDto): OkDto {
+    const call = this.calls.find(sid);
+    if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
+    if (!this.calls.farEndDigits(call, dto.digits))
+      throw new AppException(ErrorCode.STATE_CONFLICT, 'The call is over');
+    return { ok: true };
   }
 
   @Get('requests')

@@ -150,3 +150,20 @@ export class RequestsQueryDto {
   @MaxLength(256)
   path?: string;
 }
+
+/** DTMF the far end presses (a caller's keypad), for bidirectional streams' `dtmf` events. */
+export class FarEndDigitsDto {
+  @IsString()
+  @Matches(/^[0-9*#]{1,32}$/)
+  digits: string;
+}
+
+/** An Exotel flow whose Voicebot or Stream applet streams to `url` (ws/wss, or http/https answering {"url"}). */
+export class ExotelFlowDto {
+  @IsIn(['voicebot', 'stream'])
+  applet: 'voicebot' | 'stream';
+
+  @IsUrl({ require_tld: false, protocols: ['ws', 'wss', 'http', 'https'], require_protocol: true })
+  @MaxLength(600)
+  url: string;
+}

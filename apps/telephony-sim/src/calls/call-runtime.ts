@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { StreamClips } from '../media/far-end-audio';
+import { MediaStreamSession, type StreamKind } from '../media/media-stream-session';
+import type { StreamProvider } from '../media/stream-protocol';
 import type { AudioClip, ClipName } from '../recordings/audio-clips';
 import type { AudioSegment } from '../recordings/recording-composer';
 import type { DialTarget, StreamRequest } from '../twiml/twiml';
+import { SCENARIOS_WITH_LIVE_HUMAN } from './scenarios';
 import type { CallStatus, FarEndPhase, HistoryEntry, HistoryInput, SimCall } from './sim-call';
 import { realMillis, simSecondsSince } from './sim-clock';
 
@@ -11,6 +15,16 @@ export type CallEventType = 'initiated' | 'ringing' | 'answered' | 'answered-by'
 export interface CallEvent {
   type: CallEventType;
   call: SimCall;
+}
+
+/** A media stream our side asked for (TwiML `<Stream>`, Exotel's Voicebot/Stream applet). */
+export interface OpenStreamRequest {
+  provider: StreamProvider;
+  kind: StreamKind;
+  stream: StreamRequest;
+  bidirectional: boolean;
+  /** Exotel's `sample-rate`; Twilio is always 8 kHz μ-law. */
+  sampleRate?: number;
 }
 
 /** Our side of a call once it is answered: TwiML for Twilio; Exotel and RingCentral calls have none. */
@@ -26,6 +40,7 @@ const PHASE_CLIPS: Record<FarEndPhase, ClipName> = {
   hold: 'hold-music',
   'live-agent': 'live-agent',
   announcement: 'too-busy',
+  'welcome-announcement': 'hold-announcement',
   'voicemail-greeting': 'voicemail-greeting',
   'voicemail-recording': 'silence',
   bridged: 'live-agent',
@@ -46,13 +61,20 @@ export class CallRuntime {
   private digitArrived?: () => void;
   private readonly phases: { phase: FarEndPhase; at: number }[] = [];
   private readonly ended: Promise<void>;
+  /** Every media stream the call opened (closed ones stay: the admin API serves what they received). */
+  readonly streamSessions: MediaStreamSession[] = [];
 
   constructor(
     readonly call: SimCall,
     private readonly clips: ReadonlyMap<ClipName, AudioClip>,
     private readonly emit: (type: CallEventType) => void,
+    private readonly streamClips?: StreamClips,
   ) {
     this.ended = new Promise((resolve) => this.lifetime.signal.addEventListener('abort', () => resolve()));
+    // A call that ends ends its streams, forks included (Twilio sends `stop`, then closes).
+    this.lifetime.signal.addEventListener('abort', () => {
+      for (const session of this.streamSessions) session.stop('call ended');
+    });
   }
 
   get signal(): AbortSignal {
@@ -84,7 +106,10 @@ export class CallRuntime {
     return sleep(realMillis(simSeconds, this.call.timeScale), undefined, { signal });
   }
 
+  /** How long a sound of the far end lasts: the stream's own clip when it has one (the corpus's may differ). */
   clipSeconds(name: ClipName): number {
+    const streamed = this.streamClips?.[name as keyof StreamClips];
+    if (streamed) return streamed.length / 8000;
     return this.clips.get(name)?.seconds ?? 5;
   }
 
@@ -177,6 +202,59 @@ export class CallRuntime {
   requestStream(stream: StreamRequest, bidirectional: boolean): void {
     this.call.streams.push(stream);
     this.note({ type: 'stream-requested', stream, bidirectional });
+  }
+
+  /**
+   * Opens a media stream to our side, streaming the far end's audio until the call ends, `stop` is
+   * called, or our side closes it. A fork is not tied to the instructions that started it.
+   */
+  openStream(request: OpenStreamRequest): MediaStreamSession {
+    this.requestStream(request.stream, request.bidirectional);
+    if (!this.streamClips) throw new Error('media streams need the stream clips');
+    const { call } = this;
+    const session = new MediaStreamSession({
+      provider: request.provider,
+      kind: request.kind,
+      url: request.stream.url,
+      ...(request.stream.name ? { name: request.stream.name } : {}),
+      parameters: request.stream.parameters,
+      bidirectional: request.bidirectional,
+      ...(request.stream.track ? { track: request.stream.track } : {}),
+      ...(request.sampleRate ? { sampleRate: request.sampleRate } : {}),
+      identity: { accountSid: call.accountSid, callSid: call.sid, from: call.from, to: call.to },
+      timeScale: call.timeScale,
+      clips: this.streamClips,
+      scenarioHasLiveHuman: SCENARIOS_WITH_LIVE_HUMAN.has(call.scenario),
+      phaseOf: () => ({ phase: call.farEndPhase, serial: this.phases.length }),
+      onEvent: (event, record) =>
+        this.note({
+          type: 'stream',
+          event,
+          streamSid: record.streamSid,
+          kind: record.kind,
+          ...(record.error ? { error: record.error } : {}),
+          ...(record.closeCode === undefined ? {} : { closeCode: record.closeCode }),
+          ...(record.closedBy ? { closedBy: record.closedBy } : {}),
+        }),
+    });
+    this.streamSessions.push(session);
+    call.mediaStreams.push(session.record);
+    if (this.isOver) session.stop('call ended');
+    else session.open();
+    return session;
+  }
+
+  /** `<Stop><Stream name>`: ends the named fork, or every fork when no name is given. */
+  stopStreams(name: string | undefined, reason: string): void {
+    for (const session of this.streamSessions) {
+      if (session.record.kind === 'fork' && (name === undefined || session.record.name === name)) session.stop(reason);
+    }
+  }
+
+  /** DTMF pressed at the far end: bidirectional streams carry it as `dtmf` events. */
+  farEndDigits(digits: string): void {
+    this.note({ type: 'far-end-digits', digits });
+    for (const session of this.streamSessions) session.farEndDigits(digits);
   }
 
   /** Connects the far end to another party (a Dial or a transfer); the far end's script stops. */

@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { SimAccount } from '../accounts/sim-account';
+import type { MediaStreamSession } from '../media/media-stream-session';
+import { StreamClipLibrary } from '../media/stream-clip-library';
+import { streamClipsFromFixtures } from '../media/stream-clips';
 import { RecordingsService } from '../recordings/recordings.service';
+import { TelephonySimConfig } from '../telephony-sim.config';
 import type { DialTarget } from '../twiml/twiml';
-import { type CallDriver, type CallEvent, type CallEventType, CallRuntime } from './call-runtime';
+import {
+  type CallDriver,
+  type CallEvent,
+  type CallEventType,
+  CallRuntime,
+  type OpenStreamRequest,
+} from './call-runtime';
 import { runFarEndScript } from './far-end';
 import { API_SCENARIOS, planScenario, selectScenario } from './scenarios';
 import { type CallStatus, FINAL_STATUSES, type HistoryInput, type SimCall } from './sim-call';
@@ -12,6 +22,8 @@ import { simSecondsSince } from './sim-clock';
 const QUEUED_SECONDS = 0.2;
 /** Finished calls kept for the admin API; the oldest are forgotten first, so a long benchmark stays in bounds. */
 const KEPT_CALLS = 20_000;
+/** Calls whose streams' received audio stays downloadable (each may hold minutes of it). */
+const KEPT_STREAM_CALLS = 200;
 
 export type CallListener = (event: CallEvent) => void;
 
@@ -47,7 +59,22 @@ export class CallsService implements OnModuleDestroy {
   /** Calls placed so far per account and number: the seeded scenario of a redial may differ. */
   private readonly attempts = new Map<string, number>();
 
-  constructor(private readonly recordings: RecordingsService) {}
+  /** Media streams of live and recent calls, by call sid, for the received-audio downloads. */
+  private readonly streamSessions = new Map<string, MediaStreamSession[]>();
+  /** The far end's stream sounds: the corpus's voices per line when it is there, the fixtures otherwise. */
+  readonly streamAudio: StreamClipLibrary;
+
+  constructor(
+    private readonly recordings: RecordingsService,
+    config: TelephonySimConfig,
+  ) {
+    const fixtures = streamClipsFromFixtures(recordings.clips);
+    this.streamAudio =
+      config.SIM_STREAM_AUDIO === 'fixtures'
+        ? StreamClipLibrary.fixturesOnly(fixtures)
+        : StreamClipLibrary.load(fixtures, config.SIM_CORPUS_DIR);
+    this.logger.log(`media streams play the far end from the ${this.streamAudio.source}`);
+  }
 
   onModuleDestroy(): void {
     for (const runtime of this.runtimes.values()) runtime.hangUp('api', 'simulator stopping');
@@ -83,6 +110,7 @@ export class CallsService implements OnModuleDestroy {
       createdAt: new Date().toISOString(),
       farEndPhase: 'dialing',
       streams: [],
+      mediaStreams: [],
       digitsReceived: [],
       providerBaseUrl: input.providerBaseUrl,
       ...input.extra,
@@ -90,7 +118,13 @@ export class CallsService implements OnModuleDestroy {
     };
     this.calls.set(call.sid, call);
     this.forgetOldCalls();
-    const runtime = new CallRuntime(call, this.recordings.clips, (type) => this.emit(type, call));
+    const runtime = new CallRuntime(
+      call,
+      this.recordings.clips,
+      (type) => this.emit(type, call),
+      this.streamAudio.clipsFor(input.to, attempt),
+    );
+    this.streamSessions.set(call.sid, runtime.streamSessions);
     this.runtimes.set(call.sid, runtime);
     runtime.note({ type: 'status', status: 'queued' });
     void this.run(runtime, input.driver);
@@ -135,6 +169,25 @@ export class CallsService implements OnModuleDestroy {
     this.runtimes.get(call.sid)?.startDriver(driver);
   }
 
+  /** Opens a media stream on a live, answered call (Twilio's Streams REST resource); undefined if it is not. */
+  openStream(call: SimCall, request: OpenStreamRequest): MediaStreamSession | undefined {
+    const runtime = this.runtimes.get(call.sid);
+    if (!runtime?.isAnswered || runtime.isOver) return undefined;
+    return runtime.openStream(request);
+  }
+
+  /** A media stream of a live or recent call (what our side sent back on it is kept there). */
+  streamSession(callSid: string, streamSid: string): MediaStreamSession | undefined {
+    return this.streamSessions.get(callSid)?.find((s) => s.streamSid === streamSid);
+  }
+
+  /** DTMF pressed at the far end (a caller's keypad): bidirectional streams carry it as `dtmf` events. */
+  farEndDigits(call: SimCall, digits: string): boolean {
+    const runtime = this.runtimes.get(call.sid);
+    runtime?.farEndDigits(digits);
+    return runtime !== undefined;
+  }
+
   /** Transfers the far end to another party (RingCentral's transfer). */
   transfer(call: SimCall, target: DialTarget): void {
     this.runtimes.get(call.sid)?.bridge(target);
@@ -144,6 +197,7 @@ export class CallsService implements OnModuleDestroy {
     for (const runtime of this.runtimes.values()) runtime.hangUp('api', 'simulator reset');
     this.calls.clear();
     this.attempts.clear();
+    this.streamSessions.clear();
   }
 
   private forgetOldCalls(): void {
@@ -151,6 +205,14 @@ export class CallsService implements OnModuleDestroy {
     for (const [sid] of this.calls) {
       if (this.calls.size <= KEPT_CALLS) break;
       if (!this.runtimes.has(sid)) this.calls.delete(sid);
+    }
+  }
+
+  private forgetOldStreams(endedSid: string): void {
+    if (this.streamSessions.get(endedSid)?.length === 0) this.streamSessions.delete(endedSid);
+    for (const [sid] of this.streamSessions) {
+      if (this.streamSessions.size <= KEPT_STREAM_CALLS) break;
+      if (!this.runtimes.has(sid)) this.streamSessions.delete(sid);
     }
   }
 
@@ -226,6 +288,7 @@ export class CallsService implements OnModuleDestroy {
     call.status = status;
     rt.note({ type: 'status', status });
     this.runtimes.delete(call.sid);
+    this.forgetOldStreams(call.sid);
     this.emit('ended', call);
     if (call.recording) this.emit('recording', call);
   }

@@ -6,6 +6,8 @@ const IVR_MENU_REPEATS = 3;
 /** Menu choices that lead to the hold queue ("press 1 for tax questions, 2 for payments"). */
 const IVR_CHOICES = /[12]/;
 const VOICEMAIL_MAX_SECONDS = 120;
+/** A queue nobody ever answers: the far end gives up after an hour. */
+const HOLD_FOREVER_SECONDS = 3600;
 
 /**
  * What the far end does once it answers, by scenario; resolves with the reason it hangs up.
@@ -29,6 +31,17 @@ export async function runFarEndScript(rt: CallRuntime): Promise<string> {
       await rt.sleep(plan.agentPatienceSeconds, signal);
       return 'live speaker hung up';
     }
+    case 'hold-forever':
+      rt.phase('hold');
+      await rt.sleep(HOLD_FOREVER_SECONDS, signal);
+      return 'nobody answered the queue';
+    case 'agent-after-announcement':
+      // An agent picks up straight after the welcome announcement, with no music in between.
+      rt.phase('welcome-announcement');
+      await rt.sleep(rt.clipSeconds('hold-announcement'), signal);
+      rt.phase('live-agent');
+      await rt.sleep(plan.agentPatienceSeconds, signal);
+      return 'live speaker hung up';
     case 'too-busy':
       rt.phase('announcement');
       await rt.sleep(rt.clipSeconds('too-busy'), signal);
@@ -53,6 +66,8 @@ export function machineDetectionResult(scenario: string, detectMessageEnd: boole
       return detectMessageEnd ? 'machine_end_beep' : 'machine_start';
     case 'ivr-hold-agent':
     case 'too-busy':
+    case 'hold-forever':
+    case 'agent-after-announcement':
       return detectMessageEnd ? 'machine_end_other' : 'machine_start';
     default:
       return 'human';

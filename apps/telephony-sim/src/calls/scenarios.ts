@@ -11,6 +11,8 @@ export type ScenarioName =
   | 'no-answer'
   | 'too-busy'
   | 'voicemail'
+  | 'hold-forever'
+  | 'agent-after-announcement'
   | 'failed'
   | 'api-error'
   | 'api-rate-limited'
@@ -26,6 +28,8 @@ export const SCENARIO_BY_SUFFIX: Readonly<Record<string, ScenarioName>> = {
   '0005': 'too-busy',
   '0006': 'voicemail',
   '0007': 'failed',
+  '0008': 'hold-forever',
+  '0009': 'agent-after-announcement',
   '0500': 'api-error',
   '0429': 'api-rate-limited',
   '0503': 'api-flaky',
@@ -41,6 +45,13 @@ const WEIGHTED_POOL: readonly [ScenarioName, number][] = [
   ['too-busy', 10],
   ['voicemail', 10],
 ];
+
+/** Scenarios where a person comes on the line (every other one only ever plays recordings, or nothing). */
+export const SCENARIOS_WITH_LIVE_HUMAN: ReadonlySet<ScenarioName> = new Set([
+  'ivr-hold-agent',
+  'human',
+  'agent-after-announcement',
+]);
 
 /** Scenarios that fail the provider's API request itself; the call is never placed (or placed late). */
 export const API_SCENARIOS: ReadonlySet<ScenarioName> = new Set([

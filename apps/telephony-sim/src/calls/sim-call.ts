@@ -1,4 +1,5 @@
 import type { ProviderFlavour } from '../accounts/sim-account';
+import type { MediaStreamRecord, StreamKind } from '../media/media-stream-session';
 import type { RecordingInfo } from '../recordings/recording-info';
 import type { DialTarget, StreamRequest, TwimlStep } from '../twiml/twiml';
 import type { WebhookDelivery } from '../webhooks/webhook-delivery';
@@ -32,6 +33,7 @@ export type FarEndPhase =
   | 'hold'
   | 'live-agent'
   | 'announcement'
+  | 'welcome-announcement'
   | 'voicemail-greeting'
   | 'voicemail-recording'
   | 'bridged'
@@ -53,6 +55,16 @@ export type HistoryEntry = Stamp &
     | { type: 'webhook'; delivery: WebhookDelivery }
     | { type: 'digits'; digits: string }
     | { type: 'stream-requested'; stream: StreamRequest; bidirectional: boolean }
+    | {
+        type: 'stream';
+        event: 'connected' | 'closed' | 'failed';
+        streamSid: string;
+        kind: StreamKind;
+        error?: string;
+        closeCode?: number;
+        closedBy?: 'sim' | 'server';
+      }
+    | { type: 'far-end-digits'; digits: string }
     | { type: 'bridged'; target: DialTarget }
     | { type: 'answered-by'; answeredBy: string }
     | { type: 'hang-up'; by: 'api' | 'far-end' | 'instructions'; reason: string }
@@ -126,7 +138,10 @@ export interface SimCall {
   farEndPhase: FarEndPhase;
   answeredBy?: string;
   bridgedTo?: DialTarget;
+  /** Streams requested by the instructions, as requested. */
   streams: StreamRequest[];
+  /** The media streams opened, with what was sent and received on each. */
+  mediaStreams: MediaStreamRecord[];
   digitsReceived: string[];
   recording?: RecordingInfo;
   /** Scheme and host the simulator was called on; recording URLs are built from it. */

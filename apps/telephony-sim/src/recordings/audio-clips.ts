@@ -3,12 +3,22 @@ import { join } from 'node:path';
 import { type Mp3FrameHeader, type PcmAudio, parseWav, splitFrames } from '@callfleet/audio';
 
 /** The recorded sounds of the far end, one fixture each (see fixtures/generate-fixtures.ts). */
-export type ClipName = 'ivr-menu' | 'hold-music' | 'live-agent' | 'too-busy' | 'voicemail-greeting' | 'silence';
+export type ClipName =
+  | 'ivr-menu'
+  | 'hold-music'
+  | 'hold-announcement'
+  | 'live-agent'
+  | 'agent-hello'
+  | 'too-busy'
+  | 'voicemail-greeting'
+  | 'silence';
 
 export const CLIP_NAMES: readonly ClipName[] = [
   'ivr-menu',
   'hold-music',
+  'hold-announcement',
   'live-agent',
+  'agent-hello',
   'too-busy',
   'voicemail-greeting',
   'silence',

@@ -4,6 +4,7 @@ import { AccountsService, parseBasicAuth } from '../accounts/accounts.service';
 import type { SimAccount } from '../accounts/sim-account';
 import { CallsService } from '../calls/calls.service';
 import type { SimCall } from '../calls/sim-call';
+import type { MediaStreamRecord } from '../media/media-stream-session';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { type FormFields, formValue, isForm, resolveCallbackUrl } from '../provider-api/form-fields';
 import { ProviderApiError, twilioError } from '../provider-api/provider-api-error';
@@ -137,6 +138,68 @@ export class TwilioApiController {
     return callResource(call);
   }
 
+  /**
+   * Twilio's Streams resource: starts a listen-only fork on a live call (as `<Start><Stream>` does),
+   * with `Url`, `Name`, `Track` and `Parameter{n}.Name` / `Parameter{n}.Value`.
+   */
+  @Post('Calls/:callSid/Streams.json')
+  @HttpCode(201)
+  async startStream(
+    @Param('accountSid') accountSid: string,
+    @Param('callSid') callSid: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    const call = this.requireCall(account, callSid);
+    const form: FormFields = isForm(body) ? body : {};
+    const url = formValue(form, 'Url');
+    if (!url || !/^wss?:\/\/[^\s]+$/.test(url)) throw twilioError(400, 21205, 'Url must be a ws:// or wss:// URL');
+    const track = formValue(form, 'Track');
+    if (track !== undefined && !['inbound_track', 'outbound_track', 'both_tracks'].includes(track)) {
+      throw twilioError(400, 21220, 'Track must be inbound_track, outbound_track or both_tracks');
+    }
+    const name = formValue(form, 'Name');
+    const parameters: Record<string, string> = {};
+    for (let n = 1; n <= 99; n++) {
+      const key = formValue(form, `Parameter${n}.Name`);
+      if (key) parameters[key] = formValue(form, `Parameter${n}.Value`) ?? '';
+    }
+    const session = this.calls.openStream(call, {
+      provider: 'twilio',
+      kind: 'fork',
+      stream: { url, parameters, ...(name ? { name } : {}), ...(track ? { track } : {}) },
+      bidirectional: false,
+    });
+    if (!session) throw twilioError(400, 21220, 'Call is not in-progress. Cannot start a stream.');
+    this.calls.note(call, { type: 'api-request', method: 'POST', path: request.url, params: form, status: 201 });
+    return streamResource(call, session.record, 'in-progress');
+  }
+
+  /** `Status=stopped` ends a fork started by TwiML or the API, found by its sid or its name. */
+  @Post('Calls/:callSid/Streams/:streamResource')
+  @HttpCode(200)
+  async stopStream(
+    @Param('accountSid') accountSid: string,
+    @Param('callSid') callSid: string,
+    @Param('streamResource') resource: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    const call = this.requireCall(account, callSid);
+    const form: FormFields = isForm(body) ? body : {};
+    if (formValue(form, 'Status') !== 'stopped') throw twilioError(400, 21220, 'Status must be stopped');
+    const key = resource.endsWith('.json') ? resource.slice(0, -'.json'.length) : resource;
+    const record = call.mediaStreams.find((s) => s.kind === 'fork' && (s.streamSid === key || s.name === key));
+    if (!record) throw twilioError(404, 20404, 'The requested resource was not found');
+    this.calls.streamSession(call.sid, record.streamSid)?.stop('stopped by the Streams API');
+    this.calls.note(call, { type: 'api-request', method: 'POST', path: request.url, params: form, status: 200 });
+    return streamResource(call, record, 'stopped');
+  }
+
   /** As Twilio: credentials required (unlike media downloads), 204 when deleted, 404 when there is none. */
   @Delete('Recordings/:recordingResource')
   @HttpCode(204)
@@ -177,6 +240,18 @@ export class TwilioApiController {
     if (!call) throw twilioError(404, 20404, `The requested resource ${resourcePath(account, sid)} was not found`);
     return call;
   }
+}
+
+function streamResource(call: SimCall, record: MediaStreamRecord, status: 'in-progress' | 'stopped') {
+  return {
+    sid: record.streamSid,
+    account_sid: call.accountSid,
+    call_sid: call.sid,
+    name: record.name ?? null,
+    status,
+    date_updated: new Date().toUTCString().replace('GMT', '+0000'),
+    uri: `/2010-04-01/Accounts/${call.accountSid}/Calls/${call.sid}/Streams/${record.streamSid}.json`,
+  };
 }
 
 function resourcePath(account: SimAccount, sid: string): string {

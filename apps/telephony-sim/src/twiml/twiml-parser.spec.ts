@@ -33,6 +33,21 @@ describe('parseTwiml', () => {
     expect(many).toMatchObject({ targets: [{ kind: 'number' }, { kind: 'client', value: 'agent7' }] });
   });
 
+  it('reads forks, their tracks, their stop, and a connected stream with an action', () => {
+    expect(
+      parseTwiml(
+        '<Response><Start><Stream url="wss://m/ws" name="ears" track="both_tracks"><Parameter name="token" value="t"/></Stream></Start>' +
+          '<Stop><Stream name="ears"/></Stop><Stop><Stream/></Stop>' +
+          '<Connect action="/after"><Stream url="ws://m/bot"/></Connect></Response>',
+      ),
+    ).toEqual([
+      { verb: 'Start', stream: { url: 'wss://m/ws', name: 'ears', track: 'both_tracks', parameters: { token: 't' } } },
+      { verb: 'Stop', streamName: 'ears' },
+      { verb: 'Stop' },
+      { verb: 'Connect', stream: { url: 'ws://m/bot', parameters: {} }, action: '/after', method: 'POST' },
+    ]);
+  });
+
   it('keeps unknown verbs as unsupported instead of failing the call', () => {
     expect(parseTwiml('<Response><Enqueue>q</Enqueue></Response>')).toEqual([{ verb: 'Unsupported', name: 'Enqueue' }]);
     expect(parseTwiml('<Response/>')).toEqual([]);
@@ -46,6 +61,11 @@ describe('parseTwiml', () => {
     ['a negative pause', '<Response><Pause length="-1"/></Response>'],
     ['an entity bomb', '<!DOCTYPE r [<!ENTITY a "aaaa">]><Response><Say>&a;</Say></Response>'],
     ['a stream that is not a WebSocket', '<Response><Connect><Stream url="http://x"/></Connect></Response>'],
+    ['an unknown stream track', '<Response><Start><Stream url="wss://x" track="left"/></Start></Response>'],
+    [
+      'a connected stream of the outbound track',
+      '<Response><Connect><Stream url="wss://x" track="outbound_track"/></Connect></Response>',
+    ],
     ['a dial without a target', '<Response><Dial></Dial></Response>'],
   ])('refuses %s', (_, document) => {
     expect(() => parseTwiml(document)).toThrow(TwimlParseError);

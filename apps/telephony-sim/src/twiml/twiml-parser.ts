@@ -22,6 +22,7 @@ const parser = new XMLParser({
 });
 
 const DIGITS = /^[0-9*#wW]+$/;
+const TRACKS = new Set(['inbound_track', 'outbound_track', 'both_tracks']);
 const DIAL_NOUNS: Record<string, DialTarget['kind'] | undefined> = {
   Number: 'number',
   Queue: 'queue',
@@ -95,10 +96,24 @@ function step(node: XmlNode): TwimlStep {
       return { verb: 'Pause', lengthSeconds: integer(node, 'length', 1, 0, 86_400) };
     case 'Dial':
       return dial(node);
-    case 'Connect':
+    case 'Connect': {
+      const streamNode = children(node).find((c) => elementName(c) === 'Stream');
+      const action = attr(node, 'action');
+      const method = attr(node, 'method')?.toUpperCase() === 'GET' ? 'GET' : 'POST';
+      const connected = streamNode ? stream(streamNode) : undefined;
+      if (connected?.track && connected.track !== 'inbound_track') {
+        throw new TwimlParseError('<Connect><Stream> streams the inbound track only');
+      }
+      return { verb: name, ...(connected ? { stream: connected } : {}), ...(action ? { action, method } : {}) };
+    }
     case 'Start': {
       const streamNode = children(node).find((c) => elementName(c) === 'Stream');
       return { verb: name, ...(streamNode ? { stream: stream(streamNode) } : {}) };
+    }
+    case 'Stop': {
+      const streamNode = children(node).find((c) => elementName(c) === 'Stream');
+      const streamName = streamNode ? attr(streamNode, 'name') : undefined;
+      return { verb: 'Stop', ...(streamName ? { streamName } : {}) };
     }
     case 'Gather': {
       const action = attr(node, 'action');
@@ -154,5 +169,8 @@ function stream(node: XmlNode): StreamRequest {
   }
   const name = attr(node, 'name');
   const track = attr(node, 'track');
+  if (track !== undefined && !TRACKS.has(track)) {
+    throw new TwimlParseError('<Stream track> must be inbound_track, outbound_track or both_tracks');
+  }
   return { url, parameters, ...(name ? { name } : {}), ...(track ? { track } : {}) };
 }

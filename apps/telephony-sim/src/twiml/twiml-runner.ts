@@ -1,5 +1,5 @@
 import type { CallRuntime } from '../calls/call-runtime';
-import type { TwimlStep } from './twiml';
+import type { StreamRequest, TwimlStep } from './twiml';
 import { parseTwiml } from './twiml-parser';
 
 /** Fetches the next document (a `<Redirect>`); the caller signs and resolves relative URLs. */
@@ -52,13 +52,19 @@ async function runSteps(
         rt.bridge(step.targets[0]);
         await untilAborted(signal);
         break;
-      case 'Connect':
-        if (step.stream) rt.requestStream(step.stream, true);
-        // A connected stream holds the call until it closes; media streaming itself is not simulated yet.
-        await untilAborted(signal);
+      case 'Connect': {
+        // Other <Connect> nouns (<Room>, <VirtualAgent> …) are not simulated: they hold the call.
+        if (!step.stream) await untilAborted(signal);
+        else await connectStream(step.stream, rt, signal);
+        // Twilio goes on with the next verb once the stream closes, or with the action URL.
+        if (step.action) return { url: step.action, method: step.method ?? 'POST' };
         break;
+      }
       case 'Start':
-        if (step.stream) rt.requestStream(step.stream, false);
+        if (step.stream) rt.openStream({ provider: 'twilio', kind: 'fork', stream: step.stream, bidirectional: false });
+        break;
+      case 'Stop':
+        rt.stopStreams(step.streamName, 'stopped by <Stop><Stream>');
         break;
       case 'Gather': {
         // Nobody on the far end presses keys for us: the nested prompts play, the wait runs out.
@@ -79,6 +85,21 @@ async function runSteps(
     }
   }
   return undefined;
+}
+
+/** A bidirectional stream holds the instructions until it closes; a redirect (or hang-up) ends it. */
+async function connectStream(stream: StreamRequest, rt: CallRuntime, signal: AbortSignal): Promise<void> {
+  const session = rt.openStream({ provider: 'twilio', kind: 'connect', stream, bidirectional: true });
+  const stop = () => session.stop(rt.isOver ? 'call ended' : 'instructions replaced');
+  signal.addEventListener('abort', stop, { once: true });
+  const aborted = untilAborted(signal);
+  // When the stream closes first, the abort that comes later (the call's end) must not go unhandled.
+  aborted.catch(() => undefined);
+  try {
+    await Promise.race([session.closed, aborted]);
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 async function playDigits(digits: string, rt: CallRuntime, signal: AbortSignal): Promise<void> {

@@ -5,8 +5,10 @@ export type TwimlStep =
   | { verb: 'Say'; text: string; loop: number }
   | { verb: 'Pause'; lengthSeconds: number }
   | { verb: 'Dial'; targets: DialTarget[]; timeoutSeconds: number; action?: string; callerId?: string }
-  | { verb: 'Connect'; stream?: StreamRequest }
+  | { verb: 'Connect'; stream?: StreamRequest; action?: string; method?: 'GET' | 'POST' }
   | { verb: 'Start'; stream?: StreamRequest }
+  /** `<Stop><Stream name>`: ends a `<Start><Stream>` fork (every fork when no name is given). */
+  | { verb: 'Stop'; streamName?: string }
   | { verb: 'Gather'; steps: TwimlStep[]; timeoutSeconds: number; action?: string }
   | { verb: 'Redirect'; url: string; method: 'GET' | 'POST' }
   | { verb: 'Hangup' }
@@ -23,6 +25,7 @@ export interface DialTarget {
 export interface StreamRequest {
   url: string;
   name?: string;
+  /** `inbound_track` (default), `outbound_track` or `both_tracks`; `<Connect>` streams are inbound only. */
   track?: string;
   parameters: Record<string, string>;
 }

@@ -107,6 +107,10 @@ describe('parseExotelMediaStreamFrame', () => {
       encoding: 'mulaw',
       sampleRate: 8000,
     });
+    expect(formatOf({ encoding: 'audio/x-raw', sample_rate: '16000' })).toEqual({
+      encoding: 'pcm16',
+      sampleRate: 16000,
+    });
     expect(formatOf({ encoding: 'opus', sample_rate: 8000 })).toBe('unsupported-format');
     expect(formatOf({ encoding: 'base64', sample_rate: 44100 })).toBe('unsupported-format');
     expect(formatOf({ encoding: 'base64', sample_rate: 'fast' })).toBe('unsupported-format');

@@ -4,12 +4,14 @@ import {
   customParametersOf,
   digitField,
   field,
+  numberOf,
   objectField,
   optionalCount,
   optionalObjectField,
   optionalTextField,
   parseFrame,
   reject,
+  shown,
   textField,
 } from '../media-streams/frame-fields';
 import {
@@ -36,6 +38,9 @@ const EXOTEL_ENCODINGS: Readonly<Record<string, MediaEncoding>> = {
   linear16: 'pcm16',
   'audio/l16': 'pcm16',
   'audio/pcm': 'pcm16',
+  // Exotel's newer Voicebot articles name raw 16-bit PCM this way.
+  'audio/x-raw': 'pcm16',
+  'audio/x-l16': 'pcm16',
   mulaw: 'mulaw',
   ulaw: 'mulaw',
   pcmu: 'mulaw',
@@ -51,14 +56,15 @@ function formatOf(start: Record<string, unknown>): MediaFormat {
       ? 'pcm16'
       : typeof encodingName === 'string' && Object.hasOwn(EXOTEL_ENCODINGS, encodingName.toLowerCase())
         ? EXOTEL_ENCODINGS[encodingName.toLowerCase()]
-        : reject('unsupported-format', `encoding "${String(encodingName).slice(0, 40)}" is not PCM16 or μ-law`);
+        : reject('unsupported-format', `encoding ${shown(encodingName)} is not PCM16 or μ-law`);
   const rateValue = field(mediaFormat, 'sample_rate', 'sampleRate');
-  const sampleRate = rateValue === undefined ? 8000 : Number(rateValue);
+  // numberOf, not Number: an array is not a rate, and a nested one would overflow the stack.
+  const sampleRate = rateValue === undefined ? 8000 : numberOf(rateValue);
   if (
     !MEDIA_STREAM_SAMPLE_RATES.includes(sampleRate as MediaStreamSampleRate) ||
     (encoding === 'mulaw' && sampleRate !== 8000)
   ) {
-    reject('unsupported-format', `sample rate "${String(rateValue).slice(0, 20)}" is not 8000, 16000 or 24000`);
+    reject('unsupported-format', `sample rate ${shown(rateValue, 20)} is not 8000, 16000 or 24000`);
   }
   return { encoding, sampleRate: sampleRate as MediaStreamSampleRate };
 }
@@ -98,7 +104,7 @@ function readEvent(frame: Record<string, unknown>, format: MediaFormat | undefin
       return { event: 'stop', reason: stop ? optionalTextField(stop, 'reason') : undefined };
     }
     default:
-      return reject('unknown-event', `unknown event "${String(frame.event).slice(0, 40)}"`);
+      return reject('unknown-event', `unknown event ${shown(frame.event)}`);
   }
 }
 

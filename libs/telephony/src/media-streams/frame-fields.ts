@@ -90,6 +90,27 @@ export function optionalCount(object: Record<string, unknown>, ...keys: string[]
   return number;
 }
 
+/**
+ * A number a frame sends as a JSON number or a decimal string (Exotel sends `"16000"`); anything else is
+ * NaN. Never `Number(value)` on what a client sent: `Number([8000])` is 8000, and a deeply nested array
+ * overflows the stack converting itself to a string (a RangeError, not a refused frame).
+ */
+export function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^-?\d{1,15}(\.\d{1,15})?$/.test(value)) return Number(value);
+  return Number.NaN;
+}
+
+/**
+ * A client's value as an error detail: strings cut short, other values by their type only (`String()`
+ * or `JSON.stringify` of a deeply nested value overflows the stack).
+ */
+export function shown(value: unknown, max = 40): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, max));
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
 export function digitField(object: Record<string, unknown>): string {
   const digit = field(object, 'digit');
   if (typeof digit !== 'string' || !DTMF_DIGIT.test(digit)) reject('bad-field', '"digit" is not a DTMF digit');

@@ -2,12 +2,14 @@ import {
   base64Payload,
   customParametersOf,
   digitField,
+  numberOf,
   objectField,
   optionalCount,
   optionalObjectField,
   optionalTextField,
   parseFrame,
   reject,
+  shown,
   textField,
 } from '../media-streams/frame-fields';
 import { type MediaFrameParse, type MediaStreamEvent } from '../media-streams/media-stream-frame';
@@ -25,10 +27,14 @@ function readStart(frame: Record<string, unknown>): TwilioMediaStreamEvent {
     const { encoding, sampleRate, channels } = mediaFormat;
     if (
       (encoding !== undefined && encoding !== TWILIO_ENCODING) ||
-      (sampleRate !== undefined && Number(sampleRate) !== 8000) ||
-      (channels !== undefined && Number(channels) !== 1)
+      (sampleRate !== undefined && numberOf(sampleRate) !== 8000) ||
+      (channels !== undefined && numberOf(channels) !== 1)
     ) {
-      reject('unsupported-format', `mediaFormat ${JSON.stringify(mediaFormat).slice(0, 120)} is not μ-law 8 kHz mono`);
+      // Described field by field: a client's nested value must never reach String() or JSON.stringify.
+      reject(
+        'unsupported-format',
+        `mediaFormat ${shown(encoding)} at ${shown(sampleRate)} Hz, ${shown(channels)} channel(s) is not μ-law 8 kHz mono`,
+      );
     }
   }
   const tracks = start.tracks;
@@ -72,7 +78,7 @@ function readEvent(frame: Record<string, unknown>): TwilioMediaStreamEvent {
     case 'stop':
       return { event: 'stop' };
     default:
-      return reject('unknown-event', `unknown event "${String(frame.event).slice(0, 40)}"`);
+      return reject('unknown-event', `unknown event ${shown(frame.event)}`);
   }
 }
 
