@@ -150,7 +150,8 @@ describe('simulated calls streamed into media-stream', () => {
 
   // The issue's bound, not met yet: main's detector decides at the agent's first turn pause (its first
   // sentence plus 1.35 s; docs/detection.md "Limits"). Measured here on 5 calls: 4.0-5.1 s after the onset.
-  it.skip('ivr-hold-agent: live-human comes within 3 s of the labeled onset', async () => {
+  // `failing` keeps the gap visible: once the detector meets the bound this fails and becomes a plain `it`.
+  it.failing('ivr-hold-agent: live-human comes within 3 s of the labeled onset', async () => {
     const { decision, onset } = await decisionOnTheHoldLine();
     expect(decision.atMs).toBeGreaterThanOrEqual(onset);
     expect(decision.atMs).toBeLessThanOrEqual(onset + DECISION_WITHIN_MS);
