@@ -16,6 +16,11 @@ export interface LiveHumanDetectorOptions {
 const UTTERANCE_GAP_FRAMES = 100;
 /** Hold music heard before an utterance that makes it "after hold". */
 const HOLD_MIN_FRAMES = 100;
+/**
+ * Hold music heard in this call before the call counts as settled in hold (6 s): a too-busy message, a voicemail
+ * greeting or a one-time notice comes at call start or as the hold begins, not after seconds of music.
+ */
+const HOLD_SETTLED_FRAMES = 300;
 /** A match this recent means the audio is (still) the replay. */
 const MATCH_FRESH_FRAMES = 50;
 /** A beep within this long after speech ends a voicemail greeting. */
@@ -108,6 +113,8 @@ interface Utterance {
   scoreFrames: number;
   afterHold: boolean;
   callStart: boolean;
+  /** It began once the call had settled into hold (HOLD_SETTLED_FRAMES of music). */
+  holdSettled: boolean;
 }
 
 /**
@@ -310,7 +317,13 @@ export class LiveHumanDetector {
       scoreFrames: 0,
       afterHold: this.musicFrames >= HOLD_MIN_FRAMES,
       callStart: this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished && !this.heardKnownRecording,
+      holdSettled: this.musicFrames >= HOLD_SETTLED_FRAMES,
     };
+    // The classifier names speech after its hysteresis (later still after music), dated back to its start: the
+    // sound of those frames is the utterance's too (a 0.5 s "Hello?" after music was heard as 0.2 s of speech).
+    const reported = this.frames - 1;
+    for (let frame = Math.max(startFrame, reported - PROBE_WORDS + 1); frame < reported; frame++)
+      if (!Number.isNaN(this.recentWords[frame % PROBE_WORDS])) u.speechFrames++;
     const last = this.lastClosed;
     const answersNovel =
       last !== null &&
@@ -509,6 +522,7 @@ export class LiveHumanDetector {
       spokeAgain: u.answersPause,
       answersGreeting: u.answersGreeting,
       lineKnown: this.lineKnown,
+      holdSettled: u.holdSettled,
     };
     const decision = decideLiveHuman(evidence);
     if (!decision) return;

@@ -28,6 +28,8 @@ export interface RuleEvidence {
   answersGreeting: boolean;
   /** This call replayed audio from the line memory: the line's recordings have been heard before. */
   lineKnown: boolean;
+  /** The utterance began after the call had settled into hold (6 s of music heard in this call). */
+  holdSettled: boolean;
 }
 
 export interface RuleDecision {
@@ -47,6 +49,13 @@ export const CALL_START_MAX_UTTERANCE_MS = 2000;
 export const CALL_START_PAUSE_MS = 1000;
 /** Speaking again: this much novel speech (a replay would have matched by then). */
 export const SPOKE_AGAIN_NOVEL_MS = 1200;
+/**
+ * On a line whose recordings this call recognised (`lineKnown`), once settled in hold (`holdSettled`): novel speech
+ * of KNOWN_LINE_NOVEL_MS, then KNOWN_LINE_PAUSE_MS of quiet, is a turn. Longer than a recording's gaps between
+ * sentences (0.3–0.6 s); a first-heard recording followed by this much silence on a known line is a false alarm.
+ */
+export const KNOWN_LINE_NOVEL_MS = 1000;
+export const KNOWN_LINE_PAUSE_MS = 700;
 /** Less sound than this is a click, a breath or a DTMF digit (90 ms), not a turn. */
 const MIN_TURN_MS = 300;
 /** Speech this much like music (vocals over a backing) is not trusted to be a person. */
@@ -81,6 +90,10 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
   }
   if (e.spokeAgain && e.pauseMs >= PAUSE_AFTER_SPEAKING_AGAIN_MS)
     return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', 'turn-taking-pause', context] };
+  // On a line whose recordings this call recognised, settled in hold: novel speech is rarely a first-heard
+  // recording, so a shorter quiet tells the turn.
+  if (e.lineKnown && e.holdSettled && e.novelMs >= KNOWN_LINE_NOVEL_MS && e.pauseMs >= KNOWN_LINE_PAUSE_MS)
+    return { confidence: 0.75, evidence: ['novel-speech', 'novel-speech-on-known-line', 'turn-taking-pause', context] };
   if (e.pauseMs < TURN_PAUSE_MS) return null;
   return { confidence: 0.8, evidence: ['novel-speech', 'turn-taking-pause', context] };
 }
