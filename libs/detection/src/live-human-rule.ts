@@ -51,8 +51,8 @@ export const CALL_START_PAUSE_MS = 1000;
 export const SPOKE_AGAIN_NOVEL_MS = 1200;
 /**
  * On a line whose recordings this call recognised (`lineKnown`), once settled in hold (`holdSettled`): novel speech
- * of KNOWN_LINE_NOVEL_MS, then KNOWN_LINE_PAUSE_MS of quiet, is a turn. Longer than a recording's gaps between
- * sentences (0.3–0.6 s); a first-heard recording followed by this much silence on a known line is a false alarm.
+ * of KNOWN_LINE_NOVEL_MS, then KNOWN_LINE_PAUSE_MS of quiet, is a turn: meant to outlast a recording's gaps between
+ * sentences. A first-heard recording followed by this much silence on a known line is a false alarm.
  */
 export const KNOWN_LINE_NOVEL_MS = 1000;
 export const KNOWN_LINE_PAUSE_MS = 700;
