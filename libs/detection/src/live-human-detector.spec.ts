@@ -66,6 +66,36 @@ describe('LiveHumanDetector scenarios', () => {
     expect(decision(second)).toBeUndefined();
   });
 
+  it('on a line that knows its IVR, a person after settled hold is decided 0.7 s into their pause', () => {
+    const memory = new InMemoryLineMemory();
+    const agentAt = 500 + 4000 + 1000 + 8000;
+    const call = (agentSeed: number) =>
+      concat(silence(500), ivr, silence(1000), melody(8000), syllables(agentSeed, 2500, 180), silence(3000));
+    // The first call teaches the line its IVR (and is decided on the plain turn-taking pause).
+    const first = decision(run(call(51), memory));
+    expect(first?.evidence).not.toContain('novel-speech-on-known-line');
+    const second = decision(run(degrade(call(52), 0.6, 5, 0), memory));
+    expect(second?.evidence).toContain('novel-speech-on-known-line');
+    expect(second?.atMs).toBeGreaterThan(agentAt + 2500);
+    expect(second?.atMs).toBeLessThan(agentAt + 2500 + 1300);
+  });
+
+  it('on a known line, novel speech as the hold begins, then 1 s of quiet and music, is no person', () => {
+    const memory = new InMemoryLineMemory();
+    const call = (noticeSeed: number) =>
+      concat(
+        silence(500),
+        ivr,
+        silence(1000),
+        melody(2500),
+        syllables(noticeSeed, 3000, 120),
+        silence(1000),
+        melody(6000),
+      );
+    run(call(61), memory);
+    expect(decision(run(degrade(call(62), 0.6, 5, 0), memory))).toBeUndefined();
+  });
+
   it('a voicemail greeting with a beep gets no decision', () => {
     expect(decision(run(concat(silence(500), ivr, silence(300), sine(1000, 400), silence(4000))))).toBeUndefined();
   });

@@ -16,12 +16,23 @@ export interface LiveHumanDetectorOptions {
 const UTTERANCE_GAP_FRAMES = 100;
 /** Hold music heard before an utterance that makes it "after hold". */
 const HOLD_MIN_FRAMES = 100;
+/**
+ * Hold music heard in this call before the call counts as settled in hold (6 s): a too-busy message, a voicemail
+ * greeting or a one-time notice comes at call start or as the hold begins, not after seconds of music.
+ */
+const HOLD_SETTLED_FRAMES = 300;
 /** A match this recent means the audio is (still) the replay. */
 const MATCH_FRESH_FRAMES = 50;
 /** A beep within this long after speech ends a voicemail greeting. */
 const BEEP_AFTER_SPEECH_FRAMES = 75;
 /** Voice distance above which an utterance is another talker or recording chain. */
-
+/**
+ * Voice distance (voice-profile.ts) above which an utterance is surely another talker or chain, and at or below
+ * which it is the line's recorded voice; in between, the voice tells nothing (one utterance's profile varies
+ * with what is said: the same synthetic voice measured 0.2–2.8 against itself, its pitch track swinging).
+ */
+const NEW_VOICE_DISTANCE = Number.POSITIVE_INFINITY;
+const SAME_VOICE_DISTANCE = 1;
 /** A probe looks back up to 2 s for its 1 s of sound (pauses between words are skipped). */
 const PROBE_WORDS = 2 * MAX_PROBE_BLOCKS * BLOCK_FRAMES;
 const MIN_PROBE_WORDS = MIN_PROBE_BLOCKS * BLOCK_FRAMES;
@@ -43,8 +54,6 @@ const MIN_UTTERANCE_FRAMES = 25;
 const SHORT_UTTERANCE_MS = 1500;
 /** Less sound than this is a click, a breath or a DTMF digit: nobody's turn ("Hello?" has 250–400 ms). */
 const MIN_TURN_MS = 300;
-/** A bare "Hello?" can be shorter; where it answers a greeting at call start, 200 ms will do. */
-const MIN_GREETING_MS = 200;
 /** "Hello?", "Yeah, hello?", "Hello, this is Chris.": a greeting that waits for an answer. */
 const SHORT_GREETING_MS = 1500;
 /** Active frames a voice profile needs to be compared (0.8 s): shorter ones vary too much with the words. */
@@ -98,13 +107,14 @@ interface Utterance {
   /** In a pause filled with soft sound (the agent's room) that the classifier still calls speech. */
   softPause: boolean;
   /** The voice against the line's recorded voices, refreshed every block. */
-  /** The voice could be compared with the call's recorded voice (voiceDistance is set). */
-  voiceCompared: boolean;
+  voiceVerdict: RuleEvidence['voice'];
   voiceDistance: number;
   scoreSum: number;
   scoreFrames: number;
   afterHold: boolean;
   callStart: boolean;
+  /** It began once the call had settled into hold (HOLD_SETTLED_FRAMES of music). */
+  holdSettled: boolean;
 }
 
 /**
@@ -301,23 +311,29 @@ export class LiveHumanDetector {
       softRun: 0,
       loudRun: 0,
       softPause: false,
-      voiceCompared: false,
+      voiceVerdict: 'unknown',
       voiceDistance: 0,
       scoreSum: 0,
       scoreFrames: 0,
       afterHold: this.musicFrames >= HOLD_MIN_FRAMES,
       callStart: this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished && !this.heardKnownRecording,
+      holdSettled: this.musicFrames >= HOLD_SETTLED_FRAMES,
     };
+    // The classifier names speech after its hysteresis (later still after music), dated back to its start: the
+    // sound of those frames is the utterance's too (a 0.5 s "Hello?" after music was heard as 0.2 s of speech).
+    const reported = this.frames - 1;
+    for (let frame = Math.max(startFrame, reported - PROBE_WORDS + 1); frame < reported; frame++)
+      if (!Number.isNaN(this.recentWords[frame % PROBE_WORDS])) u.speechFrames++;
     const last = this.lastClosed;
     const answersNovel =
       last !== null &&
-      last.speechFrames * FRAME_MS >= MIN_GREETING_MS &&
+      last.speechFrames * FRAME_MS >= MIN_TURN_MS &&
       endsNovel(last) &&
       last.pauseIsQuiet &&
       last.quietSince !== null &&
       startFrame - last.quietSince >= SPOKE_AGAIN_MIN_PAUSE_FRAMES &&
       startFrame - last.quietSince <= SPOKE_AGAIN_MAX_PAUSE_FRAMES;
-    u.answersPause = answersNovel && !last.callStart && last.speechFrames * FRAME_MS >= MIN_TURN_MS;
+    u.answersPause = answersNovel && !last.callStart;
     u.answersGreeting = answersNovel && last.speechFrames * FRAME_MS <= SHORT_GREETING_MS;
     if (!this.passage) {
       // The classifier reports speech a few frames after it began, and after music later still: the passage
@@ -456,7 +472,8 @@ export class LiveHumanDetector {
 
   private refreshVoice(u: Utterance, frameIndex: number): void {
     // The voice changes slowly: compare it every 0.3 s (building a profile sorts its pitches).
-    if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || !u.voiceCompared) this.compareVoice(u);
+    if ((frameIndex - u.startFrame) % VOICE_CHECK_FRAMES === 0 || u.voiceVerdict === 'unknown')
+      u.voiceVerdict = this.compareVoice(u);
   }
 
   /**
@@ -479,10 +496,11 @@ export class LiveHumanDetector {
     return steps >= CONFIRM_STEPS;
   }
 
-  private compareVoice(u: Utterance): void {
-    if (u.voice.size < VOICE_MIN_FRAMES || !this.recordedProfile) return;
-    u.voiceDistance = voiceDistance(u.voice.build(), this.recordedProfile);
-    u.voiceCompared = true;
+  private compareVoice(u: Utterance): RuleEvidence['voice'] {
+    if (u.voice.size < VOICE_MIN_FRAMES || !this.recordedProfile) return 'unknown';
+    const nearest = voiceDistance(u.voice.build(), this.recordedProfile);
+    u.voiceDistance = nearest;
+    return nearest > NEW_VOICE_DISTANCE ? 'different' : nearest <= SAME_VOICE_DISTANCE ? 'same' : 'unknown';
   }
 
   private decide(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
@@ -498,10 +516,13 @@ export class LiveHumanDetector {
       pauseIsQuiet: u.pauseIsQuiet,
       callStart: u.callStart,
       afterHold: u.afterHold,
+      voice: u.voiceVerdict,
       speechLike: u.scoreFrames ? u.scoreSum / u.scoreFrames : 0,
       voicemail: this.voicemail,
       spokeAgain: u.answersPause,
       answersGreeting: u.answersGreeting,
+      lineKnown: this.lineKnown,
+      holdSettled: u.holdSettled,
     };
     const decision = decideLiveHuman(evidence);
     if (!decision) return;
@@ -514,9 +535,7 @@ export class LiveHumanDetector {
       if (!answered && earlier.speechFrames * FRAME_MS >= SHORT_UTTERANCE_MS) this.teachLine(earlier);
     }
     const evidenceList = [...decision.evidence];
-    if (this.lineKnown) evidenceList.push('known-line');
-    // Measured too unreliable to decide on (docs/detection.md), the voice is kept for whoever reads the history.
-    if (u.voiceCompared) evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
+    if (u.voiceVerdict !== 'unknown') evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
     out.push({
       kind: 'live-human',
       atMs: (frameIndex + 1) * FRAME_MS,

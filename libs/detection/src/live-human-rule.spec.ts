@@ -10,10 +10,13 @@ const agentPausing: RuleEvidence = {
   pauseIsQuiet: true,
   callStart: false,
   afterHold: true,
+  voice: 'unknown',
   speechLike: 0.7,
   voicemail: false,
   spokeAgain: false,
   answersGreeting: false,
+  lineKnown: false,
+  holdSettled: false,
 };
 
 describe('decideLiveHuman', () => {
@@ -48,6 +51,22 @@ describe('decideLiveHuman', () => {
     expect(decideLiveHuman({ ...agentPausing, spokeAgain: true, pauseMs: 700 })?.evidence).toContain(
       'spoke-again-after-pause',
     );
+  });
+
+  it('on a line whose recordings this call recognised, settled in hold, takes 0.7 s of quiet as the turn', () => {
+    const known: RuleEvidence = { ...agentPausing, lineKnown: true, holdSettled: true, pauseMs: 700 };
+    expect(decideLiveHuman(known)).toEqual({
+      confidence: 0.75,
+      evidence: ['novel-speech', 'novel-speech-on-known-line', 'turn-taking-pause', 'after-hold'],
+    });
+    // A first-heard recording's gap between sentences, an unknown line, or the first seconds of hold: no.
+    expect(decideLiveHuman({ ...known, pauseMs: 500 })).toBeNull();
+    expect(decideLiveHuman({ ...known, lineKnown: false })).toBeNull();
+    expect(decideLiveHuman({ ...known, holdSettled: false })).toBeNull();
+    expect(decideLiveHuman({ ...known, novelMs: 800 })).toBeNull();
+    // Still never on a replay, or while the speech runs on.
+    expect(decideLiveHuman({ ...known, matched: true })).toBeNull();
+    expect(decideLiveHuman({ ...known, phase: 'in-speech', pauseMs: 0 })).toBeNull();
   });
 
   it('where the IVR speaks, takes only a greeting answered by a short "Hello?" again and a pause', () => {

@@ -16,6 +16,8 @@ export interface RuleEvidence {
   callStart: boolean;
   /** Hold music was heard before this utterance. */
   afterHold: boolean;
+  /** This utterance's voice against the line's recorded voice (reported as evidence; it decides nothing). */
+  voice: 'same' | 'different' | 'unknown';
   /** Mean speech-vs-music score of the utterance, 0..1 (singing over music scores low). */
   speechLike: number;
   /** A beep followed speech: a voicemail greeting has ended. */
@@ -24,6 +26,10 @@ export interface RuleEvidence {
   spokeAgain: boolean;
   /** Like spokeAgain, and the earlier utterance was a short greeting (≤ 1.5 s), even at call start. */
   answersGreeting: boolean;
+  /** This call replayed audio from the line memory: the line's recordings have been heard before. */
+  lineKnown: boolean;
+  /** The utterance began after the call had settled into hold (6 s of music heard in this call). */
+  holdSettled: boolean;
 }
 
 export interface RuleDecision {
@@ -43,10 +49,15 @@ export const CALL_START_MAX_UTTERANCE_MS = 2000;
 export const CALL_START_PAUSE_MS = 1000;
 /** Speaking again: this much novel speech (a replay would have matched by then). */
 export const SPOKE_AGAIN_NOVEL_MS = 1200;
+/**
+ * On a line whose recordings this call recognised (`lineKnown`), once settled in hold (`holdSettled`): novel speech
+ * of KNOWN_LINE_NOVEL_MS, then KNOWN_LINE_PAUSE_MS of quiet, is a turn: meant to outlast a recording's gaps between
+ * sentences. A first-heard recording followed by this much silence on a known line is a false alarm.
+ */
+export const KNOWN_LINE_NOVEL_MS = 1000;
+export const KNOWN_LINE_PAUSE_MS = 700;
 /** Less sound than this is a click, a breath or a DTMF digit (90 ms), not a turn. */
 const MIN_TURN_MS = 300;
-/** A bare "Hello?" answering a greeting at call start may be shorter. */
-const MIN_GREETING_MS = 200;
 /** Speech this much like music (vocals over a backing) is not trusted to be a person. */
 const MIN_SPEECH_LIKE = 0.5;
 
@@ -66,7 +77,7 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
       return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', context] };
     return null;
   }
-  if (!e.pauseIsQuiet || e.novelMs < (e.callStart ? MIN_GREETING_MS : MIN_TURN_MS)) return null;
+  if (!e.pauseIsQuiet || e.novelMs < MIN_TURN_MS) return null;
   if (e.callStart) {
     // Where the IVR speaks (and waits for digits or words) only a greeting, a pause, and a short "Hello?"
     // again is a person; an answering machine's "Hello?" goes on into its greeting.
@@ -79,6 +90,10 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
   }
   if (e.spokeAgain && e.pauseMs >= PAUSE_AFTER_SPEAKING_AGAIN_MS)
     return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', 'turn-taking-pause', context] };
+  // On a line whose recordings this call recognised, settled in hold: novel speech is rarely a first-heard
+  // recording, so a shorter quiet tells the turn.
+  if (e.lineKnown && e.holdSettled && e.novelMs >= KNOWN_LINE_NOVEL_MS && e.pauseMs >= KNOWN_LINE_PAUSE_MS)
+    return { confidence: 0.75, evidence: ['novel-speech', 'novel-speech-on-known-line', 'turn-taking-pause', context] };
   if (e.pauseMs < TURN_PAUSE_MS) return null;
   return { confidence: 0.8, evidence: ['novel-speech', 'turn-taking-pause', context] };
 }
