@@ -1,14 +1,11 @@
 import type { FarEndPhase } from '../calls/sim-call';
+import type { ClipName } from '../recordings/audio-clips';
 
-/** The far end's sounds a media stream plays, 8 kHz mono PCM16 (see stream-clips.ts for where they come from). */
-export type StreamClipName =
-  | 'ivr-menu'
-  | 'hold-music'
-  | 'hold-announcement'
-  | 'live-agent'
-  | 'agent-hello'
-  | 'too-busy'
-  | 'voicemail-greeting';
+/**
+ * The far end's sounds a media stream plays, 8 kHz mono PCM16 (see stream-clips.ts for where they come
+ * from): the recordings' clips, less the silence a stream makes by itself.
+ */
+export type StreamClipName = Exclude<ClipName, 'silence'>;
 
 export type StreamClips = Readonly<Record<StreamClipName, Int16Array>>;
 
