@@ -1,4 +1,16 @@
 import type { SchemaOptions } from '@callfleet/persistence';
+import { CallEntity } from './calls/call.entity';
+import { DestinationEntity } from './destinations/destination.entity';
+import { HuntEntity } from './hunts/hunt.entity';
+import { LegEntity } from './legs/leg.entity';
+import { LegEventEntity } from './legs/leg-event.entity';
+import { LineEntity } from './lines/line.entity';
+import { CreateOrchestratorSchema1796000000001 } from './migrations/1796000000001-create-orchestrator-schema';
+import { TargetEntity } from './targets/target.entity';
 
 /** The orchestrator's own PostgreSQL schema: its entities and migrations. Shared by the service (migrations at start) and `npm run migrate`. */
-export const callOrchestratorSchema: SchemaOptions = { schema: 'orchestrator', entities: [], migrations: [] };
+export const callOrchestratorSchema: SchemaOptions = {
+  schema: 'orchestrator',
+  entities: [LineEntity, DestinationEntity, TargetEntity, HuntEntity, CallEntity, LegEntity, LegEventEntity],
+  migrations: [CreateOrchestratorSchema1796000000001],
+};
