@@ -84,6 +84,7 @@ describe('webhook-ingest: provider accounts over NATS', () => {
     expect(opened).toEqual({
       ok: true,
       body: {
+        id: mine.id,
         provider: 'twilio',
         accountKey: mine.accountKey,
         apiBaseUrl: null,
@@ -97,6 +98,17 @@ describe('webhook-ingest: provider accounts over NATS', () => {
       { orgId: orgB },
     );
     expect(elsewhere).toMatchObject({ ok: false, status: 404, body: { code: 'NOT_FOUND' } });
+    // By id (what users name in the API), with the same org check.
+    const byId = await ingest.request(ProviderAccountCommands.Credentials.subject, { id: mine.id }, { orgId: orgA });
+    expect(byId).toEqual(opened);
+    const byIdElsewhere = await ingest.request(
+      ProviderAccountCommands.Credentials.subject,
+      { id: mine.id },
+      { orgId: orgB },
+    );
+    expect(byIdElsewhere).toMatchObject({ ok: false, status: 404, body: { code: 'NOT_FOUND' } });
+    const neither = await ingest.request(ProviderAccountCommands.Credentials.subject, {}, { orgId: orgA });
+    expect(neither).toMatchObject({ ok: false, status: 400, body: { code: 'VALIDATION_ERROR' } });
   });
 
   it('lets only owners and admins manage accounts, and needs an org', async () => {

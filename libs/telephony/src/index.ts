@@ -1,5 +1,6 @@
 export * from './adapter/adapter-options';
 export * from './adapter/outbound-url-policy';
+export * from './adapter/provider-access';
 export * from './adapter/provider-account';
 export * from './adapter/provider-http.client';
 export * from './adapter/recording-download';

@@ -1,15 +1,5 @@
-import { ErrorCode, FleetHeader, ProviderAccountCommands, type TelephonyProvider } from '@callfleet/contracts';
-import { AppException, MetricsService, NatsRpcClient } from '@callfleet/platform';
-import { DEFAULT_PROVIDER_POLICY, ProviderPolicyRegistry } from '@callfleet/resilience';
-import {
-  ExotelAdapter,
-  outboundUrlPolicyFor,
-  type ProviderAccount,
-  type RecordingDownload,
-  RingCentralAdapter,
-  type TelephonyProviderAdapter,
-  TwilioAdapter,
-} from '@callfleet/telephony';
+import { MetricsService, NatsRpcClient } from '@callfleet/platform';
+import { ProviderAccess, type RecordingDownload } from '@callfleet/telephony';
 import { Injectable } from '@nestjs/common';
 import { RecordingPipelineConfig } from '../recording-pipeline.config';
 import type { RecordingEntity } from '../recordings/recording.entity';
@@ -27,65 +17,30 @@ export type ProviderRecordingDownload = RecordingDownload & { deleteProviderCopy
  */
 @Injectable()
 export class ProviderDownloads {
-  private readonly adapters: ReadonlyMap<TelephonyProvider, TelephonyProviderAdapter>;
+  private readonly access: ProviderAccess;
 
-  constructor(
-    private readonly rpc: NatsRpcClient,
-    config: RecordingPipelineConfig,
-    metrics: MetricsService,
-  ) {
-    const policies = new ProviderPolicyRegistry(metrics, {
-      ...DEFAULT_PROVIDER_POLICY,
+  constructor(rpc: NatsRpcClient, config: RecordingPipelineConfig, metrics: MetricsService) {
+    this.access = new ProviderAccess(rpc, metrics, {
       timeoutMs: config.RECORDING_PROVIDER_TIMEOUT_MS,
+      nodeEnv: config.NODE_ENV,
     });
-    const urlPolicy = outboundUrlPolicyFor(config.NODE_ENV);
-    this.adapters = new Map<TelephonyProvider, TelephonyProviderAdapter>([
-      ['twilio', new TwilioAdapter({ policies, urlPolicy })],
-      ['exotel', new ExotelAdapter({ policies, urlPolicy })],
-      ['ringcentral', new RingCentralAdapter({ policies, urlPolicy })],
-    ]);
   }
 
   async open(recording: RecordingEntity): Promise<ProviderRecordingDownload> {
-    const adapter = this.adapterFor(recording);
-    const { account, deleteProviderCopyAfterStore } = await this.account(recording);
-    const download = await adapter.fetchRecording(account, {
+    const opened = await this.access.account(recording.orgId, { accountKey: recording.accountKey });
+    const download = await this.access.adapter(recording.provider).fetchRecording(opened.account, {
       recordingId: recording.providerRecordingId,
       url: recording.sourceUrl,
       format: recording.format,
     });
-    return Object.assign(download, { deleteProviderCopyAfterStore });
+    return Object.assign(download, { deleteProviderCopyAfterStore: opened.deleteProviderRecordingAfterStore });
   }
 
   /** Deletes the provider's copy (a copy already gone counts as deleted); adapters that cannot, throw. */
   async deleteProviderCopy(recording: RecordingEntity): Promise<void> {
-    const adapter = this.adapterFor(recording);
-    const { account } = await this.account(recording);
-    await adapter.deleteRecording(account, { recordingId: recording.providerRecordingId });
-  }
-
-  private adapterFor(recording: RecordingEntity): TelephonyProviderAdapter {
-    const adapter = this.adapters.get(recording.provider);
-    if (!adapter) throw new AppException(ErrorCode.VALIDATION_ERROR, `No downloads from ${recording.provider}`);
-    return adapter;
-  }
-
-  private async account(
-    recording: RecordingEntity,
-  ): Promise<{ account: ProviderAccount; deleteProviderCopyAfterStore: boolean }> {
-    // The recording's org in the fleet headers: webhook-ingest answers NOT_FOUND for another org's account.
-    const found = await this.rpc.call(
-      ProviderAccountCommands.Credentials,
-      { accountKey: recording.accountKey },
-      { headers: { [FleetHeader.ORG_ID]: recording.orgId } },
-    );
-    return {
-      account: {
-        accountKey: found.accountKey,
-        ...(found.apiBaseUrl ? { apiBaseUrl: found.apiBaseUrl } : {}),
-        credentials: found.credentials,
-      },
-      deleteProviderCopyAfterStore: found.deleteProviderRecordingAfterStore,
-    };
+    const opened = await this.access.account(recording.orgId, { accountKey: recording.accountKey });
+    await this.access.adapter(recording.provider).deleteRecording(opened.account, {
+      recordingId: recording.providerRecordingId,
+    });
   }
 }

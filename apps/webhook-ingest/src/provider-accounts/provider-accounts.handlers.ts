@@ -34,13 +34,16 @@ export class ProviderAccountsHandlers {
     return this.accounts.get(managingOrgId(caller), params.id);
   }
 
-  /** Fleet only (not public): the recording pipeline downloads with these, for the org in the headers. */
+  /** Fleet only (not public): the recording pipeline downloads and the orchestrator dials with these, for the org in the headers. */
   @Command(ProviderAccountCommands.Credentials)
   credentials(
     @Payload() dto: ProviderAccountCredentialsRequestDto,
     @Caller('org') caller: OrgCaller,
   ): Promise<ProviderAccountCredentialsDto> {
-    return this.accounts.credentials(caller.orgId, dto.accountKey);
+    return this.accounts.credentials(
+      caller.orgId,
+      dto.id !== undefined ? { id: dto.id } : { accountKey: dto.accountKey ?? '' },
+    );
   }
 
   @Command(ProviderAccountCommands.Delete)

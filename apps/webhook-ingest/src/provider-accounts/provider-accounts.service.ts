@@ -177,10 +177,14 @@ export class ProviderAccountsService {
   }
 
   /** The account `accountKey` of `orgId` with its credentials opened; NOT_FOUND for another org's key. */
-  async credentials(orgId: string, accountKey: string): Promise<ProviderAccountCredentialsDto> {
-    const row = await this.orgAccounts(orgId).getOne({ accountKey }, 'Provider account');
+  async credentials(
+    orgId: string,
+    which: { id: string } | { accountKey: string },
+  ): Promise<ProviderAccountCredentialsDto> {
+    const row = await this.orgAccounts(orgId).getOne(which, 'Provider account');
     const { adapterAccount } = this.open(row);
     return {
+      id: row.id,
       provider: row.provider,
       accountKey: row.accountKey,
       apiBaseUrl: row.apiBaseUrl,

@@ -8,9 +8,11 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Length,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { TELEPHONY_PROVIDERS, type TelephonyProvider } from './telephony-provider';
@@ -175,11 +177,20 @@ export class ProviderAccountDto {
   createdAt: string;
 }
 
-/** `provider-accounts.v1.credentials`: the account, by our key, of the caller's org (fleet headers). */
+/**
+ * `provider-accounts.v1.credentials`: the account of the caller's org (fleet headers), by our key
+ * (what provider events carry) or by its id (what users name in the API). Exactly one of the two.
+ */
 export class ProviderAccountCredentialsRequestDto {
-  @ApiProperty()
+  @ApiPropertyOptional()
+  @ValidateIf((dto: ProviderAccountCredentialsRequestDto) => dto.id === undefined)
   @Matches(ACCOUNT_KEY_PATTERN, { message: 'accountKey is not an account key' })
-  accountKey: string;
+  accountKey?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @ValidateIf((dto: ProviderAccountCredentialsRequestDto) => dto.accountKey === undefined || dto.id !== undefined)
+  @IsUUID('all', { message: 'id must be a provider account id' })
+  id?: string;
 }
 
 /**
@@ -188,6 +199,7 @@ export class ProviderAccountCredentialsRequestDto {
  * only those that declare the command in their definition send it.
  */
 export class ProviderAccountCredentialsDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: TELEPHONY_PROVIDERS }) provider: TelephonyProvider;
   @ApiProperty() accountKey: string;
   @ApiProperty({ nullable: true, type: String }) apiBaseUrl: string | null;
