@@ -3,6 +3,7 @@ export * from './adapter/outbound-url-policy';
 export * from './adapter/provider-access';
 export * from './adapter/provider-account';
 export * from './adapter/provider-http.client';
+export * from './adapter/provider-lines';
 export * from './adapter/recording-download';
 export * from './adapter/telephony-provider-adapter';
 export * from './adapter/unsupported-operation.error';

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { CallStatus, NormalizedTelephonyEvent, TelephonyProvider } from '@callfleet/contracts';
 import type { WebhookParseContext, WebhookRequest, WebhookSecrets } from '../webhooks/webhook-request';
 import type { ProviderAccount } from './provider-account';
+import type { LineLister, ProviderLinePage } from './provider-lines';
 
 export interface PlaceCallRequest {
   /** The number dialed (E.164). */
@@ -95,7 +96,7 @@ export interface AdapterCapabilities {
  * account comes with every call, and every outbound request goes through that account's
  * resilience policy (timeout, retry on transient failures, breaker, bulkhead).
  */
-export interface TelephonyProviderAdapter {
+export interface TelephonyProviderAdapter extends LineLister {
   readonly provider: TelephonyProvider;
   readonly capabilities: AdapterCapabilities;
   placeCall(account: ProviderAccount, request: PlaceCallRequest): Promise<PlacedCall>;
@@ -105,6 +106,11 @@ export interface TelephonyProviderAdapter {
   fetchRecording(account: ProviderAccount, request: RecordingRequest): Promise<RecordingDownload>;
   /** Deletes the provider's copy; one already gone counts as deleted (safe to retry). */
   deleteRecording(account: ProviderAccount, request: { recordingId: string }): Promise<void>;
+  /**
+   * One page of the numbers / extensions calls can go out from; `pageToken` is the previous page's
+   * `nextPageToken` (see `allProviderLines` for every page). Read-only, so retried like any GET.
+   */
+  listLines(account: ProviderAccount, pageToken?: string): Promise<ProviderLinePage>;
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[];
   verifySignature(request: WebhookRequest, secrets: WebhookSecrets): boolean;
 }

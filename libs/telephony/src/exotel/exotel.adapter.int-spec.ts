@@ -47,6 +47,29 @@ describe('ExotelAdapter against an Exotel-shaped API', () => {
     });
   });
 
+  it('lists ExoPhones from the v2_beta API, following the path of its absolute next_page_uri', async () => {
+    const basic = `Basic ${Buffer.from('key-1:token-1').toString('base64')}`;
+    provider.answer(
+      json(200, {
+        page: 0,
+        page_size: 100,
+        incoming_phone_numbers: [{ sid: '08030752401', phone_number: '+918030752401', friendly_name: 'Sales' }],
+        next_page_uri: 'http://twilix.exotel.com/v2_beta/Accounts/acme1/IncomingPhoneNumbers?Page=1&PageSize=100',
+      }),
+      json(200, { page: 1, incoming_phone_numbers: [], next_page_uri: null }),
+    );
+    const first = await adapter.listLines(account);
+    expect(first.lines).toEqual([{ providerLineId: '08030752401', number: '+918030752401', label: 'Sales' }]);
+    expect(await adapter.listLines(account, first.nextPageToken ?? undefined)).toEqual({
+      lines: [],
+      nextPageToken: null,
+    });
+    expect(provider.requests.map((r) => [r.path, r.headers.authorization])).toEqual([
+      ['/v2_beta/Accounts/acme1/IncomingPhoneNumbers?Page=0&PageSize=100', basic],
+      ['/v2_beta/Accounts/acme1/IncomingPhoneNumbers?Page=1&PageSize=100', basic],
+    ]);
+  });
+
   it('says plainly that mid-call control and recording deletion are not available, without calling Exotel', async () => {
     expect(adapter.capabilities).toEqual({ sendDigits: false, transfer: false, hangUp: false, deleteRecording: false });
     await expect(adapter.hangUp()).rejects.toMatchObject({ code: 'BAD_REQUEST', status: 400 });

@@ -10,6 +10,7 @@ import {
   requireCredentials,
 } from '../adapter/provider-account';
 import { ProviderHttpClient } from '../adapter/provider-http.client';
+import { type ProviderLinePage, parseIncomingPhoneNumbersPage, requirePageToken } from '../adapter/provider-lines';
 import { toRecordingDownload } from '../adapter/recording-download';
 import type {
   AdapterCapabilities,
@@ -26,6 +27,9 @@ import { parseExotelWebhook } from './exotel-webhook.parser';
 
 /** Singapore cluster; Mumbai accounts use https://api.in.exotel.com (set per account). */
 export const EXOTEL_API_BASE_URL = 'https://api.exotel.com';
+
+const NUMBERS_PAGE_SIZE = 100;
+const NUMBERS_LIST_PATH = /^\/v2_beta\/Accounts\/[^/]+\/IncomingPhoneNumbers(\.json)?$/;
 
 interface ExotelConnectAnswer {
   Call?: { Sid?: string; Status?: string };
@@ -136,6 +140,30 @@ export class ExotelAdapter implements TelephonyProviderAdapter {
       'deleting recordings',
       "its API has no recording delete; remove it in Exotel's dashboard",
     );
+  }
+
+  /**
+   * The account's ExoPhones: `GET /v2_beta/Accounts/{sid}/IncomingPhoneNumbers` (JSON only), paged
+   * like Twilio's (`Page`, `PageSize`, an absolute `next_page_uri` whose path is followed on our base).
+   */
+  async listLines(account: ProviderAccount, pageToken?: string): Promise<ProviderLinePage> {
+    const { accountSid, apiKey, apiToken } = requireCredentials(account, 'exotel', [
+      'accountSid',
+      'apiKey',
+      'apiToken',
+    ]);
+    const base = apiBaseUrl(account, this.options.baseUrl ?? EXOTEL_API_BASE_URL);
+    const path =
+      pageToken === undefined
+        ? `/v2_beta/Accounts/${encodeURIComponent(accountSid)}/IncomingPhoneNumbers?Page=0&PageSize=${NUMBERS_PAGE_SIZE}`
+        : requirePageToken(pageToken, NUMBERS_LIST_PATH);
+    const page = await this.http.sendForJson<unknown>(this.policy(account), {
+      method: 'GET',
+      url: `${base}${path}`,
+      headers: { authorization: basicAuthorization(apiKey, apiToken), accept: 'application/json' },
+      idempotent: true,
+    });
+    return parseIncomingPhoneNumbersPage(page, NUMBERS_LIST_PATH);
   }
 
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {

@@ -70,6 +70,30 @@ describe('RingCentralAdapter against a RingCentral-shaped API', () => {
     expect(provider.requests).toHaveLength(1);
   });
 
+  it('lists extensions page by page through navigation.nextPage, with the bearer token', async () => {
+    provider.answer(
+      json(200, {
+        records: [{ id: 200000001, extensionNumber: '101', name: 'Desk', type: 'User', status: 'Enabled' }],
+        paging: { page: 1, totalPages: 2, perPage: 100 },
+        navigation: {
+          nextPage: { uri: `${provider.url}/restapi/v1.0/account/400000001/extension?page=2&perPage=100` },
+        },
+      }),
+      json(200, { records: [], paging: { page: 2, totalPages: 2, perPage: 100 }, navigation: {} }),
+    );
+    const first = await adapter.listLines(account);
+    expect(first.lines).toEqual([{ providerLineId: '200000001', number: '101', label: 'Desk' }]);
+    expect(await adapter.listLines(account, first.nextPageToken ?? undefined)).toEqual({
+      lines: [],
+      nextPageToken: null,
+    });
+    expect(provider.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /restapi/v1.0/account/~/extension?page=1&perPage=100',
+      'GET /restapi/v1.0/account/400000001/extension?page=2&perPage=100',
+    ]);
+    expect(provider.requests[1].headers.authorization).toBe('Bearer U0pDMDFQMDFKV1MwMXxBQUJ');
+  });
+
   it('fetches recording content by id', async () => {
     provider.answer({ status: 200, headers: { 'content-type': 'audio/mpeg' }, body: 'ID3' });
     const download = await adapter.fetchRecording(account, { recordingId: '2154335017' });

@@ -4,6 +4,7 @@ import { type ProviderPolicy, UpstreamHttpError } from '@callfleet/resilience';
 import type { AdapterOptions } from '../adapter/adapter-options';
 import { apiBaseUrl, isSameOrigin, type ProviderAccount, requireCredentials } from '../adapter/provider-account';
 import { ProviderHttpClient } from '../adapter/provider-http.client';
+import { type ProviderLinePage, parseRingCentralExtensionPage, requirePageToken } from '../adapter/provider-lines';
 import { toRecordingDownload } from '../adapter/recording-download';
 import type {
   AdapterCapabilities,
@@ -23,6 +24,10 @@ import { mapRingCentralPartyStatus, parseRingCentralWebhook } from './ringcentra
 export const RINGCENTRAL_API_BASE_URL = 'https://platform.ringcentral.com';
 /** Recording content is served from the media host; the bearer token may go there too. */
 export const RINGCENTRAL_MEDIA_BASE_URL = 'https://media.ringcentral.com';
+
+const EXTENSIONS_PAGE_SIZE = 100;
+/** Its navigation links name the account by id where we wrote `~`. */
+const EXTENSIONS_LIST_PATH = /^\/restapi\/v1\.0\/account\/[^/]+\/extension$/;
 
 interface CallOutAnswer {
   session?: { id?: string; parties?: { id?: string; status?: { code?: string; reason?: string } }[] };
@@ -138,6 +143,19 @@ export class RingCentralAdapter implements TelephonyProviderAdapter {
     );
   }
 
+  /** `GET /restapi/v1.0/account/~/extension?page=&perPage=`, then `navigation.nextPage.uri` to the last page. */
+  async listLines(account: ProviderAccount, pageToken?: string): Promise<ProviderLinePage> {
+    const path =
+      pageToken === undefined
+        ? `/restapi/v1.0/account/~/extension?page=1&perPage=${EXTENSIONS_PAGE_SIZE}`
+        : requirePageToken(pageToken, EXTENSIONS_LIST_PATH);
+    const page = await this.http.sendForJson<unknown>(this.policy(account), {
+      ...this.jsonRequest(account, 'GET', path),
+      idempotent: true,
+    });
+    return parseRingCentralExtensionPage(page, EXTENSIONS_LIST_PATH);
+  }
+
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {
     return parseRingCentralWebhook(request, context);
   }
@@ -146,7 +164,7 @@ export class RingCentralAdapter implements TelephonyProviderAdapter {
     return verifyRingCentralToken(request, secrets);
   }
 
-  private jsonRequest(account: ProviderAccount, method: 'POST' | 'DELETE', path: string, body?: unknown) {
+  private jsonRequest(account: ProviderAccount, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
     const { accessToken } = requireCredentials(account, 'ringcentral', ['accessToken']);
     const base = apiBaseUrl(account, this.options.baseUrl ?? RINGCENTRAL_API_BASE_URL);
     return {

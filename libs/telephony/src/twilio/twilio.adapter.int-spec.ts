@@ -226,6 +226,29 @@ describe('TwilioAdapter against a Twilio-shaped API', () => {
     expect(await metricValue(metrics, 'callfleet_provider_breaker_state', { policy: 'twilio:other' })).toBe(0);
   });
 
+  it("lists numbers page by page, following next_page_uri on the account's own base with basic auth", async () => {
+    const numbersPath = `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`;
+    provider.answer(
+      json(200, {
+        incoming_phone_numbers: [{ sid: 'PN01', phone_number: '+15005550100', friendly_name: 'one' }],
+        // A hostile host in the link is ignored: only its path and query are followed.
+        next_page_uri: `https://attacker.example${numbersPath}?PageSize=100&Page=1&PageToken=PAPN01`,
+      }),
+      json(200, { incoming_phone_numbers: [{ sid: 'PN02', phone_number: '+15005550101' }], next_page_uri: null }),
+    );
+    const first = await adapter.listLines(account);
+    expect(first.lines).toEqual([{ providerLineId: 'PN01', number: '+15005550100', label: 'one' }]);
+    const second = await adapter.listLines(account, first.nextPageToken ?? undefined);
+    expect(second).toEqual({
+      lines: [{ providerLineId: 'PN02', number: '+15005550101', label: '' }],
+      nextPageToken: null,
+    });
+    expect(provider.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+      ['GET', `${numbersPath}?PageSize=100`, basic],
+      ['GET', `${numbersPath}?PageSize=100&Page=1&PageToken=PAPN01`, basic],
+    ]);
+  });
+
   it('refuses an account without credentials, naming what is missing', async () => {
     await expect(
       adapter.hangUp({ accountKey: 'bare', credentials: { accountSid: sid } }, { callId: callSid }),

@@ -10,6 +10,7 @@ import {
   requireCredentials,
 } from '../adapter/provider-account';
 import { ProviderHttpClient } from '../adapter/provider-http.client';
+import { type ProviderLinePage, parseIncomingPhoneNumbersPage, requirePageToken } from '../adapter/provider-lines';
 import { toRecordingDownload } from '../adapter/recording-download';
 import type {
   AdapterCapabilities,
@@ -30,6 +31,9 @@ import { dialTwiml, playDigitsTwiml } from './twiml';
 export const TWILIO_API_BASE_URL = 'https://api.twilio.com';
 const TWIML_MAX_LENGTH = 4000;
 const ALL_STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
+/** Twilio allows up to 1000; 100 keeps each answer small while 250 numbers take three pages. */
+const NUMBERS_PAGE_SIZE = 100;
+const NUMBERS_LIST_PATH = /^\/2010-04-01\/Accounts\/[^/]+\/IncomingPhoneNumbers\.json$/;
 
 interface TwilioCallResource {
   sid?: string;
@@ -163,6 +167,23 @@ export class TwilioAdapter implements TelephonyProviderAdapter {
       if (error instanceof UpstreamHttpError && error.upstreamStatus === 404) return;
       throw error;
     }
+  }
+
+  /** `GET …/IncomingPhoneNumbers.json?PageSize=`, then each `next_page_uri` (relative, with its PageToken). */
+  async listLines(account: ProviderAccount, pageToken?: string): Promise<ProviderLinePage> {
+    const { accountSid, authToken } = requireCredentials(account, 'twilio', ['accountSid', 'authToken']);
+    const base = apiBaseUrl(account, this.options.baseUrl ?? TWILIO_API_BASE_URL);
+    const path =
+      pageToken === undefined
+        ? `/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/IncomingPhoneNumbers.json?PageSize=${NUMBERS_PAGE_SIZE}`
+        : requirePageToken(pageToken, NUMBERS_LIST_PATH);
+    const page = await this.http.sendForJson<unknown>(this.policy(account), {
+      method: 'GET',
+      url: `${base}${path}`,
+      headers: { authorization: basicAuthorization(accountSid, authToken), accept: 'application/json' },
+      idempotent: true,
+    });
+    return parseIncomingPhoneNumbersPage(page, NUMBERS_LIST_PATH);
   }
 
   parseWebhook(request: WebhookRequest, context: WebhookParseContext): NormalizedTelephonyEvent[] {
