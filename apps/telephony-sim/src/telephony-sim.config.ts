@@ -32,6 +32,16 @@ export class TelephonySimConfig extends BaseServiceConfig {
   @MinLength(8)
   SIM_DEV_AUTH_TOKEN: string;
 
+  /**
+   * Numbers (RingCentral: user extensions) each dev account lists, so a line sync reads several
+   * pages; deterministic, last four digits 1000 upwards (never a scenario suffix).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(9000)
+  SIM_DEV_NUMBER_COUNT = 250;
+
   /** Base URL the dev accounts' default callbacks go to (e.g. webhook-ingest's route for them). */
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

@@ -5,6 +5,9 @@ import { Injectable } from '@nestjs/common';
 import { TelephonySimConfig } from '../telephony-sim.config';
 import type { ProviderFlavour, SimAccount } from './sim-account';
 
+/** Numbers of an account created through the admin API without `numberCount`. */
+export const DEFAULT_NUMBER_COUNT = 10;
+
 export type AccountSettings = Partial<Omit<SimAccount, 'createdAt'>> & { flavour: ProviderFlavour };
 
 /** Simulated provider accounts, in memory; the dev accounts come back on every reset. */
@@ -20,14 +23,22 @@ export class AccountsService {
   reset(): void {
     this.accounts.clear();
     const webhookBaseUrl = this.config.SIM_DEV_WEBHOOK_BASE_URL;
+    const numberCount = this.config.SIM_DEV_NUMBER_COUNT;
     this.upsert({
       flavour: 'twilio',
       sid: this.config.SIM_DEV_ACCOUNT_SID,
       authToken: this.config.SIM_DEV_AUTH_TOKEN,
       ...(webhookBaseUrl ? { webhookBaseUrl } : {}),
+      numberCount,
     });
-    this.upsert({ flavour: 'exotel', sid: 'callfleet-dev', apiKey: 'dev-exotel-key', authToken: 'dev-exotel-token' });
-    this.upsert({ flavour: 'ringcentral', sid: '400000001', authToken: 'dev-ringcentral-access-token' });
+    this.upsert({
+      flavour: 'exotel',
+      sid: 'callfleet-dev',
+      apiKey: 'dev-exotel-key',
+      authToken: 'dev-exotel-token',
+      numberCount,
+    });
+    this.upsert({ flavour: 'ringcentral', sid: '400000001', authToken: 'dev-ringcentral-access-token', numberCount });
   }
 
   /** Creates or replaces an account; unset fields get the simulator's defaults. */
@@ -50,6 +61,7 @@ export class AccountsService {
       webhookDuplicates: settings.webhookDuplicates ?? 0,
       ...(settings.webhookRetries === undefined ? {} : { webhookRetries: settings.webhookRetries }),
       extensionId: settings.extensionId ?? '200000001',
+      numberCount: settings.numberCount ?? DEFAULT_NUMBER_COUNT,
       exotelFlows: {},
       createdAt: new Date().toISOString(),
     };

@@ -46,6 +46,8 @@ export interface SimAccount {
   webhookRetries?: number;
   /** RingCentral: the extension the calls belong to. */
   extensionId: string;
+  /** How many numbers (RingCentral: user extensions) the account lists; see numbers/sim-numbers.ts. */
+  numberCount: number;
   /** Exotel: call flows (by app id, the last part of a flow URL `…/exoml/start_voice/{appId}`) that stream. */
   exotelFlows: Record<string, ExotelFlowApplet>;
   createdAt: string;

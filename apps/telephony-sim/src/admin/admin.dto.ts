@@ -23,6 +23,7 @@ import {
   type ProviderFlavour,
 } from '../accounts/sim-account';
 import type { CallStatus } from '../calls/sim-call';
+import { MAX_SIM_NUMBERS } from '../numbers/sim-numbers';
 
 export class ApiFaultDto {
   @IsIn(API_FAULT_MODES)
@@ -115,6 +116,13 @@ export class AccountSettingsDto {
   @IsString()
   @Matches(/^\d{1,20}$/)
   extensionId?: string;
+
+  /** How many numbers / extensions the account lists (the first N of its fixed sequence: lowering it drops the last ones). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SIM_NUMBERS)
+  numberCount?: number;
 }
 
 export class CreateAccountDto extends AccountSettingsDto {

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccountsService, parseBasicAuth } from '../accounts/accounts.service';
-import type { ExotelFlowApplet, SimAccount } from '../accounts/sim-account';
+import type { ExotelFlowApplet } from '../accounts/sim-account';
 import type { CallDriver } from '../calls/call-runtime';
 import { CallsService } from '../calls/calls.service';
-import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { type FormFields, formValue, formValues, isForm, resolveCallbackUrl } from '../provider-api/form-fields';
 import { exotelError } from '../provider-api/provider-api-error';
 import { ProviderApiErrorFilter } from '../provider-api/provider-api-error.filter';
 import { providerBaseUrl } from '../provider-api/provider-base-url';
 import { TelephonySimConfig } from '../telephony-sim.config';
+import { ExotelApiAccess } from './exotel-api-access';
 import { exotelCallResource, exotelXml } from './exotel-format';
 
 const PHONE = /^\+?[0-9]{3,15}$/;
@@ -151,9 +150,8 @@ function streamTo(request: ExotelStreamRequest): CallDriver {
 @UseFilters(ProviderApiErrorFilter)
 export class ExotelController {
   constructor(
-    private readonly accounts: AccountsService,
+    private readonly access: ExotelApiAccess,
     private readonly calls: CallsService,
-    private readonly faults: ApiFaultsService,
     private readonly config: TelephonySimConfig,
   ) {}
 
@@ -166,11 +164,11 @@ export class ExotelController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const account = this.authenticate(request, accountSid);
+    const account = this.access.authenticate(request, accountSid);
     if (action !== 'connect' && action !== 'connect.json') throw exotelError(404, 'Resource not found');
     const form: FormFields = isForm(body) ? body : {};
     const from = formValue(form, 'From');
-    await this.failIfFaulty(account, from);
+    await this.access.failIfFaulty(account, from);
     const callerId = formValue(form, 'CallerId');
     const to = formValue(form, 'To');
     const flowUrl = formValue(form, 'Url');
@@ -236,8 +234,8 @@ export class ExotelController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const account = this.authenticate(request, accountSid);
-    await this.failIfFaulty(account);
+    const account = this.access.authenticate(request, accountSid);
+    await this.access.failIfFaulty(account);
     const json = resource.endsWith('.json');
     const sid = json ? resource.slice(0, -5) : resource;
     const call = CALL_SID.test(sid) ? this.calls.findForAccount(account.sid, sid) : undefined;
@@ -249,23 +247,5 @@ export class ExotelController {
   private send(reply: FastifyReply, json: boolean, resource: unknown): void {
     if (json) void reply.status(200).send(resource);
     else void reply.status(200).header('content-type', 'application/xml').send(exotelXml(resource));
-  }
-
-  private authenticate(request: FastifyRequest, accountSid: string): SimAccount {
-    const credentials = parseBasicAuth(request.headers.authorization);
-    const account = credentials
-      ? this.accounts.authenticateBasic(credentials.user, credentials.password, 'exotel', accountSid)
-      : undefined;
-    if (!account) throw exotelError(401, 'Authentication is required to view this resource.');
-    return account;
-  }
-
-  private async failIfFaulty(account: SimAccount, dialedNumber?: string): Promise<void> {
-    const fault = await this.faults.check(account, dialedNumber);
-    if (!fault) return;
-    if (fault.kind === 'error') throw exotelError(500, 'Internal Server Error');
-    const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds) };
-    if (fault.kind === 'unavailable') throw exotelError(503, 'Service Unavailable', retryAfter);
-    throw exotelError(429, 'Too Many Requests', retryAfter);
   }
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseFilters } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccountsService } from '../accounts/accounts.service';
 import type { SimAccount } from '../accounts/sim-account';
 import { CallsService } from '../calls/calls.service';
 import type { SimCall } from '../calls/sim-call';
+import { ringCentralExtensionsPage } from '../numbers/number-lists';
+import { simNumbers } from '../numbers/sim-numbers';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { ringCentralError } from '../provider-api/provider-api-error';
 import { ProviderApiErrorFilter } from '../provider-api/provider-api-error.filter';
@@ -81,6 +83,18 @@ export class RingCentralController {
   async unsubscribe(@Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
     const account = await this.authorize(request);
     this.subscriptions.delete(this.requireSubscription(account, id));
+  }
+
+  /** The account's extensions (`page` from 1, `perPage`), with `paging` and absolute `navigation` links. */
+  @Get('account/:accountId/extension')
+  async listExtensions(
+    @Param('accountId') accountId: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+  ) {
+    const account = await this.authorize(request, accountId);
+    const extensions = simNumbers('ringcentral', account.sid, account.numberCount);
+    return ringCentralExtensionsPage(account.sid, extensions, query, this.base(request));
   }
 
   @Post('account/:accountId/telephony/call-out')

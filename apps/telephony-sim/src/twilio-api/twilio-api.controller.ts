@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccountsService, parseBasicAuth } from '../accounts/accounts.service';
 import type { SimAccount } from '../accounts/sim-account';
 import { CallsService } from '../calls/calls.service';
 import type { SimCall } from '../calls/sim-call';
 import type { MediaStreamRecord } from '../media/media-stream-session';
+import { twilioNumbersPage } from '../numbers/number-lists';
+import { simNumbers } from '../numbers/sim-numbers';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { type FormFields, formValue, isForm, resolveCallbackUrl } from '../provider-api/form-fields';
 import { ProviderApiError, twilioError } from '../provider-api/provider-api-error';
@@ -75,6 +77,18 @@ export class TwilioApiController {
       next_page_uri: null,
       previous_page_uri: null,
     };
+  }
+
+  /** The account's numbers, paged as Twilio pages them (a relative `next_page_uri` with a PageToken). */
+  @Get('IncomingPhoneNumbers.json')
+  async listNumbers(
+    @Param('accountSid') accountSid: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+  ) {
+    const account = this.authenticate(request, accountSid);
+    await this.failIfFaulty(account);
+    return twilioNumbersPage(account.sid, simNumbers('twilio', account.sid, account.numberCount), query);
   }
 
   @Get('Calls/:callResource')
