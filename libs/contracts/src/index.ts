@@ -7,6 +7,8 @@ export * from './errors/error-codes';
 export * from './events/event-envelope';
 export * from './fleet/service-names';
 export * from './hunts/hunt-model';
+export * from './hunts/lines.commands';
+export * from './hunts/lines.dto';
 export * from './media/media.commands';
 export * from './media/media.events';
 export * from './media/media.subjects';
