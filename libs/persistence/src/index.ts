@@ -1,4 +1,3 @@
-export * from './bigint-as-number';
 export * from './database-config';
 export * from './jobs';
 export * from './notifications/pg-listener';

@@ -10,7 +10,7 @@ import {
   type RecordingObjectLinkRequestDto,
   type RecordingUrlDto,
 } from '@callfleet/contracts';
-import { decodePageCursor, encodePageCursor, JobScheduler, Outbox, orgScoped } from '@callfleet/persistence';
+import { decodePageCursor, JobScheduler, Outbox, orgScoped, toPage } from '@callfleet/persistence';
 import { AppException, Clock, MANAGER_ROLES, type OrgCaller, requireRole } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { Brackets, DataSource, type EntityManager, type Repository } from 'typeorm';
@@ -70,13 +70,7 @@ export class RecordingsService {
       const after = decodePageCursor(dto.cursor);
       query.andWhere('(r.created_at, r.id) < (:afterAt, :afterId)', { afterAt: after.createdAt, afterId: after.id });
     }
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toRecordingDto),
-      nextCursor: rows.length > limit && last ? encodePageCursor(last) : null,
-    };
+    return toPage(await query.getMany(), limit, toRecordingDto);
   }
 
   async get(orgId: string, id: string): Promise<RecordingDto> {
