@@ -1,4 +1,11 @@
-import { DEFAULT_HTTP_PORTS, MediaCommands, MediaSubjects, StreamTokenCommands } from '@callfleet/contracts';
+import {
+  DEFAULT_HTTP_PORTS,
+  LineCommands,
+  MediaCommands,
+  MediaSubjects,
+  ProviderAccountCommands,
+  StreamTokenCommands,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
@@ -12,7 +19,10 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
   nats: {
+    serves: Object.values(LineCommands),
     calls: [
+      // The org's provider account (credentials): line sync reads its numbers / extensions.
+      ProviderAccountCommands.Credentials,
       // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
       StreamTokenCommands.Issue,
       // A leg's audio, when a hunt wants to hear it.
