@@ -35,8 +35,14 @@ export interface LineSyncCounts {
   removed: number;
 }
 
+/**
+ * The creation time as the cursor carries it: a JavaScript Date holds milliseconds, PostgreSQL
+ * microseconds. Ordering and comparing on the time cut to milliseconds (ties broken by id) keeps the
+ * cursor exact; on the raw column, the rows of a sync (one transaction, one now()) would repeat forever.
+ */
+const CREATED_MS = `date_trunc('milliseconds', created_at)`;
 const COLUMNS = `id, provider_account_id AS "providerAccountId", provider, number, label, enabled, pools,
-  leased_hunt_id AS "leasedHuntId", leased_leg_id AS "leasedLegId", created_at AS "createdAt"`;
+  leased_hunt_id AS "leasedHuntId", leased_leg_id AS "leasedLegId", ${CREATED_MS} AS "createdAt"`;
 
 /**
  * All of the lines' SQL but the leases (line-leases.repository.ts): listing, changing and syncing,
@@ -62,11 +68,11 @@ export class LinesRepository {
     if (filter.providerAccountId !== undefined) where.push(`provider_account_id = ${param(filter.providerAccountId)}`);
     if (cursor !== undefined) {
       const after = decodePageCursor(cursor);
-      where.push(`(created_at, id) > (${param(after.createdAt)}, ${param(after.id)})`);
+      where.push(`(${CREATED_MS}, id) > (${param(after.createdAt)}, ${param(after.id)})`);
     }
     return this.dataSource.query(
       `SELECT ${COLUMNS} FROM orchestrator.lines WHERE ${where.join(' AND ')}
-       ORDER BY created_at, id LIMIT ${param(limit + 1)}`,
+       ORDER BY ${CREATED_MS}, id LIMIT ${param(limit + 1)}`,
       params,
     );
   }
