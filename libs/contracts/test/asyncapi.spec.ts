@@ -17,6 +17,7 @@ import {
   FleetHeader,
   hasNoBody,
   ingressSubject,
+  LineCommands,
   LiveHumanDetected,
   type LiveHumanSignal,
   MediaCommands,
@@ -143,6 +144,7 @@ const COMMANDS = (
     [StreamTokenCommands, ServiceName.AUTH],
     [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
     [CallCommands, ServiceName.CALL_ORCHESTRATOR],
+    [LineCommands, ServiceName.CALL_ORCHESTRATOR],
     [RecordingCommands, ServiceName.RECORDING_PIPELINE],
     [MediaCommands, ServiceName.MEDIA_STREAM],
   ] as const
