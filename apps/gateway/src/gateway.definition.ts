@@ -2,6 +2,7 @@ import {
   AuthCommands,
   DEFAULT_HTTP_PORTS,
   KvBuckets,
+  LineCommands,
   ProviderAccountCommands,
   RecordingCommands,
 } from '@callfleet/contracts';
@@ -48,6 +49,9 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       RecordingCommands.Delete,
       RecordingCommands.RetentionGet,
       RecordingCommands.RetentionSet,
+      LineCommands.Sync,
+      LineCommands.List,
+      LineCommands.Update,
     ],
     // Rate-limit counters, and the revoked tokens it refuses.
     kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS],

@@ -21,6 +21,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Body larger than the limit (PAYLOAD_TOO_LARGE)',
   415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
   429: 'Rate limit exceeded (RATE_LIMIT_EXCEEDED); retry after Retry-After seconds',
+  502: 'The telephony provider failed or answered something malformed (EXTERNAL_SERVICE_ERROR)',
   503: 'A backing service is unavailable (SERVICE_UNAVAILABLE)',
 };
 
