@@ -1,7 +1,9 @@
 import { PersistenceModule } from '@callfleet/persistence';
 import { Module } from '@nestjs/common';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
+import { DestinationsModule } from './destinations/destinations.module';
+import { TargetsModule } from './targets/targets.module';
 
-/** Places and controls calls and hunts; owns calls, legs, hunts, lines and durable timers. Features arrive with later issues; the service already boots, answers discovery, health and metrics. */
-@Module({ imports: [PersistenceModule.forSchema(callOrchestratorSchema)] })
+/** Places and controls calls and hunts; owns calls, legs, hunts, lines, destinations, targets and durable timers. */
+@Module({ imports: [PersistenceModule.forSchema(callOrchestratorSchema), DestinationsModule, TargetsModule] })
 export class CallOrchestratorModule {}
