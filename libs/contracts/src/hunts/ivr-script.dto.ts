@@ -3,7 +3,6 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
-  Equals,
   IsArray,
   IsIn,
   IsInt,
@@ -63,7 +62,7 @@ const milliseconds = (description: string, min: number, example: number) =>
 /** `{"action": "digits", "digits": "1", "afterMs": 15000, "jitterMs": 3000}`: send DTMF, `afterMs` after the previous step. */
 export class IvrDigitsStepDto {
   @ApiProperty({ enum: ['digits'] })
-  @Equals('digits')
+  @IsIn(['digits'])
   action: 'digits';
 
   @ApiProperty({
@@ -84,7 +83,7 @@ export class IvrDigitsStepDto {
 /** `{"action": "wait", "ms": 45000, "jitterMs": 3000}`: let time pass (the hold music plays). */
 export class IvrWaitStepDto {
   @ApiProperty({ enum: ['wait'] })
-  @Equals('wait')
+  @IsIn(['wait'])
   action: 'wait';
 
   @milliseconds('How long to wait', 0, 45000)
@@ -97,7 +96,7 @@ export class IvrWaitStepDto {
 /** `{"action": "expect", "kind": "speech", "timeoutMs": 30000}`: go on once media-stream hears it, or give up. */
 export class IvrExpectStepDto {
   @ApiProperty({ enum: ['expect'] })
-  @Equals('expect')
+  @IsIn(['expect'])
   action: 'expect';
 
   @ApiProperty({ enum: IVR_EXPECT_KINDS })
