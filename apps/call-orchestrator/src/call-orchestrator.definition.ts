@@ -1,4 +1,11 @@
-import { DEFAULT_HTTP_PORTS, MediaCommands, MediaSubjects, StreamTokenCommands } from '@callfleet/contracts';
+import {
+  DEFAULT_HTTP_PORTS,
+  DestinationCommands,
+  MediaCommands,
+  MediaSubjects,
+  StreamTokenCommands,
+  TargetCommands,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
@@ -12,6 +19,7 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
   nats: {
+    serves: [...Object.values(DestinationCommands), ...Object.values(TargetCommands)],
     calls: [
       // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
       StreamTokenCommands.Issue,

@@ -1,9 +1,18 @@
 import { PersistenceModule } from '@callfleet/persistence';
+import { CallerAuthenticationModule } from '@callfleet/platform';
 import { Module } from '@nestjs/common';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
 import { DestinationsModule } from './destinations/destinations.module';
 import { TargetsModule } from './targets/targets.module';
 
 /** Places and controls calls and hunts; owns calls, legs, hunts, lines, destinations, targets and durable timers. */
-@Module({ imports: [PersistenceModule.forSchema(callOrchestratorSchema), DestinationsModule, TargetsModule] })
+@Module({
+  imports: [
+    PersistenceModule.forSchema(callOrchestratorSchema),
+    DestinationsModule,
+    TargetsModule,
+    // Other teams manage destinations and targets over NATS with a credential (public commands).
+    CallerAuthenticationModule,
+  ],
+})
 export class CallOrchestratorModule {}
