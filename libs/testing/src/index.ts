@@ -1,6 +1,7 @@
 export * from './built-dist';
 export * from './discovery';
 export * from './error-envelope';
+export * from './fleet-request';
 export * from './free-port';
 export * from './nats-server';
 export * from './oversize-bodies';
