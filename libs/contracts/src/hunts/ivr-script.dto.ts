@@ -115,15 +115,23 @@ export const IVR_STEP_MODELS = [IvrDigitsStepDto, IvrWaitStepDto, IvrExpectStepD
  * the step its `action` names. `optional` makes the property optional (absent = no script given).
  * The OpenAPI schema refers to the step models: list `IVR_STEP_MODELS` in the controller's `@ApiExtraModels`.
  */
-export function IvrScriptProperty(options: { optional?: boolean; description?: string } = {}): PropertyDecorator {
+export function IvrScriptProperty(
+  options: {
+    optional?: boolean;
+    description?: string /** A reply's field: documented, not validated. */;
+    reply?: boolean;
+  } = {},
+): PropertyDecorator {
   const doc = {
     type: 'array',
     maxItems: IVR_SCRIPT_MAX_STEPS,
     items: { oneOf: IVR_STEP_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) },
     description: options.description ?? 'The IVR script: steps run in order on every answered leg',
   } as const;
+  const documented = options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc);
+  if (options.reply) return documented;
   return applyDecorators(
-    options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
+    documented,
     ...(options.optional ? [IsOptional()] : []),
     IsArray(),
     ArrayMaxSize(IVR_SCRIPT_MAX_STEPS),

@@ -119,7 +119,7 @@ export class TargetDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Tax office helpline' }) name: string;
   @ApiProperty({ example: '+15550100200' }) phoneNumber: string;
-  @IvrScriptProperty() ivrScript: IvrStep[];
+  @IvrScriptProperty({ reply: true }) ivrScript: IvrStep[];
   @ApiProperty({ minimum: TARGET_MIN_LINES, maximum: TARGET_MAX_LINES }) recommendedLines: number;
   @ApiProperty({ type: CallingHoursDto, nullable: true, description: 'null: any time' })
   callingHours: CallingHoursDto | null;
