@@ -36,5 +36,7 @@ export * from './telephony/provider-account.dto';
 export * from './telephony/provider-accounts.commands';
 export * from './telephony/telephony-provider';
 export * from './telephony/webhook-routes';
+export * from './validation/bounded-array';
 export * from './validation/email-field';
+export * from './validation/optional-field';
 export * from './validation/storable-text';

@@ -11,3 +11,4 @@ export * from './test-database';
 export * from './test-environment';
 export * from './test-fleet';
 export * from './test-s3-server';
+export * from './validation-refusals';
