@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { AccountsService } from '../accounts/accounts.service';
 import { describeAccount, type SimAccount } from '../accounts/sim-account';
 import { CallsService } from '../calls/calls.service';
-import type { SimCall } from '../calls/sim-call';
+import type { CurrentBridge, DialAttempt, HeardEntry, SimCall } from '../calls/sim-call';
 import type { MediaStreamRecord } from '../media/media-stream-session';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { RecordingsService } from '../recordings/recordings.service';
@@ -86,6 +86,30 @@ export class AdminController {
     return call;
   }
 
+  /** Who the far end was bridged to: every destination its `<Dial>`s rang, with outcome and times, and the bridge now. */
+  @Get('calls/:sid/dials')
+  getDials(@Param('sid') sid: string): ListDto<DialAttempt> & { bridge: CurrentBridge | null } {
+    const call = this.requireCall(sid);
+    return { items: call.dials, bridge: call.bridge };
+  }
+
+  /**
+   * What the far end heard from our side: `<Say>` texts, `<Play>` URLs, digits and pauses in order,
+   * with the said texts and the digits pulled out; `farEndDigits` are the keys the far end pressed.
+   */
+  @Get('calls/:sid/heard')
+  getHeard(
+    @Param('sid') sid: string,
+  ): ListDto<HeardEntry> & { said: string[]; digits: string[]; farEndDigits: string[] } {
+    const call = this.requireCall(sid);
+    return {
+      items: call.heard,
+      said: call.heard.flatMap((h) => (h.kind === 'say' ? [h.text] : [])),
+      digits: call.digitsReceived,
+      farEndDigits: call.history.flatMap((h) => (h.type === 'far-end-digits' ? [h.digits] : [])),
+    };
+  }
+
   /** The call's media streams: what was sent (frames, audio ms, the labeled live-human onset) and received. */
   @Get('calls/:sid/streams')
   getStreams(@Param('sid') sid: string): ListDto<MediaStreamRecord> {
@@ -119,6 +143,12 @@ export class AdminController {
     if (!this.calls.farEndDigits(call, dto.digits))
       throw new AppException(ErrorCode.STATE_CONFLICT, 'The call is over');
     return { ok: true };
+  }
+
+  private requireCall(sid: string): SimCall {
+    const call = this.calls.find(sid);
+    if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
+    return call;
   }
 
   @Get('requests')

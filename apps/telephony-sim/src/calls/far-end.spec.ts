@@ -18,6 +18,7 @@ function answeredCall(scenario: ScenarioName, timeScale = 100_000): CallRuntime 
     direction: 'outbound-api',
     status: 'in-progress',
     scenario,
+    scenarioSource: 'number',
     plan,
     attempt: 0,
     timeScale,
@@ -29,6 +30,9 @@ function answeredCall(scenario: ScenarioName, timeScale = 100_000): CallRuntime 
     streams: [],
     mediaStreams: [],
     digitsReceived: [],
+    bridge: null,
+    dials: [],
+    heard: [],
     providerBaseUrl: 'http://sim',
     history: [],
   };
