@@ -24,7 +24,14 @@ describe('telephony-sim: <Dial> destinations', () => {
     receiver = await WebhookReceiver.start();
     sim = await startTestService(telephonySimService, {
       namespace: testNamespace(),
-      env: { SIM_ADMIN_TOKEN: ADMIN_TOKEN, WEBHOOK_RETRY_BASE_MS: '20', LOG_LEVEL: 'warn' },
+      env: {
+        SIM_ADMIN_TOKEN: ADMIN_TOKEN,
+        WEBHOOK_RETRY_BASE_MS: '20',
+        LOG_LEVEL: 'warn',
+        // What `npm start` sets (tools/fleet): only the dev accounts' holds change.
+        SIM_DEV_HOLD_MIN_SECONDS: '30',
+        SIM_DEV_HOLD_MAX_SECONDS: '90',
+      },
     });
     client = new SimClient(sim.url);
     // 100x: a 30 s ring takes 0.3 s; the person's 5-10 min of patience with a hand-off, 3-6 s.
@@ -230,5 +237,19 @@ describe('telephony-sim: <Dial> destinations', () => {
   it('answers 404 for the dials and the heard texts of an unknown call', async () => {
     expect((await client.admin('GET', '/calls/CA0000/dials')).status).toBe(404);
     expect((await client.admin('GET', '/calls/CA0000/heard')).status).toBe(404);
+  });
+
+  it("gives the dev accounts the demo's 30-90 s holds (also after a reset), other accounts the defaults", async () => {
+    const dev = async () =>
+      (await (await client.admin('GET', '/accounts/AC0123456789abcdef0123456789abcdef')).json()) as {
+        holdSeconds: { min: number; max: number };
+        timeScale: number;
+      };
+    expect(await dev()).toMatchObject({ holdSeconds: { min: 30, max: 90 }, timeScale: 1 });
+    const other = await client.createAccount({ flavour: 'twilio' });
+    const described = await (await client.admin('GET', `/accounts/${other.sid}`)).json();
+    expect(described).toMatchObject({ holdSeconds: { min: 120, max: 900 } });
+    expect((await client.admin('POST', '/reset')).status).toBe(200);
+    expect((await dev()).holdSeconds).toEqual({ min: 30, max: 90 });
   });
 });
