@@ -187,6 +187,16 @@ describe('telephony-sim: <Dial> destinations', () => {
       [2, 'in-progress'],
     ]);
     expect(bridge?.dialCallSid).toBe(items[2].dialCallSid);
+    const bridges = (await (await client.admin('GET', `/bridges?accountSid=${account.sid}`)).json()) as {
+      items: { callSid: string; to: string; destination: { value: string }; current: boolean }[];
+    };
+    expect(bridges.items.filter((b) => b.callSid === sid)).toEqual([
+      expect.objectContaining({
+        to: PERSON,
+        destination: expect.objectContaining({ value: destination }),
+        current: true,
+      }),
+    ]);
     expect((await client.call(sid)).status).toBe('in-progress');
     expect((await heardOf(sid)).said).toEqual([
       'Connecting you now.',

@@ -86,6 +86,15 @@ export class AdminController {
     return call;
   }
 
+  /**
+   * Who was bridged to whom, across calls: every dial attempt a destination answered (the far end's
+   * number, the destination, when, how long), newest last; `current` while the bridge lasts.
+   */
+  @Get('bridges')
+  listBridges(@Query() query: CallsQueryDto): ListDto<BridgeRecord> {
+    return { items: this.calls.list(query).flatMap(bridgesOf) };
+  }
+
   /** Who the far end was bridged to: every destination its `<Dial>`s rang, with outcome and times, and the bridge now. */
   @Get('calls/:sid/dials')
   getDials(@Param('sid') sid: string): ListDto<DialAttempt> & { bridge: CurrentBridge | null } {
@@ -173,6 +182,37 @@ export class AdminController {
     this.accounts.reset();
     return { ok: true };
   }
+}
+
+/** One answered dial of a call: the far end (`to`) and the destination it was bridged to. */
+export interface BridgeRecord {
+  callSid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  destination: DialAttempt['destination'];
+  dialCallSid: string;
+  answeredAt?: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  current: boolean;
+}
+
+function bridgesOf(call: SimCall): BridgeRecord[] {
+  return call.dials
+    .filter((d) => d.answeredAt !== undefined)
+    .map((d) => ({
+      callSid: call.sid,
+      accountSid: call.accountSid,
+      from: call.from,
+      to: call.to,
+      destination: d.destination,
+      dialCallSid: d.dialCallSid,
+      ...(d.answeredAt ? { answeredAt: d.answeredAt } : {}),
+      ...(d.endedAt ? { endedAt: d.endedAt } : {}),
+      ...(d.durationSeconds === undefined ? {} : { durationSeconds: d.durationSeconds }),
+      current: call.bridge?.dialCallSid === d.dialCallSid,
+    }));
 }
 
 function settings(dto: AccountSettingsDto): Partial<SimAccount> {
