@@ -1,10 +1,12 @@
 import {
   DEFAULT_HTTP_PORTS,
+  DestinationCommands,
   LineCommands,
   MediaCommands,
   MediaSubjects,
   ProviderAccountCommands,
   StreamTokenCommands,
+  TargetCommands,
 } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
@@ -19,7 +21,7 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
   nats: {
-    serves: Object.values(LineCommands),
+    serves: [...Object.values(DestinationCommands), ...Object.values(TargetCommands), ...Object.values(LineCommands)],
     calls: [
       // The org's provider account (credentials): line sync reads its numbers / extensions.
       ProviderAccountCommands.Credentials,

@@ -1,10 +1,12 @@
 import {
   AuthCommands,
   DEFAULT_HTTP_PORTS,
+  DestinationCommands,
   KvBuckets,
   LineCommands,
   ProviderAccountCommands,
   RecordingCommands,
+  TargetCommands,
 } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { configureHttpEdge } from './edge/http-edge';
@@ -49,6 +51,8 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       RecordingCommands.Delete,
       RecordingCommands.RetentionGet,
       RecordingCommands.RetentionSet,
+      ...Object.values(DestinationCommands),
+      ...Object.values(TargetCommands),
       LineCommands.Sync,
       LineCommands.List,
       LineCommands.Update,

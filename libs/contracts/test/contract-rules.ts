@@ -14,7 +14,9 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  minItems?: number;
   maxItems?: number;
+  uniqueItems?: boolean;
   items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   required?: string[];
@@ -97,6 +99,17 @@ const CONSTRAINTS: Record<string, Constraint> = {
   arrayMaxSize: (r, [max]) => {
     r.maxItems = max as number;
   },
+  arrayMinSize: (r, [min]) => {
+    r.minItems = min as number;
+  },
+  arrayUnique: (r) => {
+    r.uniqueItems = true;
+  },
+  // Rules JSON Schema cannot say (they read the runtime's zone database or another field): the
+  // document says them in words, and the examples check runs the real validators.
+  isIanaTimeZone: () => undefined,
+  onlyForKind: () => undefined,
+  differsFromStart: () => undefined,
 };
 
 /**
