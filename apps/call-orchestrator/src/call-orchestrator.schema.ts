@@ -6,6 +6,7 @@ import { LegEntity } from './legs/leg.entity';
 import { LegEventEntity } from './legs/leg-event.entity';
 import { LineEntity } from './lines/line.entity';
 import { CreateOrchestratorSchema1796000000001 } from './migrations/1796000000001-create-orchestrator-schema';
+import { LineTimesInMilliseconds1796000000300 } from './migrations/1796000000300-line-times-in-milliseconds';
 import { PageTimesInMilliseconds1796000000400 } from './migrations/1796000000400-page-times-in-milliseconds';
 import { TargetEntity } from './targets/target.entity';
 
@@ -13,5 +14,9 @@ import { TargetEntity } from './targets/target.entity';
 export const callOrchestratorSchema: SchemaOptions = {
   schema: 'orchestrator',
   entities: [LineEntity, DestinationEntity, TargetEntity, HuntEntity, CallEntity, LegEntity, LegEventEntity],
-  migrations: [CreateOrchestratorSchema1796000000001, PageTimesInMilliseconds1796000000400],
+  migrations: [
+    CreateOrchestratorSchema1796000000001,
+    LineTimesInMilliseconds1796000000300,
+    PageTimesInMilliseconds1796000000400,
+  ],
 };

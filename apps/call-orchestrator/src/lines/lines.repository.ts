@@ -35,14 +35,8 @@ export interface LineSyncCounts {
   removed: number;
 }
 
-/**
- * The creation time as the cursor carries it: a JavaScript Date holds milliseconds, PostgreSQL
- * microseconds. Ordering and comparing on the time cut to milliseconds (ties broken by id) keeps the
- * cursor exact; on the raw column, the rows of a sync (one transaction, one now()) would repeat forever.
- */
-const CREATED_MS = `date_trunc('milliseconds', created_at)`;
 const COLUMNS = `id, provider_account_id AS "providerAccountId", provider, number, label, enabled, pools,
-  leased_hunt_id AS "leasedHuntId", leased_leg_id AS "leasedLegId", ${CREATED_MS} AS "createdAt"`;
+  leased_hunt_id AS "leasedHuntId", leased_leg_id AS "leasedLegId", created_at AS "createdAt"`;
 
 /**
  * All of the lines' SQL but the leases (line-leases.repository.ts): listing, changing and syncing,
@@ -53,7 +47,10 @@ const COLUMNS = `id, provider_account_id AS "providerAccountId", provider, numbe
 export class LinesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Oldest first, keyset-paged on (created_at, id); reads `limit + 1` rows so the caller knows if more follow. */
+  /**
+   * Oldest first, keyset-paged on (created_at, id) (created_at is kept to the millisecond, as the
+   * cursor carries it); reads `limit + 1` rows so the caller knows if more follow.
+   */
   async page(orgId: string, filter: LineFilter, limit: number, cursor?: string): Promise<LineRow[]> {
     const where = ['org_id = $1', 'removed_at IS NULL'];
     const params: unknown[] = [orgId];
@@ -68,11 +65,11 @@ export class LinesRepository {
     if (filter.providerAccountId !== undefined) where.push(`provider_account_id = ${param(filter.providerAccountId)}`);
     if (cursor !== undefined) {
       const after = decodePageCursor(cursor);
-      where.push(`(${CREATED_MS}, id) > (${param(after.createdAt)}, ${param(after.id)})`);
+      where.push(`(created_at, id) > (${param(after.createdAt)}, ${param(after.id)})`);
     }
     return this.dataSource.query(
       `SELECT ${COLUMNS} FROM orchestrator.lines WHERE ${where.join(' AND ')}
-       ORDER BY ${CREATED_MS}, id LIMIT ${param(limit + 1)}`,
+       ORDER BY created_at, id LIMIT ${param(limit + 1)}`,
       params,
     );
   }
