@@ -1,4 +1,12 @@
-import { DEFAULT_HTTP_PORTS, MediaCommands, MediaSubjects, StreamTokenCommands } from '@callfleet/contracts';
+import {
+  DEFAULT_HTTP_PORTS,
+  HuntEventSubjects,
+  MediaCommands,
+  MediaSubjects,
+  ProviderAccountCommands,
+  Streams,
+  StreamTokenCommands,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
@@ -11,8 +19,13 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   module: CallOrchestratorModule,
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
+  // Publishes its hunt events (outbox).
+  streams: [Streams.EVENTS],
   nats: {
+    publishes: Object.values(HuntEventSubjects),
     calls: [
+      // The org's provider account (credentials) for every dial, digit, transfer and hang-up.
+      ProviderAccountCommands.Credentials,
       // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
       StreamTokenCommands.Issue,
       // A leg's audio, when a hunt wants to hear it.

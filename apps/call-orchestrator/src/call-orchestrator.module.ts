@@ -1,7 +1,21 @@
-import { PersistenceModule } from '@callfleet/persistence';
+import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
 import { Module } from '@nestjs/common';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
+import { CallsModule } from './calls/calls.module';
+import { HuntEventsModule } from './hunts/hunt-events.module';
+import { LegsModule } from './legs/legs.module';
+import { LineLeasesModule } from './lines/line-leases.module';
 
-/** Places and controls calls and hunts; owns calls, legs, hunts, lines and durable timers. Features arrive with later issues; the service already boots, answers discovery, health and metrics. */
-@Module({ imports: [PersistenceModule.forSchema(callOrchestratorSchema)] })
+/** Places and controls calls and hunts; owns calls, legs, hunts, lines and durable timers. */
+@Module({
+  imports: [
+    PersistenceModule.forSchema(callOrchestratorSchema),
+    JobsModule.forRoot(),
+    OutboxModule.forRoot(),
+    CallsModule,
+    LegsModule,
+    LineLeasesModule,
+    HuntEventsModule,
+  ],
+})
 export class CallOrchestratorModule {}

@@ -6,6 +6,7 @@ export * from './auth/roles';
 export * from './errors/error-codes';
 export * from './events/event-envelope';
 export * from './fleet/service-names';
+export * from './hunts/hunt.events';
 export * from './hunts/hunt-model';
 export * from './media/media.commands';
 export * from './media/media.events';
