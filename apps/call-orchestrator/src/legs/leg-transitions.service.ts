@@ -2,6 +2,7 @@ import { HuntEventSubjects, type LegEndReason, type LegEventSource, type LegStat
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { HuntEvents } from '../hunts/hunt-events.outbox';
+import type { LegEntity } from './leg.entity';
 import { LegsRepository, type LegTransitionOptions, type MovedLeg } from './legs.repository';
 
 export interface LegMoveCause {
@@ -35,6 +36,23 @@ export class LegTransitions {
   ): Promise<MovedLeg | null> {
     const leg = await this.legs.transition(manager, orgId, legId, to, options);
     if (!leg) return null;
+    await this.told(manager, leg, cause, options);
+    return leg;
+  }
+
+  /** A leg just inserted (`dialing`): its first history line and event (`from: null`). */
+  async created(manager: EntityManager, leg: LegEntity, cause: LegMoveCause): Promise<void> {
+    await this.told(manager, Object.assign(leg, { from: null }), cause, {});
+  }
+
+  private async told(
+    manager: EntityManager,
+    leg: LegEntity & { from: LegStatus | null },
+    cause: LegMoveCause,
+    options: LegTransitionOptions,
+  ): Promise<void> {
+    const to = leg.status;
+    const orgId = leg.orgId;
     await this.legs.recordEvent(manager, {
       orgId,
       huntId: leg.huntId,
@@ -59,6 +77,5 @@ export class LegTransitions {
         reason: (leg.endReason as LegEndReason | null) ?? null,
       },
     });
-    return leg;
   }
 }

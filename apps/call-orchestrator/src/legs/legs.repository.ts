@@ -63,6 +63,33 @@ export class LegsRepository {
     return Object.assign(leg, { from: rows[0].previous });
   }
 
+  /** A new leg (status `dialing`); the line is the hunt's already. */
+  async insert(
+    manager: EntityManager,
+    leg: { id: string; orgId: string; huntId: string; lineId: string; attempt: number; startedAt: Date },
+  ): Promise<LegEntity> {
+    await manager.query(
+      `INSERT INTO orchestrator.legs (id, org_id, hunt_id, line_id, attempt, status, started_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'dialing', $6, $6)`,
+      [leg.id, leg.orgId, leg.huntId, leg.lineId, leg.attempt, leg.startedAt],
+    );
+    return manager.findOneByOrFail(LegEntity, { id: leg.id });
+  }
+
+  /** The legs of the hunt still on a call or about to be (not ended, failed nor connected). */
+  live(manager: EntityManager, orgId: string, huntId: string): Promise<LegEntity[]> {
+    return manager
+      .createQueryBuilder(LegEntity, 'l')
+      .where('l.org_id = :orgId AND l.hunt_id = :huntId', { orgId, huntId })
+      .andWhere(`l.status NOT IN ('ended', 'failed', 'connected')`)
+      .getMany();
+  }
+
+  /** The leg whose call this is. */
+  ofCall(manager: EntityManager, callId: string): Promise<LegEntity | null> {
+    return manager.findOneBy(LegEntity, { callId });
+  }
+
   /** One line of the leg's (or call's) history. */
   async recordEvent(manager: EntityManager, event: LegEventRecord): Promise<void> {
     await manager.query(

@@ -1,6 +1,9 @@
 import { isWithinCallingHours, weekTimeIn } from './calling-hours';
 
-const weekdays9to17 = { timeZone: 'America/New_York', windows: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }] };
+const weekdays9to17 = {
+  timeZone: 'America/New_York',
+  windows: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }],
+};
 
 describe('calling hours', () => {
   it('reads the wall clock of the zone (2026-12-02 is a Wednesday)', () => {
