@@ -1,3 +1,4 @@
+export * from './changed-rows';
 export * from './database-config';
 export * from './jobs';
 export * from './notifications/pg-listener';

@@ -1,7 +1,7 @@
 import { CallCommands, CallFlowRequestDto, type CallFlowResponseDto, StreamTokenCommands } from '@callfleet/contracts';
 import { Command, NatsRpcClient } from '@callfleet/platform';
 import { TWIML_CONTENT_TYPE } from '@callfleet/telephony';
-import { Controller, Inject, Logger, Optional } from '@nestjs/common';
+import { Controller, Inject, Optional } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { CallOrchestratorConfig } from '../call-orchestrator.config';
@@ -25,8 +25,6 @@ export const RESUME_PARAM = 'resume';
  */
 @Controller()
 export class CallFlowHandlers {
-  private readonly logger = new Logger('CallFlow');
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly calls: CallsRepository,

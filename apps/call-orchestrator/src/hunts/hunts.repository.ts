@@ -1,5 +1,5 @@
 import type { HuntStatus, ListHuntsDto } from '@callfleet/contracts';
-import { decodePageCursor } from '@callfleet/persistence';
+import { changedRows, decodePageCursor } from '@callfleet/persistence';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { HuntEntity } from './hunt.entity';
@@ -41,7 +41,8 @@ export class HuntsRepository {
     from: readonly HuntStatus[],
     at: Date,
   ): Promise<HuntEntity | null> {
-    const rows: { id: string }[] = await manager.query(
+    const rows: { id: string }[] = await changedRows(
+      manager,
       `UPDATE orchestrator.hunts SET status = $3, end_reason = $4, ended_at = $5, updated_at = $5
         WHERE id = $1 AND org_id = $2 AND status = ANY($6::text[]) RETURNING id`,
       [id, orgId, status, reason, at, from],

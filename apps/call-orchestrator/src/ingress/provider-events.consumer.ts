@@ -1,6 +1,6 @@
 import { Streams, TelephonyIngress, type TelephonyIngressEvent } from '@callfleet/contracts';
 import { Clock, JetStreamService } from '@callfleet/platform';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CallEntity } from '../calls/call.entity';
 import { CallHangUps } from '../calls/call-hang-up.job';
@@ -29,8 +29,6 @@ class CallNotKnownYet extends Error {}
  */
 @Injectable()
 export class ProviderEventsConsumer implements OnApplicationBootstrap {
-  private readonly logger = new Logger('ProviderEvents');
-
   constructor(
     private readonly jetstream: JetStreamService,
     private readonly dataSource: DataSource,

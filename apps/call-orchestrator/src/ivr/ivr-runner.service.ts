@@ -98,7 +98,7 @@ export class IvrRunner {
   async stepDue({ orgId, legId, step }: IvrStepPayload): Promise<void> {
     const taken = await this.dataSource.transaction(async (manager) => {
       const leg = await this.legs.get(manager, orgId, legId);
-      if (!leg || leg.status !== 'ivr' || leg.ivrStep !== step) return null;
+      if (leg?.status !== 'ivr' || leg.ivrStep !== step) return null;
       const hunt = await this.hunts.get(manager, orgId, leg.huntId);
       const current = hunt?.ivrScript[step];
       if (!hunt || !current) return null;
@@ -118,7 +118,7 @@ export class IvrRunner {
       await this.becomeCurrent(manager, leg, hunt.ivrScript, step + 1, this.clock.now(), minDelay);
       return { leg, step: current };
     });
-    if (!taken || taken.step.action !== 'digits' || !taken.leg.callId) return;
+    if (taken?.step.action !== 'digits' || !taken.leg.callId) return;
     const call = await this.calls.byId(this.dataSource.manager, taken.leg.callId);
     if (!call?.providerCallId) return;
     await this.control.updateInstructions(
@@ -136,7 +136,7 @@ export class IvrRunner {
   async heard(callId: string, kind: string, atMs: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const leg = await this.legs.ofCall(manager, callId);
-      if (!leg || leg.status !== 'ivr') return;
+      if (leg?.status !== 'ivr') return;
       const hunt = await this.hunts.get(manager, leg.orgId, leg.huntId);
       const current = hunt?.ivrScript[leg.ivrStep];
       if (!hunt || current?.action !== 'expect' || current.kind !== kind) return;

@@ -42,9 +42,9 @@ export class LegDialJob {
   async dial({ orgId, legId }: DialLegPayload): Promise<undefined> {
     const manager = this.dataSource.manager;
     const leg = await this.legs.get(manager, orgId, legId);
-    if (!leg || leg.status !== 'dialing') return this.skipped();
+    if (leg?.status !== 'dialing') return this.skipped();
     const hunt = await this.hunts.get(manager, orgId, leg.huntId);
-    if (!hunt || hunt.status !== 'running') return this.skipped();
+    if (hunt?.status !== 'running') return this.skipped();
     if (await this.calls.byDialKey(manager, legId)) {
       await this.failDial(orgId, legId, 'an earlier attempt may have sent the request');
       return undefined;

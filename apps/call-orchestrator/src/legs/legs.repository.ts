@@ -1,4 +1,5 @@
 import { FINAL_LEG_STATUSES, type LegEndReason, type LegEventSource, type LegStatus } from '@callfleet/contracts';
+import { changedRows } from '@callfleet/persistence';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LegEntity } from './leg.entity';
@@ -45,7 +46,8 @@ export class LegsRepository {
     const allowed = legStatusesBefore(to).filter((s) => !options.expectFrom || options.expectFrom.includes(s));
     if (allowed.length === 0) return null;
     const final = FINAL_LEG_STATUSES.has(to);
-    const rows: { id: string; previous: LegStatus }[] = await manager.query(
+    const rows: { id: string; previous: LegStatus }[] = await changedRows(
+      manager,
       `UPDATE orchestrator.legs l
           SET status = $3,
               end_reason = CASE WHEN $4 THEN COALESCE($5, l.end_reason) ELSE l.end_reason END,
@@ -111,7 +113,8 @@ export class LegsRepository {
 
   /** Moves the leg to its next IVR step only from `step` (one conditional UPDATE: a redelivered timer does nothing). */
   async advanceIvrStep(manager: EntityManager, orgId: string, legId: string, step: number): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    const rows: unknown[] = await changedRows(
+      manager,
       `UPDATE orchestrator.legs SET ivr_step = $3 + 1, updated_at = now()
         WHERE id = $1 AND org_id = $2 AND ivr_step = $3 AND status = 'ivr' RETURNING id`,
       [legId, orgId, step],

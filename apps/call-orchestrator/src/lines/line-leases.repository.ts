@@ -1,4 +1,5 @@
 import { ErrorCode } from '@callfleet/contracts';
+import { changedRows } from '@callfleet/persistence';
 import { AppException } from '@callfleet/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -110,7 +111,8 @@ export class LineLeases {
     hunt: string,
     expires: string,
   ): Promise<LineEntity[]> {
-    const rows: { id: string }[] = await manager.query(
+    const rows: { id: string }[] = await changedRows(
+      manager,
       `UPDATE orchestrator.lines SET leased_hunt_id = ${hunt}, leased_leg_id = NULL, lease_expires_at = ${expires}, updated_at = now()
         WHERE id IN (${candidates}) AND leased_hunt_id IS NULL
         RETURNING id`,
@@ -128,7 +130,8 @@ export class LineLeases {
     huntId: string,
     legId: string,
   ): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    const rows: unknown[] = await changedRows(
+      manager,
       `UPDATE orchestrator.lines SET leased_leg_id = $4, updated_at = now()
         WHERE id = $1 AND org_id = $2 AND leased_hunt_id = $3 RETURNING id`,
       [lineId, orgId, huntId, legId],
@@ -138,7 +141,8 @@ export class LineLeases {
 
   /** Gives one line back (only if this hunt holds it). */
   async release(manager: EntityManager, orgId: string, lineId: string, huntId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    const rows: unknown[] = await changedRows(
+      manager,
       `UPDATE orchestrator.lines SET leased_hunt_id = NULL, leased_leg_id = NULL, lease_expires_at = NULL, updated_at = now()
         WHERE id = $1 AND org_id = $2 AND leased_hunt_id = $3 RETURNING id`,
       [lineId, orgId, huntId],
@@ -148,7 +152,8 @@ export class LineLeases {
 
   /** Gives back every line the hunt holds; the number released. */
   async releaseHunt(manager: EntityManager, orgId: string, huntId: string): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const rows: unknown[] = await changedRows(
+      manager,
       `UPDATE orchestrator.lines SET leased_hunt_id = NULL, leased_leg_id = NULL, lease_expires_at = NULL, updated_at = now()
         WHERE org_id = $1 AND leased_hunt_id = $2 RETURNING id`,
       [orgId, huntId],
@@ -166,7 +171,8 @@ export class LineLeases {
 
   /** Releases every lease expired before `now` (any org): the reclaim timer's work. The number reclaimed. */
   async reclaimExpired(manager: EntityManager, now: Date): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const rows: unknown[] = await changedRows(
+      manager,
       `UPDATE orchestrator.lines SET leased_hunt_id = NULL, leased_leg_id = NULL, lease_expires_at = NULL, updated_at = now()
         WHERE leased_hunt_id IS NOT NULL AND lease_expires_at < $1 RETURNING id`,
       [now],
