@@ -1,6 +1,7 @@
 import {
   CallCommands,
   DEFAULT_HTTP_PORTS,
+  DestinationCommands,
   HuntCommands,
   HuntEventSubjects,
   MediaCommands,
@@ -8,6 +9,7 @@ import {
   ProviderAccountCommands,
   Streams,
   StreamTokenCommands,
+  TargetCommands,
   TelephonyIngress,
 } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
@@ -26,7 +28,12 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   // Publishes its hunt events (outbox).
   streams: [Streams.EVENTS],
   nats: {
-    serves: [...Object.values(HuntCommands), CallCommands.Flow],
+    serves: [
+      ...Object.values(HuntCommands),
+      CallCommands.Flow,
+      ...Object.values(DestinationCommands),
+      ...Object.values(TargetCommands),
+    ],
     publishes: Object.values(HuntEventSubjects),
     // Provider call events (status, AMD) from webhook-ingest.
     consumes: [{ event: TelephonyIngress, durable: PROVIDER_EVENTS_CONSUMER }],

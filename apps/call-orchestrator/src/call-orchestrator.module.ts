@@ -29,7 +29,7 @@ import { TargetsModule } from './targets/targets.module';
     IvrModule,
     IngressModule,
     CallFlowModule,
-    // Other teams start and watch hunts over NATS with a credential (public commands).
+    // Other teams run hunts and manage destinations and targets over NATS with a credential (public commands).
     CallerAuthenticationModule,
   ],
 })

@@ -6,11 +6,12 @@ import { LegEntity } from './legs/leg.entity';
 import { LegEventEntity } from './legs/leg-event.entity';
 import { LineEntity } from './lines/line.entity';
 import { CreateOrchestratorSchema1796000000001 } from './migrations/1796000000001-create-orchestrator-schema';
+import { PageTimesInMilliseconds1796000000400 } from './migrations/1796000000400-page-times-in-milliseconds';
 import { TargetEntity } from './targets/target.entity';
 
 /** The orchestrator's own PostgreSQL schema: its entities and migrations. Shared by the service (migrations at start) and `npm run migrate`. */
 export const callOrchestratorSchema: SchemaOptions = {
   schema: 'orchestrator',
   entities: [LineEntity, DestinationEntity, TargetEntity, HuntEntity, CallEntity, LegEntity, LegEventEntity],
-  migrations: [CreateOrchestratorSchema1796000000001],
+  migrations: [CreateOrchestratorSchema1796000000001, PageTimesInMilliseconds1796000000400],
 };

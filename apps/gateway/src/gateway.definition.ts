@@ -1,10 +1,12 @@
 import {
   AuthCommands,
   DEFAULT_HTTP_PORTS,
+  DestinationCommands,
   HuntCommands,
   KvBuckets,
   ProviderAccountCommands,
   RecordingCommands,
+  TargetCommands,
 } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { configureHttpEdge } from './edge/http-edge';
@@ -50,6 +52,8 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       RecordingCommands.Delete,
       RecordingCommands.RetentionGet,
       RecordingCommands.RetentionSet,
+      ...Object.values(DestinationCommands),
+      ...Object.values(TargetCommands),
     ],
     // Rate-limit counters, and the revoked tokens it refuses.
     kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS],

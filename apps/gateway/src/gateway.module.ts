@@ -5,11 +5,13 @@ import { AccessControlModule } from './access-control/access-control.module';
 import { AuthenticationGuard } from './access-control/authentication.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
+import { DestinationsModule } from './destinations/destinations.module';
 import { HuntsModule } from './hunts/hunts.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RecordingsModule } from './recordings/recordings.module';
+import { TargetsModule } from './targets/targets.module';
 import { UsersModule } from './users/users.module';
 
 /** The public REST API: authenticates callers, limits them, and forwards to the services over NATS. */
@@ -23,6 +25,8 @@ import { UsersModule } from './users/users.module';
     ProviderAccountsModule,
     RecordingsModule,
     HuntsModule,
+    DestinationsModule,
+    TargetsModule,
   ],
   providers: [
     // Global guards run in this order: find out who calls, count the call, then allow or refuse it.

@@ -2,18 +2,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CallCommands,
-  FleetHeader,
-  NATS_SERVICE_ERROR_CODE,
-  type ProviderAccountDto,
-  type RecordingDto,
-  Streams,
-} from '@callfleet/contracts';
+import { CallCommands, type ProviderAccountDto, type RecordingDto, Streams } from '@callfleet/contracts';
 import { type Clock, MetricsService, SubjectNamespace } from '@callfleet/platform';
 import { ProviderPolicyRegistry } from '@callfleet/resilience';
 import { TwilioAdapter } from '@callfleet/telephony';
-import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
+import {
+  type FleetAnswer,
+  type FleetRequestCaller,
+  fleetRequest,
+  startTestService,
+  TEST_NATS_URL,
+  TestDatabase,
+  testNamespace,
+  waitFor,
+} from '@callfleet/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, headers as natsHeaders, type Subscription } from '@nats-io/transport-node';
 import { webhookIngestService } from '../../webhook-ingest/src/webhook-ingest.definition';
@@ -23,7 +25,7 @@ import { RECORDING_INTAKE_CONSUMER } from '../src/downloads/recording-intake';
 import { recordingPipelineService } from '../src/recording-pipeline.definition';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
-export type Answer<T> = { ok: true; body: T } | { ok: false; status: number; body: { code: string; message: string } };
+export type Answer<T> = FleetAnswer<T>;
 
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -113,18 +115,8 @@ export class RecordingFleet {
   }
 
   /** A plain NATS request as the gateway makes it, with the caller's identity in the fleet headers. */
-  async request<T>(subject: string, body: unknown, caller: { orgId: string; roles?: string[] }): Promise<Answer<T>> {
-    const h = natsHeaders();
-    h.set(FleetHeader.REQUEST_ID, randomUUID());
-    h.set(FleetHeader.ORG_ID, caller.orgId);
-    h.set(FleetHeader.USER_ID, randomUUID());
-    h.set(FleetHeader.ROLES, (caller.roles ?? ['admin']).join(','));
-    const reply = await this.nc.request(this.ns.subject(subject), JSON.stringify(body), {
-      timeout: 10_000,
-      headers: h,
-    });
-    const status = reply.headers?.get(NATS_SERVICE_ERROR_CODE);
-    return status ? { ok: false, status: Number(status), body: reply.json() } : { ok: true, body: reply.json<T>() };
+  request<T>(subject: string, body: unknown, caller: FleetRequestCaller): Promise<Answer<T>> {
+    return fleetRequest<T>(this.nc, this.namespace, subject, body, caller);
   }
 
   async createTwilioAccount(

@@ -1,20 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import {
   type CreateProviderAccountDto,
   FleetHeader,
   type HttpErrorEnvelope,
   KvBuckets,
-  NATS_SERVICE_ERROR_CODE,
   ProviderAccountCommands,
   type ProviderAccountDto,
   Streams,
   type TelephonyIngressEvent,
 } from '@callfleet/contracts';
 import { type Clock, MetricsService, SubjectNamespace } from '@callfleet/platform';
-import { expectErrorEnvelope, startTestService, TEST_NATS_URL, TestDatabase, testNamespace } from '@callfleet/testing';
+import {
+  expectErrorEnvelope,
+  type FleetAnswer,
+  type FleetRequestCaller,
+  fleetRequest,
+  startTestService,
+  TEST_NATS_URL,
+  TestDatabase,
+  testNamespace,
+} from '@callfleet/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { webhookIngestService } from '../src/webhook-ingest.definition';
 
 export type IngestService = Awaited<ReturnType<typeof startTestService>>;
@@ -99,20 +106,8 @@ export class IngestHarness {
   }
 
   /** A plain NATS request as the gateway makes it, with the caller's identity in the fleet headers. */
-  async request<T>(
-    subject: string,
-    body: unknown,
-    caller: { orgId: string; roles?: string[] },
-  ): Promise<{ ok: true; body: T } | { ok: false; status: number; body: { code: string; message: string } }> {
-    const nc = await this.client();
-    const h = natsHeaders();
-    h.set(FleetHeader.REQUEST_ID, randomUUID());
-    h.set(FleetHeader.ORG_ID, caller.orgId);
-    h.set(FleetHeader.USER_ID, randomUUID());
-    h.set(FleetHeader.ROLES, (caller.roles ?? ['admin']).join(','));
-    const reply = await nc.request(this.ns.subject(subject), JSON.stringify(body), { timeout: 5_000, headers: h });
-    const status = reply.headers?.get(NATS_SERVICE_ERROR_CODE);
-    return status ? { ok: false, status: Number(status), body: reply.json() } : { ok: true, body: reply.json<T>() };
+  async request<T>(subject: string, body: unknown, caller: FleetRequestCaller): Promise<FleetAnswer<T>> {
+    return fleetRequest<T>(await this.client(), this.ns.prefix, subject, body, caller, 5_000);
   }
 
   async createAccount(orgId: string, dto: CreateProviderAccountDto): Promise<ProviderAccountDto> {

@@ -14,8 +14,8 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
-  maxItems?: number;
   minItems?: number;
+  maxItems?: number;
   uniqueItems?: boolean;
   items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
@@ -105,6 +105,11 @@ const CONSTRAINTS: Record<string, Constraint> = {
   arrayUnique: (r) => {
     r.uniqueItems = true;
   },
+  // Rules JSON Schema cannot say (they read the runtime's zone database or another field): the
+  // document says them in words, and the examples check runs the real validators.
+  isIanaTimeZone: () => undefined,
+  onlyForKind: () => undefined,
+  differsFromStart: () => undefined,
 };
 
 /**

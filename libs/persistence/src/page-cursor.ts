@@ -4,7 +4,9 @@ import { AppException } from '@callfleet/platform';
 /**
  * Where a keyset page ended: the last row's creation time and id. Every cursor-paged list of the
  * fleet (recordings, destinations, targets, hunts, lines...) orders by `(created_at, id)` and gives
- * this out as an opaque base64url `nextCursor`.
+ * this out as an opaque base64url `nextCursor`. The cursor holds milliseconds (a JavaScript Date):
+ * an ascending list compared with `>` needs `created_at` stored to the millisecond (`timestamptz(3)`),
+ * or the last row of a page, with its microseconds, comes back at the top of the next one.
  */
 export interface PageCursor {
   createdAt: Date;

@@ -1,6 +1,7 @@
 export * from './built-dist';
 export * from './discovery';
 export * from './error-envelope';
+export * from './fleet-request';
 export * from './free-port';
 export * from './nats-server';
 export * from './oversize-bodies';
@@ -10,3 +11,4 @@ export * from './test-database';
 export * from './test-environment';
 export * from './test-fleet';
 export * from './test-s3-server';
+export * from './validation-refusals';

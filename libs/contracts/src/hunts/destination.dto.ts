@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -14,6 +13,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { OptionalField } from '../validation/optional-field';
 import { DESTINATION_KINDS, type DestinationKind, IVR_DIGITS_PATTERN } from './hunt-model';
 
 /** A dialable number: E.164 (`+`, a country code, up to 15 digits). Nothing else ever reaches TwiML. */
@@ -93,7 +93,7 @@ export class CreateDestinationDto {
   number?: string;
 
   @ApiPropertyOptional({ example: 'ww1234#', pattern: IVR_DIGITS_PATTERN.source })
-  @IsOptional()
+  @OptionalField()
   @OnlyForKind('phone')
   @Matches(IVR_DIGITS_PATTERN, { message: DIGITS_MESSAGE })
   sendDigits?: string;
@@ -107,7 +107,7 @@ export class CreateDestinationDto {
   uri?: string;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   isDefault?: boolean;
 }
@@ -119,18 +119,18 @@ export class CreateDestinationDto {
  */
 export class DestinationPatchDto {
   @ApiPropertyOptional({ maxLength: DESTINATION_NAME_MAX_LENGTH })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, DESTINATION_NAME_MAX_LENGTH)
   name?: string;
 
   @ApiPropertyOptional({ enum: DESTINATION_KINDS })
-  @IsOptional()
+  @OptionalField()
   @IsIn(DESTINATION_KINDS, { message: `kind must be one of ${DESTINATION_KINDS.join(', ')}` })
   kind?: DestinationKind;
 
   @ApiPropertyOptional({ example: '+15550100100' })
-  @IsOptional()
+  @OptionalField()
   @Matches(PHONE_NUMBER_PATTERN, { message: `number ${PHONE_MESSAGE}` })
   number?: string;
 
@@ -140,14 +140,14 @@ export class DestinationPatchDto {
   sendDigits?: string | null;
 
   @ApiPropertyOptional({ maxLength: SIP_URI_MAX_LENGTH })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(SIP_URI_MAX_LENGTH)
   @Matches(SIP_URI_PATTERN, { message: SIP_MESSAGE })
   uri?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   isDefault?: boolean;
 }
@@ -162,13 +162,13 @@ export class UpdateDestinationDto extends DestinationPatchDto {
 /** `GET /destinations?cursor=&limit=`: oldest first. */
 export class ListDestinationsDto {
   @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not one this API gave out' })
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: DESTINATIONS_MAX_PAGE, default: 50 })
-  @IsOptional()
+  @OptionalField()
   @Type(() => Number)
   @IsInt()
   @Min(1)

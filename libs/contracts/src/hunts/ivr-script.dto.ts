@@ -1,18 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { plainToInstance, Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { BoundedArrayOf } from '../validation/bounded-array';
+import { OptionalField } from '../validation/optional-field';
 import { IVR_DIGITS_PATTERN } from './hunt-model';
 
 /** The most steps one script may have: a real IVR tree is a handful deep; this bounds a hostile one. */
@@ -45,7 +35,7 @@ const jitter = () =>
       maximum: IVR_STEP_MAX_JITTER_MS,
       description: 'Up to this much earlier or later, at random (so a fleet of legs does not act in lockstep)',
     }),
-    IsOptional(),
+    OptionalField(),
     IsInt(),
     Min(0),
     Max(IVR_STEP_MAX_JITTER_MS),
@@ -115,22 +105,27 @@ export const IVR_STEP_MODELS = [IvrDigitsStepDto, IvrWaitStepDto, IvrExpectStepD
  * the step its `action` names. `optional` makes the property optional (absent = no script given).
  * The OpenAPI schema refers to the step models: list `IVR_STEP_MODELS` in the controller's `@ApiExtraModels`.
  */
-export function IvrScriptProperty(options: { optional?: boolean; description?: string } = {}): PropertyDecorator {
+/** How `IvrScriptProperty` documents and checks its property. */
+export interface IvrScriptPropertyOptions {
+  optional?: boolean;
+  description?: string;
+  /** A reply's field: documented, not validated. */
+  reply?: boolean;
+}
+
+export function IvrScriptProperty(options: IvrScriptPropertyOptions = {}): PropertyDecorator {
   const doc = {
     type: 'array',
     maxItems: IVR_SCRIPT_MAX_STEPS,
     items: { oneOf: IVR_STEP_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) },
     description: options.description ?? 'The IVR script: steps run in order on every answered leg',
   } as const;
+  const documented = options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc);
+  if (options.reply) return documented;
   return applyDecorators(
-    options.optional ? ApiPropertyOptional(doc) : ApiProperty(doc),
-    ...(options.optional ? [IsOptional()] : []),
-    IsArray(),
-    ArrayMaxSize(IVR_SCRIPT_MAX_STEPS),
-    // A null or a number in the array is not a step (ValidateNested alone lets a null through).
-    IsObject({ each: true, message: 'each step must be an object' }),
-    ValidateNested({ each: true }),
-    Transform(({ obj, key }) => toSteps((obj as Record<string, unknown>)[key])),
+    documented,
+    ...(options.optional ? [OptionalField()] : []),
+    BoundedArrayOf(IVR_SCRIPT_MAX_STEPS, stepClassOf),
   );
 }
 
@@ -140,21 +135,10 @@ const STEP_CLASSES: Readonly<Record<IvrStepAction, new () => object>> = {
   expect: IvrExpectStepDto,
 };
 
-/**
- * Each object of the array as the class its `action` names (unknown: `IvrStepDto`, which refuses it);
- * anything else is left as it is for the validators to refuse. Not class-transformer's discriminator:
- * it throws on a null element, which would answer a hostile body with a 500.
- */
-function toSteps(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  // Past the limit the script is refused anyway: one step more than allowed keeps that answer, and a
-  // hostile array of thousands costs no more to refuse than a script of 51.
-  return value.slice(0, IVR_SCRIPT_MAX_STEPS + 1).map((step: unknown) => {
-    if (step === null || typeof step !== 'object' || Array.isArray(step)) return step;
-    const action = (step as { action?: unknown }).action;
-    const stepClass =
-      (typeof action === 'string' && Object.hasOwn(STEP_CLASSES, action) && STEP_CLASSES[action as IvrStepAction]) ||
-      IvrStepDto;
-    return plainToInstance(stepClass, step);
-  });
+/** The class of a step: the one its `action` names, else `IvrStepDto` (which refuses it, naming `action`). */
+function stepClassOf(step: object): new () => object {
+  const action = (step as { action?: unknown }).action;
+  return typeof action === 'string' && Object.hasOwn(STEP_CLASSES, action)
+    ? STEP_CLASSES[action as IvrStepAction]
+    : IvrStepDto;
 }

@@ -8,7 +8,6 @@ import {
   IsInt,
   IsISO8601,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -19,6 +18,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { BoundedArrayOf } from '../validation/bounded-array';
+import { OptionalField } from '../validation/optional-field';
 import { PHONE_NUMBER_PATTERN } from './destination.dto';
 import type { IvrStep } from './hunt-model';
 import { IvrScriptProperty } from './ivr-script.dto';
@@ -105,12 +106,8 @@ export class CallingHoursDto {
   timeZone: string;
 
   @ApiProperty({ type: () => [CallingHoursWindowDto], minItems: 1, maxItems: CALLING_HOURS_MAX_WINDOWS })
-  @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(CALLING_HOURS_MAX_WINDOWS)
-  @IsObject({ each: true, message: 'each window must be an object' })
-  @ValidateNested({ each: true })
-  @Type(() => CallingHoursWindowDto)
+  @BoundedArrayOf(CALLING_HOURS_MAX_WINDOWS, () => CallingHoursWindowDto)
   windows: CallingHoursWindowDto[];
 }
 
@@ -119,7 +116,7 @@ export class TargetDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Tax office helpline' }) name: string;
   @ApiProperty({ example: '+15550100200' }) phoneNumber: string;
-  @IvrScriptProperty() ivrScript: IvrStep[];
+  @IvrScriptProperty({ reply: true }) ivrScript: IvrStep[];
   @ApiProperty({ minimum: TARGET_MIN_LINES, maximum: TARGET_MAX_LINES }) recommendedLines: number;
   @ApiProperty({ type: CallingHoursDto, nullable: true, description: 'null: any time' })
   callingHours: CallingHoursDto | null;
@@ -139,7 +136,7 @@ export class TargetOptionalFieldsDto {
   ivrScript?: IvrStep[];
 
   @ApiPropertyOptional({ minimum: TARGET_MIN_LINES, maximum: TARGET_MAX_LINES, default: TARGET_DEFAULT_LINES })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(TARGET_MIN_LINES)
   @Max(TARGET_MAX_LINES)
@@ -170,13 +167,13 @@ export class CreateTargetDto extends TargetOptionalFieldsDto {
 /** `PATCH /targets/:id`: the fields given change (`callingHours: null` removes them). */
 export class TargetPatchDto extends TargetOptionalFieldsDto {
   @ApiPropertyOptional({ maxLength: TARGET_NAME_MAX_LENGTH })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, TARGET_NAME_MAX_LENGTH)
   name?: string;
 
   @ApiPropertyOptional({ example: '+15550100200', pattern: PHONE_NUMBER_PATTERN.source })
-  @IsOptional()
+  @OptionalField()
   @Matches(PHONE_NUMBER_PATTERN, { message: PHONE_MESSAGE })
   phoneNumber?: string;
 }
@@ -191,13 +188,13 @@ export class UpdateTargetDto extends TargetPatchDto {
 /** `GET /targets?cursor=&limit=`: oldest first. */
 export class ListTargetsDto {
   @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not one this API gave out' })
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: TARGETS_MAX_PAGE, default: 50 })
-  @IsOptional()
+  @OptionalField()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -208,12 +205,12 @@ export class ListTargetsDto {
 /** `GET /targets/:id/stats?from=&to=`: the query (hunts created in `[from, to)`; default the last 90 days). */
 export class TargetStatsQueryDto {
   @ApiPropertyOptional({ description: 'Hunts created at or after (ISO 8601); default 90 days before `to`' })
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ description: 'Hunts created before (ISO 8601); default now' })
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true })
   to?: string;
 }
