@@ -104,6 +104,10 @@ export class LineLeases {
     return leased;
   }
 
+  /**
+   * Leases the rows `candidates` picks (a SELECT … FOR UPDATE SKIP LOCKED). The pick is a CTE, run
+   * once: as `WHERE id IN (subquery with LIMIT)` PostgreSQL may run it again per row and take more.
+   */
   private async lease(
     manager: EntityManager,
     candidates: string,
@@ -111,11 +115,14 @@ export class LineLeases {
     hunt: string,
     expires: string,
   ): Promise<LineEntity[]> {
-    const rows: { id: string }[] = await changedRows(
-      manager,
-      `UPDATE orchestrator.lines SET leased_hunt_id = ${hunt}, leased_leg_id = NULL, lease_expires_at = ${expires}, updated_at = now()
-        WHERE id IN (${candidates}) AND leased_hunt_id IS NULL
-        RETURNING id`,
+    const rows: { id: string }[] = await manager.query(
+      `WITH picked AS (${candidates}),
+            changed AS (
+              UPDATE orchestrator.lines l
+                 SET leased_hunt_id = ${hunt}, leased_leg_id = NULL, lease_expires_at = ${expires}, updated_at = now()
+                FROM picked WHERE l.id = picked.id AND l.leased_hunt_id IS NULL
+              RETURNING l.id)
+       SELECT id FROM changed`,
       params,
     );
     if (rows.length === 0) return [];
