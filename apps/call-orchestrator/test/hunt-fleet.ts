@@ -14,6 +14,7 @@ import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace, waitFor }
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
 import { authService } from '../../auth/src/auth.definition';
+import { mediaStreamService } from '../../media-stream/src/media-stream.definition';
 import type { SimCall } from '../../telephony-sim/src/calls/sim-call';
 import { webhookIngestService } from '../../webhook-ingest/src/webhook-ingest.definition';
 // The simulated provider, the one fake of these tests (shared with webhook-ingest's tests).
@@ -42,6 +43,7 @@ export class HuntFleet {
     readonly ingest: Service,
     readonly auth: Service,
     readonly orchestrator: Service,
+    readonly media: Service | undefined,
     readonly dbs: TestDatabase[],
     readonly orchestratorDb: TestDatabase,
     readonly nc: NatsConnection,
@@ -50,7 +52,8 @@ export class HuntFleet {
     this.ns = new SubjectNamespace(namespace);
   }
 
-  static async start(simAccount: Record<string, unknown> = {}): Promise<HuntFleet> {
+  /** `media: true` runs media-stream too (the legs' audio analysed: what `expect` steps wait for). */
+  static async start(simAccount: Record<string, unknown> = {}, options: { media?: boolean } = {}): Promise<HuntFleet> {
     const namespace = testNamespace();
     const sim = await Simulator.start({ WEBHOOK_RETRIES: '2', LOG_LEVEL: 'warn' });
     await sim.admin('PATCH', `/accounts/${SIM_TWILIO.accountSid}`, simAccount);
@@ -70,13 +73,16 @@ export class HuntFleet {
       databaseUrl: authDb.url,
       env: { JWT_KEYS_DIR: keysDir, LOG_LEVEL: 'warn' },
     });
+    const media = options.media
+      ? await startTestService(mediaStreamService, { namespace, env: { LOG_LEVEL: 'warn' } })
+      : undefined;
     const orchestrator = await startTestService(callOrchestratorService, {
       namespace,
       databaseUrl: orchestratorDb.url,
       env: {
         WEBHOOKS_PUBLIC_BASE_URL: ingest.url,
-        // No media-stream in these tests: the simulator's stream finds nobody and the call goes on.
-        MEDIA_STREAM_PUBLIC_URL: 'ws://127.0.0.1:9',
+        // Without media-stream the simulator's stream finds nobody and the call goes on.
+        MEDIA_STREAM_PUBLIC_URL: media ? media.url.replace(/^http/, 'ws') : 'ws://127.0.0.1:9',
         CALL_PROVIDER_TIMEOUT_MS: '3000',
         LOG_LEVEL: 'warn',
       },
@@ -88,6 +94,7 @@ export class HuntFleet {
       ingest,
       auth,
       orchestrator,
+      media,
       [ingestDb, authDb, orchestratorDb],
       orchestratorDb,
       nc,
@@ -179,6 +186,7 @@ export class HuntFleet {
 
   async stop(): Promise<void> {
     await this.orchestrator?.close();
+    await this.media?.close();
     await this.auth?.close();
     await this.ingest?.close();
     await this.sim?.stop();
