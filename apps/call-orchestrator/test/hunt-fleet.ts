@@ -44,6 +44,7 @@ export class HuntFleet {
     readonly auth: Service,
     readonly orchestrator: Service,
     readonly media: Service | undefined,
+    readonly otherReplicas: Service[],
     readonly dbs: TestDatabase[],
     readonly orchestratorDb: TestDatabase,
     readonly nc: NatsConnection,
@@ -53,7 +54,11 @@ export class HuntFleet {
   }
 
   /** `media: true` runs media-stream too (the legs' audio analysed: what `expect` steps wait for). */
-  static async start(simAccount: Record<string, unknown> = {}, options: { media?: boolean } = {}): Promise<HuntFleet> {
+  /** `replicas: 2` runs a second orchestrator on the same database (they share the work). */
+  static async start(
+    simAccount: Record<string, unknown> = {},
+    options: { media?: boolean; replicas?: number } = {},
+  ): Promise<HuntFleet> {
     const namespace = testNamespace();
     const sim = await Simulator.start({ WEBHOOK_RETRIES: '2', LOG_LEVEL: 'warn' });
     await sim.admin('PATCH', `/accounts/${SIM_TWILIO.accountSid}`, simAccount);
@@ -76,17 +81,20 @@ export class HuntFleet {
     const media = options.media
       ? await startTestService(mediaStreamService, { namespace, env: { LOG_LEVEL: 'warn' } })
       : undefined;
-    const orchestrator = await startTestService(callOrchestratorService, {
-      namespace,
-      databaseUrl: orchestratorDb.url,
-      env: {
+    const orchestratorEnv = {
         WEBHOOKS_PUBLIC_BASE_URL: ingest.url,
         // Without media-stream the simulator's stream finds nobody and the call goes on.
         MEDIA_STREAM_PUBLIC_URL: media ? media.url.replace(/^http/, 'ws') : 'ws://127.0.0.1:9',
         CALL_PROVIDER_TIMEOUT_MS: '3000',
         LOG_LEVEL: 'warn',
-      },
-    });
+    };
+    const replicas: Service[] = [];
+    for (let i = 0; i < (options.replicas ?? 1); i++) {
+      replicas.push(
+        await startTestService(callOrchestratorService, { namespace, databaseUrl: orchestratorDb.url, env: orchestratorEnv }),
+      );
+    }
+    const [orchestrator, ...others] = replicas;
     const nc = await connect({ servers: TEST_NATS_URL, name: 'hunts-test' });
     return new HuntFleet(
       namespace,
@@ -95,6 +103,7 @@ export class HuntFleet {
       auth,
       orchestrator,
       media,
+      others,
       [ingestDb, authDb, orchestratorDb],
       orchestratorDb,
       nc,
@@ -168,6 +177,11 @@ export class HuntFleet {
     return this.sim.admin<SimCall>('GET', `/calls/${sid}`);
   }
 
+  /** Every call the simulator got to `to`. */
+  async simCallsTo(to: string): Promise<SimCall[]> {
+    return (await this.sim.admin<{ items: SimCall[] }>('GET', `/calls?to=${encodeURIComponent(to)}`)).items;
+  }
+
   /** Lines of the org still leased. */
   async leasedLines(orgId: string): Promise<number> {
     const [row] = await this.orchestratorDb.query<{ n: number }>(
@@ -185,6 +199,7 @@ export class HuntFleet {
   }
 
   async stop(): Promise<void> {
+    for (const replica of this.otherReplicas) await replica.close();
     await this.orchestrator?.close();
     await this.media?.close();
     await this.auth?.close();

@@ -6,6 +6,8 @@ import { HuntFleet } from './hunt-fleet';
 /** The simulator's numbers pick the far end (apps/telephony-sim/README.md). */
 const IVR_THEN_HOLD = '+15550100001';
 const BUSY = '+15550100003';
+const TOO_BUSY = '+15550100005';
+const VOICEMAIL = '+15550100006';
 
 const live = (hunt: HuntDto) => hunt.legs.filter((l) => !['ended', 'failed', 'connected'].includes(l.status));
 
@@ -82,6 +84,45 @@ describe('hunts through the simulator', () => {
       [3, 'ended', 'busy'],
     ]);
     expect(new Set(exhausted.legs.map((l) => l.lineId)).size).toBe(1);
+    expect(await fleet.leasedLines(orgId)).toBe(0);
+  });
+
+  it('hangs up on voicemail and redials; a line that says "call back later" and hangs up is redialed too', async () => {
+    const { orgId } = await fleet.org(2);
+    const redial = { maxAttemptsPerLine: 2, backoffMs: 100 };
+    const voicemail = await fleet.ok<HuntDto>(
+      'hunts.v1.create',
+      { phoneNumber: VOICEMAIL, lines: 1, redial, ivrScript: [] },
+      { orgId, roles: ['agent'] },
+    );
+    const tooBusy = await fleet.ok<HuntDto>(
+      'hunts.v1.create',
+      { phoneNumber: TOO_BUSY, lines: 1, redial, ivrScript: [] },
+      { orgId, roles: ['agent'] },
+    );
+    const spentVoicemail = await fleet.waitForHunt(
+      orgId,
+      voicemail.id,
+      (h) => h.status === 'exhausted',
+      'voicemail spent',
+    );
+    expect(spentVoicemail.legs.map((l) => [l.attempt, l.endReason])).toEqual([
+      [1, 'voicemail'],
+      [2, 'voicemail'],
+    ]);
+    // We hung up on the greeting: the simulator saw the call completed, long before its 120 s recording ended.
+    for (const l of spentVoicemail.legs) {
+      await waitFor(
+        async () => (await fleet.simCall(l.providerCallId ?? '')).status === 'completed',
+        10_000,
+        'hung up',
+      );
+    }
+    const spentTooBusy = await fleet.waitForHunt(orgId, tooBusy.id, (h) => h.status === 'exhausted', 'too-busy spent');
+    expect(spentTooBusy.legs.map((l) => [l.attempt, l.endReason])).toEqual([
+      [1, 'too-busy'],
+      [2, 'too-busy'],
+    ]);
     expect(await fleet.leasedLines(orgId)).toBe(0);
   });
 
