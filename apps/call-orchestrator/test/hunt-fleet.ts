@@ -82,16 +82,20 @@ export class HuntFleet {
       ? await startTestService(mediaStreamService, { namespace, env: { LOG_LEVEL: 'warn' } })
       : undefined;
     const orchestratorEnv = {
-        WEBHOOKS_PUBLIC_BASE_URL: ingest.url,
-        // Without media-stream the simulator's stream finds nobody and the call goes on.
-        MEDIA_STREAM_PUBLIC_URL: media ? media.url.replace(/^http/, 'ws') : 'ws://127.0.0.1:9',
-        CALL_PROVIDER_TIMEOUT_MS: '3000',
-        LOG_LEVEL: 'warn',
+      WEBHOOKS_PUBLIC_BASE_URL: ingest.url,
+      // Without media-stream the simulator's stream finds nobody and the call goes on.
+      MEDIA_STREAM_PUBLIC_URL: media ? media.url.replace(/^http/, 'ws') : 'ws://127.0.0.1:9',
+      CALL_PROVIDER_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'warn',
     };
     const replicas: Service[] = [];
     for (let i = 0; i < (options.replicas ?? 1); i++) {
       replicas.push(
-        await startTestService(callOrchestratorService, { namespace, databaseUrl: orchestratorDb.url, env: orchestratorEnv }),
+        await startTestService(callOrchestratorService, {
+          namespace,
+          databaseUrl: orchestratorDb.url,
+          env: orchestratorEnv,
+        }),
       );
     }
     const [orchestrator, ...others] = replicas;
