@@ -95,6 +95,16 @@ describe('fleet services', () => {
       );
     });
 
+    it("gives the simulator the demo's short holds, which the developer's own settings override", () => {
+      expect(childEnv(spec('telephony-sim'), input)).toMatchObject({
+        SIM_DEV_HOLD_MIN_SECONDS: '30',
+        SIM_DEV_HOLD_MAX_SECONDS: '90',
+      });
+      const own = childEnv(spec('telephony-sim'), { ...input, parentEnv: { SIM_DEV_HOLD_MAX_SECONDS: '40' } });
+      expect(own.SIM_DEV_HOLD_MAX_SECONDS).toBe('40');
+      expect(childEnv(spec('gateway'), input)).not.toHaveProperty('SIM_DEV_HOLD_MIN_SECONDS');
+    });
+
     it('points auth at the signing keys under the data directory', () => {
       expect(childEnv(spec('auth'), input).JWT_KEYS_DIR).toBe(join('/repo/.data', 'keys'));
       expect(childEnv(spec('gateway'), input)).not.toHaveProperty('JWT_KEYS_DIR');

@@ -16,6 +16,8 @@ export interface FleetServiceSpec {
   extraEnv?: (dataDir: string) => Record<string, string>;
   /** Extra rows for the printed table, e.g. the gateway's API and Swagger UI. */
   links?: { label: string; path: string }[];
+  /** Settings for the local demo that the developer's own environment overrides. */
+  demoEnv?: Record<string, string>;
 }
 
 /** What the summary printed by `npm start` points at besides each service's base URL. */
@@ -24,6 +26,14 @@ const SUMMARY_LINKS: Partial<Record<ServiceName, FleetServiceSpec['links']>> = {
     { label: 'gateway API', path: '/api/v1' },
     { label: 'Swagger UI', path: '/api/docs' },
   ],
+};
+
+/**
+ * Demo settings per service: the simulator's dev accounts hold 30-90 s (real time), so a newcomer's
+ * demo hunt on `npm start` reaches a person within about two minutes (apps/telephony-sim/README.md).
+ */
+const DEMO_ENV: Partial<Record<ServiceName, Record<string, string>>> = {
+  'telephony-sim': { SIM_DEV_HOLD_MIN_SECONDS: '30', SIM_DEV_HOLD_MAX_SECONDS: '90' },
 };
 
 /** The fleet process of a service, from its definition. */
@@ -36,6 +46,7 @@ export function fleetServiceOf(definition: ServiceDefinition): FleetServiceSpec 
     // A dev and test tool: started when built, never missed when not.
     optional: definition.deployment?.devOnly,
     links: SUMMARY_LINKS[definition.name],
+    demoEnv: DEMO_ENV[definition.name],
     // Secret directories (auth's signing keys) live under the data directory, filled by the service itself.
     extraEnv: keys && ((dataDir) => ({ [keys.env]: join(dataDir, 'keys') })),
   };
@@ -98,7 +109,7 @@ export interface ChildEnvInput {
  * own NATS password.
  */
 export function childEnv(spec: FleetServiceSpec, input: ChildEnvInput): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...input.parentEnv };
+  const env: NodeJS.ProcessEnv = { ...spec.demoEnv, ...input.parentEnv };
   // A developer's own NATS credentials (or the file of all of them) must not reach every service.
   for (const name of ['DATABASE_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_PASSWORDS_FILE']) delete env[name];
   Object.assign(env, {

@@ -101,6 +101,29 @@ export class TelephonySimConfig extends BaseServiceConfig {
   @Min(0)
   SIM_HOLD_MAX_SECONDS = 900;
 
+  /**
+   * The dev accounts' own hold range and time scale (unset: SIM_HOLD_* and TIME_SCALE). `npm start`
+   * sets a 30-90 s hold so a demo hunt reaches a person within about two minutes; tests leave them unset.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SIM_DEV_HOLD_MIN_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SIM_DEV_HOLD_MAX_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.01)
+  @Max(1_000_000)
+  SIM_DEV_TIME_SCALE?: number;
+
   /** How long the slow-API scenario keeps a request waiting (real milliseconds). */
   @Type(() => Number)
   @IsInt()

@@ -1,3 +1,4 @@
+export * from './bigint-as-number';
 export * from './changed-rows';
 export * from './database-config';
 export * from './jobs';

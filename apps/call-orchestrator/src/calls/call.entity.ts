@@ -1,10 +1,6 @@
 import type { TelephonyProvider } from '@callfleet/contracts';
+import { bigintAsNumber } from '@callfleet/persistence';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-
-const bigintAsNumber = {
-  to: (v: number | null) => v,
-  from: (v: string | null) => (v === null ? null : Number(v)),
-};
 
 /** One provider call: a hunt's leg, or a single call outside a hunt (same model). */
 @Entity({ name: 'calls' })

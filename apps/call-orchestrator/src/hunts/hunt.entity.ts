@@ -1,11 +1,6 @@
 import type { DestinationSpec, HuntStatus, IvrStep } from '@callfleet/contracts';
+import { bigintAsNumber } from '@callfleet/persistence';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-
-// bigint comes back from pg as a string; fences stay far below 2^53.
-const bigintAsNumber = {
-  to: (v: number | null) => v,
-  from: (v: string | null) => (v === null ? null : Number(v)),
-};
 
 export interface HuntRedial {
   maxAttemptsPerLine: number;

@@ -1,4 +1,5 @@
 import type { RecordingState, TelephonyProvider } from '@callfleet/contracts';
+import { bigintAsNumber } from '@callfleet/persistence';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** Audio container of a provider's recording, and the extension of its object key. */
@@ -56,12 +57,7 @@ export class RecordingEntity {
   @Column({ name: 'content_type', type: 'text', nullable: true })
   contentType: string | null;
 
-  // bigint comes back from pg as a string; the transformer makes it a number (recordings stay far below 2^53).
-  @Column({
-    type: 'bigint',
-    nullable: true,
-    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
-  })
+  @Column({ type: 'bigint', nullable: true, transformer: bigintAsNumber })
   bytes: number | null;
 
   @Column({ type: 'text', nullable: true })

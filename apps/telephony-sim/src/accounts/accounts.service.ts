@@ -20,14 +20,22 @@ export class AccountsService {
   reset(): void {
     this.accounts.clear();
     const webhookBaseUrl = this.config.SIM_DEV_WEBHOOK_BASE_URL;
+    const timings = devAccountTimings(this.config);
     this.upsert({
       flavour: 'twilio',
       sid: this.config.SIM_DEV_ACCOUNT_SID,
       authToken: this.config.SIM_DEV_AUTH_TOKEN,
       ...(webhookBaseUrl ? { webhookBaseUrl } : {}),
+      ...timings,
     });
-    this.upsert({ flavour: 'exotel', sid: 'callfleet-dev', apiKey: 'dev-exotel-key', authToken: 'dev-exotel-token' });
-    this.upsert({ flavour: 'ringcentral', sid: '400000001', authToken: 'dev-ringcentral-access-token' });
+    this.upsert({
+      flavour: 'exotel',
+      sid: 'callfleet-dev',
+      apiKey: 'dev-exotel-key',
+      authToken: 'dev-exotel-token',
+      ...timings,
+    });
+    this.upsert({ flavour: 'ringcentral', sid: '400000001', authToken: 'dev-ringcentral-access-token', ...timings });
   }
 
   /** Creates or replaces an account; unset fields get the simulator's defaults. */
@@ -95,6 +103,30 @@ export class AccountsService {
     }
     return found;
   }
+}
+
+/** The dev accounts' hold range and time scale when SIM_DEV_* set them (the demo's), else nothing (the defaults). */
+export function devAccountTimings(
+  config: Pick<
+    TelephonySimConfig,
+    | 'SIM_DEV_HOLD_MIN_SECONDS'
+    | 'SIM_DEV_HOLD_MAX_SECONDS'
+    | 'SIM_DEV_TIME_SCALE'
+    | 'SIM_HOLD_MIN_SECONDS'
+    | 'SIM_HOLD_MAX_SECONDS'
+  >,
+): Pick<SimAccount, 'holdSeconds' | 'timeScale'> | Record<string, never> {
+  const timings: Partial<Pick<SimAccount, 'holdSeconds' | 'timeScale'>> = {};
+  if (config.SIM_DEV_HOLD_MIN_SECONDS !== undefined || config.SIM_DEV_HOLD_MAX_SECONDS !== undefined) {
+    // One end set: the other is the default, moved so the range stays a range.
+    const devMax = config.SIM_DEV_HOLD_MAX_SECONDS;
+    const min = config.SIM_DEV_HOLD_MIN_SECONDS ?? Math.min(config.SIM_HOLD_MIN_SECONDS, devMax ?? Infinity);
+    const max = devMax ?? Math.max(min, config.SIM_HOLD_MAX_SECONDS);
+    if (min > max) throw new Error('SIM_DEV_HOLD_MIN_SECONDS must not exceed SIM_DEV_HOLD_MAX_SECONDS');
+    timings.holdSeconds = { min, max };
+  }
+  if (config.SIM_DEV_TIME_SCALE !== undefined) timings.timeScale = config.SIM_DEV_TIME_SCALE;
+  return timings as Pick<SimAccount, 'holdSeconds' | 'timeScale'>;
 }
 
 function newSid(flavour: ProviderFlavour): string {

@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { AccountsService } from '../accounts/accounts.service';
 import { describeAccount, type SimAccount } from '../accounts/sim-account';
 import { CallsService } from '../calls/calls.service';
-import type { SimCall } from '../calls/sim-call';
+import type { CurrentBridge, DialAttempt, HeardEntry, SimCall } from '../calls/sim-call';
 import type { MediaStreamRecord } from '../media/media-stream-session';
 import { ApiFaultsService } from '../provider-api/api-faults.service';
 import { RecordingsService } from '../recordings/recordings.service';
@@ -86,6 +86,39 @@ export class AdminController {
     return call;
   }
 
+  /**
+   * Who was bridged to whom, across calls: every dial attempt a destination answered (the far end's
+   * number, the destination, when, how long), newest last; `current` while the bridge lasts.
+   */
+  @Get('bridges')
+  listBridges(@Query() query: CallsQueryDto): ListDto<BridgeRecord> {
+    return { items: this.calls.list(query).flatMap(bridgesOf) };
+  }
+
+  /** Who the far end was bridged to: every destination its `<Dial>`s rang, with outcome and times, and the bridge now. */
+  @Get('calls/:sid/dials')
+  getDials(@Param('sid') sid: string): ListDto<DialAttempt> & { bridge: CurrentBridge | null } {
+    const call = this.requireCall(sid);
+    return { items: call.dials, bridge: call.bridge };
+  }
+
+  /**
+   * What the far end heard from our side: `<Say>` texts, `<Play>` URLs, digits and pauses in order,
+   * with the said texts and the digits pulled out; `farEndDigits` are the keys the far end pressed.
+   */
+  @Get('calls/:sid/heard')
+  getHeard(
+    @Param('sid') sid: string,
+  ): ListDto<HeardEntry> & { said: string[]; digits: string[]; farEndDigits: string[] } {
+    const call = this.requireCall(sid);
+    return {
+      items: call.heard,
+      said: call.heard.flatMap((h) => (h.kind === 'say' ? [h.text] : [])),
+      digits: call.digitsReceived,
+      farEndDigits: call.history.flatMap((h) => (h.type === 'far-end-digits' ? [h.digits] : [])),
+    };
+  }
+
   /** The call's media streams: what was sent (frames, audio ms, the labeled live-human onset) and received. */
   @Get('calls/:sid/streams')
   getStreams(@Param('sid') sid: string): ListDto<MediaStreamRecord> {
@@ -121,6 +154,12 @@ export class AdminController {
     return { ok: true };
   }
 
+  private requireCall(sid: string): SimCall {
+    const call = this.calls.find(sid);
+    if (!call) throw new AppException(ErrorCode.NOT_FOUND, 'No such call');
+    return call;
+  }
+
   @Get('requests')
   listRequests(@Query() query: RequestsQueryDto): ListDto<ApiRequestRecord> {
     return { items: this.requests.list(query.path) };
@@ -143,6 +182,37 @@ export class AdminController {
     this.accounts.reset();
     return { ok: true };
   }
+}
+
+/** One answered dial of a call: the far end (`to`) and the destination it was bridged to. */
+export interface BridgeRecord {
+  callSid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  destination: DialAttempt['destination'];
+  dialCallSid: string;
+  answeredAt?: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  current: boolean;
+}
+
+function bridgesOf(call: SimCall): BridgeRecord[] {
+  return call.dials
+    .filter((d) => d.answeredAt !== undefined)
+    .map((d) => ({
+      callSid: call.sid,
+      accountSid: call.accountSid,
+      from: call.from,
+      to: call.to,
+      destination: d.destination,
+      dialCallSid: d.dialCallSid,
+      ...(d.answeredAt ? { answeredAt: d.answeredAt } : {}),
+      ...(d.endedAt ? { endedAt: d.endedAt } : {}),
+      ...(d.durationSeconds === undefined ? {} : { durationSeconds: d.durationSeconds }),
+      current: call.bridge?.dialCallSid === d.dialCallSid,
+    }));
 }
 
 function settings(dto: AccountSettingsDto): Partial<SimAccount> {

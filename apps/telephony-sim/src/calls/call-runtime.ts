@@ -6,7 +6,7 @@ import type { AudioClip, ClipName } from '../recordings/audio-clips';
 import type { AudioSegment } from '../recordings/recording-composer';
 import type { DialTarget, StreamRequest } from '../twiml/twiml';
 import { SCENARIOS_WITH_LIVE_HUMAN } from './scenarios';
-import type { CallStatus, FarEndPhase, HistoryEntry, HistoryInput, SimCall } from './sim-call';
+import type { CallStatus, FarEndPhase, HeardEntry, HeardInput, HistoryEntry, HistoryInput, SimCall } from './sim-call';
 import { realMillis, simSecondsSince } from './sim-clock';
 
 export type CallEventType = 'initiated' | 'ringing' | 'answered' | 'answered-by' | 'bridged' | 'ended' | 'recording';
@@ -44,8 +44,12 @@ const PHASE_CLIPS: Record<FarEndPhase, ClipName> = {
   'voicemail-greeting': 'voicemail-greeting',
   'voicemail-recording': 'silence',
   bridged: 'live-agent',
+  waiting: 'silence',
   ended: 'silence',
 };
+
+/** Entries of what the far end heard kept per call (a redirect loop could otherwise grow it without end). */
+const KEPT_HEARD = 500;
 
 /**
  * The live state of one simulated call: its clock, what the far end hears and does, and how it
@@ -59,6 +63,9 @@ export class CallRuntime {
   private pendingDriver?: CallDriver;
   private digitBuffer = '';
   private digitArrived?: () => void;
+  private bridgeChanged?: () => void;
+  /** A `<Dial>` is ringing: a person who comes on the line now holds on for it. */
+  private dialRinging = false;
   private readonly phases: { phase: FarEndPhase; at: number }[] = [];
   private readonly ended: Promise<void>;
   /** Every media stream the call opened (closed ones stay: the admin API serves what they received). */
@@ -69,11 +76,14 @@ export class CallRuntime {
     private readonly clips: ReadonlyMap<ClipName, AudioClip>,
     private readonly emit: (type: CallEventType) => void,
     private readonly streamClips?: StreamClips,
+    /** Counts a dial of a destination (key from destinationKey) on the account; answers the dials before it. */
+    readonly countDial: (destinationKey: string) => number = () => 0,
   ) {
     this.ended = new Promise((resolve) => this.lifetime.signal.addEventListener('abort', () => resolve()));
     // A call that ends ends its streams, forks included (Twilio sends `stop`, then closes).
     this.lifetime.signal.addEventListener('abort', () => {
       for (const session of this.streamSessions) session.stop('call ended');
+      this.call.bridge = null;
     });
   }
 
@@ -117,6 +127,13 @@ export class CallRuntime {
     this.call.history.push({ at: new Date().toISOString(), simSeconds: this.simNow(), ...entry } as HistoryEntry);
   }
 
+  /** What our side played to the far end (kept on the call for the admin API). */
+  heard(entry: HeardInput): void {
+    const { heard } = this.call;
+    heard.push({ at: new Date().toISOString(), simSeconds: this.simNow(), ...entry } as HeardEntry);
+    if (heard.length > KEPT_HEARD) heard.splice(0, heard.length - KEPT_HEARD);
+  }
+
   setStatus(status: CallStatus): void {
     this.call.status = status;
     this.note({ type: 'status', status });
@@ -127,6 +144,7 @@ export class CallRuntime {
     this.call.farEndPhase = phase;
     this.phases.push({ phase, at: this.simNow() });
     this.note({ type: 'far-end', phase });
+    if (phase === 'live-agent' && this.dialRinging) this.holdOnForDial();
   }
 
   answer(driver: CallDriver | undefined): void {
@@ -258,16 +276,64 @@ export class CallRuntime {
   }
 
   /** Connects the far end to another party (a Dial or a transfer); the far end's script stops. */
-  bridge(target: DialTarget): void {
+  bridge(target: DialTarget, dialCallSid?: string): void {
     if (this.isOver) return;
     this.call.bridgedTo = target;
-    this.note({ type: 'bridged', target });
+    this.call.bridge = { target, ...(dialCallSid ? { dialCallSid } : {}), since: new Date().toISOString() };
+    this.note({ type: 'bridged', target, ...(dialCallSid ? { dialCallSid } : {}) });
     this.farEndScript.abort();
+    this.phase('bridged');
     this.emit('bridged');
+    this.bridgeChanged?.();
+  }
+
+  /** The bridge ends with the far end still on the line (the destination hung up, or a redirect): it waits again. */
+  unbridge(reason: string): void {
+    const bridge = this.call.bridge;
+    if (!bridge || this.isOver) return;
+    this.call.bridge = null;
+    this.note({ type: 'unbridged', ...(bridge.dialCallSid ? { dialCallSid: bridge.dialCallSid } : {}), reason });
+    this.phase('waiting');
+    this.bridgeChanged?.();
+  }
+
+  /**
+   * A `<Dial>` rings (`true`) or stopped ringing: while it rings, a person on the line (or one who
+   * comes on) stops their own script — their patience with nobody talking — and waits, listening, to
+   * be connected. A recording (IVR, hold music) plays on.
+   */
+  setDialRinging(ringing: boolean): void {
+    this.dialRinging = ringing;
+    if (ringing) this.holdOnForDial();
+  }
+
+  private holdOnForDial(): void {
+    if (this.isOver || this.farEndScript.signal.aborted || this.call.farEndPhase !== 'live-agent') return;
+    this.farEndScript.abort();
+    this.phase('waiting');
+  }
+
+  /** Resolves true when the bridge starts or ends within `simSeconds`, false when it does not. */
+  async waitForBridgeChange(simSeconds: number): Promise<boolean> {
+    const stopWaiting = new AbortController();
+    const changed = new Promise<boolean>((resolve) => {
+      this.bridgeChanged = () => resolve(true);
+    });
+    const timeout = this.sleep(simSeconds, AbortSignal.any([this.lifetime.signal, stopWaiting.signal])).then(
+      () => false,
+      () => false,
+    );
+    try {
+      return await Promise.race([changed, timeout]);
+    } finally {
+      stopWaiting.abort();
+      this.bridgeChanged = undefined;
+      this.lifetime.signal.throwIfAborted();
+    }
   }
 
   get isBridged(): boolean {
-    return this.call.bridgedTo !== undefined;
+    return this.call.bridge !== null;
   }
 
   hangUp(by: 'api' | 'far-end' | 'instructions', reason: string): void {

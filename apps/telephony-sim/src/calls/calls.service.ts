@@ -14,8 +14,8 @@ import {
   CallRuntime,
   type OpenStreamRequest,
 } from './call-runtime';
-import { runFarEndScript } from './far-end';
-import { API_SCENARIOS, planScenario, selectScenario } from './scenarios';
+import { runFarEndAfterScript, runFarEndScript } from './far-end';
+import { API_SCENARIOS, pickScenario, planScenario } from './scenarios';
 import { type CallStatus, FINAL_STATUSES, type HistoryInput, type SimCall } from './sim-call';
 import { simSecondsSince } from './sim-clock';
 
@@ -58,6 +58,8 @@ export class CallsService implements OnModuleDestroy {
   private readonly listeners: CallListener[] = [];
   /** Calls placed so far per account and number: the seeded scenario of a redial may differ. */
   private readonly attempts = new Map<string, number>();
+  /** Dials of each destination per account (by destinationKey): a `111K` destination answers from dial K on. */
+  private readonly destinationDials = new Map<string, number>();
 
   /** Media streams of live and recent calls, by call sid, for the received-audio downloads. */
   private readonly streamSessions = new Map<string, MediaStreamSession[]>();
@@ -90,9 +92,9 @@ export class CallsService implements OnModuleDestroy {
     const attemptKey = `${account.sid}|${input.to}`;
     const attempt = this.attempts.get(attemptKey) ?? 0;
     this.attempts.set(attemptKey, attempt + 1);
-    const picked = selectScenario(input.to, account.seed, attempt);
+    const picked = pickScenario(input.to, account.seed, attempt);
     // A request that got through a failing-API scenario places a call a person answers.
-    const scenario = API_SCENARIOS.has(picked) ? 'human' : picked;
+    const scenario = API_SCENARIOS.has(picked.scenario) ? 'human' : picked.scenario;
     const call: SimCall = {
       sid: input.sid ?? `CA${randomBytes(16).toString('hex')}`,
       accountSid: account.sid,
@@ -102,6 +104,7 @@ export class CallsService implements OnModuleDestroy {
       direction: 'outbound-api',
       status: 'queued',
       scenario,
+      scenarioSource: picked.source,
       plan: planScenario(scenario, account.seed, input.to, attempt, { holdSeconds: account.holdSeconds }),
       attempt,
       timeScale: account.timeScale,
@@ -112,6 +115,9 @@ export class CallsService implements OnModuleDestroy {
       streams: [],
       mediaStreams: [],
       digitsReceived: [],
+      bridge: null,
+      dials: [],
+      heard: [],
       providerBaseUrl: input.providerBaseUrl,
       ...input.extra,
       history: [],
@@ -123,6 +129,7 @@ export class CallsService implements OnModuleDestroy {
       this.recordings.clips,
       (type) => this.emit(type, call),
       this.streamAudio.clipsFor(input.to, attempt),
+      (key) => this.countDestinationDial(account.sid, key),
     );
     this.streamSessions.set(call.sid, runtime.streamSessions);
     this.runtimes.set(call.sid, runtime);
@@ -197,7 +204,15 @@ export class CallsService implements OnModuleDestroy {
     for (const runtime of this.runtimes.values()) runtime.hangUp('api', 'simulator reset');
     this.calls.clear();
     this.attempts.clear();
+    this.destinationDials.clear();
     this.streamSessions.clear();
+  }
+
+  private countDestinationDial(accountSid: string, key: string): number {
+    const counted = `${accountSid}|${key}`;
+    const before = this.destinationDials.get(counted) ?? 0;
+    this.destinationDials.set(counted, before + 1);
+    return before;
   }
 
   private forgetOldCalls(): void {
@@ -260,16 +275,15 @@ export class CallsService implements OnModuleDestroy {
     try {
       const reason = await runFarEndScript(rt);
       rt.hangUp('far-end', reason);
+      return;
     } catch {
-      // Stopped by a bridge or a hang-up.
+      // Stopped by a bridge, a hand-off's dial, or a hang-up.
     }
-    if (rt.isBridged && !rt.isOver) {
-      rt.phase('bridged');
-      await rt.sleep(rt.call.plan.bridgedSeconds).then(
-        () => rt.hangUp('far-end', 'bridged conversation ended'),
-        () => undefined,
-      );
-    }
+    if (rt.isOver) return;
+    await runFarEndAfterScript(rt).then(
+      (reason) => rt.hangUp('far-end', reason),
+      () => undefined,
+    );
   }
 
   private finish(rt: CallRuntime, status: CallStatus): void {

@@ -1,6 +1,6 @@
 import { findFixturesDir, loadClips } from '../recordings/audio-clips';
 import { CallRuntime } from './call-runtime';
-import { runFarEndScript } from './far-end';
+import { runFarEndAfterScript, runFarEndScript } from './far-end';
 import { planScenario, type ScenarioName } from './scenarios';
 import type { SimCall } from './sim-call';
 
@@ -18,6 +18,7 @@ function answeredCall(scenario: ScenarioName, timeScale = 100_000): CallRuntime 
     direction: 'outbound-api',
     status: 'in-progress',
     scenario,
+    scenarioSource: 'number',
     plan,
     attempt: 0,
     timeScale,
@@ -29,6 +30,9 @@ function answeredCall(scenario: ScenarioName, timeScale = 100_000): CallRuntime 
     streams: [],
     mediaStreams: [],
     digitsReceived: [],
+    bridge: null,
+    dials: [],
+    heard: [],
     providerBaseUrl: 'http://sim',
     history: [],
   };
@@ -72,5 +76,41 @@ describe('the far end script and the digits it hears', () => {
     const rt = answeredCall(scenario);
     await expect(runFarEndScript(rt)).resolves.toBe(reason);
     expect(phasesOf(rt)).toEqual(phases);
+  });
+});
+
+describe('the far end during a hand-off', () => {
+  const destination = { kind: 'number' as const, value: '+15550001100' };
+
+  it('a person stops their own patience when a dial rings, waits, and talks once bridged', async () => {
+    const rt = answeredCall('human', 1000);
+    rt.setDialRinging(true);
+    // The person comes on while the dial rings: they hold on for it rather than wait for a word from us.
+    await expect(runFarEndScript(rt)).rejects.toThrow();
+    expect(rt.call.farEndPhase).toBe('waiting');
+    const after = runFarEndAfterScript(rt);
+    rt.bridge(destination, 'CA1');
+    await expect(after).resolves.toBe('bridged conversation ended');
+    expect(phasesOf(rt)).toEqual(['live-agent', 'waiting', 'bridged']);
+    expect(rt.call.bridge).toMatchObject({ target: destination, dialCallSid: 'CA1' });
+  });
+
+  it('waits again when the destination hangs up, and gives up only when the transfer patience runs out', async () => {
+    const rt = answeredCall('human');
+    rt.setDialRinging(true);
+    await expect(runFarEndScript(rt)).rejects.toThrow();
+    rt.setDialRinging(false);
+    rt.bridge(destination, 'CA2');
+    rt.unbridge('destination hung up');
+    await expect(runFarEndAfterScript(rt)).resolves.toBe('gave up waiting to be connected');
+    expect(rt.call.bridge).toBeNull();
+    expect(phasesOf(rt)).toEqual(['live-agent', 'waiting', 'bridged', 'waiting']);
+  });
+
+  it('a recording (the IVR menu) plays on while a dial rings', () => {
+    const rt = answeredCall('ivr-hold-agent');
+    rt.phase('ivr-menu');
+    rt.setDialRinging(true);
+    expect(rt.call.farEndPhase).toBe('ivr-menu');
   });
 });

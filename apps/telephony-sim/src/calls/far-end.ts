@@ -59,6 +59,27 @@ export async function runFarEndScript(rt: CallRuntime): Promise<string> {
   }
 }
 
+/**
+ * The far end once its own script stopped for a bridge or a hand-off: bridged, it talks for the
+ * plan's bridged time and hangs up; not bridged (the destination rings, is busy, hung up), the person
+ * waits to be connected, hearing whatever our side plays, and hangs up only when their transfer
+ * patience runs out. Rejects when the call ends first.
+ */
+export async function runFarEndAfterScript(rt: CallRuntime): Promise<string> {
+  const { plan } = rt.call;
+  let givesUpAt = rt.simNow() + plan.transferPatienceSeconds;
+  for (;;) {
+    if (rt.isBridged) {
+      if (!(await rt.waitForBridgeChange(plan.bridgedSeconds))) return 'bridged conversation ended';
+      // The destination left: the person is back to waiting, with their patience renewed.
+      givesUpAt = rt.simNow() + plan.transferPatienceSeconds;
+      continue;
+    }
+    const left = givesUpAt - rt.simNow();
+    if (left <= 0 || !(await rt.waitForBridgeChange(left))) return 'gave up waiting to be connected';
+  }
+}
+
 /** What answering-machine detection concludes for the far end of a scenario. */
 export function machineDetectionResult(scenario: string, detectMessageEnd: boolean): string {
   switch (scenario) {

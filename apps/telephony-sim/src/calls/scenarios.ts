@@ -19,7 +19,7 @@ export type ScenarioName =
   | 'api-flaky'
   | 'api-slow';
 
-/** Numbers ending in these four digits always play the same scenario. */
+/** Numbers ending in these four digits always play the same scenario (`0010`, the hunting line, picks per call). */
 export const SCENARIO_BY_SUFFIX: Readonly<Record<string, ScenarioName>> = {
   '0001': 'ivr-hold-agent',
   '0002': 'human',
@@ -35,6 +35,24 @@ export const SCENARIO_BY_SUFFIX: Readonly<Record<string, ScenarioName>> = {
   '0503': 'api-flaky',
   '0504': 'api-slow',
 };
+
+/** The hunting line: each call to a number ending in this gets its own seeded outcome from HUNTING_POOL. */
+export const HUNTING_SUFFIX = '0010';
+
+/**
+ * The hunting line's outcomes: mostly the IVR, a long hold, then a person (what a hunt waits for), and
+ * every reason a hunt redials (busy, too busy, voicemail, no answer).
+ */
+export const HUNTING_POOL: readonly [ScenarioName, number][] = [
+  ['ivr-hold-agent', 60],
+  ['busy', 10],
+  ['too-busy', 10],
+  ['voicemail', 10],
+  ['no-answer', 10],
+];
+
+/** How a call's scenario was chosen. */
+export type ScenarioSource = 'number' | 'hunting' | 'seeded';
 
 /** The seeded pick for every other number: mostly the hold line a hunt is for. */
 const WEIGHTED_POOL: readonly [ScenarioName, number][] = [
@@ -66,16 +84,39 @@ export const API_SCENARIOS: ReadonlySet<ScenarioName> = new Set([
  * so redialing a line that was busy can get a different outcome, yet the whole run repeats.
  */
 export function selectScenario(dialedNumber: string, seed: string, attempt: number): ScenarioName {
+  return pickScenario(dialedNumber, seed, attempt).scenario;
+}
+
+/** The scenario for a dialed number and how it was chosen (see selectScenario). */
+export function pickScenario(
+  dialedNumber: string,
+  seed: string,
+  attempt: number,
+): { scenario: ScenarioName; source: ScenarioSource } {
   const digits = dialedNumber.replace(/\D/g, '');
-  const fixed = SCENARIO_BY_SUFFIX[digits.slice(-4)];
-  if (fixed) return fixed;
-  const total = WEIGHTED_POOL.reduce((sum, [, weight]) => sum + weight, 0);
-  let ticket = new SeededRandom(seed, digits, attempt, 'scenario').next() * total;
-  for (const [name, weight] of WEIGHTED_POOL) {
+  const suffix = digits.slice(-4);
+  const fixed = SCENARIO_BY_SUFFIX[suffix];
+  if (fixed) return { scenario: fixed, source: 'number' };
+  if (suffix === HUNTING_SUFFIX) {
+    return {
+      scenario: weightedPick(HUNTING_POOL, new SeededRandom(seed, digits, attempt, 'hunting')),
+      source: 'hunting',
+    };
+  }
+  return {
+    scenario: weightedPick(WEIGHTED_POOL, new SeededRandom(seed, digits, attempt, 'scenario')),
+    source: 'seeded',
+  };
+}
+
+function weightedPick(pool: readonly [ScenarioName, number][], random: SeededRandom): ScenarioName {
+  const total = pool.reduce((sum, [, weight]) => sum + weight, 0);
+  let ticket = random.next() * total;
+  for (const [name, weight] of pool) {
     ticket -= weight;
     if (ticket < 0) return name;
   }
-  return WEIGHTED_POOL[0][0];
+  return pool[0][0];
 }
 
 /** Timings of one call, in simulated seconds, drawn from the seed. */
@@ -93,6 +134,11 @@ export interface ScenarioPlan {
   bridgedSeconds: number;
   /** How long answering-machine detection takes. */
   machineDetectionSeconds: number;
+  /**
+   * How long a person told they are being connected waits (through the destination's ringing, hold
+   * messages and redials) before hanging up, counted from our first `<Dial>`.
+   */
+  transferPatienceSeconds: number;
 }
 
 export interface PlanSettings {
@@ -116,5 +162,7 @@ export function planScenario(
     agentPatienceSeconds: Math.round(random.between(45, 90)),
     bridgedSeconds: Math.round(random.between(30, 120)),
     machineDetectionSeconds: round(random.between(2, 4)),
+    // Drawn last, so every earlier timing of a seed stays what it was.
+    transferPatienceSeconds: Math.round(random.between(300, 600)),
   };
 }

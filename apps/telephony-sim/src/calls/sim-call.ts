@@ -3,7 +3,8 @@ import type { MediaStreamRecord, StreamKind } from '../media/media-stream-sessio
 import type { RecordingInfo } from '../recordings/recording-info';
 import type { DialTarget, StreamRequest, TwimlStep } from '../twiml/twiml';
 import type { WebhookDelivery } from '../webhooks/webhook-delivery';
-import type { ScenarioName, ScenarioPlan } from './scenarios';
+import type { DestinationScenarioName, DialCallStatus } from './destinations';
+import type { ScenarioName, ScenarioPlan, ScenarioSource } from './scenarios';
 
 /** Twilio's call statuses; the other flavours map theirs from these. */
 export type CallStatus =
@@ -37,6 +38,8 @@ export type FarEndPhase =
   | 'voicemail-greeting'
   | 'voicemail-recording'
   | 'bridged'
+  /** A person on the line waiting while our side dials a destination (a hand-off): silent, listening. */
+  | 'waiting'
   | 'ended';
 
 interface Stamp {
@@ -65,7 +68,9 @@ export type HistoryEntry = Stamp &
         closedBy?: 'sim' | 'server';
       }
     | { type: 'far-end-digits'; digits: string }
-    | { type: 'bridged'; target: DialTarget }
+    | { type: 'bridged'; target: DialTarget; dialCallSid?: string }
+    | { type: 'unbridged'; dialCallSid?: string; reason: string }
+    | { type: 'dial'; dialCallSid: string; status: DialAttemptStatus; destination: DialTarget }
     | { type: 'answered-by'; answeredBy: string }
     | { type: 'hang-up'; by: 'api' | 'far-end' | 'instructions'; reason: string }
     | { type: 'error'; message: string; code?: number }
@@ -74,6 +79,45 @@ export type HistoryEntry = Stamp &
 type WithoutStamp<T> = T extends unknown ? Omit<T, 'at' | 'simSeconds'> : never;
 /** A history entry before it is stamped with the time it happened. */
 export type HistoryInput = WithoutStamp<HistoryEntry>;
+
+export type DialAttemptStatus = 'ringing' | 'in-progress' | DialCallStatus;
+
+/** One destination dialed by a `<Dial>` (Twilio's child call, whose sid is the action's `DialCallSid`). */
+export interface DialAttempt {
+  dialCallSid: string;
+  destination: DialTarget;
+  /** What the destination does (README: "Dialed destinations"). */
+  scenario: DestinationScenarioName;
+  /** Earlier dials of this destination on the account (the `111K` numbers answer from dial K on). */
+  attempt: number;
+  status: DialAttemptStatus;
+  timeoutSeconds: number;
+  /** The `<Dial action>` told the outcome, if it had one. */
+  action?: string;
+  startedAt: string;
+  answeredAt?: string;
+  endedAt?: string;
+  /** Simulated seconds from the destination's answer to the end of the bridge (Twilio's DialCallDuration). */
+  durationSeconds?: number;
+  /** `<Number sendDigits>` pressed to the destination once it answered. */
+  digitsSent?: string;
+}
+
+/** The far end's current bridge: a `<Dial>` destination that answered, or a transfer target. */
+export interface CurrentBridge {
+  target: DialTarget;
+  /** The dial attempt, for a `<Dial>`; absent for a RingCentral transfer. */
+  dialCallSid?: string;
+  since: string;
+}
+
+/** What our side played to the far end: what a test asserts the agent heard (the hold message, the apology). */
+export type HeardEntry = { at: string; simSeconds: number } & HeardInput;
+export type HeardInput =
+  | { kind: 'say'; text: string }
+  | { kind: 'play'; url: string }
+  | { kind: 'pause'; seconds: number }
+  | { kind: 'digits'; digits: string };
 
 /** Provider-specific request options, kept as the provider named them. */
 export interface TwilioCallOptions {
@@ -124,6 +168,8 @@ export interface SimCall {
   direction: 'outbound-api';
   status: CallStatus;
   scenario: ScenarioName;
+  /** How the scenario was chosen: the number's fixed one, the hunting line's seeded pick, or the general seeded pick. */
+  scenarioSource: ScenarioSource;
   plan: ScenarioPlan;
   /** Earlier calls to the same number on the account (picks the seeded scenario). */
   attempt: number;
@@ -137,7 +183,14 @@ export interface SimCall {
   durationSeconds?: number;
   farEndPhase: FarEndPhase;
   answeredBy?: string;
+  /** The last party the far end was bridged to (stays after the bridge ends). */
   bridgedTo?: DialTarget;
+  /** Who the far end is bridged to now; null when nobody (never bridged, bridge ended, call over). */
+  bridge: CurrentBridge | null;
+  /** Every destination `<Dial>` rang, in order, with its outcome. */
+  dials: DialAttempt[];
+  /** What our side's TwiML played to the far end (`<Say>` text, `<Play>` URLs and digits, `<Pause>`s); last 500. */
+  heard: HeardEntry[];
   /** Streams requested by the instructions, as requested. */
   streams: StreamRequest[];
   /** The media streams opened, with what was sent and received on each. */

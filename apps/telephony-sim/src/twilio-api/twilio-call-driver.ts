@@ -42,21 +42,30 @@ export class TwilioCallDriver implements CallDriver {
     const document =
       'twiml' in this.source ? this.source.twiml : await this.fetch(rt, this.source.url, this.source.method);
     let base = 'url' in this.source ? this.source.url : undefined;
-    await followTwiml(document, rt, signal, (url, method) => {
+    await followTwiml(document, rt, signal, (url, method, params) => {
       const absolute = base ? new URL(url, base).toString() : url;
       base = absolute;
-      return this.fetch(rt, absolute, method);
+      return this.fetch(rt, absolute, method, params);
     });
   }
 
-  private async fetch(rt: CallRuntime, url: string, method: 'GET' | 'POST'): Promise<string> {
+  private async fetch(
+    rt: CallRuntime,
+    url: string,
+    method: 'GET' | 'POST',
+    params: Record<string, string> = {},
+  ): Promise<string> {
     const { call } = rt;
     const targets: { url: string; method: 'GET' | 'POST' }[] = [{ url, method }];
     if (call.twilio?.fallbackUrl) targets.push({ url: call.twilio.fallbackUrl, method: call.twilio.fallbackMethod });
     for (const target of targets) {
       const result = await this.webhooks.send(
         call,
-        this.callbacks.signedRequest(call, { kind: 'twiml-fetch', ...target, body: { form: callParams(call) } }),
+        this.callbacks.signedRequest(call, {
+          kind: 'twiml-fetch',
+          ...target,
+          body: { form: { ...callParams(call), ...params } },
+        }),
       );
       if (result.status !== undefined && result.status >= 200 && result.status < 300) return result.body;
     }

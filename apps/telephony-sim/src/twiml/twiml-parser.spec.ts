@@ -24,13 +24,37 @@ describe('parseTwiml', () => {
       '<Response><Dial>+15550001111</Dial><Dial timeout="10" action="/after"><Queue>support</Queue></Dial>' +
         '<Dial><Number>+1555</Number><Client>agent7</Client></Dial></Response>',
     );
-    expect(bare).toEqual({ verb: 'Dial', targets: [{ kind: 'number', value: '+15550001111' }], timeoutSeconds: 30 });
+    expect(bare).toEqual({
+      verb: 'Dial',
+      targets: [{ kind: 'number', value: '+15550001111' }],
+      timeoutSeconds: 30,
+      method: 'POST',
+    });
     expect(queue).toMatchObject({
       targets: [{ kind: 'queue', value: 'support' }],
       timeoutSeconds: 10,
       action: '/after',
     });
     expect(many).toMatchObject({ targets: [{ kind: 'number' }, { kind: 'client', value: 'agent7' }] });
+  });
+
+  it("reads a hand-off's dial: sendDigits on the number, the action's method, a SIP destination", () => {
+    const [number, sip] = parseTwiml(
+      '<Response><Dial callerId="+15017122661" timeout="20" action="https://hooks.example/dial" method="GET">' +
+        '<Number sendDigits="ww204">+15550001100</Number></Dial><Dial><Sip>sip:queue-1101@pbx.example</Sip></Dial></Response>',
+    );
+    expect(number).toEqual({
+      verb: 'Dial',
+      targets: [{ kind: 'number', value: '+15550001100', sendDigits: 'ww204' }],
+      timeoutSeconds: 20,
+      method: 'GET',
+      action: 'https://hooks.example/dial',
+      callerId: '+15017122661',
+    });
+    expect(sip).toMatchObject({ targets: [{ kind: 'sip', value: 'sip:queue-1101@pbx.example' }], method: 'POST' });
+    expect(() =>
+      parseTwiml('<Response><Dial><Number sendDigits="1&quot;/&gt;">+1555</Number></Dial></Response>'),
+    ).toThrow(TwimlParseError);
   });
 
   it('reads forks, their tracks, their stop, and a connected stream with an action', () => {

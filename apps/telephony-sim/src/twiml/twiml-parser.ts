@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { DialTarget, StreamRequest, TwimlStep } from './twiml';
+import type { DialStep, DialTarget, StreamRequest, TwimlStep } from './twiml';
 
 /** A TwiML document Twilio would refuse (its error 12100, "Document parse failure"). */
 export class TwimlParseError extends Error {
@@ -138,13 +138,18 @@ function step(node: XmlNode): TwimlStep {
   }
 }
 
-function dial(node: XmlNode): TwimlStep {
+function dial(node: XmlNode): DialStep {
   const targets: DialTarget[] = [];
   const bare = text(node);
   if (bare) targets.push({ kind: 'number', value: bare });
   for (const child of children(node)) {
     const kind = DIAL_NOUNS[elementName(child) ?? ''];
-    if (kind) targets.push({ kind, value: text(child) });
+    if (!kind) continue;
+    const sendDigits = kind === 'number' ? attr(child, 'sendDigits') : undefined;
+    if (sendDigits !== undefined && !DIGITS.test(sendDigits)) {
+      throw new TwimlParseError('<Number sendDigits> may only hold 0-9, *, # and w');
+    }
+    targets.push({ kind, value: text(child), ...(sendDigits ? { sendDigits } : {}) });
   }
   if (targets.length === 0 || targets.some((t) => !t.value)) throw new TwimlParseError('<Dial> needs a target');
   const action = attr(node, 'action');
@@ -153,6 +158,7 @@ function dial(node: XmlNode): TwimlStep {
     verb: 'Dial',
     targets,
     timeoutSeconds: integer(node, 'timeout', 30, 5, 600),
+    method: attr(node, 'method')?.toUpperCase() === 'GET' ? 'GET' : 'POST',
     ...(action ? { action } : {}),
     ...(callerId ? { callerId } : {}),
   };

@@ -1,9 +1,21 @@
 import type { CallRuntime } from '../calls/call-runtime';
-import type { StreamRequest, TwimlStep } from './twiml';
+import { dialActionParams, runDial } from './dial';
+import type { DialStep, StreamRequest, TwimlStep } from './twiml';
 import { parseTwiml } from './twiml-parser';
+import { untilAborted } from './until-aborted';
 
-/** Fetches the next document (a `<Redirect>`); the caller signs and resolves relative URLs. */
-export type TwimlFetch = (url: string, method: 'GET' | 'POST') => Promise<string>;
+/**
+ * Fetches the next document (a `<Redirect>`, a `<Dial action>` with its outcome in `params`); the
+ * caller signs and resolves relative URLs.
+ */
+export type TwimlFetch = (url: string, method: 'GET' | 'POST', params?: Record<string, string>) => Promise<string>;
+
+/** Where the instructions go on: a URL to fetch, with extra parameters (a dial's outcome). */
+interface NextDocument {
+  url: string;
+  method: 'GET' | 'POST';
+  params?: Record<string, string>;
+}
 
 /** Twilio stops a call that redirects in a loop; so does the simulator. */
 const MAX_DOCUMENTS = 20;
@@ -21,9 +33,9 @@ const DTMF_WAIT_SECONDS = 0.5;
 export async function followTwiml(document: string, rt: CallRuntime, signal: AbortSignal, fetch: TwimlFetch) {
   let current = document;
   for (let documents = 1; documents <= MAX_DOCUMENTS; documents++) {
-    const redirect = await runSteps(parseTwiml(current), rt, signal);
-    if (!redirect) return;
-    current = await fetch(redirect.url, redirect.method);
+    const next = await runSteps(parseTwiml(current), rt, signal, fetch);
+    if (!next) return;
+    current = await fetch(next.url, next.method, next.params);
   }
   throw new Error(`more than ${MAX_DOCUMENTS} TwiML documents in a row`);
 }
@@ -32,26 +44,34 @@ async function runSteps(
   steps: TwimlStep[],
   rt: CallRuntime,
   signal: AbortSignal,
-): Promise<{ url: string; method: 'GET' | 'POST' } | undefined> {
+  fetch: TwimlFetch,
+): Promise<NextDocument | undefined> {
   for (const step of steps) {
     signal.throwIfAborted();
     rt.note({ type: 'twiml', step });
     switch (step.verb) {
       case 'Play':
-        if (step.digits !== undefined) await playDigits(step.digits, rt, signal);
-        else await loop(step.loop, PLAYED_AUDIO_SECONDS, rt, signal);
+        if (step.digits !== undefined) {
+          rt.heard({ kind: 'digits', digits: step.digits });
+          await playDigits(step.digits, rt, signal);
+        } else {
+          rt.heard({ kind: 'play', url: step.url });
+          await loop(step.loop, PLAYED_AUDIO_SECONDS, rt, signal);
+        }
         break;
       case 'Say':
+        rt.heard({ kind: 'say', text: step.text });
         await loop(step.loop, Math.max(1, step.text.split(/\s+/).length * SPOKEN_SECONDS_PER_WORD), rt, signal);
         break;
       case 'Pause':
+        rt.heard({ kind: 'pause', seconds: step.lengthSeconds });
         await rt.sleep(step.lengthSeconds, signal);
         break;
-      case 'Dial':
-        // The far end is bridged to the first target; the call stays until that conversation ends.
-        rt.bridge(step.targets[0]);
-        await untilAborted(signal);
+      case 'Dial': {
+        const next = await dial(step, rt, signal, fetch);
+        if (next) return next;
         break;
+      }
       case 'Connect': {
         // Other <Connect> nouns (<Room>, <VirtualAgent> …) are not simulated: they hold the call.
         if (!step.stream) await untilAborted(signal);
@@ -68,7 +88,7 @@ async function runSteps(
         break;
       case 'Gather': {
         // Nobody on the far end presses keys for us: the nested prompts play, the wait runs out.
-        const redirect = await runSteps(step.steps, rt, signal);
+        const redirect = await runSteps(step.steps, rt, signal, fetch);
         if (redirect) return redirect;
         await rt.sleep(step.timeoutSeconds, signal);
         break;
@@ -85,6 +105,25 @@ async function runSteps(
     }
   }
   return undefined;
+}
+
+/**
+ * A `<Dial>`, then its `action` (the document it answers goes on) or, without one, the next verb. When
+ * the call ended during the dial the action is still told, as Twilio does, and its answer ignored.
+ */
+async function dial(
+  step: DialStep,
+  rt: CallRuntime,
+  signal: AbortSignal,
+  fetch: TwimlFetch,
+): Promise<NextDocument | undefined> {
+  const outcome = await runDial(step, rt, signal);
+  const params = dialActionParams(outcome);
+  if (outcome.callEnded) {
+    if (step.action) fetch(step.action, step.method, params).catch(() => undefined);
+    return untilAborted(signal);
+  }
+  return step.action ? { url: step.action, method: step.method, params } : undefined;
 }
 
 /** A bidirectional stream holds the instructions until it closes; a redirect (or hang-up) ends it. */
@@ -121,11 +160,4 @@ async function playDigits(digits: string, rt: CallRuntime, signal: AbortSignal):
 async function loop(times: number, seconds: number, rt: CallRuntime, signal: AbortSignal): Promise<void> {
   if (times === 0) return untilAborted(signal);
   await rt.sleep(times * seconds, signal);
-}
-
-function untilAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

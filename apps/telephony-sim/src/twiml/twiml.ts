@@ -4,7 +4,7 @@ export type TwimlStep =
   | { verb: 'Play'; url: string; digits?: undefined; loop: number }
   | { verb: 'Say'; text: string; loop: number }
   | { verb: 'Pause'; lengthSeconds: number }
-  | { verb: 'Dial'; targets: DialTarget[]; timeoutSeconds: number; action?: string; callerId?: string }
+  | DialStep
   | { verb: 'Connect'; stream?: StreamRequest; action?: string; method?: 'GET' | 'POST' }
   | { verb: 'Start'; stream?: StreamRequest }
   /** `<Stop><Stream name>`: ends a `<Start><Stream>` fork (every fork when no name is given). */
@@ -15,10 +15,23 @@ export type TwimlStep =
   | { verb: 'Reject'; reason: string }
   | { verb: 'Unsupported'; name: string };
 
+/** `<Dial>`: rings its nouns at once (the first to answer is bridged), then tells `action` the outcome. */
+export interface DialStep {
+  verb: 'Dial';
+  targets: DialTarget[];
+  /** Seconds to ring before no-answer (Twilio's default 30, 5-600). */
+  timeoutSeconds: number;
+  action?: string;
+  method: 'GET' | 'POST';
+  callerId?: string;
+}
+
 /** Where a call is bridged to: a TwiML `<Dial>` noun, or a RingCentral transfer target. */
 export interface DialTarget {
   kind: 'number' | 'queue' | 'client' | 'sip' | 'conference' | 'extension' | 'voicemail';
   value: string;
+  /** `<Number sendDigits>`: keys pressed to the destination once it answers (an extension behind a main number). */
+  sendDigits?: string;
 }
 
 /** `<Stream>` inside `<Connect>` (bidirectional) or `<Start>` (listen only). */
