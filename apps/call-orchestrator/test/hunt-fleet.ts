@@ -36,6 +36,7 @@ export interface Caller {
  */
 export class HuntFleet {
   readonly ns: SubjectNamespace;
+  private firstStopped = false;
 
   private constructor(
     readonly namespace: string,
@@ -181,6 +182,12 @@ export class HuntFleet {
     return this.sim.admin<SimCall>('GET', `/calls/${sid}`);
   }
 
+  /** Stops the first replica (the others go on with its work); `stop()` then skips it. */
+  async stopFirstReplica(): Promise<void> {
+    await this.orchestrator.close();
+    this.firstStopped = true;
+  }
+
   /** Every call the simulator got to `to`. */
   async simCallsTo(to: string): Promise<SimCall[]> {
     return (await this.sim.admin<{ items: SimCall[] }>('GET', `/calls?to=${encodeURIComponent(to)}`)).items;
@@ -204,7 +211,7 @@ export class HuntFleet {
 
   async stop(): Promise<void> {
     for (const replica of this.otherReplicas) await replica.close();
-    await this.orchestrator?.close();
+    if (!this.firstStopped) await this.orchestrator?.close();
     await this.media?.close();
     await this.auth?.close();
     await this.ingest?.close();

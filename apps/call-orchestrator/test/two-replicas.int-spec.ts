@@ -47,4 +47,51 @@ describe('two orchestrator replicas', () => {
       'every call hung up',
     );
   });
+
+  it('goes on where it was when a replica stops mid-script: the other presses the rest, never a digit twice, no line kept', async () => {
+    const { orgId } = await fleet.org(2);
+    const created = await fleet.ok<HuntDto>(
+      'hunts.v1.create',
+      {
+        phoneNumber: IVR_THEN_HOLD,
+        lines: 2,
+        staggerMs: 50,
+        ivrScript: [
+          { action: 'digits', digits: '1', afterMs: 300 },
+          { action: 'digits', digits: '2', afterMs: 2500 },
+        ],
+      },
+      { orgId, roles: ['agent'] },
+    );
+    const ivr = await fleet.waitForHunt(
+      orgId,
+      created.id,
+      (h) => h.legs.filter((l) => l.status === 'ivr').length === 2,
+      'both legs in their script',
+    );
+    await waitFor(
+      async () => {
+        for (const leg of ivr.legs) {
+          if ((await fleet.simCall(leg.providerCallId ?? '')).digitsReceived.join('') !== '1') return false;
+        }
+        return true;
+      },
+      10_000,
+      'the first digit on both legs',
+    );
+    // One replica goes away with the second step's timers pending: the durable timers are the other's now.
+    await fleet.stopFirstReplica();
+    const holding = await fleet.waitForHunt(
+      orgId,
+      created.id,
+      (h) => h.legs.filter((l) => l.status === 'holding').length === 2,
+      'both legs holding after the script',
+    );
+    for (const leg of holding.legs) {
+      expect((await fleet.simCall(leg.providerCallId ?? '')).digitsReceived.join('')).toBe('12');
+    }
+    const cancelled = await fleet.ok<HuntDto>('hunts.v1.cancel', { id: created.id }, { orgId, roles: ['agent'] });
+    expect(cancelled.status).toBe('cancelled');
+    expect(await fleet.leasedLines(orgId)).toBe(0);
+  });
 });
