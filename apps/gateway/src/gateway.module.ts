@@ -5,6 +5,7 @@ import { AccessControlModule } from './access-control/access-control.module';
 import { AuthenticationGuard } from './access-control/authentication.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
+import { LiveEventsModule } from './live-events/live-events.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -21,6 +22,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     ProviderAccountsModule,
     RecordingsModule,
+    LiveEventsModule,
   ],
   providers: [
     // Global guards run in this order: find out who calls, count the call, then allow or refuse it.

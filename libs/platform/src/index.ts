@@ -33,6 +33,7 @@ export * from './identity/caller';
 export * from './identity/roles';
 export * from './jetstream/event-envelope';
 export * from './jetstream/jetstream.service';
+export * from './jetstream/live-feed';
 export * from './jetstream/transient-errors';
 export * from './kv/kv-store.service';
 export * from './logging/logger';
