@@ -2,15 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { ErrorCode } from '@callfleet/contracts';
 import { AppException, type Principal } from '@callfleet/platform';
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiHeader,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TicketAccepted } from '../access-control/access.decorators';
 import { CurrentPrincipal } from '../access-control/current-principal.decorator';
@@ -55,7 +47,6 @@ export class LiveEventsController {
     summary: 'Live events of the caller’s organization (Server-Sent Events)',
     description: STREAM_DESCRIPTION,
   })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (stream sequence)' })
   @ApiResponse({
     status: 200,
