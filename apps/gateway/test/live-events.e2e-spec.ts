@@ -227,6 +227,14 @@ describe('gateway: live events (SSE from JetStream, tickets)', () => {
     const seq = await publish('events.hunts.v1.created', a.orgId, { huntId: randomUUID() });
     await waitFor(async () => byTicket.events().length === 1, 10_000, 'the ticket holder’s event');
     expect(byTicket.events()[0]).toMatchObject({ id: seq, envelope: { orgId: a.orgId } });
+    byTicket.close();
+
+    // A browser's reconnect: a new ticket and the last id seen in the query (EventSource sends no header).
+    const next = await api.api<{ ticket: string }>('POST', '/events/tickets', { token: a.token });
+    const missed = await publish('events.hunts.v1.won', a.orgId, { huntId: randomUUID() });
+    const reconnected = await stream(`?ticket=${next.body.ticket}&lastEventId=${seq}`, {});
+    await waitFor(async () => reconnected.events().length === 1, 10_000, 'the event missed while away');
+    expect(reconnected.events()[0].id).toBe(missed);
 
     for (const replica of [0, 1]) {
       const again = await fleet.client(replica).api('GET', `/events?ticket=${issued.body.ticket}`);
@@ -269,6 +277,8 @@ describe('gateway: live events (SSE from JetStream, tickets)', () => {
       ['', { 'last-event-id': '-1' }],
       ['', { 'last-event-id': '9'.repeat(40) }],
       ['', { 'last-event-id': '1e5' }],
+      ['?lastEventId=abc', {}],
+      [`?lastEventId=${'1'.repeat(41)}`, {}],
     ];
     for (const [query, headers] of cases) {
       const answer = await api.api('GET', `/events${query}`, { token: a.token, headers });
@@ -323,6 +333,25 @@ describe('gateway: live events (SSE from JetStream, tickets)', () => {
       for (const client of open.splice(0)) client.close();
       await small.close();
     }
+  });
+
+  it('ends its streams with a closing event when a replica stops, and deletes their consumers', async () => {
+    const replica = await startTestService(gatewayService, {
+      namespace: fleet.namespace,
+      env: GATEWAY_ENV,
+      clock: fleet.clock,
+    });
+    const before = await consumerNames();
+    const client = await SseClient.open(`${replica.url}/api/v1/events`, bearer(a));
+    open.push(client);
+    await waitFor(async () => client.named('ready').length > 0, 10_000, 'the stream to be ready');
+    const added = [...(await consumerNames())].filter((name) => !before.has(name));
+    await replica.close();
+    await waitFor(async () => client.ended, 10_000, 'the stream to end');
+    expect(client.frames.at(-1)).toMatchObject({ event: 'closing' });
+    expect(JSON.parse(client.frames.at(-1)?.data ?? '{}')).toMatchObject({ reason: 'shutdown' });
+    const left = await consumerNames();
+    expect(added.filter((name) => left.has(name))).toEqual([]);
   });
 
   it('cuts off a client that does not read, with a final overflow event, holding no more than a batch', async () => {

@@ -28,6 +28,7 @@ export * from './http/client-error';
 export * from './http/http-server';
 export * from './http/json-depth';
 export * from './http/lingering-close';
+export * from './http/open-responses';
 export * from './http/trusted-proxy';
 export * from './identity/caller';
 export * from './identity/roles';

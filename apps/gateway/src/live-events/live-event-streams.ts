@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { ErrorCode, Streams } from '@callfleet/contracts';
-import { AppException, JetStreamService, type LiveFeed, MetricsService } from '@callfleet/platform';
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { AppException, JetStreamService, type LiveFeed, MetricsService, OpenResponses } from '@callfleet/platform';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { GatewayConfig } from '../gateway.config';
 import { deliversTo, type LiveEventSelection } from './live-event-selection';
@@ -20,10 +20,9 @@ const RECONNECT_MS = 3_000;
 /** Why a stream ended, in the metric and the final event. */
 type EndReason = 'client-gone' | 'slow-client' | 'shutdown' | 'feed-failed';
 
-/** One open stream: its response, its feed and how to end it. */
+/** One open stream's slot. */
 interface OpenStream {
   orgId: string;
-  end: (reason: EndReason) => void;
 }
 
 /**
@@ -37,7 +36,7 @@ interface OpenStream {
  * and is cut off; it resumes with Last-Event-ID where it was.
  */
 @Injectable()
-export class LiveEventStreams implements BeforeApplicationShutdown {
+export class LiveEventStreams {
   private readonly logger = new Logger('LiveEvents');
   private readonly open = new Set<OpenStream>();
   private readonly perOrg = new Map<string, number>();
@@ -47,6 +46,7 @@ export class LiveEventStreams implements BeforeApplicationShutdown {
   constructor(
     private readonly jetstream: JetStreamService,
     private readonly config: GatewayConfig,
+    private readonly openResponses: OpenResponses,
     metrics: MetricsService,
   ) {
     this.ended = metrics.counter('callfleet_live_event_streams_ended_total', 'Live events streams ended, by why', [
@@ -69,7 +69,7 @@ export class LiveEventStreams implements BeforeApplicationShutdown {
         retryAfterSeconds: 5,
       });
     }
-    const entry: OpenStream = { orgId, end: () => undefined };
+    const entry: OpenStream = { orgId };
     this.take(entry);
     try {
       const feed = await this.jetstream.follow({
@@ -105,7 +105,10 @@ export class LiveEventStreams implements BeforeApplicationShutdown {
       // A client that reads nothing would hold the socket (and the frames in it) forever.
       setTimeout(() => res.destroy(), FINAL_FRAME_GRACE_MS).unref();
     };
-    entry.end = (reason) => finish(reason, controlFrame('closing', { reason, lastEventId: lastId }));
+    // At shutdown (before the server closes): a `closing` event, and the browser reconnects elsewhere.
+    const forget = this.openResponses.add(() =>
+      finish('shutdown', controlFrame('closing', { reason: 'shutdown', lastEventId: lastId })),
+    );
     res.on('close', () => finish('client-gone'));
 
     /**
@@ -161,6 +164,7 @@ export class LiveEventStreams implements BeforeApplicationShutdown {
       finish('feed-failed', controlFrame('closing', { reason: 'feed-failed', lastEventId: lastId }));
     } finally {
       finish('client-gone');
+      forget();
       this.release(entry);
     }
   }
@@ -175,11 +179,6 @@ export class LiveEventStreams implements BeforeApplicationShutdown {
     const left = (this.perOrg.get(entry.orgId) ?? 1) - 1;
     if (left > 0) this.perOrg.set(entry.orgId, left);
     else this.perOrg.delete(entry.orgId);
-  }
-
-  /** Ends every stream with a `closing` event (browsers reconnect to another replica), so the server can stop. */
-  beforeApplicationShutdown(): void {
-    for (const entry of [...this.open]) entry.end('shutdown');
   }
 }
 

@@ -65,7 +65,7 @@ export class LiveEventsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const selection = liveEventSelection(query);
-    const lastEventId = lastEventIdOf(request.headers['last-event-id']);
+    const lastEventId = lastEventIdOf(request.headers['last-event-id'] ?? query.lastEventId);
     const admitted = await this.streams.admit(principal.orgId, selection, lastEventId).catch((error: unknown) => {
       if (error instanceof AppException && error.code === ErrorCode.RATE_LIMIT_EXCEEDED) {
         void reply.header('retry-after', '5');

@@ -23,6 +23,16 @@ export class LiveEventsQueryDto {
   types?: string;
 
   @ApiPropertyOptional({
+    description:
+      'As the Last-Event-ID header, for a new EventSource (which sends that header only on its own reconnects); the header wins',
+    example: '41',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  lastEventId?: string;
+
+  @ApiPropertyOptional({
     description: 'A ticket from `POST /events/tickets`, instead of the Authorization header (EventSource sends none)',
   })
   @IsOptional()
