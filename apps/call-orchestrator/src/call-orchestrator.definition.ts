@@ -1,8 +1,20 @@
-import { DEFAULT_HTTP_PORTS, MediaCommands, MediaSubjects, StreamTokenCommands } from '@callfleet/contracts';
+import {
+  CallCommands,
+  DEFAULT_HTTP_PORTS,
+  HuntCommands,
+  HuntEventSubjects,
+  MediaCommands,
+  MediaSubjects,
+  ProviderAccountCommands,
+  Streams,
+  StreamTokenCommands,
+  TelephonyIngress,
+} from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
+import { PROVIDER_EVENTS_CONSUMER } from './ingress/provider-events.consumer';
 
 export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> = {
   name: 'call-orchestrator',
@@ -11,8 +23,16 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   module: CallOrchestratorModule,
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
+  // Publishes its hunt events (outbox).
+  streams: [Streams.EVENTS],
   nats: {
+    serves: [...Object.values(HuntCommands), CallCommands.Flow],
+    publishes: Object.values(HuntEventSubjects),
+    // Provider call events (status, AMD) from webhook-ingest.
+    consumes: [{ event: TelephonyIngress, durable: PROVIDER_EVENTS_CONSUMER }],
     calls: [
+      // The org's provider account (credentials) for every dial, digit, transfer and hang-up.
+      ProviderAccountCommands.Credentials,
       // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
       StreamTokenCommands.Issue,
       // A leg's audio, when a hunt wants to hear it.
@@ -22,6 +42,13 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
     core: {
       publishes: [MediaSubjects.PLAY_ALL],
       subscribes: [MediaSubjects.SIGNALS_ALL, MediaSubjects.AUDIO_ALL],
+    },
+  },
+  deployment: {
+    // Compose: providers (the simulator) reach webhook-ingest and media-stream by their service names.
+    composeEnvironment: {
+      WEBHOOKS_PUBLIC_BASE_URL: 'http://webhook-ingest:3001',
+      MEDIA_STREAM_PUBLIC_URL: 'ws://media-stream:3002',
     },
   },
 };

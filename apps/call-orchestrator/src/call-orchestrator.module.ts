@@ -1,7 +1,36 @@
-import { PersistenceModule } from '@callfleet/persistence';
+import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
+import { CallerAuthenticationModule } from '@callfleet/platform';
 import { Module } from '@nestjs/common';
+import { CallFlowModule } from './call-flow/call-flow.module';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
+import { CallsModule } from './calls/calls.module';
+import { DestinationsModule } from './destinations/destinations.module';
+import { HuntEventsModule } from './hunts/hunt-events.module';
+import { HuntsModule } from './hunts/hunts.module';
+import { IngressModule } from './ingress/ingress.module';
+import { IvrModule } from './ivr/ivr.module';
+import { LegsModule } from './legs/legs.module';
+import { LineLeasesModule } from './lines/line-leases.module';
+import { TargetsModule } from './targets/targets.module';
 
-/** Places and controls calls and hunts; owns calls, legs, hunts, lines and durable timers. Features arrive with later issues; the service already boots, answers discovery, health and metrics. */
-@Module({ imports: [PersistenceModule.forSchema(callOrchestratorSchema)] })
+/** Places and controls calls and hunts; owns calls, legs, hunts, lines, destinations, targets and durable timers. */
+@Module({
+  imports: [
+    PersistenceModule.forSchema(callOrchestratorSchema),
+    JobsModule.forRoot(),
+    OutboxModule.forRoot(),
+    CallsModule,
+    LegsModule,
+    LineLeasesModule,
+    HuntEventsModule,
+    DestinationsModule,
+    TargetsModule,
+    HuntsModule,
+    IvrModule,
+    IngressModule,
+    CallFlowModule,
+    // Other teams start and watch hunts over NATS with a credential (public commands).
+    CallerAuthenticationModule,
+  ],
+})
 export class CallOrchestratorModule {}

@@ -1,6 +1,7 @@
 import {
   AuthCommands,
   DEFAULT_HTTP_PORTS,
+  HuntCommands,
   KvBuckets,
   ProviderAccountCommands,
   RecordingCommands,
@@ -41,6 +42,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       ProviderAccountCommands.List,
       ProviderAccountCommands.Get,
       ProviderAccountCommands.Delete,
+      ...Object.values(HuntCommands),
       RecordingCommands.List,
       RecordingCommands.Get,
       RecordingCommands.Url,

@@ -5,6 +5,7 @@ import { AccessControlModule } from './access-control/access-control.module';
 import { AuthenticationGuard } from './access-control/authentication.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
+import { HuntsModule } from './hunts/hunts.module';
 import { LiveEventsModule } from './live-events/live-events.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -22,6 +23,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     ProviderAccountsModule,
     RecordingsModule,
+    HuntsModule,
     LiveEventsModule,
   ],
   providers: [

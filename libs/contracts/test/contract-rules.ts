@@ -15,6 +15,8 @@ export interface JsonSchema {
   maximum?: number;
   exclusiveMinimum?: number;
   maxItems?: number;
+  minItems?: number;
+  uniqueItems?: boolean;
   items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   required?: string[];
@@ -96,6 +98,12 @@ const CONSTRAINTS: Record<string, Constraint> = {
   },
   arrayMaxSize: (r, [max]) => {
     r.maxItems = max as number;
+  },
+  arrayMinSize: (r, [min]) => {
+    r.minItems = min as number;
+  },
+  arrayUnique: (r) => {
+    r.uniqueItems = true;
   },
 };
 

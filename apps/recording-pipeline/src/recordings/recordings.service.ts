@@ -10,7 +10,7 @@ import {
   type RecordingObjectLinkRequestDto,
   type RecordingUrlDto,
 } from '@callfleet/contracts';
-import { JobScheduler, Outbox, orgScoped } from '@callfleet/persistence';
+import { decodePageCursor, JobScheduler, Outbox, orgScoped, toPage } from '@callfleet/persistence';
 import { AppException, Clock, MANAGER_ROLES, type OrgCaller, requireRole } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { Brackets, DataSource, type EntityManager, type Repository } from 'typeorm';
@@ -21,7 +21,6 @@ import { RecordingStore } from '../storage/recording-store';
 import { signedObjectUrl, verifyObjectUrlSignature } from '../storage/signed-object-url';
 import { OBJECT_URL_PATH } from '../storage/storage.module';
 import { RecordingEntity } from './recording.entity';
-import { decodeRecordingCursor, encodeRecordingCursor } from './recording-cursor';
 
 export const DELETE_OBJECT_JOB = 'recording-pipeline.delete-object';
 const DEFAULT_PAGE = 100;
@@ -68,16 +67,10 @@ export class RecordingsService {
     if (dto.from) query.andWhere('r.created_at >= :from', { from: dto.from });
     if (dto.to) query.andWhere('r.created_at < :to', { to: dto.to });
     if (dto.cursor) {
-      const after = decodeRecordingCursor(dto.cursor);
+      const after = decodePageCursor(dto.cursor);
       query.andWhere('(r.created_at, r.id) < (:afterAt, :afterId)', { afterAt: after.createdAt, afterId: after.id });
     }
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toRecordingDto),
-      nextCursor: rows.length > limit && last ? encodeRecordingCursor(last) : null,
-    };
+    return toPage(await query.getMany(), limit, toRecordingDto);
   }
 
   async get(orgId: string, id: string): Promise<RecordingDto> {
