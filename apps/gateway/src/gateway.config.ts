@@ -72,12 +72,13 @@ export class GatewayConfig extends BaseServiceConfig {
 
   /**
    * How long a stream may wait for a client that does not read what it was sent: then it gets a
-   * final `overflow` event and the connection is closed (it resumes with Last-Event-ID).
+   * final `overflow` event and the connection is closed (it resumes with Last-Event-ID). Below the
+   * 30 s after which JetStream deletes a consumer nobody pulls from.
    */
   @Type(() => Number)
   @IsInt()
   @Min(100)
-  @Max(600_000)
+  @Max(25_000)
   LIVE_EVENTS_SLOW_CLIENT_MS = 10_000;
 
   /** Lifetime of a live events ticket (single use, for EventSource, which cannot send headers). */
