@@ -7,6 +7,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
 import { DestinationsModule } from './destinations/destinations.module';
 import { HuntsModule } from './hunts/hunts.module';
+import { LiveEventsModule } from './live-events/live-events.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -27,6 +28,7 @@ import { UsersModule } from './users/users.module';
     HuntsModule,
     DestinationsModule,
     TargetsModule,
+    LiveEventsModule,
   ],
   providers: [
     // Global guards run in this order: find out who calls, count the call, then allow or refuse it.
