@@ -10,6 +10,7 @@ import {
   KvBuckets,
   type ListDto,
   MediaCommands,
+  MediaEvents,
   MediaSubjects,
   NATS_SERVICE_ERROR_CODE,
   type ProviderAccountDto,
@@ -24,6 +25,7 @@ import {
   subjectMatches,
 } from '@callfleet/platform';
 import { startTestService, TestDatabase, TestNatsServer, testNamespace, waitFor } from '@callfleet/testing';
+import { jetstream } from '@nats-io/jetstream';
 import {
   connect,
   type Msg,
@@ -34,6 +36,7 @@ import {
 import { authService } from '../../apps/auth/src/auth.definition';
 import { gatewayService } from '../../apps/gateway/src/gateway.definition';
 import { GatewayClient, registration, type TokenPair } from '../../apps/gateway/test/gateway-fleet';
+import { SseClient } from '../../apps/gateway/test/sse-client';
 import { LiveHumanPublisher } from '../../apps/media-stream/src/detection/live-human.publisher';
 import { LineMemoryStore } from '../../apps/media-stream/src/line-memory/line-memory.store';
 import { CallDirectory } from '../../apps/media-stream/src/listen/call-directory';
@@ -43,7 +46,7 @@ import { FakeMediaSession, silence } from '../../apps/media-stream/test/fake-med
 import { webhookIngestService } from '../../apps/webhook-ingest/src/webhook-ingest.definition';
 import { echoService } from '../../libs/platform/test/echo.fixture';
 import { FLEET_DEFINITIONS } from '../fleet/fleet-definitions';
-import { natsUserNames, renderNatsServerConfig } from './nats-server-config';
+import { fleetDurables, natsUserNames, renderNatsServerConfig } from './nats-server-config';
 
 const namespace = testNamespace();
 const ns = new SubjectNamespace(namespace);
@@ -303,6 +306,26 @@ describe('the broker permissions generated from the service definitions', () => 
       }
     });
 
+    it('may not pull from, delete or redefine another service’s durable, nor follow a filter it did not declare', async () => {
+      const own = new Set(usage.consumes.map((c) => `${c.event.stream}/${c.durable}`));
+      const foreign = fleetDurables(FLEET_DEFINITIONS).filter((d) => !own.has(`${d.stream}/${d.durable}`));
+      for (const { stream, durable } of foreign) {
+        const name = ns.stream(stream);
+        for (const subject of [
+          `$JS.API.CONSUMER.MSG.NEXT.${name}.${durable}`,
+          `$JS.API.CONSUMER.DELETE.${name}.${durable}`,
+          `$JS.API.CONSUMER.CREATE.${name}.${durable}`,
+          `$JS.API.CONSUMER.CREATE.${name}.${durable}.${ns.subject('events.hunts.v1.>')}`,
+        ]) {
+          expect({ subject, refused: await user.publishRefused(subject) }).toEqual({ subject, refused: true });
+        }
+      }
+      // A live reader of EVENTS (the gateway) may not widen its filter to everything (auth's events).
+      const events = ns.stream(Streams.EVENTS.name);
+      expect(await user.publishRefused(`$JS.API.CONSUMER.CREATE.${events}.spy.${ns.subject('events.>')}`)).toBe(true);
+      expect(await user.publishRefused(`$JS.API.CONSUMER.CREATE.${events}.spy`)).toBe(true);
+    });
+
     it('may not use a KV bucket it does not use', async () => {
       const foreign = Object.values(KvBuckets).filter((bucket) => !usage.kv.includes(bucket));
       expect(foreign.length).toBeGreaterThan(0);
@@ -456,6 +479,7 @@ describe('the broker permissions generated from the service definitions', () => 
     const databases: TestDatabase[] = [];
     const services: Awaited<ReturnType<typeof startTestService>>[] = [];
     let api: GatewayClient;
+    let gatewayMetrics: () => Promise<string>;
     /** The probes above were refused on purpose; only what comes after counts. */
     let refusedBefore = 0;
 
@@ -479,6 +503,7 @@ describe('the broker permissions generated from the service definitions', () => 
       await start(webhookIngestService as unknown as ServiceDefinition, { DEV_PROVIDER_ACCOUNTS: 'true' }, true);
       const gateway = await start(gatewayService as unknown as ServiceDefinition, {}, false);
       api = new GatewayClient(gateway.url);
+      gatewayMetrics = async () => (await fetch(`${gateway.url}/metrics`)).text();
     });
 
     afterAll(async () => {
@@ -519,6 +544,42 @@ describe('the broker permissions generated from the service definitions', () => 
         const metrics = await (await fetch(`${service.url}/metrics`)).text();
         expect(metrics).not.toMatch(/^callfleet_nats_permission_violations_total\{/m);
       }
+    });
+
+    it('streams live events to a browser (a ticket in KV, an ordered consumer on EVENTS), with no permission refused', async () => {
+      const registered = await api.api<TokenPair>('POST', '/auth/register', { body: registration('nats-live') });
+      const token = registered.body.accessToken;
+      const orgId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).org;
+      const ticket = await api.api<{ ticket: string }>('POST', '/events/tickets', { token });
+      expect(ticket.status).toBe(201);
+      const stream = await SseClient.open(`${api.baseUrl}/api/v1/events?types=media&ticket=${ticket.body.ticket}`);
+      try {
+        expect(stream.status).toBe(200);
+        await waitFor(async () => stream.named('ready').length > 0, 10_000, 'the stream to be ready');
+        // media-stream publishes its live-human decisions to EVENTS under its own user.
+        const media = await BrokerUser.connect(server.url, 'media-stream');
+        const envelope = {
+          id: randomUUID(),
+          type: MediaEvents.LIVE_HUMAN_DETECTED,
+          occurredAt: new Date().toISOString(),
+          orgId,
+          correlationId: null,
+          data: { callId: 'call-1', confidence: 0.9 },
+        };
+        await jetstream(media.nc).publish(ns.subject(MediaEvents.LIVE_HUMAN_DETECTED), JSON.stringify(envelope));
+        await media.close();
+        await waitFor(async () => stream.events().length === 1, 10_000, 'the event on the stream');
+        expect(stream.events()[0].envelope).toMatchObject({ id: envelope.id, orgId });
+      } finally {
+        stream.close();
+      }
+      await waitFor(
+        async () => (await gatewayMetrics()).includes('callfleet_live_event_streams_open{service="gateway"} 0'),
+        10_000,
+        'the stream to close',
+      );
+      expect(server.permissionViolations().slice(refusedBefore)).toEqual([]);
+      expect(await gatewayMetrics()).not.toMatch(/^callfleet_nats_permission_violations_total\{/m);
     });
   });
 });

@@ -2,6 +2,7 @@ import { AuthCommands, KvBuckets, ProviderAccountCommands, teamExportSubject } f
 import { natsUsageOf, SubjectNamespace } from '@callfleet/platform';
 import { FLEET_DEFINITIONS } from '../fleet/fleet-definitions';
 import {
+  fleetDurables,
   fleetUserPermissions,
   natsPasswordEnv,
   natsUserNames,
@@ -69,6 +70,48 @@ describe('a fleet user’s permissions', () => {
     for (const entry of publish.filter((s) => s.startsWith('$JS.') && s !== '$JS.API.INFO')) {
       expect(own.some((name) => entry.split('.').includes(name))).toBe(true);
     }
+  });
+
+  it('reads EVENTS live (the gateway) through ordered consumers on its declared filters only, never another’s durable', () => {
+    const usage = natsUsageOf(byName('gateway'));
+    const { publish, publishDeny } = fleetUserPermissions(
+      'gateway',
+      usage,
+      new SubjectNamespace('ci-3'),
+      fleetDurables(FLEET_DEFINITIONS),
+    );
+    const consumerApi = publish.filter((s) => s.includes('.CONSUMER.') || s.includes('.STREAM.INFO.CI_3_EVENTS'));
+    expect(consumerApi).toEqual([
+      '$JS.API.STREAM.INFO.CI_3_EVENTS',
+      '$JS.API.CONSUMER.CREATE.CI_3_EVENTS.*.ci-3.events.hunts.v1.>',
+      '$JS.API.CONSUMER.MSG.NEXT.CI_3_EVENTS.*',
+      '$JS.API.CONSUMER.DELETE.CI_3_EVENTS.*',
+      '$JS.API.CONSUMER.CREATE.CI_3_EVENTS.*.ci-3.events.calls.v1.>',
+      '$JS.API.CONSUMER.CREATE.CI_3_EVENTS.*.ci-3.events.media.v1.live-human-detected',
+      // Its KV buckets' watches.
+      ...consumerApi.filter((s) => s.includes('.KV_')),
+    ]);
+    // Nothing that would read auth's or anyone's events, or another stream.
+    expect(
+      publish.some((s) => s.includes('CREATE.CI_3_EVENTS.*.ci-3.events.>') || s.endsWith('CREATE.CI_3_EVENTS')),
+    ).toBe(false);
+    // The wildcard name token must not reach any durable of the fleet on EVENTS.
+    const durables = fleetDurables(FLEET_DEFINITIONS).filter((d) => d.stream === 'EVENTS');
+    expect(durables.length).toBeGreaterThan(0);
+    for (const { durable } of durables) {
+      expect(publishDeny).toEqual(
+        expect.arrayContaining([
+          `$JS.API.CONSUMER.CREATE.CI_3_EVENTS.${durable}`,
+          `$JS.API.CONSUMER.CREATE.CI_3_EVENTS.${durable}.>`,
+          `$JS.API.CONSUMER.MSG.NEXT.CI_3_EVENTS.${durable}`,
+          `$JS.API.CONSUMER.DELETE.CI_3_EVENTS.${durable}`,
+        ]),
+      );
+    }
+    // A service that follows nothing gets no deny list.
+    expect(
+      fleetUserPermissions('auth', natsUsageOf(byName('auth')), new SubjectNamespace(''), durables).publishDeny,
+    ).toBeUndefined();
   });
 
   it('gets only its inbox and discovery when it does nothing else on NATS', () => {

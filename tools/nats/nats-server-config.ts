@@ -38,6 +38,14 @@ export const DEFAULT_TEAM_USERS: readonly string[] = ['team'];
 export interface NatsUserPermissions {
   publish: string[];
   subscribe: string[];
+  /** Publishes refused although an allow entry matches them (deny wins in nats-server). */
+  publishDeny?: string[];
+}
+
+/** A durable consumer of the fleet: which stream it reads and its name. */
+export interface FleetDurable {
+  stream: string;
+  durable: string;
 }
 
 /** Every user the config defines: one per fleet service that uses NATS (user name = service name), then the team users. */
@@ -97,6 +105,42 @@ function kvBucketSubjects(bucket: string): string[] {
   ];
 }
 
+/**
+ * A live reader (`follows`): ordered consumers the client names itself (`<random>_<n>`), so only the
+ * name token can be a wildcard. It may create them on its declared filter only (2.9's
+ * `CREATE.<stream>.<name>.<filter>`: the server checks the filter in the subject against the config),
+ * pull from and delete them, and read the stream's info (its last sequence, where a feed starts).
+ */
+function followSubjects(stream: string, filter: string): string[] {
+  return [
+    `$JS.API.STREAM.INFO.${stream}`,
+    `$JS.API.CONSUMER.CREATE.${stream}.*.${filter}`,
+    `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`,
+    `$JS.API.CONSUMER.DELETE.${stream}.*`,
+  ];
+}
+
+/**
+ * What the wildcard name token of `followSubjects` would also allow and must not: creating (in 2.9,
+ * also updating), pulling from or deleting another service's durable on the same stream, which would
+ * take its messages or stop its work.
+ */
+function othersDurableSubjects(stream: string, durable: string): string[] {
+  return [
+    `$JS.API.CONSUMER.CREATE.${stream}.${durable}`,
+    `$JS.API.CONSUMER.CREATE.${stream}.${durable}.>`,
+    `$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+    `$JS.API.CONSUMER.DELETE.${stream}.${durable}`,
+  ];
+}
+
+/** Every durable consumer the fleet's definitions declare. */
+export function fleetDurables(definitions: readonly ServiceDefinition[]): FleetDurable[] {
+  return fleetDefinitions(definitions).flatMap((d) =>
+    natsUsageOf(d).consumes.map(({ event, durable }) => ({ stream: event.stream, durable })),
+  );
+}
+
 /** Discovery (`$SRV.PING|INFO|STATS`, plain, `.<name>` and `.<name>.<id>`), as ServiceDiscovery answers it. */
 function discoverySubjects(service: string): string[] {
   return ['$SRV.*', `$SRV.*.${service}`, `$SRV.*.${service}.*`];
@@ -116,11 +160,15 @@ function replySubjects(): string[] {
   return ['_INBOX.>', '_R_.>'];
 }
 
-/** A fleet service's permissions, from its effective usage. */
+/**
+ * A fleet service's permissions, from its effective usage; `durables` are the fleet's durable
+ * consumers, which a live reader of their stream must not reach through its wildcard.
+ */
 export function fleetUserPermissions(
   service: string,
   usage: EffectiveNatsUsage,
   ns: SubjectNamespace,
+  durables: readonly FleetDurable[] = [],
 ): NatsUserPermissions {
   const consumerSubjects = usage.consumes.flatMap(({ event, durable }) =>
     durableConsumerSubjects(ns.stream(event.stream), durable),
@@ -129,9 +177,12 @@ export function fleetUserPermissions(
     ...usage.calls.map((command) => ns.subject(command.subject)),
     ...usage.publishes.map((subject) => ns.subject(subject)),
     ...usage.core.publishes.map((subject) => ns.subject(subject)),
-    ...(usage.streams.length + usage.consumes.length + usage.kv.length > 0 ? ['$JS.API.INFO'] : []),
+    ...(usage.streams.length + usage.consumes.length + usage.kv.length + usage.follows.length > 0
+      ? ['$JS.API.INFO']
+      : []),
     ...usage.streams.flatMap((stream) => streamAdminSubjects(ns.stream(stream))),
     ...consumerSubjects,
+    ...usage.follows.flatMap(({ stream, subject }) => followSubjects(ns.stream(stream), ns.subject(subject))),
     ...usage.kv.flatMap((bucket) => kvBucketSubjects(ns.bucket(bucket))),
     ...(usage.serves.length > 0 ? replySubjects() : []),
   ];
@@ -145,7 +196,16 @@ export function fleetUserPermissions(
     `${fleetInboxPrefix(service)}.>`,
     ...discoverySubjects(service),
   ];
-  return { publish: unique(publish), subscribe: unique(subscribe) };
+  const own = new Set(usage.consumes.map(({ event, durable }) => `${event.stream}/${durable}`));
+  const followed = new Set(usage.follows.map(({ stream }) => stream));
+  const publishDeny = durables
+    .filter(({ stream, durable }) => followed.has(stream) && !own.has(`${stream}/${durable}`))
+    .flatMap(({ stream, durable }) => othersDurableSubjects(ns.stream(stream), durable));
+  return {
+    publish: unique(publish),
+    subscribe: unique(subscribe),
+    ...(publishDeny.length > 0 ? { publishDeny: unique(publishDeny) } : {}),
+  };
 }
 
 /** What the fleet offers other teams: its public commands (exported under the team prefix) and public events. */
@@ -215,7 +275,9 @@ function renderUser(
     `${i}user: ${q(user)}`,
     `${i}password: ${passwordOf(user, options)}`,
     `${i}permissions: {`,
-    `${i}  publish: { allow: ${list(permissions.publish, `${i}  `)} }`,
+    permissions.publishDeny?.length
+      ? `${i}  publish: { allow: ${list(permissions.publish, `${i}  `)}, deny: ${list(permissions.publishDeny, `${i}  `)} }`
+      : `${i}  publish: { allow: ${list(permissions.publish, `${i}  `)} }`,
     `${i}  subscribe: { allow: ${list(permissions.subscribe, `${i}  `)} }`,
     ...(allowResponses ? [`${i}  allow_responses: true`] : []),
     `${i}}`,
@@ -232,8 +294,9 @@ export function renderNatsServerConfig(
   const fleet = fleetDefinitions(definitions);
   const offer = teamOffer(fleet, ns);
   const teamUsers = options.teamUsers ?? DEFAULT_TEAM_USERS;
+  const durables = fleetDurables(fleet);
   const fleetUsers = fleet.map((d) =>
-    renderUser(d.name, fleetUserPermissions(d.name, natsUsageOf(d), ns), options, true),
+    renderUser(d.name, fleetUserPermissions(d.name, natsUsageOf(d), ns, durables), options, true),
   );
   const teamUserBlocks = teamUsers.map((user) => renderUser(user, teamUserPermissions(user, offer), options, false));
   const unprefixed = (subject: string) => ns.strip(subject);

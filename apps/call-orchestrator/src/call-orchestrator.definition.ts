@@ -1,17 +1,23 @@
 import {
+  CallCommands,
   DEFAULT_HTTP_PORTS,
   DestinationCommands,
+  HuntCommands,
+  HuntEventSubjects,
   LineCommands,
   MediaCommands,
   MediaSubjects,
   ProviderAccountCommands,
+  Streams,
   StreamTokenCommands,
   TargetCommands,
+  TelephonyIngress,
 } from '@callfleet/contracts';
 import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
+import { PROVIDER_EVENTS_CONSUMER } from './ingress/provider-events.consumer';
 
 export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> = {
   name: 'call-orchestrator',
@@ -20,10 +26,21 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   module: CallOrchestratorModule,
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
+  // Publishes its hunt events (outbox).
+  streams: [Streams.EVENTS],
   nats: {
-    serves: [...Object.values(DestinationCommands), ...Object.values(TargetCommands), ...Object.values(LineCommands)],
+    serves: [
+      ...Object.values(HuntCommands),
+      CallCommands.Flow,
+      ...Object.values(DestinationCommands),
+      ...Object.values(TargetCommands),
+      ...Object.values(LineCommands),
+    ],
+    publishes: Object.values(HuntEventSubjects),
+    // Provider call events (status, AMD) from webhook-ingest.
+    consumes: [{ event: TelephonyIngress, durable: PROVIDER_EVENTS_CONSUMER }],
     calls: [
-      // The org's provider account (credentials): line sync reads its numbers / extensions.
+      // The org's provider account (credentials) for every dial, digit, transfer and hang-up, and line sync.
       ProviderAccountCommands.Credentials,
       // A stream token per call it streams into media-stream (put into the TwiML / the stream URL).
       StreamTokenCommands.Issue,
@@ -34,6 +51,13 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
     core: {
       publishes: [MediaSubjects.PLAY_ALL],
       subscribes: [MediaSubjects.SIGNALS_ALL, MediaSubjects.AUDIO_ALL],
+    },
+  },
+  deployment: {
+    // Compose: providers (the simulator) reach webhook-ingest and media-stream by their service names.
+    composeEnvironment: {
+      WEBHOOKS_PUBLIC_BASE_URL: 'http://webhook-ingest:3001',
+      MEDIA_STREAM_PUBLIC_URL: 'ws://media-stream:3002',
     },
   },
 };

@@ -1,8 +1,16 @@
-import { PersistenceModule } from '@callfleet/persistence';
+import { JobsModule, OutboxModule, PersistenceModule } from '@callfleet/persistence';
 import { CallerAuthenticationModule } from '@callfleet/platform';
 import { Module } from '@nestjs/common';
+import { CallFlowModule } from './call-flow/call-flow.module';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
+import { CallsModule } from './calls/calls.module';
 import { DestinationsModule } from './destinations/destinations.module';
+import { HuntEventsModule } from './hunts/hunt-events.module';
+import { HuntsModule } from './hunts/hunts.module';
+import { IngressModule } from './ingress/ingress.module';
+import { IvrModule } from './ivr/ivr.module';
+import { LegsModule } from './legs/legs.module';
+import { LineLeasesModule } from './lines/line-leases.module';
 import { LinesModule } from './lines/lines.module';
 import { TargetsModule } from './targets/targets.module';
 
@@ -10,10 +18,20 @@ import { TargetsModule } from './targets/targets.module';
 @Module({
   imports: [
     PersistenceModule.forSchema(callOrchestratorSchema),
+    JobsModule.forRoot(),
+    OutboxModule.forRoot(),
+    CallsModule,
+    LegsModule,
+    LineLeasesModule,
+    HuntEventsModule,
     DestinationsModule,
     TargetsModule,
     LinesModule,
-    // Other teams manage destinations, targets and lines over NATS with a credential (public commands).
+    HuntsModule,
+    IvrModule,
+    IngressModule,
+    CallFlowModule,
+    // Other teams run hunts and manage destinations, targets and lines over NATS with a credential (public commands).
     CallerAuthenticationModule,
   ],
 })

@@ -48,4 +48,43 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Every call without valid credentials (public routes and failed authentication), per client IP. */
   @Matches(RATE_LIMIT_RULE, { message: ruleMessage('RATE_LIMIT_ANONYMOUS') })
   RATE_LIMIT_ANONYMOUS = '100/15m';
+
+  /** Seconds between heartbeat comments on a live events stream (proxies drop idle connections). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  LIVE_EVENTS_HEARTBEAT_SECONDS = 15;
+
+  /** Open live events streams per organization, on each gateway replica; more answer 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  LIVE_EVENTS_MAX_PER_ORG = 20;
+
+  /** Open live events streams on each gateway replica, all organizations together; more answer 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LIVE_EVENTS_MAX_TOTAL = 2_000;
+
+  /**
+   * How long a stream may wait for a client that does not read what it was sent: then it gets a
+   * final `overflow` event and the connection is closed (it resumes with Last-Event-ID). Below the
+   * 30 s after which JetStream deletes a consumer nobody pulls from.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(25_000)
+  LIVE_EVENTS_SLOW_CLIENT_MS = 10_000;
+
+  /** Lifetime of a live events ticket (single use, for EventSource, which cannot send headers). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  EVENT_TICKET_TTL_SECONDS = 30;
 }

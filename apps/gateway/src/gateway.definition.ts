@@ -2,6 +2,7 @@ import {
   AuthCommands,
   DEFAULT_HTTP_PORTS,
   DestinationCommands,
+  HuntCommands,
   KvBuckets,
   LineCommands,
   ProviderAccountCommands,
@@ -12,6 +13,7 @@ import type { ServiceDefinition } from '@callfleet/platform';
 import { configureHttpEdge } from './edge/http-edge';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { LIVE_EVENT_FOLLOWS } from './live-events/live-event-selection';
 
 export const gatewayService: ServiceDefinition<GatewayConfig> = {
   name: 'gateway',
@@ -43,6 +45,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       ProviderAccountCommands.List,
       ProviderAccountCommands.Get,
       ProviderAccountCommands.Delete,
+      ...Object.values(HuntCommands),
       RecordingCommands.List,
       RecordingCommands.Get,
       RecordingCommands.Url,
@@ -57,8 +60,10 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       LineCommands.List,
       LineCommands.Update,
     ],
-    // Rate-limit counters, and the revoked tokens it refuses.
-    kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS],
+    // Live events for frontends (GET /events): ordered consumers on these filters of EVENTS only.
+    follows: LIVE_EVENT_FOLLOWS,
+    // Rate-limit counters, the revoked tokens it refuses, and the live events tickets.
+    kv: [KvBuckets.RATE_LIMITS, KvBuckets.REVOKED_TOKENS, KvBuckets.EVENT_TICKETS],
   },
   http: {
     bodyLimitBytes: (config) => config.BODY_LIMIT_BYTES,

@@ -6,7 +6,9 @@ import { AuthenticationGuard } from './access-control/authentication.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
 import { DestinationsModule } from './destinations/destinations.module';
+import { HuntsModule } from './hunts/hunts.module';
 import { LinesModule } from './lines/lines.module';
+import { LiveEventsModule } from './live-events/live-events.module';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -24,9 +26,11 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     ProviderAccountsModule,
     RecordingsModule,
+    HuntsModule,
     LinesModule,
     DestinationsModule,
     TargetsModule,
+    LiveEventsModule,
   ],
   providers: [
     // Global guards run in this order: find out who calls, count the call, then allow or refuse it.

@@ -16,6 +16,9 @@ import {
   ErrorCode,
   type EventEnvelope,
   FleetHeader,
+  HUNT_EVENT_DESCRIPTORS,
+  HuntCommands,
+  HuntEventSubjects,
   hasNoBody,
   ingressSubject,
   LineCommands,
@@ -146,6 +149,7 @@ const COMMANDS = (
     [StreamTokenCommands, ServiceName.AUTH],
     [ProviderAccountCommands, ServiceName.WEBHOOK_INGEST],
     [CallCommands, ServiceName.CALL_ORCHESTRATOR],
+    [HuntCommands, ServiceName.CALL_ORCHESTRATOR],
     [DestinationCommands, ServiceName.CALL_ORCHESTRATOR],
     [TargetCommands, ServiceName.CALL_ORCHESTRATOR],
     [LineCommands, ServiceName.CALL_ORCHESTRATOR],
@@ -168,8 +172,14 @@ const EVENTS = [
   RecordingFailed,
   RecordingDeleted,
   LiveHumanDetected,
+  ...HUNT_EVENT_DESCRIPTORS,
 ];
-const EVENT_SUBJECTS = [...Object.values(AuthEvents), ...Object.values(RecordingEvents), ...Object.values(MediaEvents)];
+const EVENT_SUBJECTS = [
+  ...Object.values(AuthEvents),
+  ...Object.values(RecordingEvents),
+  ...Object.values(MediaEvents),
+  ...Object.values(HuntEventSubjects),
+];
 
 /** The signals of media.v1.signals.<callId>: interfaces, so their documented fields are checked here. */
 const SIGNAL_SCHEMAS: [schema: string, fields: Record<string, 'required' | 'optional'>][] = [

@@ -1,4 +1,5 @@
 export * from './bigint-as-number';
+export * from './changed-rows';
 export * from './database-config';
 export * from './jobs';
 export * from './notifications/pg-listener';

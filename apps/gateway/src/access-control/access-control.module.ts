@@ -1,5 +1,6 @@
 import { CallerAuthenticationModule } from '@callfleet/platform';
 import { Module } from '@nestjs/common';
+import { EventTicketsModule } from '../live-events/event-tickets.module';
 import { AccessGuard } from './access.guard';
 import { AuthenticationGuard } from './authentication.guard';
 import { CredentialsStrategy } from './credentials.strategy';
@@ -9,7 +10,7 @@ import { CredentialsStrategy } from './credentials.strategy';
  * requests get) behind Passport and the gateway's guards.
  */
 @Module({
-  imports: [CallerAuthenticationModule],
+  imports: [CallerAuthenticationModule, EventTicketsModule],
   providers: [CredentialsStrategy, AuthenticationGuard, AccessGuard],
   exports: [CallerAuthenticationModule, AuthenticationGuard, AccessGuard],
 })

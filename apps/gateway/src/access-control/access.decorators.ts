@@ -5,6 +5,7 @@ import type { Reflector } from '@nestjs/core';
 
 const PUBLIC = Symbol('callfleet:public');
 const ROLES = Symbol('callfleet:roles');
+const TICKET = Symbol('callfleet:ticket');
 
 /** The route needs no credentials (login, register, ...). Every other API route does. */
 export const Public = () => SetMetadata(PUBLIC, true);
@@ -14,6 +15,16 @@ export const Roles = (...roles: readonly Role[]) => SetMetadata(ROLES, roles);
 
 /** Only the roles that manage the organization (its members, API keys, provider accounts). */
 export const ManagersOnly = () => Roles(...MANAGER_ROLES);
+
+/**
+ * Besides the usual credentials the route takes `?ticket=` (POST /events/tickets), for browser APIs
+ * that cannot send headers (EventSource). Header credentials win when both are sent.
+ */
+export const TicketAccepted = () => SetMetadata(TICKET, true);
+
+export function acceptsTicket(reflector: Reflector, context: ExecutionContext): boolean {
+  return reflector.getAllAndOverride<boolean>(TICKET, [context.getHandler(), context.getClass()]) === true;
+}
 
 export function isPublic(reflector: Reflector, context: ExecutionContext): boolean {
   return reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;

@@ -10,7 +10,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { isApiRequest } from '../api-prefix';
-import { isPublic } from './access.decorators';
+import { EventTickets } from '../live-events/event-tickets';
+import { acceptsTicket, isPublic } from './access.decorators';
 import { CREDENTIALS_STRATEGY, type CredentialsAuthenticateOptions } from './credentials.strategy';
 import './request-principal';
 
@@ -26,6 +27,7 @@ export class AuthenticationGuard extends AuthGuard(CREDENTIALS_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: CallerAuthenticator,
+    private readonly tickets: EventTickets,
   ) {
     super();
   }
@@ -35,11 +37,26 @@ export class AuthenticationGuard extends AuthGuard(CREDENTIALS_STRATEGY) {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!isApiRequest(request) || isPublic(this.reflector, context)) return true;
     await super.canActivate(context);
+    if (!request.principal && !request.authenticationFailure && acceptsTicket(this.reflector, context)) {
+      await this.redeemTicket(request);
+    }
     const principal = request.principal;
     if (principal) {
       RequestContext.assign(contextIdentityOf(principal));
     }
     return true;
+  }
+
+  /** `?ticket=` on a route that takes one: the principal it was issued to, or the refusal (401 later). */
+  private async redeemTicket(request: FastifyRequest): Promise<void> {
+    const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+    if (typeof ticket !== 'string') return;
+    try {
+      request.principal = await this.tickets.redeem(ticket);
+    } catch (error) {
+      if (!(error instanceof AppException)) throw error;
+      request.authenticationFailure = error;
+    }
   }
 
   override getAuthenticateOptions(): CredentialsAuthenticateOptions & { property: string } {

@@ -10,4 +10,6 @@ export const KvBuckets = {
   MEDIA_SESSIONS: 'media-sessions',
   /** media-stream: calls someone listens to (`<callId>` → until when), watched by every replica. */
   MEDIA_LISTENS: 'media-listens',
+  /** gateway: live events tickets (`sha256(ticket)` → principal, expiry), deleted when redeemed. */
+  EVENT_TICKETS: 'event-tickets',
 } as const;

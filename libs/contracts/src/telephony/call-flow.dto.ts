@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsObject, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { TELEPHONY_PROVIDERS, type TelephonyProvider } from './telephony-provider';
 
 /**
@@ -39,6 +39,17 @@ export class CallFlowRequestDto {
   })
   @IsObject()
   params: Record<string, string | string[]>;
+
+  @ApiPropertyOptional({
+    description:
+      "The query of the URL the provider called (the orchestrator's own, e.g. `call=<our call id>`: the first " +
+      'flow request may come before the provider answered our call request). Signed with the URL.',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @IsObject()
+  query?: Record<string, string>;
 }
 
 /** Reply on `calls.v1.flow`: the instruction document, sent to the provider as is. */

@@ -16,6 +16,7 @@ import { FleetExceptionFilter, sendHttpError } from '../errors/fleet-exception.f
 import { createValidationPipe } from '../errors/validation';
 import { drainLimitsOf, httpServerOptions, installFramingGuards } from '../http/http-server';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/json-depth';
+import { OpenResponses } from '../http/open-responses';
 import { createRootLogger, PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { NatsConnectionService } from '../nats/nats-connection.service';
@@ -166,6 +167,8 @@ export async function createService<C extends BaseServiceConfig>(
       // Requests still open after half the grace period (a long poll, a stuck upstream) are cut, so
       // shutdown always reaches the hooks that release the rest within SHUTDOWN_GRACE_MS.
       const cutOff = setTimeout(() => fastify.server.closeAllConnections(), config.SHUTDOWN_GRACE_MS / 2);
+      // Streams that never end by themselves (SSE) are ended first, or closing the server would wait for the cut.
+      app.get(OpenResponses).endAll();
       try {
         await fastify.close();
         await server.close();

@@ -37,6 +37,7 @@ describe('natsUsageOf', () => {
       calls: [],
       publishes: [],
       consumes: [],
+      follows: [],
       kv: [],
       streams: [],
       core: { publishes: [], subscribes: [] },

@@ -1,6 +1,6 @@
 import { AuthCommands, type CommandDescriptor, type EventDescriptor, KvBuckets, Streams } from '@callfleet/contracts';
 import { deadLetterSubject } from '../jetstream/jetstream.service';
-import type { ServiceDefinition } from './service-definition';
+import type { FollowedSubject, ServiceDefinition } from './service-definition';
 
 /** Everything a service does on NATS: what it declared plus what the platform does on its behalf. */
 export interface EffectiveNatsUsage {
@@ -9,6 +9,8 @@ export interface EffectiveNatsUsage {
   /** Event subjects (or filters) it publishes to JetStream, its consumers' dead letters included. */
   readonly publishes: readonly string[];
   readonly consumes: readonly { readonly event: EventDescriptor; readonly durable: string }[];
+  /** Filters it reads live through ordered consumers (declared `follows`). */
+  readonly follows: readonly FollowedSubject[];
   readonly kv: readonly string[];
   /** Plain core-NATS subjects (filters) it publishes to and subscribes to, outside commands and JetStream. */
   readonly core: { readonly publishes: readonly string[]; readonly subscribes: readonly string[] };
@@ -51,6 +53,7 @@ export function natsUsageOf(definition: Pick<ServiceDefinition, 'nats' | 'stream
       ...consumes.map(({ event }) => deadLetterSubject(event.subject)),
     ]),
     consumes: unique(consumes, ({ event, durable }) => `${event.stream}/${durable}`),
+    follows: unique(declared.follows ?? [], ({ stream, subject }) => `${stream}/${subject}`),
     kv: unique([...(declared.kv ?? []), ...(servesPublic ? [KvBuckets.REVOKED_TOKENS] : [])]),
     streams: unique(streams),
     core: { publishes: unique(declared.core?.publishes ?? []), subscribes: unique(declared.core?.subscribes ?? []) },

@@ -4,6 +4,7 @@ import { Clock, SystemClock } from '../clock/clock';
 import type { BaseServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/dependency-health';
 import { HealthController } from '../health/health.controller';
+import { OpenResponses } from '../http/open-responses';
 import { JetStreamService } from '../jetstream/jetstream.service';
 import { KvStoreService } from '../kv/kv-store.service';
 import { MetricsController } from '../metrics/metrics.controller';
@@ -82,6 +83,7 @@ export class PlatformModule {
           inject: [NatsConnectionService],
         },
         HealthRegistry,
+        OpenResponses,
         StreamSetup,
       ],
       exports: [
@@ -96,6 +98,7 @@ export class PlatformModule {
         KvStoreService,
         DeclaredNatsUsage,
         HealthRegistry,
+        OpenResponses,
       ],
     };
   }

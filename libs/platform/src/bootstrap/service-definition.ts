@@ -65,6 +65,12 @@ export interface ServiceDeployment {
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
 
+/** A stream and one filter subject on it that a service reads live (NatsUsage.follows). */
+export interface FollowedSubject {
+  readonly stream: string;
+  readonly subject: string;
+}
+
 /** What a service does on NATS (besides its own inbox and the discovery subjects every service answers). */
 export interface NatsUsage {
   /** Commands it answers, in its queue group (the service name). */
@@ -75,6 +81,13 @@ export interface NatsUsage {
   publishes?: readonly string[];
   /** Its durable JetStream consumers (their dead letters go to `dlq.<subject>`). */
   consumes?: readonly { event: EventDescriptor; durable: string }[];
+  /**
+   * What it reads live, as it is stored, through short-lived ordered consumers (one per reader,
+   * deleted when the reader stops; `JetStreamService.follow`): each a stream and the one filter
+   * subject such a consumer may have (nats-server 2.9 takes one filter per consumer). The broker
+   * lets it create consumers on exactly these filters, never touch another service's durable.
+   */
+  follows?: readonly FollowedSubject[];
   /** KV buckets it reads or writes. */
   kv?: readonly string[];
   /**

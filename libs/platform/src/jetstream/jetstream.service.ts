@@ -22,6 +22,7 @@ import type { MetricsService } from '../metrics/metrics.service';
 import type { NatsConnectionService } from '../nats/nats-connection.service';
 import { contextFromHeaders, contextHeaders, decodeJson, encodeJson } from '../nats/nats-wire';
 import { type EventMeta, eventEnvelope } from './event-envelope';
+import { LiveFeed } from './live-feed';
 import { retryTransient } from './transient-errors';
 
 export interface StreamSpec {
@@ -52,6 +53,19 @@ export interface ConsumerSpec<T extends object> {
   backoffMs?: number[];
   ackWaitMs?: number;
 }
+
+export interface FollowSpec {
+  /** The stream (no namespace) and the filter, one declared in the definition's `nats.follows`. */
+  stream: string;
+  subject: string;
+  /** Deliver what was stored after this stream sequence; absent: only what is stored from now on. */
+  afterSequence?: number;
+  /** Messages pulled ahead of the reader at most (default 64): the feed's memory bound. */
+  maxBuffered?: number;
+}
+
+/** Seconds after which the server deletes a live reader's consumer nobody pulls from (a crashed process's). */
+const LIVE_CONSUMER_INACTIVE_MS = 30_000;
 
 interface RunningConsumer {
   messages?: ConsumerMessages;
@@ -182,6 +196,29 @@ export class JetStreamService implements OnApplicationShutdown {
     const envelope = eventEnvelope(subject, data, meta, new Date());
     await this.publish(subject, envelope, envelope.id);
     return envelope;
+  }
+
+  /**
+   * Reads a stream live, in order, through its own ordered consumer (in memory, no acks), from just
+   * after `afterSequence` or from now on. For readers that come and go (a browser's event stream),
+   * unlike `consume`'s durable work. Close the feed when the reader leaves: that deletes the consumer.
+   */
+  async follow(spec: FollowSpec): Promise<LiveFeed> {
+    const { ns } = this.nats;
+    this.nats.declared.assertFollows(spec.stream, spec.subject);
+    const stream = ns.stream(spec.stream);
+    // A start from a known sequence, never DeliverPolicy.New: an ordered consumer that resets before
+    // its first message restarts from its cursor, which for "new" is the start of the stream. A
+    // sequence past the stream's end (a stream restored shorter, a forged id) starts from now.
+    const lastSeq = (await this.admin(`stream ${stream}`, (jsm) => jsm.streams.info(stream))).state.last_seq;
+    const after = Math.min(spec.afterSequence ?? lastSeq, lastSeq);
+    const consumer = await this.js.consumers.get(stream, {
+      filter_subjects: ns.subject(spec.subject),
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: after + 1,
+      inactive_threshold: LIVE_CONSUMER_INACTIVE_MS,
+    });
+    return new LiveFeed(consumer, ns, spec.maxBuffered ?? 64, after);
   }
 
   /** Creates (or updates) the durable consumer and starts its loop. */

@@ -79,6 +79,16 @@ export class DeclaredNatsUsage {
       );
   }
 
+  /** A live reader of `subject` on `stream`: the filter must be one declared in nats.follows. */
+  assertFollows(stream: string, subject: string): void {
+    if (!this.usage.follows.some((f) => f.stream === stream && f.subject === subject))
+      throw new UndeclaredNatsUseError(
+        this.service,
+        `follows ${subject} on ${stream}`,
+        'add { stream, subject } to nats.follows',
+      );
+  }
+
   assertStream(name: string): void {
     if (!this.usage.streams.includes(name))
       throw new UndeclaredNatsUseError(this.service, `manages stream ${name}`, 'add it to streams, or consume from it');

@@ -60,6 +60,13 @@ export interface TransferRequest {
   actionUrl?: string;
 }
 
+/** Replaces what a live call is doing with new instructions (Twilio: a call update with `Twiml`). */
+export interface UpdateInstructionsRequest {
+  callId: string;
+  /** The provider's instruction document (TwiML), at most 4000 characters. */
+  instructions: string;
+}
+
 export interface HangUpRequest {
   callId: string;
 }
@@ -102,6 +109,7 @@ export interface TelephonyProviderAdapter extends LineLister {
   placeCall(account: ProviderAccount, request: PlaceCallRequest): Promise<PlacedCall>;
   sendDigits(account: ProviderAccount, request: SendDigitsRequest): Promise<void>;
   transfer(account: ProviderAccount, request: TransferRequest): Promise<void>;
+  updateInstructions(account: ProviderAccount, request: UpdateInstructionsRequest): Promise<void>;
   hangUp(account: ProviderAccount, request: HangUpRequest): Promise<void>;
   fetchRecording(account: ProviderAccount, request: RecordingRequest): Promise<RecordingDownload>;
   /** Deletes the provider's copy; one already gone counts as deleted (safe to retry). */

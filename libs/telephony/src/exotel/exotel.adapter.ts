@@ -103,6 +103,10 @@ export class ExotelAdapter implements TelephonyProviderAdapter {
     throw new UnsupportedOperationError('exotel', 'transfers', 'use a Connect applet in the call flow');
   }
 
+  async updateInstructions(): Promise<void> {
+    throw new UnsupportedOperationError('exotel', 'updating a live call', 'put the steps in the call flow');
+  }
+
   async hangUp(): Promise<void> {
     throw new UnsupportedOperationError('exotel', 'hanging up', 'end the call flow');
   }

@@ -104,6 +104,10 @@ export class RingCentralAdapter implements TelephonyProviderAdapter {
     });
   }
 
+  async updateInstructions(): Promise<void> {
+    throw new UnsupportedOperationError('ringcentral', 'updating a live call', 'Call Control has no instructions');
+  }
+
   async hangUp(account: ProviderAccount, request: HangUpRequest): Promise<void> {
     const path = `/restapi/v1.0/account/~/telephony/sessions/${encodeURIComponent(request.callId)}`;
     try {

@@ -25,6 +25,18 @@ describe('twilioCallFlowRequest', () => {
         AnsweredBy: 'human',
         Direction: 'outbound-api',
       },
+      query: {},
+    });
+  });
+
+  it("carries the query of the URL Twilio called (the orchestrator's call id), first value of each", () => {
+    const request = formWebhook(
+      { CallSid: 'CAe1644a7eed5088b159577c5802d8be38' },
+      'https://hooks.example/webhooks/twilio/acme/voice?call=7d9f1c1e-0000-4000-8000-000000000001&resume=1&resume=2',
+    );
+    expect(twilioCallFlowRequest(request, 'acme').query).toEqual({
+      call: '7d9f1c1e-0000-4000-8000-000000000001',
+      resume: '1',
     });
   });
 

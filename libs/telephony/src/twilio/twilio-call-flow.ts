@@ -31,7 +31,24 @@ export function twilioCallFlowRequest(request: WebhookRequest, accountKey: strin
     from: first(fields, 'From') ?? '',
     to: first(fields, 'To') ?? '',
     params,
+    query: urlQuery(request.url),
   };
+}
+
+/** The first value of each query parameter of the URL the provider called (at most 20, each ≤ 200 chars). */
+function urlQuery(url: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  let search: URLSearchParams;
+  try {
+    search = new URL(url, 'http://localhost').searchParams;
+  } catch {
+    return query;
+  }
+  for (const [name, value] of search) {
+    if (Object.keys(query).length >= 20) break;
+    if (!Object.hasOwn(query, name) && name.length <= 100 && value.length <= 200) query[name] = value;
+  }
+  return query;
 }
 
 /** A short pause and a hang-up: never leaves a caller in dead air when the orchestrator is away. */

@@ -22,6 +22,7 @@ import type {
   SendDigitsRequest,
   TelephonyProviderAdapter,
   TransferRequest,
+  UpdateInstructionsRequest,
 } from '../adapter/telephony-provider-adapter';
 import type { WebhookParseContext, WebhookRequest, WebhookSecrets } from '../webhooks/webhook-request';
 import { verifyTwilioWebhook } from './twilio-signature';
@@ -126,6 +127,16 @@ export class TwilioAdapter implements TelephonyProviderAdapter {
       actionUrl: request.actionUrl,
     });
     await this.updateCall(account, request.callId, new URLSearchParams({ Twiml: twiml }), false);
+  }
+
+  async updateInstructions(account: ProviderAccount, request: UpdateInstructionsRequest): Promise<void> {
+    if (request.instructions.length > TWIML_MAX_LENGTH) {
+      throw new AppException(
+        ErrorCode.VALIDATION_ERROR,
+        `Twilio inline TwiML is limited to ${TWIML_MAX_LENGTH} characters`,
+      );
+    }
+    await this.updateCall(account, request.callId, new URLSearchParams({ Twiml: request.instructions }), false);
   }
 
   async hangUp(account: ProviderAccount, request: HangUpRequest): Promise<void> {

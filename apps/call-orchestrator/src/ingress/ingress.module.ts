@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { CallsModule } from '../calls/calls.module';
+import { HuntsModule } from '../hunts/hunts.module';
+import { IvrModule } from '../ivr/ivr.module';
+import { LegsModule } from '../legs/legs.module';
+import { ProviderEventsConsumer } from './provider-events.consumer';
+
+/** Provider events (JetStream INGRESS, a durable consumer) applied to calls and legs. */
+@Module({ imports: [CallsModule, LegsModule, HuntsModule, IvrModule], providers: [ProviderEventsConsumer] })
+export class IngressModule {}

@@ -1,0 +1,142 @@
+import { FINAL_LEG_STATUSES, type LegEndReason, type LegEventSource, type LegStatus } from '@callfleet/contracts';
+import { changedRows } from '@callfleet/persistence';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { LegEntity } from './leg.entity';
+import { legStatusesBefore } from './leg-state';
+
+/** A leg after a move, with the state it left. */
+export type MovedLeg = LegEntity & { from: LegStatus };
+
+export interface LegTransitionOptions {
+  /** Why it ended or failed (kept on final states only). */
+  reason?: LegEndReason;
+  /** Move only from these states (intersected with what the state machine allows). */
+  expectFrom?: readonly LegStatus[];
+}
+
+export interface LegEventRecord {
+  orgId: string;
+  huntId: string | null;
+  legId: string | null;
+  callId: string | null;
+  source: LegEventSource;
+  kind: string;
+  confidence?: number | null;
+  detail: Record<string, unknown>;
+  /** When it happened (the provider's time); default now. */
+  at?: Date;
+}
+
+/**
+ * The legs' SQL. A move is one conditional UPDATE guarded by the state machine (`canMoveLeg`): two
+ * writers racing for the same leg (a callback and a cancel, two replicas) cannot both move it, and a
+ * late or repeated event finds the guard closed and changes nothing.
+ */
+@Injectable()
+export class LegsRepository {
+  /** Moves the leg to `to` if the state machine allows it from its current state; null when refused (or not this org's). */
+  async transition(
+    manager: EntityManager,
+    orgId: string,
+    legId: string,
+    to: LegStatus,
+    options: LegTransitionOptions = {},
+  ): Promise<MovedLeg | null> {
+    const allowed = legStatusesBefore(to).filter((s) => !options.expectFrom || options.expectFrom.includes(s));
+    if (allowed.length === 0) return null;
+    const final = FINAL_LEG_STATUSES.has(to);
+    const rows: { id: string; previous: LegStatus }[] = await changedRows(
+      manager,
+      `UPDATE orchestrator.legs l
+          SET status = $3,
+              end_reason = CASE WHEN $4 THEN COALESCE($5, l.end_reason) ELSE l.end_reason END,
+              ended_at = CASE WHEN $4 THEN COALESCE(l.ended_at, now()) ELSE l.ended_at END,
+              answered_at = CASE WHEN $3 IN ('ivr', 'holding', 'human') THEN COALESCE(l.answered_at, now()) ELSE l.answered_at END,
+              human_at = CASE WHEN $3 = 'human' THEN COALESCE(l.human_at, now()) ELSE l.human_at END,
+              updated_at = now()
+         FROM (SELECT id, status FROM orchestrator.legs WHERE id = $1 AND org_id = $2 FOR UPDATE) p
+        WHERE l.id = p.id AND p.status = ANY($6::text[])
+        RETURNING l.id, p.status AS previous`,
+      [legId, orgId, to, final, options.reason ?? null, allowed],
+    );
+    if (rows.length === 0) return null;
+    const leg = await manager.findOneByOrFail(LegEntity, { id: legId, orgId });
+    return Object.assign(leg, { from: rows[0].previous });
+  }
+
+  /** A new leg (status `dialing`); the line is the hunt's already. */
+  async insert(
+    manager: EntityManager,
+    leg: { id: string; orgId: string; huntId: string; lineId: string; attempt: number; startedAt: Date },
+  ): Promise<LegEntity> {
+    await manager.query(
+      `INSERT INTO orchestrator.legs (id, org_id, hunt_id, line_id, attempt, status, started_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'dialing', $6, $6)`,
+      [leg.id, leg.orgId, leg.huntId, leg.lineId, leg.attempt, leg.startedAt],
+    );
+    return manager.findOneByOrFail(LegEntity, { id: leg.id });
+  }
+
+  /** The legs of the hunt still on a call or about to be (not ended, failed nor connected). */
+  live(manager: EntityManager, orgId: string, huntId: string): Promise<LegEntity[]> {
+    return manager
+      .createQueryBuilder(LegEntity, 'l')
+      .where('l.org_id = :orgId AND l.hunt_id = :huntId', { orgId, huntId })
+      .andWhere(`l.status NOT IN ('ended', 'failed', 'connected')`)
+      .getMany();
+  }
+
+  /** The leg whose call this is. */
+  ofCall(manager: EntityManager, callId: string): Promise<LegEntity | null> {
+    return manager.findOneBy(LegEntity, { callId });
+  }
+
+  /** One line of the leg's (or call's) history. */
+  async recordEvent(manager: EntityManager, event: LegEventRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO orchestrator.leg_events (org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail)
+       VALUES ($1, $2, $3, $4, COALESCE($5, now()), $6, $7, $8, $9)`,
+      [
+        event.orgId,
+        event.huntId,
+        event.legId,
+        event.callId,
+        event.at ?? null,
+        event.source,
+        event.kind,
+        event.confidence ?? null,
+        JSON.stringify(event.detail),
+      ],
+    );
+  }
+
+  /** Moves the leg to its next IVR step only from `step` (one conditional UPDATE: a redelivered timer does nothing). */
+  async advanceIvrStep(manager: EntityManager, orgId: string, legId: string, step: number): Promise<boolean> {
+    const rows: unknown[] = await changedRows(
+      manager,
+      `UPDATE orchestrator.legs SET ivr_step = $3 + 1, updated_at = now()
+        WHERE id = $1 AND org_id = $2 AND ivr_step = $3 AND status = 'ivr' RETURNING id`,
+      [legId, orgId, step],
+    );
+    return rows.length > 0;
+  }
+
+  /** Names the leg's call (set once, when the call row is written before its dial). */
+  async attachCall(manager: EntityManager, orgId: string, legId: string, callId: string): Promise<void> {
+    await manager.query(`UPDATE orchestrator.legs SET call_id = $3, updated_at = now() WHERE id = $1 AND org_id = $2`, [
+      legId,
+      orgId,
+      callId,
+    ]);
+  }
+
+  get(manager: EntityManager, orgId: string, legId: string): Promise<LegEntity | null> {
+    return manager.findOneBy(LegEntity, { id: legId, orgId });
+  }
+
+  /** The hunt's legs, oldest first. */
+  ofHunt(manager: EntityManager, orgId: string, huntId: string): Promise<LegEntity[]> {
+    return manager.find(LegEntity, { where: { orgId, huntId }, order: { startedAt: 'ASC', attempt: 'ASC' } });
+  }
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { startTestService, TestDatabase } from '@callfleet/testing';
+import { DataSource } from 'typeorm';
+import { callOrchestratorService } from '../src/call-orchestrator.definition';
+import { LegsRepository } from '../src/legs/legs.repository';
+import { LineLeases } from '../src/lines/line-leases.repository';
+
+/** The engine's conditional writes on the real database: N concurrent writers, one winner. */
+describe('line leases and leg moves on PostgreSQL', () => {
+  let db: TestDatabase;
+  let service: Awaited<ReturnType<typeof startTestService>>;
+  let dataSource: DataSource;
+  let leases: LineLeases;
+  let legs: LegsRepository;
+
+  beforeAll(async () => {
+    db = await TestDatabase.create();
+    service = await startTestService(callOrchestratorService, {
+      namespace: `leases-${randomUUID().slice(0, 8)}`,
+      databaseUrl: db.url,
+      env: { LOG_LEVEL: 'warn' },
+    });
+    dataSource = service.app.get(DataSource);
+    leases = service.app.get(LineLeases);
+    legs = service.app.get(LegsRepository);
+  });
+  afterAll(async () => {
+    await service?.close();
+    await db?.drop();
+  });
+
+  async function linesOf(orgId: string, n: number, account = randomUUID()): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO orchestrator.lines (id, org_id, provider_account_id, provider, provider_line_id, number, pools)
+         VALUES ($1, $2, $3, 'twilio', $4, $5, $6)`,
+        [id, orgId, account, `PN${i}-${id}`, `+1500555${1000 + i}`, i % 2 === 0 ? ['even'] : ['odd']],
+      );
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  const leaseIn = (orgId: string, huntId: string, selection: Parameters<LineLeases['leaseForHunt']>[3]) =>
+    dataSource.transaction((m) => leases.leaseForHunt(m, orgId, huntId, selection, new Date(Date.now() + 60_000)));
+
+  it('gives 20 racing hunts of 3 lines disjoint lines out of 30, all or none each, never one line twice', async () => {
+    const orgId = randomUUID();
+    await linesOf(orgId, 30);
+    const hunts = Array.from({ length: 20 }, () => randomUUID());
+    const outcomes = await Promise.allSettled(hunts.map((h) => leaseIn(orgId, h, { count: 3 })));
+    const granted = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT' });
+    expect(granted.every((lines) => lines.length === 3)).toBe(true);
+    const leasedIds = granted.flat().map((l) => l.id);
+    expect(new Set(leasedIds).size).toBe(leasedIds.length);
+    // Rows agree: each granted hunt holds exactly its 3, refused hunts hold none.
+    const rows = await db.query<{ leased_hunt_id: string; n: number }>(
+      'SELECT leased_hunt_id, count(*)::int AS n FROM orchestrator.lines WHERE org_id = $1 AND leased_hunt_id IS NOT NULL GROUP BY 1',
+      [orgId],
+    );
+    expect(rows.every((r) => r.n === 3)).toBe(true);
+    expect(rows.length).toBe(granted.length);
+    // 30 lines, 3 each: at most 10 hunts; the busy skipped lines left as few as possible unleased.
+    expect(granted.length).toBeLessThanOrEqual(10);
+    expect(granted.length).toBeGreaterThan(0);
+  });
+
+  it('leases named lines or a pool, refuses another org’s line (NOT_FOUND) and a busy one (CONFLICT)', async () => {
+    const orgId = randomUUID();
+    const ids = await linesOf(orgId, 4);
+    const pool = await leaseIn(orgId, randomUUID(), { count: 2, pool: 'even' });
+    expect(pool.map((l) => l.id).sort()).toEqual([ids[0], ids[2]].sort());
+    await expect(leaseIn(orgId, randomUUID(), { lineIds: [ids[0]] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    const stranger = (await linesOf(randomUUID(), 1))[0];
+    await expect(leaseIn(orgId, randomUUID(), { lineIds: [ids[1], stranger] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    // The refused request took nothing: line 1 is still free.
+    const named = await leaseIn(orgId, randomUUID(), { lineIds: [ids[1]] });
+    expect(named.map((l) => l.id)).toEqual([ids[1]]);
+  });
+
+  it('releases a hunt’s lines, only its own, and reclaims expired leases', async () => {
+    const orgId = randomUUID();
+    await linesOf(orgId, 3);
+    const a = randomUUID();
+    const b = randomUUID();
+    await leaseIn(orgId, a, { count: 2 });
+    await dataSource.transaction((m) => leases.leaseForHunt(m, orgId, b, { count: 1 }, new Date(Date.now() - 1000)));
+    expect(await dataSource.transaction((m) => leases.releaseHunt(m, randomUUID(), a))).toBe(0);
+    expect(await dataSource.transaction((m) => leases.releaseHunt(m, orgId, a))).toBe(2);
+    expect(await dataSource.transaction((m) => leases.reclaimExpired(m, new Date()))).toBeGreaterThanOrEqual(1);
+    const [row] = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM orchestrator.lines WHERE org_id = $1 AND leased_hunt_id IS NOT NULL',
+      [orgId],
+    );
+    expect(row.n).toBe(0);
+  });
+
+  async function legIn(status: string): Promise<{ orgId: string; legId: string }> {
+    const orgId = randomUUID();
+    const legId = randomUUID();
+    await db.query(
+      `INSERT INTO orchestrator.legs (id, org_id, hunt_id, line_id, attempt, status) VALUES ($1, $2, $3, $4, 1, $5)`,
+      [legId, orgId, randomUUID(), randomUUID(), status],
+    );
+    return { orgId, legId };
+  }
+
+  it('moves a leg once when 10 writers race to end it, and never back', async () => {
+    const { orgId, legId } = await legIn('holding');
+    const moves = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        dataSource.transaction((m) =>
+          legs.transition(m, orgId, legId, i % 2 ? 'ended' : 'failed', { reason: i % 2 ? 'cancelled' : 'failed' }),
+        ),
+      ),
+    );
+    expect(moves.filter((m) => m !== null)).toHaveLength(1);
+    expect(moves.find((m) => m)?.from).toBe('holding');
+    expect(await dataSource.transaction((m) => legs.transition(m, orgId, legId, 'ringing'))).toBeNull();
+    expect(await dataSource.transaction((m) => legs.transition(m, randomUUID(), legId, 'ended'))).toBeNull();
+  });
+
+  it('refuses a late move back (ringing after holding) and another org’s move', async () => {
+    const { orgId, legId } = await legIn('holding');
+    expect(await dataSource.transaction((m) => legs.transition(m, orgId, legId, 'ringing'))).toBeNull();
+    expect(await dataSource.transaction((m) => legs.transition(m, orgId, legId, 'ivr'))).toBeNull();
+    expect(await dataSource.transaction((m) => legs.transition(m, randomUUID(), legId, 'human'))).toBeNull();
+    const human = await dataSource.transaction((m) => legs.transition(m, orgId, legId, 'human'));
+    expect(human).toMatchObject({ status: 'human', from: 'holding' });
+    expect(human?.humanAt).toBeInstanceOf(Date);
+  });
+
+  it('takes an IVR step once when its timer is run 10 times at once (a digit is never sent twice)', async () => {
+    const { orgId, legId } = await legIn('ivr');
+    const taken = await Promise.all(
+      Array.from({ length: 10 }, () => dataSource.transaction((m) => legs.advanceIvrStep(m, orgId, legId, 0))),
+    );
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    const [row] = await db.query<{ ivr_step: number }>('SELECT ivr_step FROM orchestrator.legs WHERE id = $1', [legId]);
+    expect(row.ivr_step).toBe(1);
+  });
+});
