@@ -9,7 +9,7 @@ import {
   type ProviderAccountDto,
   Streams,
 } from '@callfleet/contracts';
-import { SubjectNamespace } from '@callfleet/platform';
+import { type Clock, SubjectNamespace } from '@callfleet/platform';
 import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
@@ -55,10 +55,10 @@ export class HuntFleet {
   }
 
   /** `media: true` runs media-stream too (the legs' audio analysed: what `expect` steps wait for). */
-  /** `replicas: 2` runs a second orchestrator on the same database (they share the work). */
+  /** `replicas: 2` runs a second orchestrator on the same database (they share the work); `clock` is their time. */
   static async start(
     simAccount: Record<string, unknown> = {},
-    options: { media?: boolean; replicas?: number } = {},
+    options: { media?: boolean; replicas?: number; clock?: Clock } = {},
   ): Promise<HuntFleet> {
     const namespace = testNamespace();
     const sim = await Simulator.start({ WEBHOOK_RETRIES: '2', LOG_LEVEL: 'warn' });
@@ -96,6 +96,7 @@ export class HuntFleet {
           namespace,
           databaseUrl: orchestratorDb.url,
           env: orchestratorEnv,
+          clock: options.clock,
         }),
       );
     }
