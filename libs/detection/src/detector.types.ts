@@ -26,6 +26,13 @@ export interface LineMemory {
   match(probe: SegmentFingerprint, options?: LineMemoryMatchOptions): LineMemoryMatch | null;
   /** Remember recorded (non-live) audio heard on this line. */
   remember(fingerprint: SegmentFingerprint): void;
+  /**
+   * The longest stretch of hold heard on this line (audio ms from a call's first hold music to where the call's
+   * recordings ended: the person, or the call's end), or 0. Optional: without it no hold counts as known.
+   */
+  readonly heardHoldMs?: number;
+  /** A call heard `ms` of this line's hold, all of it recordings (keeps the longest). */
+  heardHold?(ms: number): void;
 }
 
 export interface LineMemoryMatchOptions {

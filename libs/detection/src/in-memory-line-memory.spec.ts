@@ -31,6 +31,19 @@ describe('InMemoryLineMemory', () => {
     expect(memory.match({ atMs: 0, kind: 'speech', hashes: words(2, 300).subarray(0, 50) })?.of).toBe(2);
   });
 
+  it('keeps the longest hold heard on the line, through JSON too', () => {
+    const memory = new InMemoryLineMemory();
+    expect(memory.heardHoldMs).toBe(0);
+    memory.heardHold(30_000);
+    memory.heardHold(12_000);
+    memory.heardHold(Number.NaN);
+    expect(memory.heardHoldMs).toBe(30_000);
+    expect(InMemoryLineMemory.fromJSON(JSON.parse(JSON.stringify(memory.toJSON()))).heardHoldMs).toBe(30_000);
+    // A memory written before the hold was kept has none.
+    expect(InMemoryLineMemory.fromJSON({ version: 1, segments: [] }).heardHoldMs).toBe(0);
+    expect(() => InMemoryLineMemory.fromJSON({ version: 1, segments: [], heardHoldMs: -1 })).toThrow(RangeError);
+  });
+
   it('round-trips through compact JSON (base64 words) and rejects anything else', () => {
     const memory = new InMemoryLineMemory();
     memory.remember({ atMs: 5, kind: 'speech', hashes: words(3, 20_000) });

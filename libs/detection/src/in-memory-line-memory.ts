@@ -14,6 +14,8 @@ export interface InMemoryLineMemoryOptions {
 export interface LineMemoryJson {
   version: 1;
   segments: { atMs: number; kind: AudioClass; hashes: string }[];
+  /** The longest hold heard on the line (ms); absent in memories written before it was kept (= 0). */
+  heardHoldMs?: number;
 }
 
 const DEFAULT_MAX_WORDS = 20_000;
@@ -26,6 +28,7 @@ const DEFAULT_MAX_WORDS_PER_SEGMENT = 1_500;
 export class InMemoryLineMemory implements LineMemory {
   private readonly segments: SegmentFingerprint[] = [];
   private words = 0;
+  private longestHoldMs = 0;
   private readonly maxWords: number;
   private readonly maxWordsPerSegment: number;
 
@@ -64,6 +67,14 @@ export class InMemoryLineMemory implements LineMemory {
     return best;
   }
 
+  get heardHoldMs(): number {
+    return this.longestHoldMs;
+  }
+
+  heardHold(ms: number): void {
+    if (Number.isFinite(ms) && ms > this.longestHoldMs) this.longestHoldMs = ms;
+  }
+
   remember(fingerprint: SegmentFingerprint): void {
     if (fingerprint.hashes.length === 0) return;
     const hashes = fingerprint.hashes.slice(0, this.maxWordsPerSegment);
@@ -83,6 +94,7 @@ export class InMemoryLineMemory implements LineMemory {
         kind: s.kind,
         hashes: wordsToBase64(s.hashes),
       })),
+      ...(this.longestHoldMs > 0 ? { heardHoldMs: this.longestHoldMs } : {}),
     };
   }
 
@@ -99,6 +111,11 @@ export class InMemoryLineMemory implements LineMemory {
       const hashes = new Uint32Array(bytes.length / 4);
       for (let i = 0; i < hashes.length; i++) hashes[i] = bytes.readUInt32LE(4 * i);
       memory.remember({ atMs: s.atMs, kind: s.kind, hashes });
+    }
+    if (value.heardHoldMs !== undefined) {
+      if (typeof value.heardHoldMs !== 'number' || !(value.heardHoldMs >= 0))
+        throw new RangeError('line memory heardHoldMs is malformed');
+      memory.heardHold(value.heardHoldMs);
     }
     return memory;
   }
