@@ -53,6 +53,8 @@ export interface LineMemoryMatch {
    * advances it in step with the probe; a chance resemblance does not (the detector confirms on that).
    */
   alignedAtMs?: number;
+  /** Sound (non-quiet audio, ms) the remembered segment still holds after the aligned point: 0 = it played to its end. */
+  remainingSoundMs?: number;
 }
 
 /** A compact, comparable summary of a stretch of audio (exact layout is the detector's own). */

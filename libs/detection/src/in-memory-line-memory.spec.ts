@@ -17,7 +17,11 @@ describe('InMemoryLineMemory', () => {
     const memory = new InMemoryLineMemory();
     memory.remember({ atMs: 12_000, kind: 'speech', hashes: words(1, 300) });
     const match = memory.match({ atMs: 0, kind: 'speech', hashes: words(1, 300).subarray(100, 150) });
-    expect(match).toEqual({ of: 12_000, similarity: 1, alignedAtMs: 12_000 + 149 * 20 });
+    // 150 words of the segment's sound come after the probe's newest word (a replay that has not ended).
+    expect(match).toEqual({ of: 12_000, similarity: 1, alignedAtMs: 12_000 + 149 * 20, remainingSoundMs: 150 * 20 });
+    expect(memory.match({ atMs: 0, kind: 'speech', hashes: words(1, 300).subarray(250, 300) })?.remainingSoundMs).toBe(
+      0,
+    );
     expect(memory.match({ atMs: 0, kind: 'speech', hashes: words(2, 50) })).toBeNull();
     expect(memory.match({ atMs: 0, kind: 'music', hashes: words(1, 300).subarray(100, 150) })).toBeNull();
   });

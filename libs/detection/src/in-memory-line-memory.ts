@@ -1,7 +1,7 @@
 import { AUDIO_CLASSES, type AudioClass } from '@callfleet/contracts';
 import type { LineMemory, LineMemoryMatch, LineMemoryMatchOptions, SegmentFingerprint } from './detector.types';
 import { FRAME_MS } from './frame-features';
-import { alignHashes, FOLLOW_MAX_BER, FOLLOW_MIN_CLOSE_SHARE, similarityOf } from './segment-fingerprint';
+import { alignHashes, FOLLOW_MAX_BER, FOLLOW_MIN_CLOSE_SHARE, QUIET_WORD, similarityOf } from './segment-fingerprint';
 
 export interface InMemoryLineMemoryOptions {
   /** Hash words kept in all (one per 20 ms of audio); the oldest segments go first. Default 20,000 (≈ 6.7 min). */
@@ -61,6 +61,7 @@ export class InMemoryLineMemory implements LineMemory {
           of: segment.atMs,
           similarity: similarityOf(alignment.ber),
           alignedAtMs: segment.atMs + (alignment.storedStart + alignment.span) * FRAME_MS,
+          remainingSoundMs: soundAfter(segment.hashes, alignment.storedStart + alignment.span) * FRAME_MS,
         };
       }
     }
@@ -119,6 +120,13 @@ export class InMemoryLineMemory implements LineMemory {
     }
     return memory;
   }
+}
+
+/** Words of sound (not quiet) after index `newest`. */
+function soundAfter(hashes: Uint32Array, newest: number): number {
+  let sound = 0;
+  for (let i = newest + 1; i < hashes.length; i++) if (hashes[i] !== QUIET_WORD) sound++;
+  return sound;
 }
 
 function wordsToBase64(words: Uint32Array): string {

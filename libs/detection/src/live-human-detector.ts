@@ -51,6 +51,12 @@ const CONFIRM_STEPS = 2;
 /** How far a followed replay may have drifted from where it should be (pauses vary by a frame or two). */
 const FOLLOW_TOLERANCE_MS = 60;
 const MIN_UTTERANCE_FRAMES = 25;
+/**
+ * A replay whose remembered recording has at most this much sound left has played to its end: the last probe that
+ * matches ends ~0.8–1 s before the remembered passage does (its tail holds the first beats of the music after it,
+ * heard as sound before the class changed), and a spliced announcement's novel part sits seconds before its end.
+ */
+const REPLAY_END_SOUND_MS = 1200;
 const SHORT_UTTERANCE_MS = 1500;
 /** Less sound than this is a click, a breath or a DTMF digit: nobody's turn ("Hello?" has 250–400 ms). */
 const MIN_TURN_MS = 300;
@@ -80,6 +86,8 @@ interface Passage {
   novel: boolean;
   /** Some probe in it replayed remembered audio (a recording's passage, whatever follows in it). */
   matched: boolean;
+  /** Its last recognised replay had reached the end of the remembered recording: what follows is not that one. */
+  replayEnded: boolean;
   utterances: Utterance[];
 }
 
@@ -371,6 +379,7 @@ export class LiveHumanDetector {
         scoreFrames: 0,
         novel: false,
         matched: false,
+        replayEnded: false,
         utterances: [],
       };
     }
@@ -471,7 +480,10 @@ export class LiveHumanDetector {
     // Before hold, speech after a known recording (the IVR, replayed) is no longer the IVR's opening.
     if (match) this.heardKnownRecording = true;
     if (match && this.musicFrames >= HOLD_MIN_FRAMES) this.holdReplayHeard = true;
-    if (match && this.passage) this.passage.matched = true;
+    if (match && this.passage) {
+      this.passage.matched = true;
+      this.passage.replayEnded = (match.remainingSoundMs ?? Number.POSITIVE_INFINITY) <= REPLAY_END_SOUND_MS;
+    }
     if (match) {
       u.unmatchedProbes = 0;
       u.lastMatchFrame = frameIndex;
@@ -582,6 +594,8 @@ export class LiveHumanDetector {
       holdSettled: u.holdSettled,
       inKnownHold: this.inKnownHold(u),
       passageMatched: u.everMatched || (this.passage?.matched ?? false),
+      // Only a new utterance after the ended replay: singing that runs on from an announcement stays in its utterance.
+      replayEnded: (this.passage?.replayEnded ?? false) && !u.everMatched,
       unmatchedProbes: u.unmatchedProbes,
     };
     const decision = decideLiveHuman(evidence);

@@ -19,6 +19,7 @@ const agentPausing: RuleEvidence = {
   holdSettled: false,
   inKnownHold: false,
   passageMatched: false,
+  replayEnded: false,
   unmatchedProbes: 0,
 };
 
@@ -97,6 +98,10 @@ describe('decideLiveHuman', () => {
     // A passage that replayed a recording (a spliced "caller number <n>" announcement), a known recording that is
     // slow to be recognised over a noisy channel, vocals over music: no.
     expect(decideLiveHuman({ ...speaking, passageMatched: true })).toBeNull();
+    // ... unless that recording had played to its end and a new utterance followed it (an agent right after it).
+    expect(decideLiveHuman({ ...speaking, passageMatched: true, replayEnded: true })?.evidence).toContain(
+      'novel-speech-in-known-hold',
+    );
     expect(decideLiveHuman({ ...speaking, unmatchedProbes: 11 })).toBeNull();
     expect(decideLiveHuman({ ...speaking, speechLike: 0.6 })).toBeNull();
     expect(decideLiveHuman({ ...speaking, matched: true })).toBeNull();

@@ -37,6 +37,11 @@ export interface RuleEvidence {
   inKnownHold: boolean;
   /** Some part of this utterance's passage (its sentences with short pauses) replayed a recording. */
   passageMatched: boolean;
+  /**
+   * ... and that replay had played to the end of the remembered recording, and this utterance (a new one after it)
+   * replayed nothing: someone spoke right after the recording.
+   */
+  replayEnded: boolean;
   /** Probes in a row (100 ms apart, each the last 0.8–1 s of sound) that resembled nothing remembered. */
   unmatchedProbes: number;
 }
@@ -102,7 +107,7 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
       e.inKnownHold &&
       e.lineKnown &&
       e.holdSettled &&
-      !e.passageMatched &&
+      (!e.passageMatched || e.replayEnded) &&
       e.speechLike >= KNOWN_HOLD_SPEECH_LIKE &&
       e.novelMs >= KNOWN_HOLD_NOVEL_MS &&
       e.unmatchedProbes >= KNOWN_HOLD_UNMATCHED_PROBES
