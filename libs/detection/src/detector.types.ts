@@ -26,6 +26,13 @@ export interface LineMemory {
   match(probe: SegmentFingerprint, options?: LineMemoryMatchOptions): LineMemoryMatch | null;
   /** Remember recorded (non-live) audio heard on this line. */
   remember(fingerprint: SegmentFingerprint): void;
+  /**
+   * The longest stretch of hold heard on this line (audio ms from a call's first hold music to where the call's
+   * recordings ended: the person, or the call's end), or 0. Optional: without it no hold counts as known.
+   */
+  readonly heardHoldMs?: number;
+  /** A call heard `ms` of this line's hold, all of it recordings (keeps the longest). */
+  heardHold?(ms: number): void;
 }
 
 export interface LineMemoryMatchOptions {
@@ -46,6 +53,8 @@ export interface LineMemoryMatch {
    * advances it in step with the probe; a chance resemblance does not (the detector confirms on that).
    */
   alignedAtMs?: number;
+  /** Sound (non-quiet audio, ms) the remembered segment still holds after the aligned point: 0 = it played to its end. */
+  remainingSoundMs?: number;
 }
 
 /** A compact, comparable summary of a stretch of audio (exact layout is the detector's own). */

@@ -1,7 +1,7 @@
 import { AUDIO_CLASSES, type AudioClass } from '@callfleet/contracts';
 import type { LineMemory, LineMemoryMatch, LineMemoryMatchOptions, SegmentFingerprint } from './detector.types';
 import { FRAME_MS } from './frame-features';
-import { alignHashes, FOLLOW_MAX_BER, FOLLOW_MIN_CLOSE_SHARE, similarityOf } from './segment-fingerprint';
+import { alignHashes, FOLLOW_MAX_BER, FOLLOW_MIN_CLOSE_SHARE, QUIET_WORD, similarityOf } from './segment-fingerprint';
 
 export interface InMemoryLineMemoryOptions {
   /** Hash words kept in all (one per 20 ms of audio); the oldest segments go first. Default 20,000 (≈ 6.7 min). */
@@ -14,6 +14,8 @@ export interface InMemoryLineMemoryOptions {
 export interface LineMemoryJson {
   version: 1;
   segments: { atMs: number; kind: AudioClass; hashes: string }[];
+  /** The longest hold heard on the line (ms); absent in memories written before it was kept (= 0). */
+  heardHoldMs?: number;
 }
 
 const DEFAULT_MAX_WORDS = 20_000;
@@ -26,6 +28,7 @@ const DEFAULT_MAX_WORDS_PER_SEGMENT = 1_500;
 export class InMemoryLineMemory implements LineMemory {
   private readonly segments: SegmentFingerprint[] = [];
   private words = 0;
+  private longestHoldMs = 0;
   private readonly maxWords: number;
   private readonly maxWordsPerSegment: number;
 
@@ -58,10 +61,19 @@ export class InMemoryLineMemory implements LineMemory {
           of: segment.atMs,
           similarity: similarityOf(alignment.ber),
           alignedAtMs: segment.atMs + (alignment.storedStart + alignment.span) * FRAME_MS,
+          remainingSoundMs: soundAfter(segment.hashes, alignment.storedStart + alignment.span) * FRAME_MS,
         };
       }
     }
     return best;
+  }
+
+  get heardHoldMs(): number {
+    return this.longestHoldMs;
+  }
+
+  heardHold(ms: number): void {
+    if (Number.isFinite(ms) && ms > this.longestHoldMs) this.longestHoldMs = ms;
   }
 
   remember(fingerprint: SegmentFingerprint): void {
@@ -83,6 +95,7 @@ export class InMemoryLineMemory implements LineMemory {
         kind: s.kind,
         hashes: wordsToBase64(s.hashes),
       })),
+      ...(this.longestHoldMs > 0 ? { heardHoldMs: this.longestHoldMs } : {}),
     };
   }
 
@@ -100,8 +113,20 @@ export class InMemoryLineMemory implements LineMemory {
       for (let i = 0; i < hashes.length; i++) hashes[i] = bytes.readUInt32LE(4 * i);
       memory.remember({ atMs: s.atMs, kind: s.kind, hashes });
     }
+    if (value.heardHoldMs !== undefined) {
+      if (typeof value.heardHoldMs !== 'number' || !(value.heardHoldMs >= 0))
+        throw new RangeError('line memory heardHoldMs is malformed');
+      memory.heardHold(value.heardHoldMs);
+    }
     return memory;
   }
+}
+
+/** Words of sound (not quiet) after index `newest`. */
+function soundAfter(hashes: Uint32Array, newest: number): number {
+  let sound = 0;
+  for (let i = newest + 1; i < hashes.length; i++) if (hashes[i] !== QUIET_WORD) sound++;
+  return sound;
 }
 
 function wordsToBase64(words: Uint32Array): string {

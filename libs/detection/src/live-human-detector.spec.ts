@@ -96,6 +96,33 @@ describe('LiveHumanDetector scenarios', () => {
     expect(decision(run(degrade(call(62), 0.6, 5, 0), memory))).toBeUndefined();
   });
 
+  it('in a stretch of hold the line has heard before, a person is decided while still speaking', () => {
+    const memory = new InMemoryLineMemory();
+    const hold = (tail: Int16Array) =>
+      concat(silence(500), ivr, silence(1000), melody(6000), announcement, melody(4000), tail);
+    // The first leg hears the line's hold for 25 s, only recordings: the line learns its menu, announcement and hold.
+    expect(decision(run(hold(melody(12_000)), memory))).toBeUndefined();
+    expect(memory.heardHoldMs).toBeGreaterThan(20_000);
+    const agentAt = 500 + 4000 + 1000 + 6000 + 3000 + 4000;
+    const found = decision(run(degrade(hold(concat(syllables(75, 6000, 180), silence(3000))), 0.6, 5, 0), memory));
+    expect(found?.evidence).toContain('novel-speech-in-known-hold');
+    expect(found?.atMs).toBeGreaterThan(agentAt);
+    // Before the 6 s sentence ends (the turn-taking rules would wait for it, then for the pause).
+    expect(found?.atMs).toBeLessThan(agentAt + 6000);
+  });
+
+  it('past the hold the line has heard, novel speech waits for the turn (a recording not heard yet may play there)', () => {
+    const memory = new InMemoryLineMemory();
+    const hold = (tail: Int16Array) =>
+      concat(silence(500), ivr, silence(1000), melody(6000), announcement, melody(4000), tail);
+    run(hold(melody(2_000)), memory);
+    const found = decision(
+      run(degrade(hold(concat(melody(12_000), syllables(72, 4000, 180), silence(3000))), 0.6, 5, 0), memory),
+    );
+    expect(found?.evidence).not.toContain('novel-speech-in-known-hold');
+    expect(found?.evidence).toContain('turn-taking-pause');
+  });
+
   it('a voicemail greeting with a beep gets no decision', () => {
     expect(decision(run(concat(silence(500), ivr, silence(300), sine(1000, 400), silence(4000))))).toBeUndefined();
   });

@@ -51,6 +51,12 @@ const CONFIRM_STEPS = 2;
 /** How far a followed replay may have drifted from where it should be (pauses vary by a frame or two). */
 const FOLLOW_TOLERANCE_MS = 60;
 const MIN_UTTERANCE_FRAMES = 25;
+/**
+ * A replay whose remembered recording has at most this much sound left has played to its end: the last probe that
+ * matches ends ~0.8–1 s before the remembered passage does (its tail holds the first beats of the music after it,
+ * heard as sound before the class changed), and a spliced announcement's novel part sits seconds before its end.
+ */
+const REPLAY_END_SOUND_MS = 1200;
 const SHORT_UTTERANCE_MS = 1500;
 /** Less sound than this is a click, a breath or a DTMF digit: nobody's turn ("Hello?" has 250–400 ms). */
 const MIN_TURN_MS = 300;
@@ -78,6 +84,10 @@ interface Passage {
   scoreFrames: number;
   /** Some probe in it matched nothing: it holds audio the line does not know yet. */
   novel: boolean;
+  /** Some probe in it replayed remembered audio (a recording's passage, whatever follows in it). */
+  matched: boolean;
+  /** Its last recognised replay had reached the end of the remembered recording: what follows is not that one. */
+  replayEnded: boolean;
   utterances: Utterance[];
 }
 
@@ -115,6 +125,10 @@ interface Utterance {
   callStart: boolean;
   /** It began once the call had settled into hold (HOLD_SETTLED_FRAMES of music). */
   holdSettled: boolean;
+  /** Audio ms from the call's first hold music to its start; null before any music. */
+  holdPositionMs: number | null;
+  /** Probes in a row (100 ms apart) that found nothing like them in any memory, nor a candidate. */
+  unmatchedProbes: number;
 }
 
 /**
@@ -157,6 +171,11 @@ export class LiveHumanDetector {
   private heardKnownRecording = false;
   private toneStart = Number.NEGATIVE_INFINITY;
   private ivrFinished = false;
+  /** Where the call's hold began: the start of the music that made 2 s of it (null before). */
+  private holdStartFrame: number | null = null;
+  private musicSince = 0;
+  /** A replay (of the line's or the call's memory) was recognised after hold music: the hold's recordings recur. */
+  private holdReplayHeard = false;
 
   constructor(private readonly options: LiveHumanDetectorOptions = {}) {}
 
@@ -185,7 +204,7 @@ export class LiveHumanDetector {
       out.push({ kind: state.kind, atMs: state.sinceFrame * FRAME_MS, confidence: round(state.confidence) });
       this.onClassChange(state.kind, state.sinceFrame);
     }
-    if (state.kind === 'music') this.musicFrames++;
+    if (state.kind === 'music' && ++this.musicFrames === HOLD_MIN_FRAMES) this.holdStartFrame = this.musicSince;
     const passage = this.passage;
     if (passage && passage.words.length < MAX_PASSAGE_WORDS) {
       const kept = this.recentWords[frameIndex % PROBE_WORDS];
@@ -269,7 +288,10 @@ export class LiveHumanDetector {
   end(): DetectorOutput[] {
     this.closeUtterance();
     this.closePassage(false);
-    if (!this.decided) for (const p of this.pending.splice(0)) this.teachLine(p);
+    if (!this.decided) {
+      for (const p of this.pending.splice(0)) this.teachLine(p);
+      this.noteHoldHeard(this.frames);
+    }
     return [];
   }
 
@@ -286,6 +308,7 @@ export class LiveHumanDetector {
       this.startUtterance(sinceFrame);
       return;
     }
+    if (kind === 'music') this.musicSince = sinceFrame;
     if (kind === 'music' || kind === 'tone') {
       this.closeUtterance(true);
       this.closePassage(true);
@@ -318,6 +341,8 @@ export class LiveHumanDetector {
       afterHold: this.musicFrames >= HOLD_MIN_FRAMES,
       callStart: this.musicFrames < HOLD_MIN_FRAMES && !this.ivrFinished && !this.heardKnownRecording,
       holdSettled: this.musicFrames >= HOLD_SETTLED_FRAMES,
+      holdPositionMs: this.holdStartFrame === null ? null : (startFrame - this.holdStartFrame) * FRAME_MS,
+      unmatchedProbes: 0,
     };
     // The classifier names speech after its hysteresis (later still after music), dated back to its start: the
     // sound of those frames is the utterance's too (a 0.5 s "Hello?" after music was heard as 0.2 s of speech).
@@ -353,6 +378,8 @@ export class LiveHumanDetector {
         scoreSum: 0,
         scoreFrames: 0,
         novel: false,
+        matched: false,
+        replayEnded: false,
         utterances: [],
       };
     }
@@ -399,6 +426,25 @@ export class LiveHumanDetector {
     });
   }
 
+  /**
+   * At a decision: the sentences of the current passage before the person (an announcement the agent followed
+   * within 2 s) were a recording; the line learns them, or the next leg would hear them as news.
+   */
+  private teachPassageBefore(personFrom: number): void {
+    const p = this.passage;
+    if (!p) return;
+    const earlier = p.utterances.filter((x) => x.startFrame < personFrom);
+    const speech = earlier.reduce((sum, x) => sum + x.speechFrames, 0);
+    if (speech * FRAME_MS < SHORT_UTTERANCE_MS || earlier.every((x) => x.everMatched && x.novelSince === null)) return;
+    const words = p.words.slice(0, Math.max(0, personFrom - p.startFrame));
+    if (words.length < MIN_PROBE_WORDS) return;
+    this.options.lineMemory?.remember({
+      atMs: p.startFrame * FRAME_MS,
+      kind: 'speech',
+      hashes: Uint32Array.from(words),
+    });
+  }
+
   private checkReplay(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
     const passageStart = this.passage ? this.passage.speechStartFrame : u.startFrame;
     const available = Math.min(frameIndex - passageStart + 1, PROBE_WORDS);
@@ -425,6 +471,7 @@ export class LiveHumanDetector {
     if (!match) this.candidate = null;
     else if (!followed && !this.confirms(match, scope, frameIndex)) {
       // A match not yet in step for long enough: neither a replay nor news yet.
+      u.unmatchedProbes = 0;
       this.refreshVoice(u, frameIndex);
       return;
     }
@@ -432,7 +479,13 @@ export class LiveHumanDetector {
     if (match && scope === 'line') this.lineKnown = true;
     // Before hold, speech after a known recording (the IVR, replayed) is no longer the IVR's opening.
     if (match) this.heardKnownRecording = true;
+    if (match && this.musicFrames >= HOLD_MIN_FRAMES) this.holdReplayHeard = true;
+    if (match && this.passage) {
+      this.passage.matched = true;
+      this.passage.replayEnded = (match.remainingSoundMs ?? Number.POSITIVE_INFINITY) <= REPLAY_END_SOUND_MS;
+    }
     if (match) {
+      u.unmatchedProbes = 0;
       u.lastMatchFrame = frameIndex;
       u.novelSince = null;
       u.everMatched = true;
@@ -449,6 +502,7 @@ export class LiveHumanDetector {
         });
       }
     } else {
+      u.unmatchedProbes++;
       if (u.novelSince === null) u.novelSince = u.lastMatchFrame ?? u.startFrame;
       if (this.passage) this.passage.novel = true;
     }
@@ -496,6 +550,21 @@ export class LiveHumanDetector {
     return steps >= CONFIRM_STEPS;
   }
 
+  /**
+   * The utterance began inside the stretch of hold this line has already heard (on other legs, all of it
+   * recordings), and this call recognised one of the hold's recordings: what a hold plays there has been heard.
+   */
+  private inKnownHold(u: Utterance): boolean {
+    if (!this.holdReplayHeard || u.holdPositionMs === null) return false;
+    return u.holdPositionMs <= (this.options.lineMemory?.heardHoldMs ?? 0);
+  }
+
+  /** Tells the line how far into its hold this call heard only recordings (up to `untilFrame`). */
+  private noteHoldHeard(untilFrame: number): void {
+    if (this.holdStartFrame === null || untilFrame <= this.holdStartFrame) return;
+    this.options.lineMemory?.heardHold?.((untilFrame - this.holdStartFrame) * FRAME_MS);
+  }
+
   private compareVoice(u: Utterance): RuleEvidence['voice'] {
     if (u.voice.size < VOICE_MIN_FRAMES || !this.recordedProfile) return 'unknown';
     const nearest = voiceDistance(u.voice.build(), this.recordedProfile);
@@ -523,6 +592,11 @@ export class LiveHumanDetector {
       answersGreeting: u.answersGreeting,
       lineKnown: this.lineKnown,
       holdSettled: u.holdSettled,
+      inKnownHold: this.inKnownHold(u),
+      passageMatched: u.everMatched || (this.passage?.matched ?? false),
+      // Only a new utterance after the ended replay: singing that runs on from an announcement stays in its utterance.
+      replayEnded: (this.passage?.replayEnded ?? false) && !u.everMatched,
+      unmatchedProbes: u.unmatchedProbes,
     };
     const decision = decideLiveHuman(evidence);
     if (!decision) return;
@@ -534,6 +608,10 @@ export class LiveHumanDetector {
       const answered = u.answersPause && this.lastClosed !== null && earlier.utterances.includes(this.lastClosed);
       if (!answered && earlier.speechFrames * FRAME_MS >= SHORT_UTTERANCE_MS) this.teachLine(earlier);
     }
+    // The hold up to the person (or the sentence a "spoke again" answers) was recordings.
+    const personFrom = u.answersPause && this.lastClosed ? this.lastClosed.startFrame : u.startFrame;
+    this.teachPassageBefore(personFrom);
+    this.noteHoldHeard(personFrom);
     const evidenceList = [...decision.evidence];
     if (u.voiceVerdict !== 'unknown') evidenceList.push(`voice-distance ${u.voiceDistance.toFixed(2)}`);
     out.push({

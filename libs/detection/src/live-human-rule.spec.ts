@@ -17,6 +17,10 @@ const agentPausing: RuleEvidence = {
   answersGreeting: false,
   lineKnown: false,
   holdSettled: false,
+  inKnownHold: false,
+  passageMatched: false,
+  replayEnded: false,
+  unmatchedProbes: 0,
 };
 
 describe('decideLiveHuman', () => {
@@ -67,6 +71,40 @@ describe('decideLiveHuman', () => {
     // Still never on a replay, or while the speech runs on.
     expect(decideLiveHuman({ ...known, matched: true })).toBeNull();
     expect(decideLiveHuman({ ...known, phase: 'in-speech', pauseMs: 0 })).toBeNull();
+  });
+
+  it('in a stretch of hold the line has heard before, decides while novel speech is still spoken', () => {
+    const speaking: RuleEvidence = {
+      ...agentPausing,
+      phase: 'in-speech',
+      pauseMs: 0,
+      novelMs: 2000,
+      utteranceMs: 2000,
+      speechLike: 0.8,
+      lineKnown: true,
+      holdSettled: true,
+      inKnownHold: true,
+      unmatchedProbes: 12,
+    };
+    expect(decideLiveHuman(speaking)).toEqual({
+      confidence: 0.7,
+      evidence: ['novel-speech', 'novel-speech-in-known-hold', 'after-hold'],
+    });
+    // Past what the line's hold has shown (a recording not heard yet may play there), before hold settled, on
+    // a line whose recordings this call did not recognise: wait for the turn.
+    expect(decideLiveHuman({ ...speaking, inKnownHold: false })).toBeNull();
+    expect(decideLiveHuman({ ...speaking, holdSettled: false })).toBeNull();
+    expect(decideLiveHuman({ ...speaking, lineKnown: false })).toBeNull();
+    // A passage that replayed a recording (a spliced "caller number <n>" announcement), a known recording that is
+    // slow to be recognised over a noisy channel, vocals over music: no.
+    expect(decideLiveHuman({ ...speaking, passageMatched: true })).toBeNull();
+    // ... unless that recording had played to its end and a new utterance followed it (an agent right after it).
+    expect(decideLiveHuman({ ...speaking, passageMatched: true, replayEnded: true })?.evidence).toContain(
+      'novel-speech-in-known-hold',
+    );
+    expect(decideLiveHuman({ ...speaking, unmatchedProbes: 11 })).toBeNull();
+    expect(decideLiveHuman({ ...speaking, speechLike: 0.6 })).toBeNull();
+    expect(decideLiveHuman({ ...speaking, matched: true })).toBeNull();
   });
 
   it('where the IVR speaks, takes only a greeting answered by a short "Hello?" again and a pause', () => {

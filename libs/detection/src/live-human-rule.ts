@@ -30,6 +30,20 @@ export interface RuleEvidence {
   lineKnown: boolean;
   /** The utterance began after the call had settled into hold (6 s of music heard in this call). */
   holdSettled: boolean;
+  /**
+   * The utterance began within the stretch of hold this line has already heard on other legs (all recordings),
+   * and this call recognised a replay in its hold: a recording this far into the hold would have been heard.
+   */
+  inKnownHold: boolean;
+  /** Some part of this utterance's passage (its sentences with short pauses) replayed a recording. */
+  passageMatched: boolean;
+  /**
+   * ... and that replay had played to the end of the remembered recording, and this utterance (a new one after it)
+   * replayed nothing: someone spoke right after the recording.
+   */
+  replayEnded: boolean;
+  /** Probes in a row (100 ms apart, each the last 0.8–1 s of sound) that resembled nothing remembered. */
+  unmatchedProbes: number;
 }
 
 export interface RuleDecision {
@@ -56,6 +70,18 @@ export const SPOKE_AGAIN_NOVEL_MS = 1200;
  */
 export const KNOWN_LINE_NOVEL_MS = 1000;
 export const KNOWN_LINE_PAUSE_MS = 700;
+/**
+ * In a known stretch of the line's hold (`inKnownHold`): novel speech for this long, while spoken, is a person
+ * (counted from the utterance's start once its first probe, at 0.8 s of sound, found nothing).
+ */
+export const KNOWN_HOLD_NOVEL_MS = 800;
+/**
+ * ... and the last this many probes (100 ms apart) found nothing like them: over a noisy, lossy channel a known
+ * recording took up to 1 s of probes to be recognised (train's voices through the holdout's channel); 1.2 s here.
+ */
+export const KNOWN_HOLD_UNMATCHED_PROBES = 12;
+/** ... and it must be clearly speech (singing over a backing scores 0.5–0.6). */
+const KNOWN_HOLD_SPEECH_LIKE = 0.7;
 /** Less sound than this is a click, a breath or a DTMF digit (90 ms), not a turn. */
 const MIN_TURN_MS = 300;
 /** Speech this much like music (vocals over a backing) is not trusted to be a person. */
@@ -75,6 +101,18 @@ export function decideLiveHuman(e: RuleEvidence): RuleDecision | null {
     // past the IVR.
     if (e.spokeAgain && !e.callStart && e.novelMs >= SPOKE_AGAIN_NOVEL_MS)
       return { confidence: 0.85, evidence: ['novel-speech', 'spoke-again-after-pause', context] };
+    // Where the line's hold is known (heard this far on other legs, and a recording of it recognised in this
+    // call), speech that replays nothing is news: no need to wait for the turn to end.
+    if (
+      e.inKnownHold &&
+      e.lineKnown &&
+      e.holdSettled &&
+      (!e.passageMatched || e.replayEnded) &&
+      e.speechLike >= KNOWN_HOLD_SPEECH_LIKE &&
+      e.novelMs >= KNOWN_HOLD_NOVEL_MS &&
+      e.unmatchedProbes >= KNOWN_HOLD_UNMATCHED_PROBES
+    )
+      return { confidence: 0.7, evidence: ['novel-speech', 'novel-speech-in-known-hold', context] };
     return null;
   }
   if (!e.pauseIsQuiet || e.novelMs < MIN_TURN_MS) return null;

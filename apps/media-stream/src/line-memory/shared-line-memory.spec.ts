@@ -38,6 +38,26 @@ describe('SharedLineMemory', () => {
   });
 });
 
+describe('SharedLineMemory: the hold heard on the line', () => {
+  it('keeps the longest hold any leg heard, tells its owner when it grew, and merges as the longer', () => {
+    const memory = new SharedLineMemory();
+    let changes = 0;
+    memory.onChange(() => changes++);
+    memory.heardHold(20_000);
+    memory.heardHold(15_000);
+    expect(memory.heardHoldMs).toBe(20_000);
+    expect(changes).toBe(1);
+    const other = new SharedLineMemory();
+    other.heardHold(45_000);
+    memory.merge(JSON.parse(JSON.stringify(other.toJSON())));
+    expect(memory.heardHoldMs).toBe(45_000);
+    memory.merge({ version: 1, segments: [], heardHoldMs: 'long' });
+    memory.merge({ version: 1, segments: [], heardHoldMs: 5_000 });
+    expect(memory.heardHoldMs).toBe(45_000);
+    expect(changes).toBe(1);
+  });
+});
+
 describe('parseSegments', () => {
   it('skips what is not a segment instead of failing the call', () => {
     const good = new SharedLineMemory();

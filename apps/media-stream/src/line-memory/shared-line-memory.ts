@@ -47,6 +47,16 @@ export class SharedLineMemory implements LineMemory {
     return this.memory.match(probe, options);
   }
 
+  get heardHoldMs(): number {
+    return this.memory.heardHoldMs;
+  }
+
+  heardHold(ms: number): void {
+    const before = this.memory.heardHoldMs;
+    this.memory.heardHold(ms);
+    if (this.memory.heardHoldMs > before) this.changeListener?.();
+  }
+
   remember(fingerprint: SegmentFingerprint): void {
     this.memory.remember(fingerprint);
     // InMemoryLineMemory keeps every non-empty fingerprint (evicting the oldest past its bound).
@@ -55,6 +65,9 @@ export class SharedLineMemory implements LineMemory {
 
   /** Adds what another replica (or an earlier run) remembered; returns how many segments were new. */
   merge(snapshot: unknown): number {
+    // The longest hold heard on the line is the longer of the two (a malformed value is skipped).
+    const heldMs = (snapshot as Partial<LineMemoryJson> | null)?.heardHoldMs;
+    if (typeof heldMs === 'number' && heldMs >= 0) this.memory.heardHold(heldMs);
     const known = new Set(this.memory.toJSON().segments.map(identityOf));
     let added = 0;
     for (const segment of parseSegments(snapshot)) {
