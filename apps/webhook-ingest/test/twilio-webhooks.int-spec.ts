@@ -339,6 +339,8 @@ describe('webhook-ingest: Twilio webhooks (real NATS and PostgreSQL)', () => {
           from: params.From,
           to: params.To,
           params: expect.objectContaining({ AnsweredBy: 'human', CallStatus: 'in-progress' }),
+          // The signed voice URL's own query (our ids in it) reaches the orchestrator as given.
+          query: { leg: '7' },
         },
       ]);
     });
