@@ -183,6 +183,24 @@ export class HuntFleet {
     return this.sim.admin<SimCall>('GET', `/calls/${sid}`);
   }
 
+  /**
+   * The digits the far end of `sid` heard, once it heard at least `count` (or what it heard after 10 s).
+   * A leg's move past an IVR step commits just before that step's digits leave for the provider, so a
+   * test that sees the move waits here for the digits rather than reading them at once.
+   */
+  async digitsHeard(sid: string | null, count: number): Promise<string> {
+    let heard = '';
+    await waitFor(
+      async () => {
+        heard = (await this.simCall(sid ?? '')).digitsReceived.join('');
+        return heard.length >= count;
+      },
+      10_000,
+      `${count} digits heard on ${sid}`,
+    ).catch(() => undefined);
+    return heard;
+  }
+
   /** Stops the first replica (the others go on with its work); `stop()` then skips it. */
   async stopFirstReplica(): Promise<void> {
     await this.orchestrator.close();

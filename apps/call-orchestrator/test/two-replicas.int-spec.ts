@@ -39,7 +39,7 @@ describe('two orchestrator replicas', () => {
     const calls = await fleet.simCallsTo(IVR_THEN_HOLD);
     expect(calls).toHaveLength(4);
     expect(new Set(calls.map((c) => c.sid))).toEqual(new Set(holding.legs.map((l) => l.providerCallId)));
-    for (const call of calls) expect(call.digitsReceived.join('')).toBe('12');
+    for (const call of calls) expect(await fleet.digitsHeard(call.sid, 2)).toBe('12');
     await fleet.ok('hunts.v1.cancel', { id: created.id }, { orgId, roles: ['agent'] });
     await waitFor(
       async () => (await fleet.simCallsTo(IVR_THEN_HOLD)).every((c) => c.status === 'completed'),
@@ -87,9 +87,7 @@ describe('two orchestrator replicas', () => {
       (h) => h.legs.filter((l) => l.status === 'holding').length === 2,
       'both legs holding after the script',
     );
-    for (const leg of holding.legs) {
-      expect((await fleet.simCall(leg.providerCallId ?? '')).digitsReceived.join('')).toBe('12');
-    }
+    for (const leg of holding.legs) expect(await fleet.digitsHeard(leg.providerCallId, 2)).toBe('12');
     const cancelled = await fleet.ok<HuntDto>('hunts.v1.cancel', { id: created.id }, { orgId, roles: ['agent'] });
     expect(cancelled.status).toBe('cancelled');
     expect(await fleet.leasedLines(orgId)).toBe(0);
