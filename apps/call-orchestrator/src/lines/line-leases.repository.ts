@@ -66,6 +66,29 @@ export class LineLeases {
     return line;
   }
 
+  /**
+   * The provider account a single call would go out through (before its line is leased, so the
+   * account is opened outside the lease's transaction): the named line's (NOT_FOUND when not this
+   * org's), else the account with most free lines (CONFLICT when none is free).
+   */
+  async accountForCall(manager: EntityManager, orgId: string, lineId?: string): Promise<string> {
+    if (lineId) {
+      const [line]: { provider_account_id: string }[] = await manager.query(
+        `SELECT provider_account_id FROM orchestrator.lines WHERE org_id = $1 AND id = $2 AND removed_at IS NULL`,
+        [orgId, lineId],
+      );
+      if (!line) throw new AppException(ErrorCode.NOT_FOUND, 'Line not found');
+      return line.provider_account_id;
+    }
+    const [best]: { provider_account_id: string }[] = await manager.query(
+      `SELECT provider_account_id FROM orchestrator.lines WHERE org_id = $1 AND ${FREE}
+        GROUP BY provider_account_id ORDER BY count(*) DESC, provider_account_id LIMIT 1`,
+      [orgId],
+    );
+    if (!best) throw new AppException(ErrorCode.CONFLICT, 'No free line');
+    return best.provider_account_id;
+  }
+
   private async leaseFor(
     manager: EntityManager,
     orgId: string,

@@ -44,11 +44,12 @@ export class SingleCallDialJob {
   async dial({ callId }: DialCallPayload): Promise<undefined> {
     const manager = this.dataSource.manager;
     const call = await this.calls.byId(manager, callId);
-    if (!call || call.status !== 'queued') return this.outcome('skipped');
+    if (call?.status !== 'queued') return this.outcome('skipped');
     // The account first: while nothing is taken, a failure here is retried by the job.
     await this.control.accountById(call.orgId, call.providerAccountId);
     if (!(await this.calls.takeDial(manager, callId))) {
-      if (!call.providerCallId) await this.fail(callId, 'an earlier attempt may have sent the request');
+      // An earlier attempt took the dial and may have sent the request: never a second one.
+      if (!call.providerCallId) await this.fail(callId);
       return this.outcome('skipped');
     }
     let providerCallId: string;
@@ -57,22 +58,21 @@ export class SingleCallDialJob {
       providerCallId = placed.callId;
     } catch (error) {
       this.logger.warn(`call ${callId}: dial failed (${String(error)})`);
-      await this.fail(callId, String(error));
+      await this.fail(callId);
       return this.outcome('failed');
     }
     await this.calls.setProviderCallId(manager, callId, providerCallId);
     return this.outcome('placed');
   }
 
-  private async fail(callId: string, why: string): Promise<void> {
+  private async fail(callId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const before = await this.calls.byId(tx, callId);
-      if (!before || before.status !== 'queued') return;
+      if (before?.status !== 'queued') return;
       await this.calls.markDialFailed(tx, callId, 'dial-failed');
       const after = await this.calls.byId(tx, callId);
       if (after?.status === 'failed') await this.lifecycle.moved(tx, after, before.status);
     });
-    this.logger.debug?.(`call ${callId}: ${why.slice(0, 200)}`);
   }
 
   private outcome(outcome: 'placed' | 'failed' | 'skipped'): undefined {

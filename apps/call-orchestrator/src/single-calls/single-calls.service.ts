@@ -56,8 +56,10 @@ export class SingleCallsService {
   async create(caller: OrgCaller, dto: CreateCallDto): Promise<CallDto> {
     requireRole(caller, CALL_PLACER_ROLES);
     const { orgId } = caller;
-    // Another org's account is NOT_FOUND here rather than "no free line" below.
-    const account = dto.providerAccountId ? await this.control.accountById(orgId, dto.providerAccountId) : null;
+    // The account is opened before the lease's transaction (a NATS request): another org's is NOT_FOUND.
+    const accountId =
+      dto.providerAccountId ?? (await this.leases.accountForCall(this.dataSource.manager, orgId, dto.lineId));
+    const account = await this.control.accountById(orgId, accountId);
     const callId = randomUUID();
     const now = this.clock.now();
     const leaseUntil = new Date(
@@ -70,22 +72,21 @@ export class SingleCallsService {
         manager,
         orgId,
         callId,
-        { lineId: dto.lineId, providerAccountId: dto.providerAccountId },
+        { lineId: dto.lineId, providerAccountId: account.id },
         leaseUntil,
       );
-      if (account && line.providerAccountId !== account.id) {
+      if (line.providerAccountId !== account.id) {
         throw new AppException(ErrorCode.VALIDATION_ERROR, 'The line is not of the provider account named');
       }
-      const opened = account ?? (await this.control.accountById(orgId, line.providerAccountId));
       await this.calls.insert(manager, {
         id: callId,
         orgId,
         huntId: null,
         legId: null,
         lineId: line.id,
-        provider: opened.provider,
-        providerAccountId: opened.id,
-        accountKey: opened.account.accountKey,
+        provider: account.provider,
+        providerAccountId: account.id,
+        accountKey: account.account.accountKey,
         fromNumber: line.number,
         toNumber: dto.to,
         dialKey: callId,
