@@ -101,6 +101,51 @@ describe('line leases and leg moves on PostgreSQL', () => {
     expect(row.n).toBe(0);
   });
 
+  it('shares 10 lines between 8 racing hunts of 1 and 8 racing single calls: never one line twice, each call’s given back', async () => {
+    const orgId = randomUUID();
+    await linesOf(orgId, 10);
+    const until = new Date(Date.now() + 60_000);
+    const hunts = Array.from({ length: 8 }, () => randomUUID());
+    const calls = Array.from({ length: 8 }, () => randomUUID());
+    const outcomes = await Promise.allSettled([
+      ...hunts.map((h) => leaseIn(orgId, h, { count: 1 }).then(([line]) => line)),
+      ...calls.map((c) => dataSource.transaction((m) => leases.leaseForCall(m, orgId, c, {}, until))),
+    ]);
+    const granted = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.id] : []));
+    for (const o of outcomes) {
+      if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'CONFLICT' });
+    }
+    expect(granted.length).toBe(10);
+    expect(new Set(granted).size).toBe(10);
+    const [held] = await db.query<{ hunts: number; calls: number; both: number }>(
+      `SELECT count(leased_hunt_id)::int AS hunts, count(leased_call_id)::int AS calls,
+              count(*) FILTER (WHERE leased_hunt_id IS NOT NULL AND leased_call_id IS NOT NULL)::int AS both
+         FROM orchestrator.lines WHERE org_id = $1`,
+      [orgId],
+    );
+    expect(held.hunts + held.calls).toBe(10);
+    expect(held.both).toBe(0);
+    // A call gives back its own line only; an expired call lease is reclaimed like a hunt's.
+    const holder = await db.query<{ leased_call_id: string }>(
+      'SELECT leased_call_id FROM orchestrator.lines WHERE org_id = $1 AND leased_call_id IS NOT NULL',
+      [orgId],
+    );
+    expect(await dataSource.transaction((m) => leases.releaseCall(m, randomUUID(), holder[0].leased_call_id))).toBe(
+      false,
+    );
+    expect(await dataSource.transaction((m) => leases.releaseCall(m, orgId, holder[0].leased_call_id))).toBe(true);
+    const freed = await dataSource.transaction((m) =>
+      leases.leaseForCall(m, orgId, randomUUID(), {}, new Date(Date.now() - 1000)),
+    );
+    expect(freed.leasedCallId).not.toBeNull();
+    expect(await dataSource.transaction((m) => leases.reclaimExpired(m, new Date()))).toBeGreaterThanOrEqual(1);
+    const [after] = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM orchestrator.lines WHERE org_id = $1 AND id = $2 AND leased_call_id IS NULL',
+      [orgId, freed.id],
+    );
+    expect(after.n).toBe(1);
+  });
+
   async function legIn(status: string): Promise<{ orgId: string; legId: string }> {
     const orgId = randomUUID();
     const legId = randomUUID();
