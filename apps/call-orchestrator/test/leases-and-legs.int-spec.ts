@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { startTestService, TestDatabase } from '@callfleet/testing';
 import { DataSource } from 'typeorm';
 import { callOrchestratorService } from '../src/call-orchestrator.definition';
+import { CallsRepository } from '../src/calls/calls.repository';
 import { LegsRepository } from '../src/legs/legs.repository';
 import { LineLeases } from '../src/lines/line-leases.repository';
 
-/** The engine's conditional writes on the real database: N concurrent writers, one winner. */
+/** The engine's conditional writes on the real database (leases, leg moves, IVR steps, single calls' dials): N concurrent writers, one winner. */
 describe('line leases and leg moves on PostgreSQL', () => {
   let db: TestDatabase;
   let service: Awaited<ReturnType<typeof startTestService>>;
   let dataSource: DataSource;
   let leases: LineLeases;
   let legs: LegsRepository;
+  let calls: CallsRepository;
 
   beforeAll(async () => {
     db = await TestDatabase.create();
@@ -23,6 +25,7 @@ describe('line leases and leg moves on PostgreSQL', () => {
     dataSource = service.app.get(DataSource);
     leases = service.app.get(LineLeases);
     legs = service.app.get(LegsRepository);
+    calls = service.app.get(CallsRepository);
   });
   afterAll(async () => {
     await service?.close();
@@ -144,6 +147,39 @@ describe('line leases and leg moves on PostgreSQL', () => {
       [orgId, freed.id],
     );
     expect(after.n).toBe(1);
+  });
+
+  it('takes a single call’s dial once when 10 runs race for it, and a hang-up loses to a dial already taken', async () => {
+    const single = async () => {
+      const id = randomUUID();
+      const orgId = randomUUID();
+      await calls.insert(dataSource.manager, {
+        id,
+        orgId,
+        huntId: null,
+        legId: null,
+        provider: 'twilio',
+        providerAccountId: randomUUID(),
+        accountKey: 'acct',
+        fromNumber: '+15005551000',
+        toNumber: '+15550100002',
+        dialKey: id,
+      });
+      return { id, orgId };
+    };
+    const raced = await single();
+    const takes = await Promise.all(Array.from({ length: 10 }, () => calls.takeDial(dataSource.manager, raced.id)));
+    expect(takes.filter(Boolean)).toHaveLength(1);
+    expect(await calls.cancelUndialed(dataSource.manager, raced.orgId, raced.id, 'hung-up')).toBe(false);
+    // Before the dial is taken, the hang-up wins and the dial never leaves.
+    const early = await single();
+    expect(await calls.cancelUndialed(dataSource.manager, early.orgId, early.id, 'hung-up')).toBe(true);
+    expect(await calls.takeDial(dataSource.manager, early.id)).toBe(false);
+    expect(await calls.get(dataSource.manager, early.orgId, early.id)).toMatchObject({
+      status: 'canceled',
+      endReason: 'hung-up',
+    });
+    expect(await calls.get(dataSource.manager, randomUUID(), early.id)).toBeNull();
   });
 
   async function legIn(status: string): Promise<{ orgId: string; legId: string }> {
