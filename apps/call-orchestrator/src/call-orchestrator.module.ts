@@ -12,6 +12,7 @@ import { IvrModule } from './ivr/ivr.module';
 import { LegsModule } from './legs/legs.module';
 import { LineLeasesModule } from './lines/line-leases.module';
 import { LinesModule } from './lines/lines.module';
+import { SingleCallsModule } from './single-calls/single-calls.module';
 import { TargetsModule } from './targets/targets.module';
 
 /** Places and controls calls and hunts; owns calls, legs, hunts, lines, destinations, targets and durable timers. */
@@ -31,7 +32,8 @@ import { TargetsModule } from './targets/targets.module';
     IvrModule,
     IngressModule,
     CallFlowModule,
-    // Other teams run hunts and manage destinations, targets and lines over NATS with a credential (public commands).
+    SingleCallsModule,
+    // Other teams run hunts and calls and manage destinations, targets and lines over NATS with a credential (public commands).
     CallerAuthenticationModule,
   ],
 })
