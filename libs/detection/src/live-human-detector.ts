@@ -12,6 +12,12 @@ export interface LiveHumanDetectorOptions {
   lineMemory?: LineMemory;
 }
 
+/**
+ * Lost audio this long (100 ms) or longer ends the utterance and its pause unheard: what was lost may have been
+ * the recording running on, or music coming back, so neither the speech before it nor a pause across it is a
+ * turn. Shorter losses (a frame or two) pass as the silence a lossy channel makes of them.
+ */
+const LOST_AUDIO_ENDS_TURN_FRAMES = 5;
 /** Silence after which an utterance is over (speech resuming sooner continues it). */
 const UTTERANCE_GAP_FRAMES = 100;
 /** Hold music heard before an utterance that makes it "after hold". */
@@ -277,6 +283,11 @@ export class LiveHumanDetector {
     // The passage keeps one word per frame, so that a replay's words stay where its frames were.
     const passage = this.passage;
     if (passage) for (let k = 0; k < n && passage.words.length < MAX_PASSAGE_WORDS; k++) passage.words.push(QUIET_WORD);
+    if (n >= LOST_AUDIO_ENDS_TURN_FRAMES && this.utterance) {
+      // Nothing answers across it (closed as if a recording followed), and no decision until the audio changes class.
+      this.closeUtterance(true);
+      this.closePassage(false);
+    }
     return [];
   }
 
