@@ -33,6 +33,13 @@ export interface LineMemory {
   readonly heardHoldMs?: number;
   /** A call heard `ms` of this line's hold, all of it recordings (keeps the longest). */
   heardHold?(ms: number): void;
+  /**
+   * What one leg (`hearer`, the detector itself) is hearing on the line right now, not yet known to be a recording
+   * (null: nothing any more). Legs of a hunt run at once: an announcement new to the line plays on all of them within
+   * seconds, and audio heard on two calls is a recording (people do not say the same thing on two calls). Kept only
+   * while the leg runs (not persisted); `match` with `hearer` compares with what the other legs are hearing too.
+   */
+  hearing?(hearer: object, fingerprint: SegmentFingerprint | null): void;
 }
 
 export interface LineMemoryMatchOptions {
@@ -41,6 +48,10 @@ export interface LineMemoryMatchOptions {
    * `alignedAtMs`, with a looser threshold (a replay that was recognised stays one through a noisy stretch).
    */
   follow?: { of: number; alignedAtMs: number; toleranceMs: number };
+  /** The leg asking: what the other legs are hearing now is compared too (never its own). */
+  hearer?: object;
+  /** With `hearer`: only what the other legs are hearing now, not the remembered recordings. */
+  onlyHeardNow?: boolean;
 }
 
 export interface LineMemoryMatch {

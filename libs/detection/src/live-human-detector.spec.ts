@@ -201,6 +201,24 @@ describe('LiveHumanDetector on the concurrent legs of a hunt', () => {
     expect(outputs[1].some((o) => o.kind === 'repeat')).toBe(true);
   });
 
+  it('an announcement new to the line followed by 1.6 s of silence, heard on legs 0.4–0.9 s apart, is no person on any leg', () => {
+    // Alone, one leg takes it for a person (a turn-taking pause after novel speech: see Limits); at once, the legs hear
+    // the same audio, which is a recording.
+    const notice = syllables(23, 3000, 110);
+    const leg = (gain: number) =>
+      degrade(concat(silence(500), ivr, silence(1000), melody(8000), notice, silence(1600), melody(8000)), gain, 5, 0);
+    expect(decision(run(leg(1), new InMemoryLineMemory()))?.evidence).toContain('turn-taking-pause');
+    const outputs = runConcurrently(
+      [
+        { samples: leg(1), startsAtMs: 0 },
+        { samples: leg(0.7), startsAtMs: 400 },
+        { samples: leg(0.5), startsAtMs: 900 },
+      ],
+      new InMemoryLineMemory(),
+    );
+    for (const out of outputs) expect(decision(out)).toBeUndefined();
+  });
+
   it('audio lost in the middle of an announcement (a stream that dropped frames) is no pause: no person after it', () => {
     const detector = new LiveHumanDetector();
     const out: DetectorOutput[] = [];
