@@ -104,7 +104,7 @@ function main(): number {
     const memory = memoryOf(hunt[0].line);
     const results =
       legs.length === 1 ? [runDetectorOnSamples(legs[0].samples, memory)] : runConcurrentLegs(legs, memory);
-    hunt.forEach((entry, k) => runs.set(entry, results[k]));
+    for (const [k, entry] of hunt.entries()) runs.set(entry, results[k]);
   }
   const rows: FileDecision[] = [];
   const decisions: string[] = [];
