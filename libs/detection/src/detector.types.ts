@@ -66,6 +66,11 @@ export interface LineMemoryMatch {
   alignedAtMs?: number;
   /** Sound (non-quiet audio, ms) the remembered segment still holds after the aligned point: 0 = it played to its end. */
   remainingSoundMs?: number;
+  /**
+   * The match is what another leg is hearing now (`LineMemory.hearing`), not a remembered recording: a recording, but
+   * heard for the first time on both, so it says nothing of what the line has played before.
+   */
+  heardNow?: boolean;
 }
 
 /** A compact, comparable summary of a stretch of audio (exact layout is the detector's own). */

@@ -49,7 +49,7 @@ export class InMemoryLineMemory implements LineMemory {
     let best: LineMemoryMatch | null = null;
     let bestBer = Number.POSITIVE_INFINITY;
     const follow = options.follow;
-    const consider = (segment: SegmentFingerprint) => {
+    const consider = (segment: SegmentFingerprint, heardNow: boolean) => {
       if (segment.kind !== probe.kind) return;
       if (follow && segment.atMs !== follow.of) return;
       const alignment = follow
@@ -66,11 +66,13 @@ export class InMemoryLineMemory implements LineMemory {
           similarity: similarityOf(alignment.ber),
           alignedAtMs: segment.atMs + (alignment.storedStart + alignment.span) * FRAME_MS,
           remainingSoundMs: soundAfter(segment.hashes, alignment.storedStart + alignment.span) * FRAME_MS,
+          ...(heardNow ? { heardNow } : {}),
         };
       }
     };
-    if (!(options.hearer && options.onlyHeardNow)) for (const segment of this.segments) consider(segment);
-    if (options.hearer) for (const [hearer, segment] of this.heardNow) if (hearer !== options.hearer) consider(segment);
+    if (!(options.hearer && options.onlyHeardNow)) for (const segment of this.segments) consider(segment, false);
+    if (options.hearer)
+      for (const [hearer, segment] of this.heardNow) if (hearer !== options.hearer) consider(segment, true);
     return best;
   }
 

@@ -542,13 +542,18 @@ export class LiveHumanDetector {
       return;
     }
     if (match) this.lock = { match, scope, frameIndex };
-    if (match && scope === 'line') this.lineKnown = true;
+    // What another leg is hearing at the same time is a recording, but one the line has not played before: it makes
+    // neither the line nor its hold known (the cues that trust a known line would trust a first hearing).
+    const remembered = match !== null && !match.heardNow;
+    if (remembered && scope === 'line') this.lineKnown = true;
     // Before hold, speech after a known recording (the IVR, replayed) is no longer the IVR's opening.
-    if (match) this.heardKnownRecording = true;
-    if (match && this.musicFrames >= HOLD_MIN_FRAMES) this.holdReplayHeard = true;
+    if (remembered) this.heardKnownRecording = true;
+    if (remembered && this.musicFrames >= HOLD_MIN_FRAMES) this.holdReplayHeard = true;
     if (match && this.passage) {
       this.passage.matched = true;
-      this.passage.replayEnded = (match.remainingSoundMs ?? Number.POSITIVE_INFINITY) <= REPLAY_END_SOUND_MS;
+      // Another leg's audio ends where that leg has heard to: it says nothing of where the recording ends.
+      this.passage.replayEnded =
+        remembered && (match.remainingSoundMs ?? Number.POSITIVE_INFINITY) <= REPLAY_END_SOUND_MS;
     }
     if (match) {
       u.unmatchedProbes = 0;
