@@ -88,6 +88,14 @@ export class MediaStreamHarness {
     return reply.json<StreamTokenDto>().token;
   }
 
+  /** TwiML that forks a call's audio here (`<Start><Stream>` with the token), then holds the line. */
+  forkTwiml(token: string): string {
+    return (
+      `<Response><Start><Stream url="${this.url('twilio')}"><Parameter name="token" value="${token}"/></Stream></Start>` +
+      '<Pause length="3600"/></Response>'
+    );
+  }
+
   url(provider: MediaStreamProvider, query: Record<string, string> = {}): string {
     const search = new URLSearchParams(query).toString();
     return `${this.media.url.replace('http', 'ws')}/media/${provider}${search ? `?${search}` : ''}`;

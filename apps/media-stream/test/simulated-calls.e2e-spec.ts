@@ -61,13 +61,10 @@ describe('simulated calls streamed into media-stream', () => {
   /** A call to `to` whose TwiML forks its audio to media-stream with a token for `callId`, then waits. */
   const placeStreamedCall = async (to: string, callId: string) => {
     const token = await h.token({ callId, orgId: ORG_A, provider: 'twilio', line: `line-${to}` });
-    const twiml =
-      `<Response><Start><Stream url="${h.url('twilio')}"><Parameter name="token" value="${token}"/></Stream></Start>` +
-      '<Pause length="3600"/></Response>';
     const response = await client.twilio(account, 'POST', '/Calls.json', [
       ['To', to],
       ['From', '+15005550006'],
-      ['Twiml', twiml],
+      ['Twiml', h.forkTwiml(token)],
     ]);
     expect(response.status).toBe(201);
     return ((await response.json()) as { sid: string }).sid;

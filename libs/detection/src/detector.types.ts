@@ -33,6 +33,13 @@ export interface LineMemory {
   readonly heardHoldMs?: number;
   /** A call heard `ms` of this line's hold, all of it recordings (keeps the longest). */
   heardHold?(ms: number): void;
+  /**
+   * What one leg (`hearer`, the detector itself) is hearing on the line right now, not yet known to be a recording
+   * (null: nothing any more). Legs of a hunt run at once: an announcement new to the line plays on all of them within
+   * seconds, and audio heard on two calls is a recording (people do not say the same thing on two calls). Kept only
+   * while the leg runs (not persisted); `match` with `hearer` compares with what the other legs are hearing too.
+   */
+  hearing?(hearer: object, fingerprint: SegmentFingerprint | null): void;
 }
 
 export interface LineMemoryMatchOptions {
@@ -41,6 +48,10 @@ export interface LineMemoryMatchOptions {
    * `alignedAtMs`, with a looser threshold (a replay that was recognised stays one through a noisy stretch).
    */
   follow?: { of: number; alignedAtMs: number; toleranceMs: number };
+  /** The leg asking: what the other legs are hearing now is compared too (never its own). */
+  hearer?: object;
+  /** With `hearer`: only what the other legs are hearing now, not the remembered recordings. */
+  onlyHeardNow?: boolean;
 }
 
 export interface LineMemoryMatch {
@@ -55,6 +66,11 @@ export interface LineMemoryMatch {
   alignedAtMs?: number;
   /** Sound (non-quiet audio, ms) the remembered segment still holds after the aligned point: 0 = it played to its end. */
   remainingSoundMs?: number;
+  /**
+   * The match is what another leg is hearing now (`LineMemory.hearing`), not a remembered recording: a recording, but
+   * heard for the first time on both, so it says nothing of what the line has played before.
+   */
+  heardNow?: boolean;
 }
 
 /** A compact, comparable summary of a stretch of audio (exact layout is the detector's own). */

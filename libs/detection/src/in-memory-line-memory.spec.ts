@@ -63,4 +63,27 @@ describe('InMemoryLineMemory', () => {
       InMemoryLineMemory.fromJSON({ version: 1, segments: [{ atMs: 1, kind: 'speech', hashes: 'AAA' }] }),
     ).toThrow(RangeError);
   });
+
+  it('compares with what the other legs are hearing now, never the asker’s own, and says so; it keeps 16 legs', () => {
+    const memory = new InMemoryLineMemory();
+    const legA = {};
+    const legB = {};
+    memory.hearing(legA, { atMs: 4_000, kind: 'speech', hashes: words(7, 200) });
+    const probe = { atMs: 0, kind: 'speech' as const, hashes: words(7, 200).subarray(50, 100) };
+    // Without a hearer only remembered recordings count; the leg that is hearing it is not told its own audio.
+    expect(memory.match(probe)).toBeNull();
+    expect(memory.match(probe, { hearer: legA })).toBeNull();
+    expect(memory.match(probe, { hearer: legB })).toMatchObject({ of: 4_000, heardNow: true });
+    memory.remember({ atMs: 9_000, kind: 'speech', hashes: words(8, 200) });
+    const remembered = { atMs: 0, kind: 'speech' as const, hashes: words(8, 200).subarray(50, 100) };
+    expect(memory.match(remembered, { hearer: legB })?.heardNow).toBeUndefined();
+    expect(memory.match(remembered, { hearer: legB, onlyHeardNow: true })).toBeNull();
+    // Nothing of it is persisted; a leg that stops hearing is gone.
+    expect(memory.toJSON().segments).toHaveLength(1);
+    memory.hearing(legA, null);
+    expect(memory.match(probe, { hearer: legB })).toBeNull();
+    memory.hearing(legA, { atMs: 4_000, kind: 'speech', hashes: words(7, 200) });
+    for (let k = 0; k < 16; k++) memory.hearing({}, { atMs: k, kind: 'speech', hashes: words(100 + k, 60) });
+    expect(memory.match(probe, { hearer: legB })).toBeNull();
+  });
 });

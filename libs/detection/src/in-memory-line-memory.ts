@@ -19,6 +19,8 @@ export interface LineMemoryJson {
 }
 
 const DEFAULT_MAX_WORDS = 20_000;
+/** Legs whose current audio is compared at once (the most recently heard): bounds a 70-leg hunt's cost. */
+const MAX_HEARERS = 16;
 const DEFAULT_MAX_WORDS_PER_SEGMENT = 1_500;
 
 /**
@@ -29,6 +31,8 @@ export class InMemoryLineMemory implements LineMemory {
   private readonly segments: SegmentFingerprint[] = [];
   private words = 0;
   private longestHoldMs = 0;
+  /** What each running leg is hearing now (most recently updated last). */
+  private readonly heardNow = new Map<object, SegmentFingerprint>();
   private readonly maxWords: number;
   private readonly maxWordsPerSegment: number;
 
@@ -45,9 +49,9 @@ export class InMemoryLineMemory implements LineMemory {
     let best: LineMemoryMatch | null = null;
     let bestBer = Number.POSITIVE_INFINITY;
     const follow = options.follow;
-    for (const segment of this.segments) {
-      if (segment.kind !== probe.kind) continue;
-      if (follow && segment.atMs !== follow.of) continue;
+    const consider = (segment: SegmentFingerprint, heardNow: boolean) => {
+      if (segment.kind !== probe.kind) return;
+      if (follow && segment.atMs !== follow.of) return;
       const alignment = follow
         ? alignHashes(probe.hashes, segment.hashes, FOLLOW_MAX_BER, {
             from: Math.floor((follow.alignedAtMs - follow.toleranceMs - segment.atMs) / FRAME_MS),
@@ -62,9 +66,13 @@ export class InMemoryLineMemory implements LineMemory {
           similarity: similarityOf(alignment.ber),
           alignedAtMs: segment.atMs + (alignment.storedStart + alignment.span) * FRAME_MS,
           remainingSoundMs: soundAfter(segment.hashes, alignment.storedStart + alignment.span) * FRAME_MS,
+          ...(heardNow ? { heardNow } : {}),
         };
       }
-    }
+    };
+    if (!(options.hearer && options.onlyHeardNow)) for (const segment of this.segments) consider(segment, false);
+    if (options.hearer)
+      for (const [hearer, segment] of this.heardNow) if (hearer !== options.hearer) consider(segment, true);
     return best;
   }
 
@@ -74,6 +82,16 @@ export class InMemoryLineMemory implements LineMemory {
 
   heardHold(ms: number): void {
     if (Number.isFinite(ms) && ms > this.longestHoldMs) this.longestHoldMs = ms;
+  }
+
+  hearing(hearer: object, fingerprint: SegmentFingerprint | null): void {
+    this.heardNow.delete(hearer);
+    if (!fingerprint || fingerprint.hashes.length === 0) return;
+    this.heardNow.set(hearer, { ...fingerprint, hashes: fingerprint.hashes.slice(0, this.maxWordsPerSegment) });
+    for (const [oldest] of this.heardNow) {
+      if (this.heardNow.size <= MAX_HEARERS) break;
+      this.heardNow.delete(oldest);
+    }
   }
 
   remember(fingerprint: SegmentFingerprint): void {

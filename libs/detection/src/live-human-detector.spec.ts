@@ -139,3 +139,98 @@ describe('LiveHumanDetector scenarios', () => {
     expect(detector.atMs).toBe(220);
   });
 });
+
+/** Legs of one hunt on one line, heard at once (frame by frame, interleaved), sharing the line's memory. */
+function runConcurrently(
+  legs: { samples: Int16Array; startsAtMs: number }[],
+  lineMemory: InMemoryLineMemory,
+): DetectorOutput[][] {
+  const detectors = legs.map(() => new LiveHumanDetector({ lineMemory }));
+  const legFrames = legs.map((leg) => frames(leg.samples));
+  const outputs: DetectorOutput[][] = legs.map(() => []);
+  const endMs = Math.max(...legs.map((leg, i) => leg.startsAtMs + legFrames[i].length * 20));
+  for (let t = 0; t <= endMs; t += 20) {
+    legs.forEach((leg, i) => {
+      const k = (t - leg.startsAtMs) / 20;
+      if (k < 0 || k > legFrames[i].length) return;
+      const out = k === legFrames[i].length ? detectors[i].end() : detectors[i].pushFrame(legFrames[i][k]);
+      outputs[i].push(...out.map((o) => ({ ...o })));
+    });
+  }
+  return outputs;
+}
+
+describe('LiveHumanDetector on the concurrent legs of a hunt', () => {
+  const ivr = syllables(21, 4000, 100);
+  const announcement = syllables(22, 3500, 100);
+  const holdLoop = (loops: number) => {
+    const parts: Int16Array[] = [];
+    for (let k = 0; k < loops; k++) parts.push(melody(8000), silence(400), announcement, silence(400));
+    return concat(...parts);
+  };
+
+  it('an announcement heard first on every leg at once, then music, then again, is no person on any leg; the person after the hold is', () => {
+    const memory = new InMemoryLineMemory();
+    const personAtMs = 500 + 4000 + 1000 + 3 * (8000 + 400 + 3500 + 400) + 500;
+    const leg = (agentSeed: number | null, gain: number) =>
+      degrade(
+        concat(
+          silence(500),
+          ivr,
+          silence(1000),
+          holdLoop(3),
+          agentSeed === null ? melody(10_000) : concat(silence(500), syllables(agentSeed, 2500, 180), silence(4000)),
+        ),
+        gain,
+        agentSeed ?? 7,
+        0,
+      );
+    const outputs = runConcurrently(
+      [
+        { samples: leg(81, 1), startsAtMs: 0 },
+        { samples: leg(null, 0.7), startsAtMs: 600 },
+        { samples: leg(null, 0.5), startsAtMs: 1300 },
+      ],
+      memory,
+    );
+    const [withPerson, ...onHold] = outputs.map(decision);
+    for (const d of onHold) expect(d).toBeUndefined();
+    expect(withPerson?.atMs).toBeGreaterThan(personAtMs);
+    expect(withPerson?.atMs).toBeLessThan(personAtMs + 2500 + 3000);
+    // The legs behind recognised the announcement as the line's (or their own) recording.
+    expect(outputs[1].some((o) => o.kind === 'repeat')).toBe(true);
+  });
+
+  it('an announcement new to the line followed by 1.6 s of silence, heard on legs 0.4–0.9 s apart, is no person on any leg', () => {
+    // Alone, one leg takes it for a person (a turn-taking pause after novel speech: see Limits); at once, the legs hear
+    // the same audio, which is a recording.
+    const notice = syllables(23, 3000, 110);
+    const leg = (gain: number) =>
+      degrade(concat(silence(500), ivr, silence(1000), melody(8000), notice, silence(1600), melody(8000)), gain, 5, 0);
+    expect(decision(run(leg(1), new InMemoryLineMemory()))?.evidence).toContain('turn-taking-pause');
+    const outputs = runConcurrently(
+      [
+        { samples: leg(1), startsAtMs: 0 },
+        { samples: leg(0.7), startsAtMs: 400 },
+        { samples: leg(0.5), startsAtMs: 900 },
+      ],
+      new InMemoryLineMemory(),
+    );
+    for (const out of outputs) expect(decision(out)).toBeUndefined();
+  });
+
+  it('audio lost in the middle of an announcement (a stream that dropped frames) is no pause: no person after it', () => {
+    const detector = new LiveHumanDetector();
+    const out: DetectorOutput[] = [];
+    const push = (samples: Int16Array) => {
+      for (const frame of frames(samples)) out.push(...detector.pushFrame(frame).map((o) => ({ ...o })));
+    };
+    push(concat(silence(500), ivr, silence(1000), melody(8000), announcement.subarray(0, 8 * 1500)));
+    // The rest of the announcement and the music after it were lost: 5 s of audio the detector never heard.
+    out.push(...detector.pushGap(250));
+    push(concat(silence(3000), melody(4000)));
+    out.push(...detector.end());
+    expect(decision(out)).toBeUndefined();
+    expect(detector.atMs).toBe(500 + 4000 + 1000 + 8000 + 1500 + 5000 + 3000 + 4000);
+  });
+});

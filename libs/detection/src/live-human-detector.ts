@@ -12,6 +12,12 @@ export interface LiveHumanDetectorOptions {
   lineMemory?: LineMemory;
 }
 
+/**
+ * Lost audio this long (100 ms) or longer ends the utterance and its pause unheard: what was lost may have been
+ * the recording running on, or music coming back, so neither the speech before it nor a pause across it is a
+ * turn. Shorter losses (a frame or two) pass as the silence a lossy channel makes of them.
+ */
+const LOST_AUDIO_ENDS_TURN_FRAMES = 5;
 /** Silence after which an utterance is over (speech resuming sooner continues it). */
 const UTTERANCE_GAP_FRAMES = 100;
 /** Hold music heard before an utterance that makes it "after hold". */
@@ -58,6 +64,8 @@ const MIN_UTTERANCE_FRAMES = 25;
  */
 const REPLAY_END_SOUND_MS = 1200;
 const SHORT_UTTERANCE_MS = 1500;
+/** How often the passage being heard is shared with the line's other legs (`LineMemory.hearing`): every 200 ms. */
+const SHARE_HEARING_FRAMES = 10;
 /** Less sound than this is a click, a breath or a DTMF digit: nobody's turn ("Hello?" has 250–400 ms). */
 const MIN_TURN_MS = 300;
 /** "Hello?", "Yeah, hello?", "Hello, this is Chris.": a greeting that waits for an answer. */
@@ -209,6 +217,7 @@ export class LiveHumanDetector {
     if (passage && passage.words.length < MAX_PASSAGE_WORDS) {
       const kept = this.recentWords[frameIndex % PROBE_WORDS];
       passage.words.push(Number.isNaN(kept) ? QUIET_WORD : kept);
+      if (frameIndex % SHARE_HEARING_FRAMES === 0) this.shareHearing(passage);
     }
     let u = this.utterance;
     if (u && state.kind === 'speech') {
@@ -277,6 +286,11 @@ export class LiveHumanDetector {
     // The passage keeps one word per frame, so that a replay's words stay where its frames were.
     const passage = this.passage;
     if (passage) for (let k = 0; k < n && passage.words.length < MAX_PASSAGE_WORDS; k++) passage.words.push(QUIET_WORD);
+    if (n >= LOST_AUDIO_ENDS_TURN_FRAMES && this.utterance) {
+      // Nothing answers across it (closed as if a recording followed), and no decision until the audio changes class.
+      this.closeUtterance(true);
+      this.closePassage(false);
+    }
     return [];
   }
 
@@ -288,6 +302,7 @@ export class LiveHumanDetector {
   end(): DetectorOutput[] {
     this.closeUtterance();
     this.closePassage(false);
+    this.options.lineMemory?.hearing?.(this, null);
     if (!this.decided) {
       for (const p of this.pending.splice(0)) this.teachLine(p);
       this.noteHoldHeard(this.frames);
@@ -445,6 +460,57 @@ export class LiveHumanDetector {
     });
   }
 
+  /**
+   * Shares the passage being heard with the line's other legs, a replay too (the leg ahead, that heard it first, is
+   * told by the legs behind it that it was a recording).
+   */
+  private shareHearing(p: Passage): void {
+    const memory = this.options.lineMemory;
+    if (!memory?.hearing || this.decided || p.words.length < MIN_PROBE_WORDS) return;
+    memory.hearing(this, { atMs: p.startFrame * FRAME_MS, kind: 'speech', hashes: Uint32Array.from(p.words) });
+  }
+
+  /**
+   * Before a decision: another leg of the line is hearing (or has just heard) this utterance too — the same audio on
+   * two calls at once is a recording, first heard by both (an announcement new to the line plays on every leg of a
+   * hunt within seconds; the leg ahead would otherwise take it for news). The utterance's last sound, probed at three
+   * points 100 ms apart, must align with one leg's audio in step. If so the utterance is a replay from now on.
+   */
+  private heardOnAnotherLeg(u: Utterance, endFrame: number): boolean {
+    const memory = this.options.lineMemory;
+    const p = this.passage;
+    if (!memory?.hearing || !p) return false;
+    let previous: { match: LineMemoryMatch; end: number } | null = null;
+    let end = Math.min(endFrame, p.startFrame + p.words.length) - p.startFrame;
+    for (let step = 0; step < 3; step++, end -= BLOCK_FRAMES) {
+      // Each probe ends on sound (a probe ending in quiet says nothing).
+      while (end > 0 && p.words[end - 1] === QUIET_WORD) end--;
+      const start = Math.max(p.speechStartFrame - p.startFrame, 0, end - PROBE_WORDS);
+      if (end - start < MIN_PROBE_WORDS) return false;
+      const hashes = Uint32Array.from(p.words.slice(start, end));
+      const match = memory.match(
+        { atMs: (p.startFrame + start) * FRAME_MS, kind: 'speech', hashes },
+        { hearer: this, onlyHeardNow: true },
+      );
+      if (!match) return false;
+      // The same audio of the same leg, aligned where these probes are apart (a replay keeps step).
+      if (
+        previous &&
+        (previous.match.of !== match.of ||
+          (match.alignedAtMs !== undefined &&
+            previous.match.alignedAtMs !== undefined &&
+            Math.abs(previous.match.alignedAtMs - match.alignedAtMs - (previous.end - end) * FRAME_MS) > 2 * FRAME_MS))
+      )
+        return false;
+      previous = { match, end };
+    }
+    u.everMatched = true;
+    u.lastMatchFrame = Math.min(endFrame, this.frames - 1);
+    u.novelSince = null;
+    p.matched = true;
+    return true;
+  }
+
   private checkReplay(u: Utterance, frameIndex: number, out: DetectorOutput[]): void {
     const passageStart = this.passage ? this.passage.speechStartFrame : u.startFrame;
     const available = Math.min(frameIndex - passageStart + 1, PROBE_WORDS);
@@ -465,7 +531,7 @@ export class LiveHumanDetector {
     let match: LineMemoryMatch | null = followed?.match ?? this.callMemory.match(probe);
     let scope: 'call' | 'line' = followed?.scope ?? 'call';
     if (!match && this.options.lineMemory) {
-      match = this.options.lineMemory.match(probe);
+      match = this.options.lineMemory.match(probe, { hearer: this });
       scope = 'line';
     }
     if (!match) this.candidate = null;
@@ -476,13 +542,18 @@ export class LiveHumanDetector {
       return;
     }
     if (match) this.lock = { match, scope, frameIndex };
-    if (match && scope === 'line') this.lineKnown = true;
+    // What another leg is hearing at the same time is a recording, but one the line has not played before: it makes
+    // neither the line nor its hold known (the cues that trust a known line would trust a first hearing).
+    const remembered = match !== null && !match.heardNow;
+    if (remembered && scope === 'line') this.lineKnown = true;
     // Before hold, speech after a known recording (the IVR, replayed) is no longer the IVR's opening.
-    if (match) this.heardKnownRecording = true;
-    if (match && this.musicFrames >= HOLD_MIN_FRAMES) this.holdReplayHeard = true;
+    if (remembered) this.heardKnownRecording = true;
+    if (remembered && this.musicFrames >= HOLD_MIN_FRAMES) this.holdReplayHeard = true;
     if (match && this.passage) {
       this.passage.matched = true;
-      this.passage.replayEnded = (match.remainingSoundMs ?? Number.POSITIVE_INFINITY) <= REPLAY_END_SOUND_MS;
+      // Another leg's audio ends where that leg has heard to: it says nothing of where the recording ends.
+      this.passage.replayEnded =
+        remembered && (match.remainingSoundMs ?? Number.POSITIVE_INFINITY) <= REPLAY_END_SOUND_MS;
     }
     if (match) {
       u.unmatchedProbes = 0;
@@ -520,6 +591,7 @@ export class LiveHumanDetector {
     const alignedAtMs = lock.match.alignedAtMs + (frameIndex - lock.frameIndex) * FRAME_MS;
     const match = memory?.match(probe, {
       follow: { of: lock.match.of, alignedAtMs, toleranceMs: FOLLOW_TOLERANCE_MS },
+      ...(lock.scope === 'line' ? { hearer: this } : {}),
     });
     return match ? { match, scope: lock.scope } : null;
   }
@@ -600,7 +672,10 @@ export class LiveHumanDetector {
     };
     const decision = decideLiveHuman(evidence);
     if (!decision) return;
+    if (this.heardOnAnotherLeg(u, inSpeech ? frameIndex + 1 : (u.quietSince as number))) return;
     this.decided = true;
+    // From here on this leg hears a person: nothing it hears is shared as a possible recording.
+    this.options.lineMemory?.hearing?.(this, null);
     // What came before the person was recorded: the line learns it now, for the other legs. Not what may have
     // been the person already (the sentence a "spoke again" answers, a short "Hello?"): a line that learns a
     // person's words is deaf to them.

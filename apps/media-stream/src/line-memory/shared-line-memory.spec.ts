@@ -23,6 +23,18 @@ describe('SharedLineMemory', () => {
     expect(changes).toBe(1);
   });
 
+  it('shares what a session hears now with the line’s other sessions, without writing it', () => {
+    const memory = new SharedLineMemory();
+    let changes = 0;
+    memory.onChange(() => changes++);
+    const legA = {};
+    memory.hearing(legA, fingerprint(1_000, 3));
+    expect(memory.match(fingerprint(8_000, 3), { hearer: {} })).toMatchObject({ of: 1_000, heardNow: true });
+    expect(memory.match(fingerprint(8_000, 3), { hearer: legA })).toBeNull();
+    expect(changes).toBe(0);
+    expect(memory.toJSON().segments).toEqual([]);
+  });
+
   it('merges another replica’s copy as a union of sightings', () => {
     const a = new SharedLineMemory();
     a.remember(fingerprint(100, 1));

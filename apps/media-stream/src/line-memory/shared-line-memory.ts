@@ -57,6 +57,11 @@ export class SharedLineMemory implements LineMemory {
     if (this.memory.heardHoldMs > before) this.changeListener?.();
   }
 
+  /** What a session hears now: shared by this replica's sessions of the line, never written (it is no recording yet). */
+  hearing(hearer: object, fingerprint: SegmentFingerprint | null): void {
+    this.memory.hearing(hearer, fingerprint);
+  }
+
   remember(fingerprint: SegmentFingerprint): void {
     this.memory.remember(fingerprint);
     // InMemoryLineMemory keeps every non-empty fingerprint (evicting the oldest past its bound).

@@ -32,6 +32,12 @@ export class WebSocketMediaSession implements MediaSession {
   private readonly assembler = new FrameAssembler();
   private drainScheduled = false;
   private ending: { reason: MediaSessionEndReason; atMs: number } | undefined;
+  /**
+   * Frames dropped from the queue's head and not yet told: the listeners get them as one gap before the next
+   * item, so audio time stays the stream's (a detector that heard the audio on both sides of a drop joined would
+   * hear a recording cut short and spliced, and time a pause that never was).
+   */
+  private lost: { frames: number; atMs: number } | undefined;
   private done = false;
   private resolveFinished!: () => void;
   /** Settles once the listeners have had everything, `ended` last. */
@@ -111,7 +117,12 @@ export class WebSocketMediaSession implements MediaSession {
   }
 
   private enqueue(item: Delivery): void {
-    if (this.queue.push(item) !== undefined) this.hooks.dropped('queue-full');
+    const dropped = this.queue.push(item);
+    if (dropped !== undefined) {
+      this.hooks.dropped('queue-full');
+      const frames = dropped.kind === 'frame' ? 1 : dropped.kind === 'gap' ? dropped.frames : 0;
+      if (frames > 0) this.lost = { frames: (this.lost?.frames ?? 0) + frames, atMs: this.lost?.atMs ?? dropped.atMs };
+    }
     this.scheduleDrain();
   }
 
@@ -124,6 +135,12 @@ export class WebSocketMediaSession implements MediaSession {
   private drain(): void {
     this.drainScheduled = false;
     for (let i = 0; i < DRAIN_BATCH; i++) {
+      const lost = this.lost;
+      if (lost) {
+        // What was dropped came before everything still queued.
+        this.lost = undefined;
+        for (const listener of this.listeners) this.deliver(listener, { kind: 'gap', ...lost });
+      }
       const item = this.queue.shift();
       if (!item) break;
       for (const listener of this.listeners) this.deliver(listener, item);
