@@ -18,7 +18,7 @@ describe('rate limit policies', () => {
     expect(policies.register).toEqual({ rule: { limit: 5, windowMs: 15 * 60_000 }, per: 'ip' });
     expect(policies['verify-email']).toEqual({ rule: { limit: 5, windowMs: 5 * 60_000 }, per: 'email' });
     expect(policies['verify-email-resend']).toEqual({ rule: { limit: 3, windowMs: 2 * 60_000 }, per: 'email' });
-    expect(policies.api).toEqual({ rule: { limit: 1000, windowMs: 60 * 60_000 }, per: 'org' });
+    expect(policies.api).toEqual({ rule: { limit: 6000, windowMs: 10 * 60_000 }, per: 'org' });
     expect(policies.anonymous).toEqual({ rule: { limit: 100, windowMs: 15 * 60_000 }, per: 'ip' });
     expect(policies.refresh).toEqual({ rule: { limit: 30, windowMs: 15 * 60_000 }, per: 'refresh-token' });
   });
