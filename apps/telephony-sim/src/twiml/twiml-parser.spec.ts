@@ -95,6 +95,17 @@ describe('parseTwiml', () => {
     expect(() => parseTwiml(document)).toThrow(TwimlParseError);
   });
 
+  it('reads escaped URLs and texts as an XML parser does (their query and ampersands kept)', () => {
+    const [redirect, dial, say] = parseTwiml(
+      '<Response><Redirect method="POST">http://h/voice?call=c1&#38;resume=1&amp;x=&#x26;</Redirect>' +
+        '<Dial action="http://h/voice?call=c1&#38;handoff=7&amp;attempt=2"><Number>+15550001111</Number></Dial>' +
+        '<Say>Tom &amp; Jerry &#60;3 &bogus; &#99999999;</Say></Response>',
+    );
+    expect(redirect).toEqual({ verb: 'Redirect', url: 'http://h/voice?call=c1&resume=1&x=&', method: 'POST' });
+    expect(dial).toMatchObject({ action: 'http://h/voice?call=c1&handoff=7&attempt=2' });
+    expect(say).toMatchObject({ text: 'Tom & Jerry <3 &bogus; &#99999999;' });
+  });
+
   it('refuses a document that is too large', () => {
     expect(() => parseTwiml(`<Response>${'<Pause/>'.repeat(10_000)}</Response>`)).toThrow(/too large/);
   });
