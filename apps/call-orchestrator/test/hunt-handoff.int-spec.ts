@@ -161,14 +161,15 @@ describe('the hand-off of a won leg, through the simulator', () => {
     expect(connected.legs[0]).toMatchObject({ status: 'connected' });
     expect(await fleet.leasedLines(held.orgId)).toBe(0);
 
-    // The far end was bridged to the destination; the call ended when the person hung up, not us.
-    const bridges = await fleet.sim.admin<{ items: { callSid: string; destination: { value: string } }[] }>(
-      'GET',
-      '/bridges',
-    );
-    expect(bridges.items.filter((b) => b.callSid === held.sid).map((b) => b.destination.value)).toEqual([
-      '+15550201100',
-    ]);
+    // The far end was bridged to the destination, connected as it answered (not when the bridge ended),
+    // and the call ended when the person hung up, not us.
+    await waitFor(async () => (await fleet.simCall(held.sid)).status === 'completed', 30_000, 'the person hung up');
+    const bridges = await fleet.sim.admin<{
+      items: { callSid: string; destination: { value: string }; answeredAt: string; endedAt: string }[];
+    }>('GET', '/bridges');
+    const bridged = bridges.items.filter((b) => b.callSid === held.sid);
+    expect(bridged.map((b) => b.destination.value)).toEqual(['+15550201100']);
+    expect(Date.parse(connected.transfer.connectedAt ?? '')).toBeLessThan(Date.parse(bridged[0].endedAt));
     const call = await fleet.simCall(held.sid);
     const hangUps = call.history.filter((h) => h.type === 'hang-up') as unknown as { by: string }[];
     expect(hangUps.map((h) => h.by)).toEqual(['far-end']);
@@ -185,6 +186,7 @@ describe('the hand-off of a won leg, through the simulator', () => {
     await winForTest(fleet, held);
     const connected = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'connected', 'connected');
     expect(connected.transfer).toMatchObject({ status: 'connected', attempts: 3 });
+    await waitFor(async () => (await fleet.simCall(held.sid)).status === 'completed', 30_000, 'the person hung up');
     expect((await dials(fleet, held.sid)).map((d) => d.status)).toEqual(['busy', 'busy', 'completed']);
     expect(await said(fleet, held.sid)).toEqual([GREETING, HOLD, HOLD]);
     const events = await huntEvents(fleet, held.hunt.id);

@@ -21,6 +21,7 @@ import { LineLeases } from '../lines/line-leases.repository';
 import { HandoffMetrics } from './handoff.metrics';
 import {
   type DestinationDial,
+  destinationBridgeTwiml,
   handoffApologyTwiml,
   handoffRedirectTwiml,
   handoffRetryTwiml,
@@ -33,6 +34,8 @@ import { type HandoffKey, TransfersRepository } from './transfers.repository';
 
 /** The flow URL's query parameter with the dial's attempt number (1 for the first). */
 export const HANDOFF_ATTEMPT_PARAM = 'attempt';
+/** The flow URL's query flag of the destination's answered request (`<Number url>`). */
+export const HANDOFF_ANSWERED_PARAM = 'answered';
 export const HANDOFF_HUNG_UP_JOB = 'orchestrator.handoff-hung-up';
 export const handoffHungUpKey = (huntId: string, fence: number) => `handoff-hung-up:${huntId}:${fence}`;
 /** Attempts of the transfer job (its call update) before the hand-off fails `transfer-failed`. */
@@ -142,6 +145,7 @@ export class Handoff implements DialOutcomeHandler {
     if (!hunt || hunt.winnerLegId !== call.legId || hunt.winnerFence !== Number(fence)) return hangUpTwiml();
     const key: HandoffKey = { orgId: call.orgId, huntId: hunt.id, legId: call.legId, fence: Number(fence) };
     const attempt = Number(attemptParam);
+    if (query[HANDOFF_ANSWERED_PARAM] === '1') return this.destinationAnswered(hunt, key, attempt);
     const dialCallStatus = single(params.DialCallStatus);
     if (dialCallStatus === undefined) return this.started(call, hunt, key);
     this.metrics.destinationDials.inc({ status: dialCallStatus || 'unknown' });
@@ -173,6 +177,19 @@ export class Handoff implements DialOutcomeHandler {
     await this.end(manager, key, { status: 'failed', reason: 'far-end-hung-up' });
   }
 
+  /**
+   * The destination answered dial `attempt` (its whisper request, before the bridge): connected now,
+   * not when the bridge is over. A hunt no longer handing off (cancelled) turns the destination away.
+   */
+  private async destinationAnswered(hunt: HuntEntity, key: HandoffKey, attempt: number): Promise<string> {
+    const ended = await this.dataSource.transaction((manager) =>
+      this.end(manager, key, { status: 'connected' }, attempt),
+    );
+    return ended || hunt.status === 'transferring' || hunt.status === 'connected'
+      ? destinationBridgeTwiml()
+      : hangUpTwiml();
+  }
+
   /** The call runs the hand-off's redirect: the greeting and the first dial. */
   private async started(call: CallEntity, hunt: HuntEntity, key: HandoffKey): Promise<string> {
     if (hunt.status !== 'transferring') return hangUpTwiml();
@@ -190,6 +207,7 @@ export class Handoff implements DialOutcomeHandler {
   ): Promise<string> {
     switch (outcome.kind) {
       case 'connected':
+        // Usually connected already (the destination's answered request); this covers a lost one.
         await this.dataSource.transaction((manager) => this.end(manager, key, { status: 'connected' }));
         // The action comes when the bridge is over: nothing is left to do on the call.
         return hangUpTwiml();
@@ -271,6 +289,11 @@ export class Handoff implements DialOutcomeHandler {
       actionUrl: this.control.flowUrl(call, {
         [HANDOFF_QUERY_PARAM]: String(key.fence),
         [HANDOFF_ATTEMPT_PARAM]: String(attempt),
+      }),
+      answeredUrl: this.control.flowUrl(call, {
+        [HANDOFF_QUERY_PARAM]: String(key.fence),
+        [HANDOFF_ATTEMPT_PARAM]: String(attempt),
+        [HANDOFF_ANSWERED_PARAM]: '1',
       }),
       timeoutSec: this.config.HUNT_HANDOFF_DIAL_TIMEOUT_SEC,
       // The destination sees the winner's line (a number of the account, so the provider allows it).

@@ -167,7 +167,14 @@ function dial(node: XmlNode): DialStep {
     if (sendDigits !== undefined && !DIGITS.test(sendDigits)) {
       throw new TwimlParseError('<Number sendDigits> may only hold 0-9, *, # and w');
     }
-    targets.push({ kind, value: text(child), ...(sendDigits ? { sendDigits } : {}) });
+    const url = kind === 'number' || kind === 'sip' || kind === 'client' ? attr(child, 'url') : undefined;
+    const urlMethod = attr(child, 'method')?.toUpperCase() === 'GET' ? 'GET' : 'POST';
+    targets.push({
+      kind,
+      value: text(child),
+      ...(sendDigits ? { sendDigits } : {}),
+      ...(url ? { url, urlMethod } : {}),
+    });
   }
   if (targets.length === 0 || targets.some((t) => !t.value)) throw new TwimlParseError('<Dial> needs a target');
   const action = attr(node, 'action');
