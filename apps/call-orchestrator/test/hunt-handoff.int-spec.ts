@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DestinationDto, HuntDto } from '@callfleet/contracts';
 import { waitFor } from '@callfleet/testing';
 import type { DialAttempt } from '../../telephony-sim/src/calls/sim-call';
+import { SIM_TWILIO } from '../../webhook-ingest/test/simulator';
 import { HUNT_TRANSFER_JOB, type HuntTransferPayload, huntTransferKey } from '../src/handoff/hunt-transfer.job';
 import { HuntFleet } from './hunt-fleet';
 
@@ -233,5 +234,26 @@ describe('a hand-off whose destination never answers', () => {
     const events = await huntEvents(fleet, held.hunt.id);
     expect(events.map((e) => e.subject)).toEqual(['transfer-started', 'transfer-retrying', 'failed']);
     expect(events[2].data).toMatchObject({ legId: held.legId, reason: 'destination-unavailable' });
+  });
+
+  it('fails far-end-hung-up and frees the line when the person hangs up during the hand-off', async () => {
+    const held = await holdingHunt(fleet, '+15550501102');
+    await winForTest(fleet, held);
+    await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.transfer.status === 'dialing', 'the hand-off dialing');
+    // The person hangs up (the provider's API ends the call as if they did).
+    const auth = Buffer.from(`${SIM_TWILIO.accountSid}:${SIM_TWILIO.authToken}`).toString('base64');
+    const hungUp = await fetch(`${fleet.sim.url}/2010-04-01/Accounts/${SIM_TWILIO.accountSid}/Calls/${held.sid}.json`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Status=completed',
+    });
+    expect(hungUp.status).toBe(200);
+    const failed = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'failed', 'failed');
+    expect(failed.endReason).toBe('far-end-hung-up');
+    expect(failed.legs[0]).toMatchObject({ status: 'ended', endReason: 'far-end-hung-up' });
+    expect(await fleet.leasedLines(held.orgId)).toBe(0);
+    const subjects = (await huntEvents(fleet, held.hunt.id)).map((e) => e.subject);
+    expect(subjects[0]).toBe('transfer-started');
+    expect(subjects.filter((s) => s === 'failed' || s === 'connected')).toEqual(['failed']);
   });
 });
