@@ -57,6 +57,26 @@ describe('parseTwiml', () => {
     ).toThrow(TwimlParseError);
   });
 
+  it("reads a destination's whisper URL (asked when it answers) and its method", () => {
+    const [dial] = parseTwiml(
+      '<Response><Dial><Number url="https://hooks.example/v?handoff=1&#38;answered=1">+15550001100</Number>' +
+        '<Sip url="/answered" method="GET">sip:q@pbx.example</Sip><Queue url="/ignored">support</Queue></Dial></Response>',
+    );
+    expect(dial).toMatchObject({
+      targets: [
+        {
+          kind: 'number',
+          value: '+15550001100',
+          url: 'https://hooks.example/v?handoff=1&answered=1',
+          urlMethod: 'POST',
+        },
+        { kind: 'sip', value: 'sip:q@pbx.example', url: '/answered', urlMethod: 'GET' },
+        { kind: 'queue', value: 'support' },
+      ],
+    });
+    expect((dial as { targets: { url?: string }[] }).targets[2].url).toBeUndefined();
+  });
+
   it('reads forks, their tracks, their stop, and a connected stream with an action', () => {
     expect(
       parseTwiml(
