@@ -176,6 +176,10 @@ describe('the hand-off of a won leg, through the simulator', () => {
     expect(hangUps.map((h) => h.by)).toEqual(['far-end']);
     expect(await said(fleet, held.sid)).toEqual([GREETING]);
 
+    // The transfer's latency was measured, from the deciding signal to the request leaving.
+    const metrics = await (await fetch(`${fleet.orchestrator.url}/metrics`)).text();
+    expect(metrics).toMatch(/^callfleet_hunt_transfer_latency_seconds_count(\{[^}]*\})? [1-9]/m);
+
     // A repeated transfer job changes nothing: one dial, one transfer-started.
     await transferJobAgain(fleet, payload);
     expect(await dials(fleet, held.sid)).toHaveLength(1);
