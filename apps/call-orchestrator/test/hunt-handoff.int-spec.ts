@@ -77,6 +77,34 @@ async function winForTest(fleet: HuntFleet, held: Held, jobKey?: string): Promis
   return payload;
 }
 
+/**
+ * The win, then a transfer job that took the hand-off (`sending`, committed) and died before its call
+ * update left: its row still `running` under an expired lease, as a killed replica leaves it.
+ */
+async function crashedTransferForTest(fleet: HuntFleet, held: Held): Promise<void> {
+  // replaced by hunts.v1.confirm-human once hunt-winner lands (the win); the crash is this test's own
+  const payload: HuntTransferPayload = {
+    orgId: held.orgId,
+    huntId: held.hunt.id,
+    legId: held.legId,
+    fence: 1,
+    decidedAtMs: Date.now(),
+  };
+  await fleet.orchestratorDb.query(
+    `UPDATE orchestrator.hunts SET status = 'transferring', winner_leg_id = $3, winner_fence = 1, won_at = now(),
+            transfer_status = 'sending', transfer_attempts = 1, updated_at = now()
+      WHERE id = $1 AND org_id = $2 AND status = 'running'`,
+    [held.hunt.id, held.orgId, held.legId],
+  );
+  await fleet.orchestratorDb.query(`UPDATE orchestrator.legs SET status = 'transferring' WHERE id = $1`, [held.legId]);
+  await fleet.orchestratorDb.query(
+    `INSERT INTO orchestrator.jobs (key, kind, payload, status, run_at, attempts, locked_by, locked_until, created_at, updated_at)
+     VALUES ($1, $2, $3, 'running', now(), 1, 'killed-replica', now() - interval '1 second', now(), now())`,
+    [huntTransferKey(held.hunt.id, 1), HUNT_TRANSFER_JOB, payload],
+  );
+  await fleet.orchestratorDb.query(`SELECT pg_notify('orchestrator_jobs', '')`);
+}
+
 /** The same transfer job once more, under another key (a redelivery the scheduler's key would never allow). */
 async function transferJobAgain(fleet: HuntFleet, payload: HuntTransferPayload): Promise<void> {
   const key = `${huntTransferKey(payload.huntId, payload.fence)}:again:${randomUUID()}`;
@@ -211,6 +239,20 @@ describe('the hand-off of a won leg, through the simulator', () => {
     expect(after.transfer.attempts).toBe(3);
     expect(await huntEvents(fleet, held.hunt.id)).toHaveLength(4);
     expect(await dials(fleet, held.sid)).toHaveLength(3);
+  });
+
+  it('sends the redirect from the retried job when the first run died between its claim and its request', async () => {
+    const held = await holdingHunt(fleet, '+15550601104');
+    await crashedTransferForTest(fleet, held);
+    const connected = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'connected', 'connected');
+    expect(connected.transfer).toMatchObject({ status: 'connected', attempts: 1 });
+    // The destination hung up first (…1104): the bridge is over, so the call ends with our <Hangup/>.
+    await waitFor(async () => (await fleet.simCall(held.sid)).status === 'completed', 30_000, 'the call ended');
+    expect((await dials(fleet, held.sid)).map((d) => d.status)).toEqual(['completed']);
+    expect(await said(fleet, held.sid)).toEqual([GREETING]);
+    expect(await fleet.leasedLines(held.orgId)).toBe(0);
+    // The dead run committed its transfer-started with its claim (not written by this test's helper).
+    expect((await huntEvents(fleet, held.hunt.id)).map((e) => e.subject)).toEqual(['connected']);
   });
 });
 
