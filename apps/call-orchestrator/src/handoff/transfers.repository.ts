@@ -16,10 +16,10 @@ const FENCED = `id = $1 AND org_id = $2 AND winner_leg_id = $3 AND winner_fence 
 
 /**
  * The hand-off's SQL on `orchestrator.hunts`. `transfer_status`: `pending` (won, the transfer job
- * not yet run) → `sending` (the job took it, its call update may be out) → `dialing` (the call runs the
- * hand-off's TwiML: the provider asked our flow for it) → `connected` | `failed`. Every step is one
- * conditional UPDATE keyed on the fence (and the dial's attempt), so a repeated job or callback
- * finds it taken and changes nothing.
+ * not yet run) → `sending` (the job took it, its call update may be out) → `dialing` (the call runs
+ * the hand-off's TwiML: the provider asked our flow for it) → `retrying` (dial 2, 3 …) → `connected`
+ * | `failed`. Every step is one conditional UPDATE keyed on the fence (and the dial's attempt), so a
+ * repeated job or callback finds it taken and changes nothing.
  */
 @Injectable()
 export class TransfersRepository {
@@ -52,7 +52,7 @@ export class TransfersRepository {
     const moved = await this.update(
       manager,
       key,
-      `transfer_status = 'dialing', transfer_attempts = transfer_attempts + 1`,
+      `transfer_status = 'retrying', transfer_attempts = transfer_attempts + 1`,
       `transfer_attempts = $5`,
       [attempt],
     );
