@@ -54,7 +54,7 @@ export class HuntFleet {
     readonly sim: Simulator,
     readonly ingest: Service,
     readonly auth: Service,
-    readonly orchestrator: Service | undefined,
+    private readonly firstReplica: Service | undefined,
     private readonly orchestratorEnv: Record<string, string>,
     readonly media: Service | undefined,
     readonly otherReplicas: Service[],
@@ -66,14 +66,21 @@ export class HuntFleet {
     this.ns = new SubjectNamespace(namespace);
   }
 
+  /** The first orchestrator running in this process (there is none with `replicas: 0`). */
+  get orchestrator(): Service {
+    if (!this.firstReplica) throw new Error('this fleet runs no orchestrator in process (replicas: 0)');
+    return this.firstReplica;
+  }
+
   /** `media: true` runs media-stream too (the legs' audio analysed: what `expect` steps wait for). */
   /**
    * `replicas: 2` runs a second orchestrator on the same database (they share the work); `replicas: 0`
-   * runs none here (a test runs the built one: `runBuiltOrchestrator`); `clock` is their time.
+   * runs none here (a test runs the built one: `runBuiltOrchestrator`); `clock` is their time; `env`
+   * adds to the orchestrators' environment (e.g. the hand-off's settings), built ones too.
    */
   static async start(
     simAccount: Record<string, unknown> = {},
-    options: { media?: boolean; replicas?: number; clock?: Clock } = {},
+    options: { media?: boolean; replicas?: number; clock?: Clock; env?: Record<string, string> } = {},
   ): Promise<HuntFleet> {
     const namespace = testNamespace();
     const sim = await Simulator.start({ WEBHOOK_RETRIES: '2', LOG_LEVEL: 'warn' });
@@ -103,6 +110,7 @@ export class HuntFleet {
       MEDIA_STREAM_PUBLIC_URL: media ? media.url.replace(/^http/, 'ws') : 'ws://127.0.0.1:9',
       CALL_PROVIDER_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'warn',
+      ...options.env,
     };
     const replicas: Service[] = [];
     for (let i = 0; i < (options.replicas ?? 1); i++) {
@@ -259,7 +267,7 @@ export class HuntFleet {
 
   /** Stops the first replica (the others go on with its work); `stop()` then skips it. */
   async stopFirstReplica(): Promise<void> {
-    await this.orchestrator?.close();
+    await this.firstReplica?.close();
     this.firstStopped = true;
   }
 
@@ -287,7 +295,7 @@ export class HuntFleet {
   async stop(): Promise<void> {
     await this.killBuiltOrchestrators();
     for (const replica of this.otherReplicas) await replica.close();
-    if (!this.firstStopped) await this.orchestrator?.close();
+    if (!this.firstStopped) await this.firstReplica?.close();
     await this.media?.close();
     await this.auth?.close();
     await this.ingest?.close();

@@ -24,7 +24,7 @@ describe('single calls through the simulator', () => {
     fleet = await HuntFleet.start({}, { media: true });
   });
   afterAll(async () => {
-    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator?.logs.text());
+    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator.logs.text());
     await fleet?.stop();
   });
 

@@ -10,7 +10,7 @@ import { CallControl, FLOW_CALL_PARAM, isOver, RESUME_PARAM } from '../calls/cal
 import { CallsRepository } from '../calls/calls.repository';
 import { isLiveLeg } from '../legs/leg-state';
 import { LegsRepository } from '../legs/legs.repository';
-import { DIAL_OUTCOME_HANDLER, type DialOutcomeHandler } from './dial-outcome';
+import { DIAL_OUTCOME_HANDLER, type DialOutcomeHandler, HANDOFF_QUERY_PARAM } from './dial-outcome';
 import { answerTwiml, connectStreamTwiml, hangUpTwiml, type KeepOpen, keepOpenTwiml } from './flow-twiml';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,9 +19,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `calls.v1.flow`: what a call does when the provider asks (webhook-ingest waits on the line with a
  * tight timeout, so only indexed reads here). The first request of an answered call forks its audio
  * to media-stream and holds the line; later ones (after a pause, after digits) hold again; a hand-off's
- * `<Dial action>` outcome goes to the hand-off; a call whose leg is over is hung up. A single call
- * (no leg) forks its audio (`<Start><Stream>`) or connects it both ways (`<Connect><Stream>`) when it
- * asked for a stream, else just holds the line; once over, it is hung up.
+ * requests (its start, its `<Dial action>` outcomes) go to the hand-off; a call whose leg is over is hung
+ * up. A single call (no leg) forks its audio (`<Start><Stream>`) or connects it both ways
+ * (`<Connect><Stream>`) when it asked for a stream, else just holds the line; once over, it is hung up.
  */
 @Controller()
 export class CallFlowHandlers {
@@ -42,9 +42,10 @@ export class CallFlowHandlers {
 
   private async instructions(request: CallFlowRequestDto): Promise<string> {
     const query = request.query ?? {};
-    const call = await this.find(request, query[FLOW_CALL_PARAM]);
+    const call = await this.find(request, query);
     if (!call) return hangUpTwiml();
-    if (request.params.DialCallStatus !== undefined && this.dialOutcomes) {
+    const handoff = request.params.DialCallStatus !== undefined || query[HANDOFF_QUERY_PARAM] !== undefined;
+    if (handoff && this.dialOutcomes) {
       return this.dialOutcomes.dialOutcome(call, request.params, query);
     }
     if (call.legId) {
@@ -74,18 +75,25 @@ export class CallFlowHandlers {
 
   /**
    * Our call, by our id in the URL (the first request may beat placeCall's reply) or by the
-   * provider's id; only if the provider, account and call id all agree.
+   * provider's id; only if the provider, account and call id (or, for a hand-off's dialed leg, its
+   * parent's) all agree.
    */
-  private async find(request: CallFlowRequestDto, ourId: string | undefined): Promise<CallEntity | null> {
+  private async find(request: CallFlowRequestDto, query: Record<string, string>): Promise<CallEntity | null> {
     const manager = this.dataSource.manager;
+    const ourId = query[FLOW_CALL_PARAM];
     if (ourId && UUID.test(ourId)) {
       const call = await this.calls.byId(manager, ourId);
       if (!call || call.provider !== request.provider || call.accountKey !== request.accountKey) return null;
-      if (call.providerCallId === null) {
+      if (call.providerCallId === null && request.params.ParentCallSid === undefined) {
         await this.calls.setProviderCallId(manager, call.id, request.callId);
         call.providerCallId = request.callId;
       }
-      return call.providerCallId === request.callId ? call : null;
+      if (call.providerCallId === request.callId) return call;
+      // A hand-off's destination answering (`<Number url>`) asks as its own, dialed call, whose parent is ours.
+      const parent = request.params.ParentCallSid;
+      return query[HANDOFF_QUERY_PARAM] !== undefined && parent !== undefined && parent === call.providerCallId
+        ? call
+        : null;
     }
     return this.calls.byProviderCallId(manager, request.provider, request.accountKey, request.callId);
   }

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { CallEntity } from '../calls/call.entity';
 import { CallHangUps } from '../calls/call-hang-up.job';
 import { CallsRepository } from '../calls/calls.repository';
+import { Handoff } from '../handoff/handoff.service';
 import { HuntMetrics } from '../hunts/hunt.metrics';
 import { HuntsRepository } from '../hunts/hunts.repository';
 import { IvrRunner } from '../ivr/ivr-runner.service';
@@ -41,6 +42,7 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
     private readonly endings: LegEndings,
     private readonly ivr: IvrRunner,
     private readonly hangUps: CallHangUps,
+    private readonly handoff: Handoff,
     private readonly clock: Clock,
     private readonly metrics: HuntMetrics,
     private readonly singleCalls: SingleCallLifecycle,
@@ -100,6 +102,8 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
     if (!outcome) return;
     const cause = { source: 'provider' as const, kind: `call-${status}`, at: occurredAt };
     if (outcome.to === 'ended' || outcome.to === 'failed') {
+      // The winner hanging up mid hand-off: the hand-off decides (its <Dial action> may say it was connected).
+      if (leg.status === 'transferring' && (await this.handoff.winnerCallEnded(manager, leg, hunt))) return;
       await this.endings.end(manager, leg.orgId, leg.id, outcome.to, outcome.reason ?? 'completed', cause);
       return;
     }

@@ -178,7 +178,12 @@ export class LegDto {
 }
 
 export class HuntTransferDto {
-  @ApiProperty({ nullable: true, type: String, description: '`dialing`, `retrying`, `connected`, `failed`' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      '`pending` (won), `sending` (the transfer request is out), `dialing` (the destination rings), `retrying` (dialed again after busy / no answer), `connected`, `failed`',
+  })
   status: string | null;
   @ApiProperty() attempts: number;
   @ApiProperty({ nullable: true, type: String }) connectedAt: string | null;
