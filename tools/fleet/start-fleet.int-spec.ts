@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,81 +20,17 @@ import { natsUserNames, renderNatsServerConfig } from '../nats/nats-server-confi
 import { FLEET_DEFINITIONS } from './fleet-definitions';
 import { FLEET_SERVICES, servicePort } from './fleet-services';
 import { newNatsPassword, parseNatsPasswords, renderNatsPasswords } from './nats-passwords';
-
-const START_FLEET = 'dist/tools/fleet/start-fleet.js';
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A FLEET_PORT_BASE whose whole layout is free, so the test never meets a developer's running fleet. */
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const ports = FLEET_SERVICES.map((s) => servicePort(s, base));
-    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
-  }
-}
-
-/** Every live process descended from `root`, from /proc. */
-function descendants(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, parent] of parentOf) {
-      if (parent === pid) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(root);
-  return found;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+import {
+  descendants,
+  fleetReady,
+  freePortBase,
+  isAlive,
+  killFleetRun,
+  START_FLEET,
+  startedServices,
+} from './test/built-fleet';
 
 const runFleet = (env: Record<string, string>) => runBuilt(START_FLEET, env);
-
-/** Waits for the fleet's ready line (or its early exit, reported with its stderr). */
-async function fleetReady(fleet: BuiltProcess): Promise<void> {
-  await waitFor(
-    async () => {
-      if (fleet.child.exitCode !== null) throw new Error(`fleet exited: ${fleet.stderr.join('\n')}`);
-      return fleet.stdout.some((l) => l.startsWith('fleet | ready: '));
-    },
-    60_000,
-    'the fleet ready line',
-  );
-}
-
-/** The services the fleet says it started, with their pid and port. */
-function startedServices(fleet: BuiltProcess): { name: string; pid: number; port: number }[] {
-  return fleet.stdout
-    .map((l) => /^fleet \| started (\S+) \(pid (\d+)\) on port (\d+)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map(([, name, pid, port]) => ({ name, pid: Number(pid), port: Number(port) }));
-}
 
 /** Whether the broker refuses this connection's subscription to `subject` (its permissions say no). */
 async function subscriptionRefused(nc: NatsConnection, subject: string): Promise<boolean> {
@@ -129,16 +65,7 @@ describe('npm start (built start-fleet)', () => {
   afterAll(async () => {
     // A failed test leaves its fleet running: its services sit in their own process groups, so
     // killing the runner alone would orphan them (and keep the database from being dropped).
-    for (const run of runs) {
-      if (run.child.exitCode !== null) continue;
-      for (const pid of [...descendants(run.child.pid!), run.child.pid!]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-    }
+    for (const run of runs) killFleetRun(run);
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -57,6 +57,16 @@ export class CallOrchestratorConfig extends DatabaseServiceConfig {
   @Max(3600_000)
   LINE_LEASE_RECLAIM_EVERY_MS = 60_000;
 
+  /**
+   * The longest a single call lasts (the provider's `TimeLimit`, Twilio's default 4 h); its line's
+   * lease runs out this long (plus ringing and LINE_LEASE_GRACE_MS) after the call was created.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(24 * 3600)
+  SINGLE_CALL_MAX_DURATION_SEC = 4 * 3600;
+
   /** The name media-stream's stream carries (the `<Stream name>`), so it can be stopped by name. */
   @IsString()
   CALL_STREAM_NAME = 'callfleet';

@@ -1,5 +1,6 @@
 import {
   CallCommands,
+  CallEventSubjects,
   DEFAULT_HTTP_PORTS,
   DestinationCommands,
   HuntCommands,
@@ -28,17 +29,17 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
   module: CallOrchestratorModule,
   config: CallOrchestratorConfig,
   schema: callOrchestratorSchema,
-  // Publishes its hunt events (outbox).
+  // Publishes its hunt and call events (outbox).
   streams: [Streams.EVENTS],
   nats: {
     serves: [
       ...Object.values(HuntCommands),
-      CallCommands.Flow,
+      ...Object.values(CallCommands),
       ...Object.values(DestinationCommands),
       ...Object.values(TargetCommands),
       ...Object.values(LineCommands),
     ],
-    publishes: Object.values(HuntEventSubjects),
+    publishes: [...Object.values(HuntEventSubjects), ...Object.values(CallEventSubjects)],
     consumes: [
       // Provider call events (status, AMD) from webhook-ingest.
       { event: TelephonyIngress, durable: PROVIDER_EVENTS_CONSUMER },

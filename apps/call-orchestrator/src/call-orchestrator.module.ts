@@ -13,6 +13,7 @@ import { IvrModule } from './ivr/ivr.module';
 import { LegsModule } from './legs/legs.module';
 import { LineLeasesModule } from './lines/line-leases.module';
 import { LinesModule } from './lines/lines.module';
+import { SingleCallsModule } from './single-calls/single-calls.module';
 import { TargetsModule } from './targets/targets.module';
 
 /** Places and controls calls and hunts; owns calls, legs, hunts, lines, destinations, targets and durable timers. */
@@ -33,7 +34,8 @@ import { TargetsModule } from './targets/targets.module';
     IngressModule,
     DetectionModule,
     CallFlowModule,
-    // Other teams run hunts and manage destinations, targets and lines over NATS with a credential (public commands).
+    SingleCallsModule,
+    // Other teams run hunts and calls and manage destinations, targets and lines over NATS with a credential (public commands).
     CallerAuthenticationModule,
   ],
 })

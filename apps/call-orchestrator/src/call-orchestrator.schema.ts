@@ -9,6 +9,7 @@ import { CreateOrchestratorSchema1796000000001 } from './migrations/179600000000
 import { LineTimesInMilliseconds1796000000300 } from './migrations/1796000000300-line-times-in-milliseconds';
 import { PageTimesInMilliseconds1796000000400 } from './migrations/1796000000400-page-times-in-milliseconds';
 import { HuntWinnerFenceAndSignalKeys1796000000620 } from './migrations/1796000000620-hunt-winner-fence-and-signal-keys';
+import { SingleCalls1796000000910 } from './migrations/1796000000910-single-calls';
 import { TargetEntity } from './targets/target.entity';
 
 /** The orchestrator's own PostgreSQL schema: its entities and migrations. Shared by the service (migrations at start) and `npm run migrate`. */
@@ -20,5 +21,6 @@ export const callOrchestratorSchema: SchemaOptions = {
     LineTimesInMilliseconds1796000000300,
     PageTimesInMilliseconds1796000000400,
     HuntWinnerFenceAndSignalKeys1796000000620,
+    SingleCalls1796000000910,
   ],
 };

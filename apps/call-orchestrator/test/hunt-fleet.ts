@@ -10,7 +10,16 @@ import {
   Streams,
 } from '@callfleet/contracts';
 import { type Clock, SubjectNamespace } from '@callfleet/platform';
-import { startTestService, TEST_NATS_URL, TestDatabase, testNamespace, waitFor } from '@callfleet/testing';
+import {
+  type BuiltProcess,
+  ensureBuilt,
+  runBuilt,
+  startTestService,
+  TEST_NATS_URL,
+  TestDatabase,
+  testNamespace,
+  waitFor,
+} from '@callfleet/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
 import { authService } from '../../auth/src/auth.definition';
@@ -22,6 +31,7 @@ import { SIM_TWILIO, Simulator } from '../../webhook-ingest/test/simulator';
 import { callOrchestratorService } from '../src/call-orchestrator.definition';
 
 type Service = Awaited<ReturnType<typeof startTestService>>;
+const ORCHESTRATOR_MAIN = 'dist/apps/call-orchestrator/src/main.js';
 export type Answer<T> = { ok: true; body: T } | { ok: false; status: number; body: { code: string; message: string } };
 export interface Caller {
   orgId: string;
@@ -37,13 +47,15 @@ export interface Caller {
 export class HuntFleet {
   readonly ns: SubjectNamespace;
   private firstStopped = false;
+  private readonly builtRuns: BuiltProcess[] = [];
 
   private constructor(
     readonly namespace: string,
     readonly sim: Simulator,
     readonly ingest: Service,
     readonly auth: Service,
-    readonly orchestrator: Service,
+    readonly orchestrator: Service | undefined,
+    private readonly orchestratorEnv: Record<string, string>,
     readonly media: Service | undefined,
     readonly otherReplicas: Service[],
     readonly dbs: TestDatabase[],
@@ -55,7 +67,10 @@ export class HuntFleet {
   }
 
   /** `media: true` runs media-stream too (the legs' audio analysed: what `expect` steps wait for). */
-  /** `replicas: 2` runs a second orchestrator on the same database (they share the work); `clock` is their time. */
+  /**
+   * `replicas: 2` runs a second orchestrator on the same database (they share the work); `replicas: 0`
+   * runs none here (a test runs the built one: `runBuiltOrchestrator`); `clock` is their time.
+   */
   static async start(
     simAccount: Record<string, unknown> = {},
     options: { media?: boolean; replicas?: number; clock?: Clock } = {},
@@ -108,6 +123,7 @@ export class HuntFleet {
       ingest,
       auth,
       orchestrator,
+      orchestratorEnv,
       media,
       others,
       [ingestDb, authDb, orchestratorDb],
@@ -201,9 +217,49 @@ export class HuntFleet {
     return heard;
   }
 
+  /**
+   * The orchestrator as production runs it (built, in a child process) on the fleet's database, for
+   * the tests that `kill -9` it; ready once it said so. `stop()` kills what is still running.
+   */
+  async runBuiltOrchestrator(): Promise<BuiltProcess> {
+    await ensureBuilt([ORCHESTRATOR_MAIN]);
+    const run = runBuilt(ORCHESTRATOR_MAIN, {
+      NODE_ENV: 'test',
+      PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      NATS_URL: TEST_NATS_URL,
+      CALLFLEET_NAMESPACE: this.namespace,
+      DATABASE_URL: this.orchestratorDb.url,
+      ...this.orchestratorEnv,
+      LOG_LEVEL: 'info',
+    });
+    this.builtRuns.push(run);
+    await waitFor(
+      async () => run.stdout.some((l) => l.includes('"msg":"call-orchestrator ready"')),
+      60_000,
+      'the built call-orchestrator ready',
+    ).catch((error: unknown) => {
+      run.child.kill('SIGKILL');
+      throw new Error(`${String(error)}\n${run.stderr.slice(-20).join('\n')}`);
+    });
+    return run;
+  }
+
+  /** `kill -9`: no shutdown hook runs, in-flight jobs keep their lease, nothing is flushed. */
+  async kill(run: BuiltProcess): Promise<void> {
+    run.child.kill('SIGKILL');
+    await run.exit;
+  }
+
+  /** Kills every built orchestrator still running. */
+  async killBuiltOrchestrators(): Promise<void> {
+    for (const run of this.builtRuns)
+      if (run.child.exitCode === null && run.child.signalCode === null) await this.kill(run);
+  }
+
   /** Stops the first replica (the others go on with its work); `stop()` then skips it. */
   async stopFirstReplica(): Promise<void> {
-    await this.orchestrator.close();
+    await this.orchestrator?.close();
     this.firstStopped = true;
   }
 
@@ -229,6 +285,7 @@ export class HuntFleet {
   }
 
   async stop(): Promise<void> {
+    await this.killBuiltOrchestrators();
     for (const replica of this.otherReplicas) await replica.close();
     if (!this.firstStopped) await this.orchestrator?.close();
     await this.media?.close();

@@ -27,7 +27,7 @@ describe('the win through the fleet', () => {
     fleet = await HuntFleet.start({ timeScale: 10 });
   });
   afterAll(async () => {
-    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator.logs.text());
+    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator?.logs.text());
     await fleet?.stop();
   });
 

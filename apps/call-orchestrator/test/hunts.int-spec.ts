@@ -20,7 +20,7 @@ describe('hunts through the simulator', () => {
   });
   afterAll(async () => {
     // HUNT_TEST_LOGS=1 shows what the orchestrator logged (warnings and errors).
-    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator.logs.text());
+    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator?.logs.text());
     await fleet?.stop();
   });
 

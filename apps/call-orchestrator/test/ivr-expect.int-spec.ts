@@ -15,7 +15,7 @@ describe('IVR expect steps, heard by media-stream', () => {
     fleet = await HuntFleet.start({ timeScale: 4, holdSeconds: { min: 60, max: 60 } }, { media: true });
   });
   afterAll(async () => {
-    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator.logs.text());
+    if (process.env.HUNT_TEST_LOGS) console.log(fleet?.orchestrator?.logs.text());
     await fleet?.stop();
   });
 

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { startTestService, TestDatabase } from '@callfleet/testing';
 import { DataSource } from 'typeorm';
 import { callOrchestratorService } from '../src/call-orchestrator.definition';
+import { CallsRepository } from '../src/calls/calls.repository';
 import { LegsRepository } from '../src/legs/legs.repository';
 import { LineLeases } from '../src/lines/line-leases.repository';
 
-/** The engine's conditional writes on the real database: N concurrent writers, one winner. */
+/** The engine's conditional writes on the real database (leases, leg moves, IVR steps, single calls' dials): N concurrent writers, one winner. */
 describe('line leases and leg moves on PostgreSQL', () => {
   let db: TestDatabase;
   let service: Awaited<ReturnType<typeof startTestService>>;
   let dataSource: DataSource;
   let leases: LineLeases;
   let legs: LegsRepository;
+  let calls: CallsRepository;
 
   beforeAll(async () => {
     db = await TestDatabase.create();
@@ -23,6 +25,7 @@ describe('line leases and leg moves on PostgreSQL', () => {
     dataSource = service.app.get(DataSource);
     leases = service.app.get(LineLeases);
     legs = service.app.get(LegsRepository);
+    calls = service.app.get(CallsRepository);
   });
   afterAll(async () => {
     await service?.close();
@@ -99,6 +102,84 @@ describe('line leases and leg moves on PostgreSQL', () => {
       [orgId],
     );
     expect(row.n).toBe(0);
+  });
+
+  it('shares 10 lines between 8 racing hunts of 1 and 8 racing single calls: never one line twice, each call’s given back', async () => {
+    const orgId = randomUUID();
+    await linesOf(orgId, 10);
+    const until = new Date(Date.now() + 60_000);
+    const hunts = Array.from({ length: 8 }, () => randomUUID());
+    const calls = Array.from({ length: 8 }, () => randomUUID());
+    const outcomes = await Promise.allSettled([
+      ...hunts.map((h) => leaseIn(orgId, h, { count: 1 }).then(([line]) => line)),
+      ...calls.map((c) => dataSource.transaction((m) => leases.leaseForCall(m, orgId, c, {}, until))),
+    ]);
+    const granted = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.id] : []));
+    for (const o of outcomes) {
+      if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'CONFLICT' });
+    }
+    expect(granted.length).toBe(10);
+    expect(new Set(granted).size).toBe(10);
+    const [held] = await db.query<{ hunts: number; calls: number; both: number }>(
+      `SELECT count(leased_hunt_id)::int AS hunts, count(leased_call_id)::int AS calls,
+              count(*) FILTER (WHERE leased_hunt_id IS NOT NULL AND leased_call_id IS NOT NULL)::int AS both
+         FROM orchestrator.lines WHERE org_id = $1`,
+      [orgId],
+    );
+    expect(held.hunts + held.calls).toBe(10);
+    expect(held.both).toBe(0);
+    // A call gives back its own line only; an expired call lease is reclaimed like a hunt's.
+    const holder = await db.query<{ leased_call_id: string }>(
+      'SELECT leased_call_id FROM orchestrator.lines WHERE org_id = $1 AND leased_call_id IS NOT NULL',
+      [orgId],
+    );
+    expect(await dataSource.transaction((m) => leases.releaseCall(m, randomUUID(), holder[0].leased_call_id))).toBe(
+      false,
+    );
+    expect(await dataSource.transaction((m) => leases.releaseCall(m, orgId, holder[0].leased_call_id))).toBe(true);
+    const freed = await dataSource.transaction((m) =>
+      leases.leaseForCall(m, orgId, randomUUID(), {}, new Date(Date.now() - 1000)),
+    );
+    expect(freed.leasedCallId).not.toBeNull();
+    expect(await dataSource.transaction((m) => leases.reclaimExpired(m, new Date()))).toBeGreaterThanOrEqual(1);
+    const [after] = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM orchestrator.lines WHERE org_id = $1 AND id = $2 AND leased_call_id IS NULL',
+      [orgId, freed.id],
+    );
+    expect(after.n).toBe(1);
+  });
+
+  it('takes a single call’s dial once when 10 runs race for it, and a hang-up loses to a dial already taken', async () => {
+    const single = async () => {
+      const id = randomUUID();
+      const orgId = randomUUID();
+      await calls.insert(dataSource.manager, {
+        id,
+        orgId,
+        huntId: null,
+        legId: null,
+        provider: 'twilio',
+        providerAccountId: randomUUID(),
+        accountKey: 'acct',
+        fromNumber: '+15005551000',
+        toNumber: '+15550100002',
+        dialKey: id,
+      });
+      return { id, orgId };
+    };
+    const raced = await single();
+    const takes = await Promise.all(Array.from({ length: 10 }, () => calls.takeDial(dataSource.manager, raced.id)));
+    expect(takes.filter(Boolean)).toHaveLength(1);
+    expect(await calls.cancelUndialed(dataSource.manager, raced.orgId, raced.id, 'hung-up')).toBe(false);
+    // Before the dial is taken, the hang-up wins and the dial never leaves.
+    const early = await single();
+    expect(await calls.cancelUndialed(dataSource.manager, early.orgId, early.id, 'hung-up')).toBe(true);
+    expect(await calls.takeDial(dataSource.manager, early.id)).toBe(false);
+    expect(await calls.get(dataSource.manager, early.orgId, early.id)).toMatchObject({
+      status: 'canceled',
+      endReason: 'hung-up',
+    });
+    expect(await calls.get(dataSource.manager, randomUUID(), early.id)).toBeNull();
   });
 
   async function legIn(status: string): Promise<{ orgId: string; legId: string }> {

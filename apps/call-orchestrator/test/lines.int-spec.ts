@@ -156,12 +156,12 @@ describe('call-orchestrator: lines', () => {
     expect(taken).toEqual([a.id, c.id].sort());
     expect((await allLines({ available: true })).length).toBe(248);
     const held = (await allLines()).find((l) => l.id === c.id);
-    expect(held?.inUse).toEqual({ huntId, legId });
+    expect(held?.inUse).toEqual({ huntId, legId, callId: null });
 
     // A second sync keeps what managers set and what hunts hold.
     expect(await sync()).toEqual({ ok: true, body: { added: 0, updated: 0, removed: 0 } });
     expect((await allLines()).find((l) => l.id === a.id)).toMatchObject({ enabled: false, pools: ['east', 'tax'] });
-    expect((await allLines()).find((l) => l.id === c.id)?.inUse).toEqual({ huntId, legId });
+    expect((await allLines()).find((l) => l.id === c.id)?.inUse).toEqual({ huntId, legId, callId: null });
   });
 
   it('marks the numbers the provider dropped removed: counted, no longer listed, a held one still held', async () => {

@@ -43,7 +43,7 @@ export class GatewayConfig extends BaseServiceConfig {
 
   /** Every authenticated call, per organization. */
   @Matches(RATE_LIMIT_RULE, { message: ruleMessage('RATE_LIMIT_API') })
-  RATE_LIMIT_API = '1000/1h';
+  RATE_LIMIT_API = '6000/10m';
 
   /** Every call without valid credentials (public routes and failed authentication), per client IP. */
   @Matches(RATE_LIMIT_RULE, { message: ruleMessage('RATE_LIMIT_ANONYMOUS') })

@@ -1,5 +1,6 @@
 import {
   AuthCommands,
+  CallCommands,
   DEFAULT_HTTP_PORTS,
   DestinationCommands,
   HuntCommands,
@@ -46,6 +47,11 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
       ProviderAccountCommands.Get,
       ProviderAccountCommands.Delete,
       ...Object.values(HuntCommands),
+      CallCommands.Create,
+      CallCommands.Get,
+      CallCommands.List,
+      CallCommands.Hangup,
+      CallCommands.Digits,
       RecordingCommands.List,
       RecordingCommands.Get,
       RecordingCommands.Url,

@@ -5,6 +5,7 @@ import { AccessControlModule } from './access-control/access-control.module';
 import { AuthenticationGuard } from './access-control/authentication.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthRoutesModule } from './auth/auth.module';
+import { CallsModule } from './calls/calls.module';
 import { DestinationsModule } from './destinations/destinations.module';
 import { HuntsModule } from './hunts/hunts.module';
 import { LinesModule } from './lines/lines.module';
@@ -27,6 +28,7 @@ import { UsersModule } from './users/users.module';
     ProviderAccountsModule,
     RecordingsModule,
     HuntsModule,
+    CallsModule,
     LinesModule,
     DestinationsModule,
     TargetsModule,

@@ -33,6 +33,8 @@ export * from './recordings/recording-rejections';
 export * from './recordings/recording-retention.dto';
 export * from './recordings/recordings.commands';
 export * from './recordings/recordings.events';
+export * from './telephony/call.dto';
+export * from './telephony/call.events';
 export * from './telephony/call-flow.dto';
 export * from './telephony/calls.commands';
 export * from './telephony/ingress';

@@ -7,7 +7,9 @@ import {
   type AudioClassSignal,
   AuthCommands,
   AuthEvents,
+  CALL_EVENT_DESCRIPTORS,
   CallCommands,
+  CallEventSubjects,
   type CommandDescriptor,
   DestinationCommands,
   type DtmfSignal,
@@ -173,12 +175,14 @@ const EVENTS = [
   RecordingDeleted,
   LiveHumanDetected,
   ...HUNT_EVENT_DESCRIPTORS,
+  ...CALL_EVENT_DESCRIPTORS,
 ];
 const EVENT_SUBJECTS = [
   ...Object.values(AuthEvents),
   ...Object.values(RecordingEvents),
   ...Object.values(MediaEvents),
   ...Object.values(HuntEventSubjects),
+  ...Object.values(CallEventSubjects),
 ];
 
 /** The signals of media.v1.signals.<callId>: interfaces, so their documented fields are checked here. */

@@ -6,22 +6,22 @@ import { Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { CallOrchestratorConfig } from '../call-orchestrator.config';
 import type { CallEntity } from '../calls/call.entity';
-import { CallControl, FLOW_CALL_PARAM } from '../calls/call-control.service';
+import { CallControl, FLOW_CALL_PARAM, isOver, RESUME_PARAM } from '../calls/call-control.service';
 import { CallsRepository } from '../calls/calls.repository';
 import { isLiveLeg } from '../legs/leg-state';
 import { LegsRepository } from '../legs/legs.repository';
 import { DIAL_OUTCOME_HANDLER, type DialOutcomeHandler } from './dial-outcome';
-import { answerTwiml, hangUpTwiml, type KeepOpen, keepOpenTwiml } from './flow-twiml';
+import { answerTwiml, connectStreamTwiml, hangUpTwiml, type KeepOpen, keepOpenTwiml } from './flow-twiml';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The query flag of every flow request after the first: the stream runs already, just hold. */
-export const RESUME_PARAM = 'resume';
 
 /**
  * `calls.v1.flow`: what a call does when the provider asks (webhook-ingest waits on the line with a
  * tight timeout, so only indexed reads here). The first request of an answered call forks its audio
  * to media-stream and holds the line; later ones (after a pause, after digits) hold again; a hand-off's
- * `<Dial action>` outcome goes to the hand-off; a call whose leg is over is hung up.
+ * `<Dial action>` outcome goes to the hand-off; a call whose leg is over is hung up. A single call
+ * (no leg) forks its audio (`<Start><Stream>`) or connects it both ways (`<Connect><Stream>`) when it
+ * asked for a stream, else just holds the line; once over, it is hung up.
  */
 @Controller()
 export class CallFlowHandlers {
@@ -50,27 +50,26 @@ export class CallFlowHandlers {
     if (call.legId) {
       const leg = await this.legs.get(this.dataSource.manager, call.orgId, call.legId);
       if (!leg || !isLiveLeg(leg.status)) return hangUpTwiml();
+    } else if (isOver(call)) {
+      return hangUpTwiml();
     }
-    const keep: KeepOpen = {
-      pauseSec: this.config.CALL_KEEP_OPEN_PAUSE_SEC,
-      resumeUrl: this.control.flowUrl(call, { [RESUME_PARAM]: '1' }),
-    };
+    const keep: KeepOpen = this.control.keepOpen(call);
     if (query[RESUME_PARAM] === '1') return keepOpenTwiml(keep);
+    // A single call without a stream just holds the line (digits and hang-up come by call update).
+    if (!call.legId && !call.stream) return keepOpenTwiml(keep);
     const { token } = await this.rpc.call(StreamTokenCommands.Issue, {
       callId: call.id,
       orgId: call.orgId,
       provider: 'twilio',
       ...(call.huntId ? { line: call.toNumber.replace(/[^0-9+]/g, '').slice(0, 64) || undefined } : {}),
     });
-    return answerTwiml(
-      {
-        url: `${this.config.MEDIA_STREAM_PUBLIC_URL}/media/twilio`,
-        name: this.config.CALL_STREAM_NAME,
-        token,
-        callId: call.id,
-      },
-      keep,
-    );
+    const stream = {
+      url: `${this.config.MEDIA_STREAM_PUBLIC_URL}/media/twilio`,
+      name: this.config.CALL_STREAM_NAME,
+      token,
+      callId: call.id,
+    };
+    return call.stream?.bidirectional ? connectStreamTwiml(stream, keep) : answerTwiml(stream, keep);
   }
 
   /**

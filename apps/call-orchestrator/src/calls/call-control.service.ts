@@ -14,6 +14,8 @@ import type { CallEntity } from './call.entity';
 
 /** The query parameter of the voice URL that names our call (the first flow request may beat placeCall's reply). */
 export const FLOW_CALL_PARAM = 'call';
+/** The query flag of every flow request after the first: the stream runs already, just hold. */
+export const RESUME_PARAM = 'resume';
 
 export interface TransferOptions {
   actionUrl?: string;
@@ -50,6 +52,23 @@ export class CallControl {
     return this.access.account(orgId, { id });
   }
 
+  /**
+   * Dials the call as stored (its row committed before): the voice URL is our flow with the call's
+   * id, status callbacks (and, with `machineDetection`, AMD callbacks) go to webhook-ingest, and a
+   * call with `record` is recorded with its recording callbacks to webhook-ingest (the recording
+   * pipeline's intake). One request; the caller decides what a failure means.
+   */
+  dial(call: CallEntity, options: { machineDetection?: boolean; timeLimitSec?: number } = {}): Promise<PlacedCall> {
+    return this.place(call, {
+      flowUrl: this.flowUrl(call),
+      statusCallbackUrl: this.statusUrl(call),
+      ...(options.machineDetection ? { machineDetection: 'DetectMessageEnd', amdCallbackUrl: this.amdUrl(call) } : {}),
+      ...(call.record ? { record: true, recordingStatusCallbackUrl: this.recordingUrl(call) } : {}),
+      ringTimeoutSec: this.config.CALL_RING_TIMEOUT_SEC,
+      ...(options.timeLimitSec ? { timeLimitSec: options.timeLimitSec } : {}),
+    });
+  }
+
   /** Places the call; the caller has stored its row (with `dial_key`) before. */
   async place(call: CallEntity, request: Omit<PlaceCallRequest, 'to' | 'from'>): Promise<PlacedCall> {
     const { adapter, account } = await this.open(call);
@@ -81,9 +100,19 @@ export class CallControl {
     return `${this.config.WEBHOOKS_PUBLIC_BASE_URL}${WebhookRoutes.twilioVoice(call.accountKey)}?${params.toString()}`;
   }
 
+  /** How the call is held open between instructions: a long pause, then the flow again with `resume=1`. */
+  keepOpen(call: Pick<CallEntity, 'id' | 'accountKey'>): { pauseSec: number; resumeUrl: string } {
+    return { pauseSec: this.config.CALL_KEEP_OPEN_PAUSE_SEC, resumeUrl: this.flowUrl(call, { [RESUME_PARAM]: '1' }) };
+  }
+
   /** webhook-ingest's status callback URL for the call's account. */
   statusUrl(call: Pick<CallEntity, 'accountKey'>): string {
     return `${this.config.WEBHOOKS_PUBLIC_BASE_URL}${WebhookRoutes.twilioStatus(call.accountKey)}`;
+  }
+
+  /** webhook-ingest's recording status callback URL for the call's account. */
+  recordingUrl(call: Pick<CallEntity, 'accountKey'>): string {
+    return `${this.config.WEBHOOKS_PUBLIC_BASE_URL}${WebhookRoutes.twilioRecording(call.accountKey)}`;
   }
 
   /** webhook-ingest's answering-machine detection callback URL for the call's account. */
@@ -108,7 +137,7 @@ export class CallControl {
   }
 }
 
-function isOver(call: CallEntity): boolean {
+export function isOver(call: Pick<CallEntity, 'status'>): boolean {
   return (TERMINAL_CALL_STATUSES as readonly string[]).includes(call.status);
 }
 

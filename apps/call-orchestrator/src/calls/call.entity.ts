@@ -17,6 +17,10 @@ export class CallEntity {
   @Column({ name: 'leg_id', type: 'uuid', nullable: true })
   legId: string | null;
 
+  /** The line the call goes out from (a single call's is leased to it until it ends). */
+  @Column({ name: 'line_id', type: 'uuid', nullable: true })
+  lineId: string | null;
+
   @Column({ type: 'text' })
   provider: TelephonyProvider;
 
@@ -56,6 +60,14 @@ export class CallEntity {
 
   @Column({ name: 'dial_key', type: 'text' })
   dialKey: string;
+
+  /** When a single call's dial job took the request (before it left): a retried job never sends another. */
+  @Column({ name: 'dial_sent_at', type: 'timestamptz', nullable: true })
+  dialSentAt: Date | null;
+
+  /** When the provider took the call (its call id known). */
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

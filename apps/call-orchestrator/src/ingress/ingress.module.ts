@@ -3,8 +3,12 @@ import { CallsModule } from '../calls/calls.module';
 import { HuntsModule } from '../hunts/hunts.module';
 import { IvrModule } from '../ivr/ivr.module';
 import { LegsModule } from '../legs/legs.module';
+import { SingleCallsModule } from '../single-calls/single-calls.module';
 import { ProviderEventsConsumer } from './provider-events.consumer';
 
 /** Provider events (JetStream INGRESS, a durable consumer) applied to calls and legs. */
-@Module({ imports: [CallsModule, LegsModule, HuntsModule, IvrModule], providers: [ProviderEventsConsumer] })
+@Module({
+  imports: [CallsModule, LegsModule, HuntsModule, IvrModule, SingleCallsModule],
+  providers: [ProviderEventsConsumer],
+})
 export class IngressModule {}

@@ -14,6 +14,7 @@ import { LegEndings } from '../legs/leg-endings.service';
 import { isVoicemail, legOutcomeOfCallStatus } from '../legs/leg-outcome';
 import { LegTransitions } from '../legs/leg-transitions.service';
 import { LegsRepository } from '../legs/legs.repository';
+import { SingleCallLifecycle } from '../single-calls/single-call-lifecycle.service';
 
 export const PROVIDER_EVENTS_CONSUMER = 'call-orchestrator-calls';
 /** Call events of every provider (status and AMD; recordings are the pipeline's). */
@@ -27,7 +28,8 @@ class CallNotKnownYet extends Error {}
  * Provider events → our calls and legs. Each event is applied under the call's row lock only if it
  * moves the call forward and is newer than the last applied (`callEventApplies`), and only then
  * moves the leg (guarded by `canMoveLeg`): late, out-of-order and repeated callbacks change nothing
- * but the leg's history, which keeps every event with whether it was applied.
+ * but the leg's history, which keeps every event with whether it was applied. A single call's
+ * applied move goes to its lifecycle (its events, and its line given back once it is over).
  */
 @Injectable()
 export class ProviderEventsConsumer implements OnApplicationBootstrap {
@@ -44,6 +46,7 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
     private readonly winner: HuntWinner,
     private readonly clock: Clock,
     private readonly metrics: HuntMetrics,
+    private readonly singleCalls: SingleCallLifecycle,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -94,7 +97,10 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
       this.metrics.callEventsIgnored.inc({ why: 'late-or-repeated' });
       return;
     }
-    if (!call.legId) return;
+    if (!call.legId) {
+      if (!call.huntId) await this.singleCalls.moved(manager, call, call.previousStatus);
+      return;
+    }
     const leg = await this.legs.get(manager, call.orgId, call.legId);
     const hunt = leg && (await this.hunts.get(manager, leg.orgId, leg.huntId));
     if (!leg || !hunt) return;

@@ -4,7 +4,6 @@ import { Clock } from '@callfleet/platform';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { digitsTwiml } from '../call-flow/flow-twiml';
-import { CallOrchestratorConfig } from '../call-orchestrator.config';
 import { CallControl } from '../calls/call-control.service';
 import { CallsRepository } from '../calls/calls.repository';
 import { HuntMetrics } from '../hunts/hunt.metrics';
@@ -48,7 +47,6 @@ export class IvrRunner {
     private readonly control: CallControl,
     private readonly scheduler: JobScheduler,
     private readonly clock: Clock,
-    private readonly config: CallOrchestratorConfig,
     private readonly metrics: HuntMetrics,
     @Optional() @Inject(IVR_RANDOM) random?: RandomSource,
   ) {
@@ -122,13 +120,7 @@ export class IvrRunner {
     if (taken?.step.action !== 'digits' || !taken.leg.callId) return;
     const call = await this.calls.byId(this.dataSource.manager, taken.leg.callId);
     if (!call?.providerCallId) return;
-    await this.control.updateInstructions(
-      call,
-      digitsTwiml(taken.step.digits, {
-        pauseSec: this.config.CALL_KEEP_OPEN_PAUSE_SEC,
-        resumeUrl: this.control.flowUrl(call, { resume: '1' }),
-      }),
-    );
+    await this.control.updateInstructions(call, digitsTwiml(taken.step.digits, this.control.keepOpen(call)));
     this.metrics.digitsSent.inc();
     this.logger.log({ msg: 'ivr digits sent', legId, step });
   }

@@ -3,7 +3,6 @@ import { JobHandler } from '@callfleet/persistence';
 import { Clock } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CallOrchestratorConfig } from '../call-orchestrator.config';
 import { CallControl } from '../calls/call-control.service';
 import { CallHangUps } from '../calls/call-hang-up.job';
 import { CallsRepository } from '../calls/calls.repository';
@@ -33,7 +32,6 @@ export class LegDialJob {
     private readonly endings: LegEndings,
     private readonly hangUps: CallHangUps,
     private readonly clock: Clock,
-    private readonly config: CallOrchestratorConfig,
     private readonly metrics: HuntMetrics,
   ) {}
 
@@ -97,13 +95,7 @@ export class LegDialJob {
     if (!call) return this.skipped();
     let providerCallId: string;
     try {
-      const placed = await this.control.place(call, {
-        flowUrl: this.control.flowUrl(call),
-        statusCallbackUrl: this.control.statusUrl(call),
-        machineDetection: 'DetectMessageEnd',
-        amdCallbackUrl: this.control.amdUrl(call),
-        ringTimeoutSec: this.config.CALL_RING_TIMEOUT_SEC,
-      });
+      const placed = await this.control.dial(call, { machineDetection: true });
       providerCallId = placed.callId;
     } catch (error) {
       this.metrics.dials.inc({ outcome: 'failed' });

@@ -13,10 +13,16 @@ export interface LineSelection {
   providerAccountId?: string;
 }
 
-const FREE = `enabled AND removed_at IS NULL AND leased_hunt_id IS NULL`;
+/** Who holds a lease: a hunt (its legs take turns on the line) or one single call. */
+interface LeaseHolder {
+  column: 'leased_hunt_id' | 'leased_call_id';
+  id: string;
+}
+
+const FREE = `enabled AND removed_at IS NULL AND leased_hunt_id IS NULL AND leased_call_id IS NULL`;
 
 /**
- * Line leases: a line is held by one hunt (its current leg named) until given back or until its lease
+ * Line leases: a line is held by one hunt (its current leg named) or one single call until given back or until its lease
  * expires (a recurring job reclaims it). Every method is one conditional statement, so two hunts
  * racing for the same lines never share one: `FOR UPDATE SKIP LOCKED` passes over a line another
  * transaction is taking, and the lease is only written where it is still free.
@@ -28,14 +34,69 @@ export class LineLeases {
    * CONFLICT when fewer are free than asked, NOT_FOUND for a named line that is not this org's.
    * The lines are all of one provider account (the named one, else the account with most free lines).
    */
-  async leaseForHunt(
+  leaseForHunt(
     manager: EntityManager,
     orgId: string,
     huntId: string,
     selection: LineSelection,
     expiresAt: Date,
   ): Promise<LineEntity[]> {
-    if (selection.lineIds) return this.leaseNamed(manager, orgId, huntId, selection.lineIds, expiresAt);
+    return this.leaseFor(manager, orgId, { column: 'leased_hunt_id', id: huntId }, selection, expiresAt);
+  }
+
+  /**
+   * Leases one line for a single call, by the same rules: the named line (NOT_FOUND when not this
+   * org's, CONFLICT when disabled or in use), else a free line of the account (the named one, else
+   * the account with most free lines).
+   */
+  async leaseForCall(
+    manager: EntityManager,
+    orgId: string,
+    callId: string,
+    selection: { lineId?: string; providerAccountId?: string },
+    expiresAt: Date,
+  ): Promise<LineEntity> {
+    const [line] = await this.leaseFor(
+      manager,
+      orgId,
+      { column: 'leased_call_id', id: callId },
+      selection.lineId ? { lineIds: [selection.lineId] } : { count: 1, providerAccountId: selection.providerAccountId },
+      expiresAt,
+    );
+    return line;
+  }
+
+  /**
+   * The provider account a single call would go out through (before its line is leased, so the
+   * account is opened outside the lease's transaction): the named line's (NOT_FOUND when not this
+   * org's), else the account with most free lines (CONFLICT when none is free).
+   */
+  async accountForCall(manager: EntityManager, orgId: string, lineId?: string): Promise<string> {
+    if (lineId) {
+      const [line]: { provider_account_id: string }[] = await manager.query(
+        `SELECT provider_account_id FROM orchestrator.lines WHERE org_id = $1 AND id = $2 AND removed_at IS NULL`,
+        [orgId, lineId],
+      );
+      if (!line) throw new AppException(ErrorCode.NOT_FOUND, 'Line not found');
+      return line.provider_account_id;
+    }
+    const [best]: { provider_account_id: string }[] = await manager.query(
+      `SELECT provider_account_id FROM orchestrator.lines WHERE org_id = $1 AND ${FREE}
+        GROUP BY provider_account_id ORDER BY count(*) DESC, provider_account_id LIMIT 1`,
+      [orgId],
+    );
+    if (!best) throw new AppException(ErrorCode.CONFLICT, 'No free line');
+    return best.provider_account_id;
+  }
+
+  private async leaseFor(
+    manager: EntityManager,
+    orgId: string,
+    holder: LeaseHolder,
+    selection: LineSelection,
+    expiresAt: Date,
+  ): Promise<LineEntity[]> {
+    if (selection.lineIds) return this.leaseNamed(manager, orgId, holder, selection.lineIds, expiresAt);
     const count = selection.count ?? 1;
     const filters: string[] = [`org_id = $1`, FREE];
     const params: unknown[] = [orgId];
@@ -50,18 +111,19 @@ export class LineLeases {
           GROUP BY provider_account_id ORDER BY count(*) DESC, provider_account_id LIMIT 1`,
         params,
       );
-      if (best.length === 0) throw new AppException(ErrorCode.CONFLICT, 'No free line for this hunt');
+      if (best.length === 0) throw new AppException(ErrorCode.CONFLICT, 'No free line');
       accountId = best[0].provider_account_id;
     }
     params.push(accountId);
     filters.push(`provider_account_id = $${params.length}`);
-    params.push(count, huntId, expiresAt);
+    params.push(count, holder.id, expiresAt);
     const n = params.length;
     const leased = await this.lease(
       manager,
       `SELECT id FROM orchestrator.lines WHERE ${filters.join(' AND ')}
         ORDER BY created_at, id LIMIT $${n - 2} FOR UPDATE SKIP LOCKED`,
       params,
+      holder.column,
       `$${n - 1}`,
       `$${n}`,
     );
@@ -77,7 +139,7 @@ export class LineLeases {
   private async leaseNamed(
     manager: EntityManager,
     orgId: string,
-    huntId: string,
+    holder: LeaseHolder,
     lineIds: readonly string[],
     expiresAt: Date,
   ): Promise<LineEntity[]> {
@@ -92,7 +154,8 @@ export class LineLeases {
     const leased = await this.lease(
       manager,
       `SELECT id FROM orchestrator.lines WHERE org_id = $1 AND id = ANY($2::uuid[]) AND ${FREE} FOR UPDATE SKIP LOCKED`,
-      [orgId, lineIds, huntId, expiresAt],
+      [orgId, lineIds, holder.id, expiresAt],
+      holder.column,
       '$3',
       '$4',
     );
@@ -112,21 +175,33 @@ export class LineLeases {
     manager: EntityManager,
     candidates: string,
     params: unknown[],
-    hunt: string,
+    column: LeaseHolder['column'],
+    holder: string,
     expires: string,
   ): Promise<LineEntity[]> {
     const rows: { id: string }[] = await manager.query(
       `WITH picked AS (${candidates}),
             changed AS (
               UPDATE orchestrator.lines l
-                 SET leased_hunt_id = ${hunt}, leased_leg_id = NULL, lease_expires_at = ${expires}, updated_at = now()
-                FROM picked WHERE l.id = picked.id AND l.leased_hunt_id IS NULL
+                 SET ${column} = ${holder}, leased_leg_id = NULL, lease_expires_at = ${expires}, updated_at = now()
+                FROM picked WHERE l.id = picked.id AND l.leased_hunt_id IS NULL AND l.leased_call_id IS NULL
               RETURNING l.id)
        SELECT id FROM changed`,
       params,
     );
     if (rows.length === 0) return [];
     return manager.find(LineEntity, { where: rows.map((r) => ({ id: r.id })), order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Gives back the line a single call holds (if it still does); whether one was released. */
+  async releaseCall(manager: EntityManager, orgId: string, callId: string): Promise<boolean> {
+    const rows: unknown[] = await changedRows(
+      manager,
+      `UPDATE orchestrator.lines SET leased_call_id = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE org_id = $1 AND leased_call_id = $2 RETURNING id`,
+      [orgId, callId],
+    );
+    return rows.length > 0;
   }
 
   /** Names the leg now on the line; false when the hunt no longer holds it. */
@@ -183,8 +258,9 @@ export class LineLeases {
   async reclaimExpired(manager: EntityManager, now: Date): Promise<number> {
     const rows: unknown[] = await changedRows(
       manager,
-      `UPDATE orchestrator.lines SET leased_hunt_id = NULL, leased_leg_id = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE leased_hunt_id IS NOT NULL AND lease_expires_at < $1 RETURNING id`,
+      `UPDATE orchestrator.lines SET leased_hunt_id = NULL, leased_leg_id = NULL, leased_call_id = NULL, lease_expires_at = NULL,
+         updated_at = now()
+        WHERE lease_expires_at IS NOT NULL AND lease_expires_at < $1 RETURNING id`,
       [now],
     );
     return rows.length;

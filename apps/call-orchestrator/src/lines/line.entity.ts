@@ -40,6 +40,10 @@ export class LineEntity {
   @Column({ name: 'leased_leg_id', type: 'uuid', nullable: true })
   leasedLegId: string | null;
 
+  /** A single call's lease (a line is held by a hunt or by one call, never both). */
+  @Column({ name: 'leased_call_id', type: 'uuid', nullable: true })
+  leasedCallId: string | null;
+
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
   leaseExpiresAt: Date | null;
 

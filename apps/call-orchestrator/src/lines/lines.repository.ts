@@ -18,13 +18,14 @@ export interface LineRow {
   pools: string[];
   leasedHuntId: string | null;
   leasedLegId: string | null;
+  leasedCallId: string | null;
   createdAt: Date;
 }
 
 export interface LineFilter {
   pool?: string;
   enabled?: boolean;
-  /** true: enabled and not leased (a hunt could take it now); false: the others. */
+  /** true: enabled and not leased (a hunt or a call could take it now); false: the others. */
   available?: boolean;
   providerAccountId?: string;
 }
@@ -36,7 +37,8 @@ export interface LineSyncCounts {
 }
 
 const COLUMNS = `id, provider_account_id AS "providerAccountId", provider, number, label, enabled, pools,
-  leased_hunt_id AS "leasedHuntId", leased_leg_id AS "leasedLegId", created_at AS "createdAt"`;
+  leased_hunt_id AS "leasedHuntId", leased_leg_id AS "leasedLegId",
+  leased_call_id AS "leasedCallId", created_at AS "createdAt"`;
 
 /**
  * All of the lines' SQL but the leases (line-leases.repository.ts): listing, changing and syncing,
@@ -60,8 +62,9 @@ export class LinesRepository {
     };
     if (filter.pool !== undefined) where.push(`${param(filter.pool)} = ANY (pools)`);
     if (filter.enabled !== undefined) where.push(`enabled = ${param(filter.enabled)}`);
-    if (filter.available === true) where.push('enabled AND leased_hunt_id IS NULL');
-    if (filter.available === false) where.push('NOT (enabled AND leased_hunt_id IS NULL)');
+    const free = 'enabled AND leased_hunt_id IS NULL AND leased_call_id IS NULL';
+    if (filter.available === true) where.push(free);
+    if (filter.available === false) where.push(`NOT (${free})`);
     if (filter.providerAccountId !== undefined) where.push(`provider_account_id = ${param(filter.providerAccountId)}`);
     if (cursor !== undefined) {
       const after = decodePageCursor(cursor);

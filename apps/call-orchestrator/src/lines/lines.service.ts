@@ -19,7 +19,10 @@ export function toLineDto(row: LineRow): LineDto {
     label: row.label,
     enabled: row.enabled,
     pools: row.pools,
-    inUse: row.leasedHuntId ? { huntId: row.leasedHuntId, legId: row.leasedLegId } : null,
+    inUse:
+      row.leasedHuntId || row.leasedCallId
+        ? { huntId: row.leasedHuntId, legId: row.leasedLegId, callId: row.leasedCallId }
+        : null,
   };
 }
 

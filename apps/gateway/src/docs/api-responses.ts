@@ -17,7 +17,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid, expired or revoked credentials (MISSING_CREDENTIALS, INVALID_TOKEN, TOKEN_EXPIRED, INVALID_CREDENTIALS)',
   403: 'The caller’s role may not do this (INSUFFICIENT_PERMISSIONS)',
   404: 'Not found, or it belongs to another organization (NOT_FOUND)',
-  409: 'Already exists (DUPLICATE_ENTRY)',
+  409: 'Conflicts with the current state: already exists (DUPLICATE_ENTRY), in use or no longer possible (CONFLICT, STATE_CONFLICT)',
   413: 'Body larger than the limit (PAYLOAD_TOO_LARGE)',
   415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
   429: 'Rate limit exceeded (RATE_LIMIT_EXCEEDED); retry after Retry-After seconds',

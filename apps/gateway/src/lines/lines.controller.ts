@@ -42,7 +42,8 @@ export class LinesController {
   @Get()
   @ApiOperation({
     summary: 'Lines of the caller’s organization, oldest first, by cursor pages of at most 500',
-    description: '`available=true`: enabled and not held by a hunt. `inUse` names the hunt (and leg) holding a line.',
+    description:
+      '`available=true`: enabled and not held by a hunt or a call. `inUse` names the hunt (and leg) or the single call holding a line.',
   })
   @ApiResponse({ status: 200, type: LineListDto })
   @ApiErrors(401)

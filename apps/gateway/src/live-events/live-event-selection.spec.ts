@@ -98,4 +98,15 @@ describe('deliversTo', () => {
     expect(deliversTo(event(ORG), ORG, won)).toBe(true);
     expect(deliversTo(event(ORG, {}, 'events.hunts.v1.created'), ORG, won)).toBe(false);
   });
+
+  it('keeps to the call selected: a single call’s events, to its org only', () => {
+    const CALL = '3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b';
+    const calls = liveEventSelection({ types: 'calls', callId: CALL });
+    const ended = (orgId: string, callId: string) => event(orgId, { callId }, 'events.calls.v1.ended');
+    expect(deliversTo(ended(ORG, CALL), ORG, calls)).toBe(true);
+    expect(deliversTo(ended(OTHER, CALL), ORG, calls)).toBe(false);
+    expect(deliversTo(ended(ORG, 'another'), ORG, calls)).toBe(false);
+    expect(deliversTo(event(ORG, null, 'events.calls.v1.ended'), ORG, calls)).toBe(false);
+    expect(deliversTo(ended(ORG, CALL), ORG, liveEventSelection({ types: 'calls' }))).toBe(true);
+  });
 });

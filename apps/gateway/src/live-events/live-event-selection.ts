@@ -28,6 +28,8 @@ export interface LiveEventSelection {
   /** Exact event types within the family, when only some are wanted; null: all of the family. */
   types: ReadonlySet<string> | null;
   huntId: string | null;
+  /** Only one call's events (`data.callId`: single calls' `events.calls.v1.*`, media's), or all. */
+  callId: string | null;
 }
 
 /** `types=` items: a family name, or an exact event type (`events.hunts.v1.won`). */
@@ -49,9 +51,9 @@ function familyOfType(type: string): LiveEventFamily | undefined {
 
 /**
  * The connection's selection from its query: `types` (comma list, all of one family; default
- * `hunts`) and `huntId`. Anything else is a 400, never a consumer on a filter nobody declared.
+ * `hunts`), `huntId` and `callId`. Anything else is a 400, never a consumer on a filter nobody declared.
  */
-export function liveEventSelection(query: { types?: string; huntId?: string }): LiveEventSelection {
+export function liveEventSelection(query: { types?: string; huntId?: string; callId?: string }): LiveEventSelection {
   const items = (query.types ?? 'hunts')
     .split(',')
     .map((item) => item.trim())
@@ -84,6 +86,7 @@ export function liveEventSelection(query: { types?: string; huntId?: string }): 
     subject: LIVE_EVENT_FAMILIES[family],
     types: wholeFamily ? null : types,
     huntId: query.huntId ?? null,
+    callId: query.callId ?? null,
   };
 }
 
@@ -98,7 +101,7 @@ export function lastEventIdOf(header: string | string[] | undefined): number | u
 
 /**
  * Whether a stored message goes to a connection of `orgId`: only an event of the caller's org (an
- * event of no org, or unreadable, goes to nobody), of the selected types and hunt.
+ * event of no org, or unreadable, goes to nobody), of the selected types, hunt and call.
  */
 export function deliversTo(
   envelope: Partial<EventEnvelope<unknown>> | null,
@@ -107,9 +110,9 @@ export function deliversTo(
 ): boolean {
   if (!envelope || typeof envelope !== 'object' || envelope.orgId !== orgId) return false;
   if (selection.types && !selection.types.has(String(envelope.type))) return false;
-  if (selection.huntId) {
-    const data = envelope.data as { huntId?: unknown } | null | undefined;
-    if (!data || typeof data !== 'object' || data.huntId !== selection.huntId) return false;
-  }
+  const data = envelope.data as { huntId?: unknown; callId?: unknown } | null | undefined;
+  const wanted = (field: 'huntId' | 'callId') =>
+    !selection[field] || (typeof data === 'object' && data !== null && data[field] === selection[field]);
+  if (!wanted('huntId') || !wanted('callId')) return false;
   return true;
 }

@@ -13,6 +13,15 @@ export class LiveEventsQueryDto {
 
   @ApiPropertyOptional({
     description:
+      'Only this call’s events (the envelope’s `data.callId`: a single call’s `events.calls.v1.*`, with `types=calls`).',
+    format: 'uuid',
+  })
+  @IsOptional()
+  @IsUUID()
+  callId?: string;
+
+  @ApiPropertyOptional({
+    description:
       'What to receive, comma separated: a family (`hunts`, `calls`, `media`) or exact event types of one family ' +
       '(`events.hunts.v1.won,events.hunts.v1.connected`); one family per stream. Default `hunts`.',
     example: 'hunts',

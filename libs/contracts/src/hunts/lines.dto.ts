@@ -44,15 +44,28 @@ export class LineSyncResultDto {
   removed: number;
 }
 
-/** Which hunt (and which of its legs) holds a line now. */
+/** Which hunt (and which of its legs), or which single call, holds a line now. */
 export class LineInUseDto {
-  @ApiProperty({ format: 'uuid' }) huntId: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The hunt holding it; null for a single call',
+  })
+  huntId: string | null;
   @ApiProperty({
     nullable: true,
     type: String,
     description: 'The leg calling on it; null while the hunt has not dialed yet',
   })
   legId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The single call (`/calls`) holding it; null for a hunt',
+  })
+  callId: string | null;
 }
 
 /** A number or extension calls go out from. */
@@ -64,7 +77,11 @@ export class LineDto {
   @ApiProperty({ description: "The provider's friendly name" }) label: string;
   @ApiProperty({ description: 'Hunts only take enabled lines' }) enabled: boolean;
   @ApiProperty({ type: [String], description: 'Named groups a hunt can ask for (`pool`)' }) pools: string[];
-  @ApiProperty({ type: LineInUseDto, nullable: true, description: 'The hunt holding the line, or null when free' })
+  @ApiProperty({
+    type: LineInUseDto,
+    nullable: true,
+    description: 'The hunt or single call holding the line, or null when free',
+  })
   inUse: LineInUseDto | null;
 }
 
