@@ -5,6 +5,7 @@ import { CallFlowModule } from './call-flow/call-flow.module';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
 import { CallsModule } from './calls/calls.module';
 import { DestinationsModule } from './destinations/destinations.module';
+import { DetectionModule } from './detection/detection.module';
 import { HandoffModule } from './handoff/handoff.module';
 import { HuntEventsModule } from './hunts/hunt-events.module';
 import { HuntsModule } from './hunts/hunts.module';
@@ -33,6 +34,7 @@ import { TargetsModule } from './targets/targets.module';
     IvrModule,
     HandoffModule,
     IngressModule,
+    DetectionModule,
     CallFlowModule,
     SingleCallsModule,
     // Other teams run hunts and calls and manage destinations, targets and lines over NATS with a credential (public commands).

@@ -2,7 +2,7 @@ import { FINAL_LEG_STATUSES, type LegEndReason, type LegEventSource, type LegSta
 import { changedRows } from '@callfleet/persistence';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { LegEntity } from './leg.entity';
+import { type LegDetection, LegEntity } from './leg.entity';
 import { legStatusesBefore } from './leg-state';
 
 /** A leg after a move, with the state it left. */
@@ -26,6 +26,19 @@ export interface LegEventRecord {
   detail: Record<string, unknown>;
   /** When it happened (the provider's time); default now. */
   at?: Date;
+  /** A detection signal's key: a second record with the same key (a redelivery) is not written. */
+  signalKey?: string | null;
+}
+
+/** A leg's columns as LegEntity's fields (a move returns the leg it made, without a second read). */
+const LEG_FIELDS = `l.id, l.org_id AS "orgId", l.hunt_id AS "huntId", l.line_id AS "lineId", l.call_id AS "callId",
+  l.attempt, l.status, l.end_reason AS "endReason", l.ivr_step AS "ivrStep", l.detection, l.started_at AS "startedAt",
+  l.answered_at AS "answeredAt", l.human_at AS "humanAt", l.ended_at AS "endedAt", l.updated_at AS "updatedAt"`;
+
+type LegRowWithPrevious = LegEntity & { previous: LegStatus };
+
+function movedLeg({ previous, ...leg }: LegRowWithPrevious): MovedLeg {
+  return Object.assign(new LegEntity(), leg, { from: previous });
 }
 
 /**
@@ -46,7 +59,7 @@ export class LegsRepository {
     const allowed = legStatusesBefore(to).filter((s) => !options.expectFrom || options.expectFrom.includes(s));
     if (allowed.length === 0) return null;
     const final = FINAL_LEG_STATUSES.has(to);
-    const rows: { id: string; previous: LegStatus }[] = await changedRows(
+    const rows: LegRowWithPrevious[] = await changedRows(
       manager,
       `UPDATE orchestrator.legs l
           SET status = $3,
@@ -57,12 +70,62 @@ export class LegsRepository {
               updated_at = now()
          FROM (SELECT id, status FROM orchestrator.legs WHERE id = $1 AND org_id = $2 FOR UPDATE) p
         WHERE l.id = p.id AND p.status = ANY($6::text[])
-        RETURNING l.id, p.status AS previous`,
+        RETURNING ${LEG_FIELDS}, p.status AS previous`,
       [legId, orgId, to, final, options.reason ?? null, allowed],
     );
-    if (rows.length === 0) return null;
-    const leg = await manager.findOneByOrFail(LegEntity, { id: legId, orgId });
-    return Object.assign(leg, { from: rows[0].previous });
+    return rows.length > 0 ? movedLeg(rows[0]) : null;
+  }
+
+  /**
+   * Ends every live leg of the hunt (but `exceptLegId`) with `reason`, in one guarded UPDATE: each
+   * live state may end, so this is the state machine's move for all of them at once. The legs ended.
+   */
+  async endAllLive(
+    manager: EntityManager,
+    orgId: string,
+    huntId: string,
+    reason: LegEndReason,
+    exceptLegId?: string,
+  ): Promise<MovedLeg[]> {
+    const live = legStatusesBefore('ended');
+    const rows: LegRowWithPrevious[] = await changedRows(
+      manager,
+      `UPDATE orchestrator.legs l
+          SET status = 'ended', end_reason = $3, ended_at = COALESCE(l.ended_at, now()), updated_at = now()
+         FROM (SELECT id, status FROM orchestrator.legs
+                WHERE org_id = $1 AND hunt_id = $2 AND id IS DISTINCT FROM $4::uuid AND status = ANY($5::text[])
+                ORDER BY id FOR UPDATE) p
+        WHERE l.id = p.id AND p.status = ANY($5::text[])
+        RETURNING ${LEG_FIELDS}, p.status AS previous`,
+      [orgId, huntId, reason, exceptLegId ?? null, live],
+    );
+    return rows.map(movedLeg);
+  }
+
+  /** Many lines of history at once (one statement), in the order given. */
+  async recordEvents(manager: EntityManager, events: readonly LegEventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await manager.query(
+      `INSERT INTO orchestrator.leg_events (org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail, signal_key)
+       SELECT e.org_id, e.hunt_id, e.leg_id, e.call_id, COALESCE(e.at, now()), e.source, e.kind, e.confidence, e.detail, e.signal_key
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], $7::text[],
+                     $8::double precision[], $9::jsonb[], $10::text[]) WITH ORDINALITY
+           AS e(org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail, signal_key, n)
+        ORDER BY e.n
+       ON CONFLICT (org_id, signal_key) WHERE signal_key IS NOT NULL DO NOTHING`,
+      [
+        events.map((e) => e.orgId),
+        events.map((e) => e.huntId),
+        events.map((e) => e.legId),
+        events.map((e) => e.callId),
+        events.map((e) => e.at ?? null),
+        events.map((e) => e.source),
+        events.map((e) => e.kind),
+        events.map((e) => e.confidence ?? null),
+        events.map((e) => JSON.stringify(e.detail)),
+        events.map((e) => e.signalKey ?? null),
+      ],
+    );
   }
 
   /** A new leg (status `dialing`); the line is the hunt's already. */
@@ -92,11 +155,12 @@ export class LegsRepository {
     return manager.findOneBy(LegEntity, { callId });
   }
 
-  /** One line of the leg's (or call's) history. */
-  async recordEvent(manager: EntityManager, event: LegEventRecord): Promise<void> {
-    await manager.query(
-      `INSERT INTO orchestrator.leg_events (org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail)
-       VALUES ($1, $2, $3, $4, COALESCE($5, now()), $6, $7, $8, $9)`,
+  /** One line of the leg's (or call's) history; false when its `signalKey` was recorded already. */
+  async recordEvent(manager: EntityManager, event: LegEventRecord): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO orchestrator.leg_events (org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail, signal_key)
+       VALUES ($1, $2, $3, $4, COALESCE($5, now()), $6, $7, $8, $9, $10)
+       ON CONFLICT (org_id, signal_key) WHERE signal_key IS NOT NULL DO NOTHING RETURNING id`,
       [
         event.orgId,
         event.huntId,
@@ -107,7 +171,28 @@ export class LegsRepository {
         event.kind,
         event.confidence ?? null,
         JSON.stringify(event.detail),
+        event.signalKey ?? null,
       ],
+    );
+    return rows.length > 0;
+  }
+
+  /** Notes what judged the leg live, once (the first detection stays). False when it had one already. */
+  async setDetection(manager: EntityManager, orgId: string, legId: string, detection: LegDetection): Promise<boolean> {
+    const rows: unknown[] = await changedRows(
+      manager,
+      `UPDATE orchestrator.legs SET detection = $3, updated_at = now()
+        WHERE id = $1 AND org_id = $2 AND detection IS NULL RETURNING id`,
+      [legId, orgId, JSON.stringify(detection)],
+    );
+    return rows.length > 0;
+  }
+
+  /** Sets what decided the leg (the winner's: a manual confirmation replaces an earlier alert). */
+  async replaceDetection(manager: EntityManager, orgId: string, legId: string, detection: LegDetection): Promise<void> {
+    await manager.query(
+      `UPDATE orchestrator.legs SET detection = $3, updated_at = now() WHERE id = $1 AND org_id = $2`,
+      [legId, orgId, JSON.stringify(detection)],
     );
   }
 
