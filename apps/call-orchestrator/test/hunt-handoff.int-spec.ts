@@ -67,17 +67,37 @@ async function insertTransferJob(
   await fleet.orchestratorDb.query(`SELECT pg_notify('orchestrator_jobs', '')`);
 }
 
+/** The hunt's winner and fence, as the win wrote them: the transfer job's payload. */
+async function transferOf(fleet: HuntFleet, held: Held): Promise<HuntTransferPayload> {
+  const [row] = await fleet.orchestratorDb.query<{ winner_fence: string; won_at: Date }>(
+    'SELECT winner_fence, won_at FROM orchestrator.hunts WHERE id = $1',
+    [held.hunt.id],
+  );
+  return {
+    orgId: held.orgId,
+    huntId: held.hunt.id,
+    legId: held.legId,
+    fence: Number(row.winner_fence),
+    decidedAtMs: row.won_at.getTime(),
+  };
+}
+
+/** A person listening says "this one is live" (manual confirmation always wins): the hunt's real win. */
+async function win(fleet: HuntFleet, held: Held): Promise<HuntTransferPayload> {
+  await fleet.ok<HuntDto>(
+    'hunts.v1.confirm-human',
+    { id: held.hunt.id, legId: held.legId },
+    { orgId: held.orgId, roles: ['agent'] },
+  );
+  return transferOf(fleet, held);
+}
+
 /**
- * What the win does: the hunt and its winner moved to `transferring` (fence 1), the transfer job
- * scheduled. `claimed-then-crashed`: a transfer job also took the hand-off (`sending`, committed) and
- * died before its call update left, its row still `running` under an expired lease.
+ * The state a transfer job leaves when its process dies after it took the hand-off (`sending`,
+ * committed) and before its call update left: the hunt won (fence 1), the job row still `running`
+ * under an expired lease. (The built process killed mid hand-off is orchestrator-crash's.)
  */
-async function winForTest(
-  fleet: HuntFleet,
-  held: Held,
-  how: 'won' | 'claimed-then-crashed' = 'won',
-): Promise<HuntTransferPayload> {
-  // replaced by hunts.v1.confirm-human once hunt-winner lands
+async function transferThatDiedMidRun(fleet: HuntFleet, held: Held): Promise<void> {
   const payload: HuntTransferPayload = {
     orgId: held.orgId,
     huntId: held.hunt.id,
@@ -85,16 +105,14 @@ async function winForTest(
     fence: 1,
     decidedAtMs: Date.now(),
   };
-  const crashed = how === 'claimed-then-crashed';
   await fleet.orchestratorDb.query(
     `UPDATE orchestrator.hunts SET status = 'transferring', winner_leg_id = $3, winner_fence = 1, won_at = now(),
-            transfer_status = $4, transfer_attempts = $5, updated_at = now()
+            transfer_status = 'sending', transfer_attempts = 1, updated_at = now()
       WHERE id = $1 AND org_id = $2 AND status = 'running' AND winner_leg_id IS NULL`,
-    [held.hunt.id, held.orgId, held.legId, crashed ? 'sending' : 'pending', crashed ? 1 : 0],
+    [held.hunt.id, held.orgId, held.legId],
   );
   await fleet.orchestratorDb.query(`UPDATE orchestrator.legs SET status = 'transferring' WHERE id = $1`, [held.legId]);
-  await insertTransferJob(fleet, huntTransferKey(held.hunt.id, 1), payload, crashed);
-  return payload;
+  await insertTransferJob(fleet, huntTransferKey(held.hunt.id, 1), payload, true);
 }
 
 /** The same transfer job once more, under another key (a redelivery the scheduler's key would never allow). */
@@ -123,9 +141,12 @@ async function huntEvents(
     'SELECT subject, envelope FROM orchestrator.outbox WHERE order_key = $1 ORDER BY id',
     [huntId],
   );
-  return rows
-    .filter((r) => !r.subject.endsWith('leg-status-changed') && !r.subject.endsWith('created'))
-    .map((r) => ({ subject: r.subject.replace(/^.*events\.hunts\.v1\./, ''), data: r.envelope.data }));
+  return (
+    rows
+      // The hand-off's own events (the hunt's start and its win are hunt-winner's to check).
+      .filter((r) => !/\.(leg-status-changed|created|human-detected|won)$/.test(r.subject))
+      .map((r) => ({ subject: r.subject.replace(/^.*events\.hunts\.v1\./, ''), data: r.envelope.data }))
+  );
 }
 
 async function dials(fleet: HuntFleet, sid: string): Promise<DialAttempt[]> {
@@ -171,7 +192,7 @@ describe('the hand-off of a won leg, through the simulator', () => {
 
   it('connects the person to a destination that answers: bridged, never hung up on, the line free, the events in order', async () => {
     const held = await holdingHunt(fleet, '+15550201100');
-    const payload = await winForTest(fleet, held);
+    const payload = await win(fleet, held);
     const connected = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'connected', 'connected');
     expect(connected.transfer).toMatchObject({ status: 'connected', attempts: 1 });
     expect(connected.transfer.connectedAt).toEqual(expect.any(String));
@@ -204,7 +225,7 @@ describe('the hand-off of a won leg, through the simulator', () => {
 
   it('holds the person while a busy destination is dialed again, alerts the user, and connects on the third dial', async () => {
     const held = await holdingHunt(fleet, '+15550301122');
-    await winForTest(fleet, held);
+    await win(fleet, held);
     const connected = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'connected', 'connected');
     expect(connected.transfer).toMatchObject({ status: 'connected', attempts: 3 });
     await waitFor(async () => (await fleet.simCall(held.sid)).status === 'completed', 30_000, 'the person hung up');
@@ -231,7 +252,7 @@ describe('the hand-off of a won leg, through the simulator', () => {
 
   it('sends the redirect from the retried job when the first run died between its claim and its request', async () => {
     const held = await holdingHunt(fleet, '+15550601104');
-    await winForTest(fleet, held, 'claimed-then-crashed');
+    await transferThatDiedMidRun(fleet, held);
     const connected = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'connected', 'connected');
     expect(connected.transfer).toMatchObject({ status: 'connected', attempts: 1 });
     // The destination hung up first (…1104): the bridge is over, so the call ends with our <Hangup/>.
@@ -257,7 +278,7 @@ describe('a hand-off whose destination never answers', () => {
 
   it('holds the person through the retry, tells them before the call ends, and fails destination-unavailable', async () => {
     const held = await holdingHunt(fleet, '+15550401102');
-    await winForTest(fleet, held);
+    await win(fleet, held);
     const failed = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'failed', 'failed');
     expect(failed.transfer).toMatchObject({ status: 'failed', attempts: 2 });
     expect(failed.legs[0]).toMatchObject({ status: 'failed', endReason: 'destination-unavailable' });
@@ -272,7 +293,7 @@ describe('a hand-off whose destination never answers', () => {
 
   it('fails far-end-hung-up and frees the line when the person hangs up during the hand-off', async () => {
     const held = await holdingHunt(fleet, '+15550501102');
-    await winForTest(fleet, held);
+    await win(fleet, held);
     await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.transfer.status === 'dialing', 'the hand-off dialing');
     // The person hangs up (the provider's API ends the call as if they did).
     const auth = Buffer.from(`${SIM_TWILIO.accountSid}:${SIM_TWILIO.authToken}`).toString('base64');

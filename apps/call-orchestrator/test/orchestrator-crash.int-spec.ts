@@ -15,7 +15,13 @@ describe('call-orchestrator killed during a hunt (built process)', () => {
   let fleet: HuntFleet;
 
   beforeAll(async () => {
-    fleet = await HuntFleet.start({ timeScale: 10, holdSeconds: { min: 120, max: 120 } }, { replicas: 0 });
+    fleet = await HuntFleet.start(
+      { timeScale: 10, holdSeconds: { min: 120, max: 120 } },
+      // The destination's first dial rings long enough for a restart to happen under it (200 s of the
+      // simulator's time is 20 s here). With one replica, an outcome that came while none was up would
+      // get webhook-ingest's fallback (a hang-up): production runs two.
+      { replicas: 0, env: { HUNT_HANDOFF_DIAL_TIMEOUT_SEC: '200', HUNT_HANDOFF_RETRY_SPACING_SEC: '1' } },
+    );
   }, 300_000);
   afterEach(async () => {
     await fleet?.killBuiltOrchestrators();
@@ -114,6 +120,55 @@ describe('call-orchestrator killed during a hunt (built process)', () => {
       'the far end talking on exactly the holding legs',
     );
     await fleet.ok('hunts.v1.cancel', { id: created.id }, { orgId, roles: ['agent'] });
+    expect(await fleet.leasedLines(orgId)).toBe(0);
+  }, 180_000);
+
+  it('during the hand-off: after a restart the dial in progress is not cut, the retry connects, one transfer, no line leaked', async () => {
+    const first = await fleet.runBuiltOrchestrator();
+    const { orgId } = await fleet.org(3);
+    // Rings out once (no answer), then answers: the hand-off retries across the restart.
+    const destination = await fleet.ok<{ id: string }>(
+      'destinations.v1.create',
+      { name: 'queue', kind: 'phone', number: '+15550401111' },
+      { orgId, roles: ['admin'] },
+    );
+    const created = await fleet.ok<HuntDto>(
+      'hunts.v1.create',
+      { phoneNumber: HOLD_FOREVER, lines: 3, staggerMs: 50, ivrScript: [], destinationId: destination.id },
+      { orgId, roles: ['agent'] },
+    );
+    const holding = await fleet.waitForHunt(
+      orgId,
+      created.id,
+      (h) => h.legs.filter((l) => l.status === 'holding').length === 3,
+      'every leg holding',
+    );
+    const winner = holding.legs[1];
+    await fleet.ok('hunts.v1.confirm-human', { id: created.id, legId: winner.id }, { orgId, roles: ['agent'] });
+    // Killed while the destination rings: the transfer was sent, the flow answered with its <Dial>.
+    await waitFor(
+      async () => (await fleet.hunt(orgId, created.id)).transfer.status === 'dialing',
+      20_000,
+      'the destination ringing',
+    );
+    await fleet.kill(first);
+    await fleet.runBuiltOrchestrator();
+
+    const connected = await fleet.waitForHunt(orgId, created.id, (h) => h.status === 'connected', 'connected', 60_000);
+    expect(connected.winnerLegId).toBe(winner.id);
+    expect(connected.transfer).toMatchObject({ status: 'connected', attempts: 2 });
+    expect(connected.legs.filter((l) => l.id !== winner.id).every((l) => l.endReason === 'lost-race')).toBe(true);
+    // One redirect, two dials (the one rung out across the restart, the retry): nothing sent twice.
+    const call = await fleet.simCall(winner.providerCallId ?? '');
+    expect(call.dials).toHaveLength(2);
+    expect(call.dials[0].status).toBe('no-answer');
+    expect(call.dials[1].answeredAt).toEqual(expect.any(String));
+    expect(call.status).toBe('in-progress');
+    const [transfers] = await fleet.orchestratorDb.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orchestrator.outbox WHERE order_key = $1 AND subject LIKE '%transfer-started'`,
+      [created.id],
+    );
+    expect(transfers.n).toBe(1);
     expect(await fleet.leasedLines(orgId)).toBe(0);
   }, 180_000);
 });
