@@ -1,7 +1,7 @@
 import { DatabaseServiceConfig } from '@callfleet/persistence';
 import { DevDefault } from '@callfleet/platform';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 
 export class CallOrchestratorConfig extends DatabaseServiceConfig {
   /**
@@ -60,4 +60,56 @@ export class CallOrchestratorConfig extends DatabaseServiceConfig {
   /** The name media-stream's stream carries (the `<Stream name>`), so it can be stopped by name. */
   @IsString()
   CALL_STREAM_NAME = 'callfleet';
+
+  /** What the person who answered hears as the hand-off starts (`<Say>`, before the destination is dialed). */
+  @IsString()
+  @Length(1, 500)
+  HUNT_HANDOFF_GREETING = 'Thank you. Please hold for a moment while we connect you.';
+
+  /** What they hear while the destination is dialed again (it was busy or did not answer). */
+  @IsString()
+  @Length(1, 500)
+  HUNT_HANDOFF_HOLD_MESSAGE = 'Thank you for holding. We are still connecting you, please stay on the line.';
+
+  /** What they hear after the last try, before the call ends. */
+  @IsString()
+  @Length(1, 500)
+  HUNT_HANDOFF_APOLOGY =
+    'We are sorry, nobody is available to take your call right now. Thank you for your patience. Goodbye.';
+
+  /** How often the destination is dialed again after the first dial (busy, no answer, failed). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  HUNT_HANDOFF_RETRIES = 2;
+
+  /** The pause after the hold message, before the destination is dialed again. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  HUNT_HANDOFF_RETRY_SPACING_SEC = 5;
+
+  /** How long each dial of the destination rings (`<Dial timeout>`). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(600)
+  HUNT_HANDOFF_DIAL_TIMEOUT_SEC = 30;
+
+  /** The `<Say voice>` of the hand-off's messages (Twilio: `alice`, `man`, `woman`, `Polly.*`, `Google.*`). */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'HUNT_HANDOFF_VOICE must be a voice name (letters, digits, . _ -)' })
+  HUNT_HANDOFF_VOICE = 'alice';
+
+  /**
+   * The winner's call ended while it was being handed off: how long to wait for the `<Dial action>`
+   * (which says whether the destination had answered) before the hunt fails `far-end-hung-up`. The
+   * status callback and the action race each other.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  HUNT_HANDOFF_HANG_UP_GRACE_MS = 5_000;
 }

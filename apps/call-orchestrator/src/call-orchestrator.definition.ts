@@ -5,6 +5,7 @@ import {
   HuntCommands,
   HuntEventSubjects,
   LineCommands,
+  LiveHumanDetected,
   MediaCommands,
   MediaSubjects,
   ProviderAccountCommands,
@@ -17,6 +18,7 @@ import type { ServiceDefinition } from '@callfleet/platform';
 import { CallOrchestratorConfig } from './call-orchestrator.config';
 import { CallOrchestratorModule } from './call-orchestrator.module';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
+import { LIVE_HUMAN_CONSUMER } from './detection/live-human.consumer';
 import { PROVIDER_EVENTS_CONSUMER } from './ingress/provider-events.consumer';
 
 export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> = {
@@ -37,8 +39,12 @@ export const callOrchestratorService: ServiceDefinition<CallOrchestratorConfig> 
       ...Object.values(LineCommands),
     ],
     publishes: Object.values(HuntEventSubjects),
-    // Provider call events (status, AMD) from webhook-ingest.
-    consumes: [{ event: TelephonyIngress, durable: PROVIDER_EVENTS_CONSUMER }],
+    consumes: [
+      // Provider call events (status, AMD) from webhook-ingest.
+      { event: TelephonyIngress, durable: PROVIDER_EVENTS_CONSUMER },
+      // media-stream's live-human decisions: a hunt's winner.
+      { event: LiveHumanDetected, durable: LIVE_HUMAN_CONSUMER },
+    ],
     calls: [
       // The org's provider account (credentials) for every dial, digit, transfer and hang-up, and line sync.
       ProviderAccountCommands.Credentials,

@@ -5,6 +5,7 @@ import { CallFlowModule } from './call-flow/call-flow.module';
 import { callOrchestratorSchema } from './call-orchestrator.schema';
 import { CallsModule } from './calls/calls.module';
 import { DestinationsModule } from './destinations/destinations.module';
+import { DetectionModule } from './detection/detection.module';
 import { HuntEventsModule } from './hunts/hunt-events.module';
 import { HuntsModule } from './hunts/hunts.module';
 import { IngressModule } from './ingress/ingress.module';
@@ -30,6 +31,7 @@ import { TargetsModule } from './targets/targets.module';
     HuntsModule,
     IvrModule,
     IngressModule,
+    DetectionModule,
     CallFlowModule,
     // Other teams run hunts and manage destinations, targets and lines over NATS with a credential (public commands).
     CallerAuthenticationModule,

@@ -8,6 +8,7 @@ import { LineEntity } from './lines/line.entity';
 import { CreateOrchestratorSchema1796000000001 } from './migrations/1796000000001-create-orchestrator-schema';
 import { LineTimesInMilliseconds1796000000300 } from './migrations/1796000000300-line-times-in-milliseconds';
 import { PageTimesInMilliseconds1796000000400 } from './migrations/1796000000400-page-times-in-milliseconds';
+import { HuntWinnerFenceAndSignalKeys1796000000620 } from './migrations/1796000000620-hunt-winner-fence-and-signal-keys';
 import { TargetEntity } from './targets/target.entity';
 
 /** The orchestrator's own PostgreSQL schema: its entities and migrations. Shared by the service (migrations at start) and `npm run migrate`. */
@@ -18,5 +19,6 @@ export const callOrchestratorSchema: SchemaOptions = {
     CreateOrchestratorSchema1796000000001,
     LineTimesInMilliseconds1796000000300,
     PageTimesInMilliseconds1796000000400,
+    HuntWinnerFenceAndSignalKeys1796000000620,
   ],
 };

@@ -10,7 +10,7 @@ import { CallControl, FLOW_CALL_PARAM } from '../calls/call-control.service';
 import { CallsRepository } from '../calls/calls.repository';
 import { isLiveLeg } from '../legs/leg-state';
 import { LegsRepository } from '../legs/legs.repository';
-import { DIAL_OUTCOME_HANDLER, type DialOutcomeHandler } from './dial-outcome';
+import { DIAL_OUTCOME_HANDLER, type DialOutcomeHandler, HANDOFF_QUERY_PARAM } from './dial-outcome';
 import { answerTwiml, hangUpTwiml, type KeepOpen, keepOpenTwiml } from './flow-twiml';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,7 +21,7 @@ export const RESUME_PARAM = 'resume';
  * `calls.v1.flow`: what a call does when the provider asks (webhook-ingest waits on the line with a
  * tight timeout, so only indexed reads here). The first request of an answered call forks its audio
  * to media-stream and holds the line; later ones (after a pause, after digits) hold again; a hand-off's
- * `<Dial action>` outcome goes to the hand-off; a call whose leg is over is hung up.
+ * requests (its start, its `<Dial action>` outcomes) go to the hand-off; a call whose leg is over is hung up.
  */
 @Controller()
 export class CallFlowHandlers {
@@ -44,7 +44,8 @@ export class CallFlowHandlers {
     const query = request.query ?? {};
     const call = await this.find(request, query[FLOW_CALL_PARAM]);
     if (!call) return hangUpTwiml();
-    if (request.params.DialCallStatus !== undefined && this.dialOutcomes) {
+    const handoff = request.params.DialCallStatus !== undefined || query[HANDOFF_QUERY_PARAM] !== undefined;
+    if (handoff && this.dialOutcomes) {
       return this.dialOutcomes.dialOutcome(call, request.params, query);
     }
     if (call.legId) {

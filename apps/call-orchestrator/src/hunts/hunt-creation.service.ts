@@ -92,7 +92,7 @@ export class HuntCreation {
         staggerMs,
         maxDurationMinutes,
         redial: dto.redial ?? HUNT_DEFAULT_REDIAL,
-        detection: dto.detection ?? HUNT_DEFAULT_DETECTION,
+        detection: { ...HUNT_DEFAULT_DETECTION, ...definedFields(dto.detection) },
         status: 'running',
         endReason: null,
         winnerLegId: null,
@@ -138,4 +138,9 @@ export class HuntCreation {
     this.logger.log({ msg: 'hunt created', huntId, lines: count });
     return huntId;
   }
+}
+
+/** The fields of `value` that are set (a JSON `undefined` never overrides a default). */
+function definedFields<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

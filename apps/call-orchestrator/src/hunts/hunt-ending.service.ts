@@ -48,19 +48,7 @@ export class HuntEnding {
     const hunt = await this.hunts.end(manager, orgId, huntId, how.status, how.status, from, now);
     if (!hunt) return null;
     const reason: LegEndReason = how.status === 'cancelled' ? 'cancelled' : 'exhausted';
-    const live = await this.legs.live(manager, orgId, huntId);
-    for (const leg of live) {
-      await this.scheduler.cancel(dialJobKey(leg.id), manager);
-      const moved = await this.transitions.move(
-        manager,
-        orgId,
-        leg.id,
-        'ended',
-        { source: 'engine', kind: reason },
-        { reason },
-      );
-      if (moved?.callId) await this.hangUps.schedule(manager, moved.callId, now);
-    }
+    const ended = await this.endLiveLegs(manager, orgId, huntId, reason);
     await this.leases.releaseHunt(manager, orgId, huntId);
     if (how.status === 'cancelled') {
       await this.scheduler.cancel(huntDeadlineKey(huntId), manager);
@@ -76,7 +64,40 @@ export class HuntEnding {
       });
     }
     this.metrics.huntsEnded.inc({ status: how.status });
-    this.logger.log({ msg: 'hunt ended', huntId, status: how.status, legsHungUp: live.length });
+    this.logger.log({ msg: 'hunt ended', huntId, status: how.status, legsHungUp: ended });
     return hunt;
+  }
+
+  /**
+   * Ends every live leg of the hunt with `reason` but `exceptLegId` (a winner), in the caller's
+   * transaction: pending dials dropped, placed calls hung up by durable jobs after the commit (answered
+   * ones completed, ringing or queued ones canceled). Lines are the caller's to give back. The number ended.
+   */
+  async endLiveLegs(
+    manager: EntityManager,
+    orgId: string,
+    huntId: string,
+    reason: LegEndReason,
+    exceptLegId?: string,
+  ): Promise<number> {
+    const now = this.clock.now();
+    let ended = 0;
+    for (const leg of await this.legs.live(manager, orgId, huntId)) {
+      if (leg.id === exceptLegId) continue;
+      await this.scheduler.cancel(dialJobKey(leg.id), manager);
+      const moved = await this.transitions.move(
+        manager,
+        orgId,
+        leg.id,
+        'ended',
+        { source: 'engine', kind: reason },
+        { reason },
+      );
+      if (!moved) continue;
+      ended++;
+      this.metrics.legsEnded.inc({ reason });
+      if (moved.callId) await this.hangUps.schedule(manager, moved.callId, now);
+    }
+    return ended;
   }
 }

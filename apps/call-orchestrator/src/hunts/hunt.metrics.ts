@@ -12,6 +12,8 @@ export class HuntMetrics {
   readonly redials: Counter<'reason'>;
   readonly digitsSent: Counter;
   readonly callEventsIgnored: Counter<'why'>;
+  readonly wins: Counter<'decidedBy'>;
+  readonly detections: Counter<'decidedBy' | 'outcome'>;
 
   constructor(metrics: MetricsService) {
     this.huntsCreated = metrics.counter('callfleet_hunt_created_total', 'Hunts created');
@@ -32,6 +34,14 @@ export class HuntMetrics {
       'callfleet_hunt_call_events_ignored_total',
       'Provider call events that moved nothing (late, repeated, unknown call)',
       ['why'],
+    );
+    this.wins = metrics.counter('callfleet_hunt_wins_total', 'Hunts won (one per hunt), by what decided the winner', [
+      'decidedBy',
+    ]);
+    this.detections = metrics.counter(
+      'callfleet_hunt_detections_total',
+      'Live-human signals, by what sent them and what came of them (won, lost, alerted, ignored, duplicate)',
+      ['decidedBy', 'outcome'],
     );
   }
 }

@@ -1,4 +1,5 @@
 import {
+  ConfirmHumanDto,
   CreateHuntDto,
   HuntCommands,
   type HuntDto,
@@ -12,6 +13,7 @@ import { Caller, Command, type OrgCaller } from '@callfleet/platform';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { HuntCreation } from './hunt-creation.service';
+import { HuntWinner } from './hunt-winner.service';
 import { HuntsService } from './hunts.service';
 
 /** Hunts of the caller's org (the gateway's /api/v1/hunts): every role reads, agents and up run them. */
@@ -20,6 +22,7 @@ export class HuntsHandlers {
   constructor(
     private readonly creation: HuntCreation,
     private readonly hunts: HuntsService,
+    private readonly winner: HuntWinner,
   ) {}
 
   @Command(HuntCommands.Create)
@@ -46,5 +49,10 @@ export class HuntsHandlers {
   @Command(HuntCommands.LegEvents)
   legEvents(@Payload() dto: LegEventsRequestDto, @Caller('org') caller: OrgCaller): Promise<LegEventListDto> {
     return this.hunts.legEvents(caller.orgId, dto);
+  }
+
+  @Command(HuntCommands.ConfirmHuman)
+  confirmHuman(@Payload() dto: ConfirmHumanDto, @Caller('org') caller: OrgCaller): Promise<HuntDto> {
+    return this.winner.confirm(caller, dto.id, dto.legId);
   }
 }

@@ -11,11 +11,13 @@ import { HuntCreation } from './hunt-creation.service';
 import { HuntDeadlineJob } from './hunt-deadline.job';
 import { HuntEnding } from './hunt-ending.service';
 import { HuntEventsModule } from './hunt-events.module';
+import { HuntWinnerRepository } from './hunt-winner.repository';
+import { HuntWinner } from './hunt-winner.service';
 import { HuntsHandlers } from './hunts.handlers';
 import { HuntsRepository } from './hunts.repository';
 import { HuntsService } from './hunts.service';
 
-/** The hunt lifecycle: created, its legs dialed (staggered, redialed), ended (cancelled, exhausted). */
+/** The hunt lifecycle: created, its legs dialed (staggered, redialed), won by one leg, ended (cancelled, exhausted). */
 @Module({
   imports: [CallsModule, LegsModule, LineLeasesModule, HuntEventsModule, DestinationsModule, TargetsModule],
   controllers: [HuntsHandlers],
@@ -28,7 +30,9 @@ import { HuntsService } from './hunts.service';
     HuntMetrics,
     LegEndings,
     LegDialJob,
+    HuntWinnerRepository,
+    HuntWinner,
   ],
-  exports: [HuntsRepository, HuntsService, HuntEnding, LegEndings, HuntMetrics],
+  exports: [HuntsRepository, HuntsService, HuntEnding, LegEndings, HuntMetrics, HuntWinner],
 })
 export class HuntsModule {}

@@ -5,7 +5,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { CallEntity } from '../calls/call.entity';
 import { CallHangUps } from '../calls/call-hang-up.job';
 import { CallsRepository } from '../calls/calls.repository';
+import { AMD_HUMAN_CONFIDENCE } from '../detection/human-decision';
 import { HuntMetrics } from '../hunts/hunt.metrics';
+import { HuntWinner } from '../hunts/hunt-winner.service';
 import { HuntsRepository } from '../hunts/hunts.repository';
 import { IvrRunner } from '../ivr/ivr-runner.service';
 import { LegEndings } from '../legs/leg-endings.service';
@@ -39,6 +41,7 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
     private readonly endings: LegEndings,
     private readonly ivr: IvrRunner,
     private readonly hangUps: CallHangUps,
+    private readonly winner: HuntWinner,
     private readonly clock: Clock,
     private readonly metrics: HuntMetrics,
   ) {}
@@ -56,6 +59,7 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
   }
 
   async take(event: TelephonyIngressEvent): Promise<void> {
+    const receivedAtMs = this.clock.nowMs();
     if ((event.kind !== 'call-status' && event.kind !== 'amd') || !event.callId) return;
     const found = await this.calls.byProviderCallId(
       this.dataSource.manager,
@@ -68,6 +72,10 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
       // Our dial's reply (with the provider's id) may not be stored yet: JetStream redelivers with backoff.
       if (recent) throw new CallNotKnownYet(`call ${event.callId} not known yet`);
       this.metrics.callEventsIgnored.inc({ why: 'unknown-call' });
+      return;
+    }
+    if (event.kind === 'amd' && event.answeredBy === 'human' && found.legId) {
+      await this.humanAnswered(found, event, receivedAtMs);
       return;
     }
     await this.dataSource.transaction(async (manager) => {
@@ -111,6 +119,22 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
       at: new Date(event.occurredAt),
     });
     if (ended) await this.hangUps.schedule(manager, call.id, this.clock.now());
+  }
+
+  /** AMD heard a person: a detection (it counts only where the target answers directly, see decideHuman). */
+  private async humanAnswered(call: CallEntity, event: TelephonyIngressEvent, receivedAtMs: number): Promise<void> {
+    await this.winner.claim({
+      orgId: call.orgId,
+      callId: call.id,
+      decidedBy: 'amd',
+      confidence: AMD_HUMAN_CONFIDENCE,
+      signalKey: `amd:${event.eventId}`,
+      decidedAtMs: receivedAtMs,
+      source: 'provider',
+      kind: event.kind,
+      at: new Date(event.occurredAt),
+      detail: { eventId: event.eventId, answeredBy: event.answeredBy },
+    });
   }
 
   private async record(

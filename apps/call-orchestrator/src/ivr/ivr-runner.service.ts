@@ -101,7 +101,8 @@ export class IvrRunner {
       if (leg?.status !== 'ivr' || leg.ivrStep !== step) return null;
       const hunt = await this.hunts.get(manager, orgId, leg.huntId);
       const current = hunt?.ivrScript[step];
-      if (!hunt || !current) return null;
+      // A won (or ended) hunt presses nothing more, whatever timer is left.
+      if (hunt?.status !== 'running' || !current) return null;
       if (!(await this.legs.advanceIvrStep(manager, orgId, legId, step))) return null;
       const kind =
         current.action === 'digits' ? 'ivr-digits' : current.action === 'wait' ? 'ivr-waited' : 'ivr-expect-timeout';
@@ -139,7 +140,7 @@ export class IvrRunner {
       if (leg?.status !== 'ivr') return;
       const hunt = await this.hunts.get(manager, leg.orgId, leg.huntId);
       const current = hunt?.ivrScript[leg.ivrStep];
-      if (!hunt || current?.action !== 'expect' || current.kind !== kind) return;
+      if (hunt?.status !== 'running' || current?.action !== 'expect' || current.kind !== kind) return;
       if (!(await this.legs.advanceIvrStep(manager, leg.orgId, leg.id, leg.ivrStep))) return;
       await this.scheduler.cancel(ivrStepKey(leg.id, leg.ivrStep), manager);
       await this.legs.recordEvent(manager, {

@@ -44,7 +44,24 @@ export class LegDialJob {
     const leg = await this.legs.get(manager, orgId, legId);
     if (leg?.status !== 'dialing') return this.skipped();
     const hunt = await this.hunts.get(manager, orgId, leg.huntId);
-    if (hunt?.status !== 'running') return this.skipped();
+    if (!hunt) return this.skipped();
+    if (hunt.status !== 'running') {
+      // A redial written just after the hunt's end read its live legs: it ends here instead of dialing.
+      await this.dataSource.transaction((tx) =>
+        this.endings.end(
+          tx,
+          orgId,
+          legId,
+          'ended',
+          hunt.status === 'cancelled' || hunt.status === 'exhausted' ? hunt.status : 'lost-race',
+          {
+            source: 'engine',
+            kind: 'hunt-over',
+          },
+        ),
+      );
+      return this.skipped();
+    }
     if (await this.calls.byDialKey(manager, legId)) {
       await this.failDial(orgId, legId, 'an earlier attempt may have sent the request');
       return undefined;

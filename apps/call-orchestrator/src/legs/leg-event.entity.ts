@@ -33,4 +33,8 @@ export class LegEventEntity {
 
   @Column({ type: 'jsonb' })
   detail: Record<string, unknown>;
+
+  /** A detection signal's own key (its event id): unique, so a redelivered signal is kept once. */
+  @Column({ name: 'signal_key', type: 'text', nullable: true })
+  signalKey: string | null;
 }

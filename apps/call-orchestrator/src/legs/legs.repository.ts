@@ -2,7 +2,7 @@ import { FINAL_LEG_STATUSES, type LegEndReason, type LegEventSource, type LegSta
 import { changedRows } from '@callfleet/persistence';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { LegEntity } from './leg.entity';
+import { type LegDetection, LegEntity } from './leg.entity';
 import { legStatusesBefore } from './leg-state';
 
 /** A leg after a move, with the state it left. */
@@ -26,6 +26,8 @@ export interface LegEventRecord {
   detail: Record<string, unknown>;
   /** When it happened (the provider's time); default now. */
   at?: Date;
+  /** A detection signal's key: a second record with the same key (a redelivery) is not written. */
+  signalKey?: string | null;
 }
 
 /**
@@ -92,11 +94,12 @@ export class LegsRepository {
     return manager.findOneBy(LegEntity, { callId });
   }
 
-  /** One line of the leg's (or call's) history. */
-  async recordEvent(manager: EntityManager, event: LegEventRecord): Promise<void> {
-    await manager.query(
-      `INSERT INTO orchestrator.leg_events (org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail)
-       VALUES ($1, $2, $3, $4, COALESCE($5, now()), $6, $7, $8, $9)`,
+  /** One line of the leg's (or call's) history; false when its `signalKey` was recorded already. */
+  async recordEvent(manager: EntityManager, event: LegEventRecord): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO orchestrator.leg_events (org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail, signal_key)
+       VALUES ($1, $2, $3, $4, COALESCE($5, now()), $6, $7, $8, $9, $10)
+       ON CONFLICT (org_id, signal_key) WHERE signal_key IS NOT NULL DO NOTHING RETURNING id`,
       [
         event.orgId,
         event.huntId,
@@ -107,7 +110,28 @@ export class LegsRepository {
         event.kind,
         event.confidence ?? null,
         JSON.stringify(event.detail),
+        event.signalKey ?? null,
       ],
+    );
+    return rows.length > 0;
+  }
+
+  /** Notes what judged the leg live, once (the first detection stays). False when it had one already. */
+  async setDetection(manager: EntityManager, orgId: string, legId: string, detection: LegDetection): Promise<boolean> {
+    const rows: unknown[] = await changedRows(
+      manager,
+      `UPDATE orchestrator.legs SET detection = $3, updated_at = now()
+        WHERE id = $1 AND org_id = $2 AND detection IS NULL RETURNING id`,
+      [legId, orgId, JSON.stringify(detection)],
+    );
+    return rows.length > 0;
+  }
+
+  /** Sets what decided the leg (the winner's: a manual confirmation replaces an earlier alert). */
+  async replaceDetection(manager: EntityManager, orgId: string, legId: string, detection: LegDetection): Promise<void> {
+    await manager.query(
+      `UPDATE orchestrator.legs SET detection = $3, updated_at = now() WHERE id = $1 AND org_id = $2`,
+      [legId, orgId, JSON.stringify(detection)],
     );
   }
 

@@ -157,13 +157,16 @@ export class LineLeases {
     return rows.length > 0;
   }
 
-  /** Gives back every line the hunt holds; the number released. */
-  async releaseHunt(manager: EntityManager, orgId: string, huntId: string): Promise<number> {
+  /**
+   * Gives back every line the hunt holds, but `keepLineId` (a winner's line stays leased until its
+   * hand-off ends); the number released.
+   */
+  async releaseHunt(manager: EntityManager, orgId: string, huntId: string, keepLineId?: string): Promise<number> {
     const rows: unknown[] = await changedRows(
       manager,
       `UPDATE orchestrator.lines SET leased_hunt_id = NULL, leased_leg_id = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE org_id = $1 AND leased_hunt_id = $2 RETURNING id`,
-      [orgId, huntId],
+        WHERE org_id = $1 AND leased_hunt_id = $2 AND id IS DISTINCT FROM $3::uuid RETURNING id`,
+      [orgId, huntId, keepLineId ?? null],
     );
     return rows.length;
   }

@@ -60,21 +60,32 @@ export class HuntRedialDto {
   backoffMs: number;
 }
 
-/** How a detection becomes a decision: `auto` hands the leg off, `confirm` alerts and waits for a person. */
-export class HuntDetectionDto {
-  @ApiProperty({ enum: ['auto', 'confirm'] })
-  @IsIn(['auto', 'confirm'])
-  mode: 'auto' | 'confirm';
+/** The confidence a detection needs (media-stream's, or AMD's fixed one) when a hunt names none. */
+export const HUNT_DEFAULT_MIN_CONFIDENCE = 0.8;
 
-  @ApiProperty({ minimum: 0, maximum: 1, example: 0.8 })
+/**
+ * How a detection becomes a decision: `auto` hands the leg off, `confirm` alerts and waits for a
+ * person's confirmation. Both fields are optional (`auto`, 0.8).
+ */
+export class HuntDetectionDto {
+  @ApiPropertyOptional({ enum: ['auto', 'confirm'], default: 'auto' })
+  @IsOptional()
+  @IsIn(['auto', 'confirm'])
+  mode?: 'auto' | 'confirm';
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, example: 0.8, default: HUNT_DEFAULT_MIN_CONFIDENCE })
+  @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
-  minConfidence: number;
+  minConfidence?: number;
 }
 
 export const HUNT_DEFAULT_REDIAL: HuntRedialDto = { maxAttemptsPerLine: 5, backoffMs: 30_000 };
-export const HUNT_DEFAULT_DETECTION: HuntDetectionDto = { mode: 'auto', minConfidence: 0.8 };
+export const HUNT_DEFAULT_DETECTION: HuntDetectionSettingsDto = {
+  mode: 'auto',
+  minConfidence: HUNT_DEFAULT_MIN_CONFIDENCE,
+};
 
 /**
  * `POST /hunts` / `hunts.v1.create`: a target (`targetId`) or a number (`phoneNumber`), and which
@@ -185,7 +196,11 @@ export class HuntTransferDto {
 }
 
 export class HuntRedialSettingsDto extends HuntRedialDto {}
-export class HuntDetectionSettingsDto extends HuntDetectionDto {}
+/** A hunt's detection rule as it runs (the defaults filled in). */
+export class HuntDetectionSettingsDto {
+  @ApiProperty({ enum: ['auto', 'confirm'] }) mode: 'auto' | 'confirm';
+  @ApiProperty({ minimum: 0, maximum: 1 }) minConfidence: number;
+}
 
 /** A hunt with its legs (newest attempt of every line, and every earlier one). */
 export class HuntDto {
@@ -275,6 +290,21 @@ export class LegEventsQueryDto {
 
 /** `hunts.v1.leg-events`: the hunt, its leg and the page. */
 export class LegEventsRequestDto extends LegEventsQueryDto {
+  @ApiProperty({ format: 'uuid' })
+  @Matches(UUID, { message: 'id must be a UUID' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @Matches(UUID, { message: 'legId must be a UUID' })
+  legId: string;
+}
+
+/**
+ * `hunts.v1.confirm-human` (`POST /hunts/:id/legs/:legId/confirm-human`): a person listening says this
+ * leg has a live person on it. Always decides (whatever the mode or the confidence), if the leg is
+ * still on an answered call and the hunt has no other winner.
+ */
+export class ConfirmHumanDto {
   @ApiProperty({ format: 'uuid' })
   @Matches(UUID, { message: 'id must be a UUID' })
   id: string;

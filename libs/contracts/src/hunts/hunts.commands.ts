@@ -1,6 +1,14 @@
 import { IdParamDto } from '../auth/auth.dto';
 import { defineCommand } from '../nats/command-descriptor';
-import { CreateHuntDto, HuntDto, HuntListDto, LegEventListDto, LegEventsRequestDto, ListHuntsDto } from './hunt.dto';
+import {
+  ConfirmHumanDto,
+  CreateHuntDto,
+  HuntDto,
+  HuntListDto,
+  LegEventListDto,
+  LegEventsRequestDto,
+  ListHuntsDto,
+} from './hunt.dto';
 
 /**
  * call-orchestrator's hunt commands (queue group `call-orchestrator`), scoped to the caller's org
@@ -18,6 +26,16 @@ export const HuntCommands = {
     subject: 'hunts.v1.leg-events',
     request: LegEventsRequestDto,
     response: LegEventListDto,
+    public: true,
+  }),
+  /**
+   * A person's confirmation that the leg is live: it wins the hunt (agents and up). A leg no longer on
+   * an answered call, or a hunt already won by another leg, answers CONFLICT.
+   */
+  ConfirmHuman: defineCommand({
+    subject: 'hunts.v1.confirm-human',
+    request: ConfirmHumanDto,
+    response: HuntDto,
     public: true,
   }),
 } as const;
