@@ -64,6 +64,17 @@ interface Decision {
   liveLegs: number;
   /** ours: from the winner's event to the start of the transaction that made it the winner (`won_at`). */
   toWinMs?: number | null;
+  /** ours: the hunt's other calls hung up at the simulator before the winner's call update arrived. */
+  hangUpsBefore?: number;
+  transferAt?: number;
+  winnerSid?: string;
+}
+
+interface ApiRequestRecord {
+  at: string;
+  method: string;
+  path: string;
+  durationMs: number;
 }
 
 interface SimHistoryEntry {
@@ -420,12 +431,19 @@ export async function huntBenchmark(broker: BenchBroker): Promise<BenchmarkResul
         const sentAt = await race(nc, ns.subject(LiveHumanDetected.subject), fleet.orgId, racers);
         const first = Math.min(...sentAt.values());
         let latencyMs: number | null = null;
+        let transferAt: number | undefined;
+        let winnerSid: string | undefined;
         const deadline = Date.now() + TRANSFER_TIMEOUT_MS;
         while (latencyMs === null && Date.now() < deadline) {
           await sleep(50);
           for (const racer of racers) {
             const at = await transferArrival(simUrl, racer.providerCallId, first);
-            if (at !== null) latencyMs = at - (sentAt.get(racer.providerCallId) ?? first);
+            if (at === null) continue;
+            [latencyMs, transferAt, winnerSid] = [
+              at - (sentAt.get(racer.providerCallId) ?? first),
+              at,
+              racer.providerCallId,
+            ];
           }
         }
         const [won] = await database.query<{ winner_leg_id: string | null; won_ms: number | null }>(
@@ -435,7 +453,7 @@ export async function huntBenchmark(broker: BenchBroker): Promise<BenchmarkResul
         const winner = racers.find((r) => r.legId === won?.winner_leg_id);
         const toWinMs =
           winner && won.won_ms !== null ? won.won_ms - (sentAt.get(winner.providerCallId) ?? first) : null;
-        return { latencyMs, liveLegs: live, toWinMs };
+        return { latencyMs, liveLegs: live, toWinMs, transferAt, winnerSid };
       };
       const decideFloor = async (racers: Racer[]): Promise<Decision> => {
         const sentAt = await race(nc, `${namespace}.floor.${LiveHumanDetected.subject}`, fleet.orgId, racers);
@@ -451,11 +469,48 @@ export async function huntBenchmark(broker: BenchBroker): Promise<BenchmarkResul
         return { latencyMs, liveLegs: LEGS };
       };
 
+      // A win hangs up the hunt's other calls (69 hang-ups, their callbacks through webhook-ingest):
+      // the next decision, ours or the floor's, waits until the simulator has ended them and told us.
+      const settled = async (racers: Racer[], decision: Decision) => {
+        await waitUntil('the losers ended', 30_000, async () => {
+          const [row] = await database.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM orchestrator.calls WHERE hunt_id = $1 AND ended_at IS NULL',
+            [racers[0].huntId],
+          );
+          return row.n <= 1 ? row.n : null;
+        }).catch(() => progress(`hunt ${racers[0].huntId}: its losers not all ended within 30 s`));
+        if (decision.transferAt === undefined) return;
+        const sids = new Set(
+          (
+            await database.query<{ provider_call_id: string }>(
+              'SELECT provider_call_id FROM orchestrator.calls WHERE hunt_id = $1 AND provider_call_id IS NOT NULL',
+              [racers[0].huntId],
+            )
+          ).map((r) => r.provider_call_id),
+        );
+        const { items: requests } = await simAdmin<{ items: ApiRequestRecord[] }>(
+          simUrl,
+          'GET',
+          '/requests?path=/Calls/',
+        );
+        const transferAt = decision.transferAt;
+        decision.hangUpsBefore = requests.filter((r) => {
+          const sid = /\/Calls\/([^/.]+)\.json/.exec(r.path)?.[1];
+          // The log stamps a request when answered: its arrival is that less its duration.
+          if (r.method !== 'POST' || !sid || sid === decision.winnerSid || !sids.has(sid)) return false;
+          return Date.parse(r.at) - r.durationMs < transferAt;
+        }).length;
+      };
       // Decision by decision, ours and the floor take turns (who goes first alternates by round).
       const n = Math.max(oursRacers.length, floorRacers.length);
       for (let i = 0; i < n; i++) {
         const turns = [
-          () => oursRacers[i] && decideOurs(oursRacers[i]).then((d) => ours.push(d)),
+          () =>
+            oursRacers[i] &&
+            decideOurs(oursRacers[i]).then((d) => {
+              ours.push(d);
+              return settled(oursRacers[i], d);
+            }),
           () => floorRacers[i] && decideFloor(floorRacers[i]).then((d) => floorDecisions.push(d)),
         ];
         if (round % 2 === 1) turns.reverse();
@@ -561,6 +616,9 @@ function report(
     },
     transfersPerHunt: { ours: tally(oursWinners), floor: tally(floorWinners) },
     orchestratorMetric: metricSummary,
+    oursHangUpsBeforeTransfer: summarizeOrNull(
+      ours.flatMap((d) => (d.hangUpsBefore === undefined ? [] : [d.hangUpsBefore])),
+    ),
     oursToWinTransactionMs: summarizeOrNull(ours.flatMap((d) => (d.toWinMs == null ? [] : [d.toWinMs]))),
     latencyRatioOursToFloor: {
       p50: ratio(oursVariant?.p50Ms, floorVariant?.p50Ms),
@@ -579,6 +637,11 @@ function report(
     `  orchestrator's ${TRANSFER_METRIC}: ${metricSummary ? `${metricSummary.count} observed, p50 ${metricSummary.p50Ms} ms, p99 ${metricSummary.p99Ms} ms (bucket estimates), mean ${metricSummary.meanMs} ms` : 'not recorded'}`,
   );
   const toWin = notes.oursToWinTransactionMs;
+  const hangUps = notes.oursHangUpsBeforeTransfer;
+  if (hangUps)
+    console.log(
+      `  ours, the hunt's other calls hung up before the transfer request arrived: median ${hangUps.p50Ms} of ${HUNT_SIZE - 1}`,
+    );
   if (toWin) console.log(`  ours, event -> the win's transaction begins: p50 ${toWin.p50Ms} ms  p99 ${toWin.p99Ms} ms`);
   console.log(`  goal p99 < ${GOAL_P99_MS} ms: ${notes.verdict}`);
   if (!oursVariant && !process.env.BENCH_VARIANTS) {

@@ -73,7 +73,8 @@ export async function spawnReadyService(
       await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 120_000, child);
       return child;
     } catch (error) {
-      if (!hasExited(child) || attempt >= tries) {
+      // Only a crash (killed by a signal) is retried; a service that refused its config exits with a code.
+      if (child.signalCode === null || attempt >= tries) {
         await stop(child);
         throw error;
       }
