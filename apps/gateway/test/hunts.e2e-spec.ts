@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type HuntDto, type MeDto, Streams } from '@callfleet/contracts';
+import { type CreatedApiKeyDto, type HuntDto, type MeDto, Streams } from '@callfleet/contracts';
 import { SubjectNamespace } from '@callfleet/platform';
 import { expectErrorEnvelope, plainNatsClient, startTestService, TestDatabase } from '@callfleet/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -128,13 +128,80 @@ describe('gateway: hunts (auth + gateway + call-orchestrator)', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('confirms a live person on a leg: the hunt is won; refusals answer 400/401/403/404/409 with the envelope', async () => {
+    const me = (await api.api<MeDto>('GET', '/auth/me', { token: owner.accessToken })).body;
+    const account = randomUUID();
+    await db.query(
+      `INSERT INTO orchestrator.lines (id, org_id, provider_account_id, provider, provider_line_id, number)
+       VALUES ($1, $2, $3, 'twilio', 'PN2', '+15005551001'), ($4, $2, $3, 'twilio', 'PN3', '+15005551002')`,
+      [randomUUID(), me.orgId, account, randomUUID()],
+    );
+    const confirmHunt = await api.api<HuntDto>('POST', '/hunts', {
+      token: owner.accessToken,
+      body: { phoneNumber: '+15550100008', lines: 2, staggerMs: 0, detection: { mode: 'confirm' } },
+    });
+    expect(confirmHunt.status).toBe(201);
+    expect(confirmHunt.body.detection).toEqual({ mode: 'confirm', minConfidence: 0.8 });
+    const [live, dialing] = confirmHunt.body.legs;
+    // What an answered call on hold looks like (there is no provider in this suite to answer it).
+    const callId = randomUUID();
+    await db.query(
+      `INSERT INTO orchestrator.calls (id, org_id, hunt_id, leg_id, provider, provider_account_id, account_key, provider_call_id,
+         from_number, to_number, status, dial_key)
+       VALUES ($1, $2, $3, $4, 'twilio', $5, 'AC1', 'CA1', '+15005551001', '+15550100008', 'answered', $6)`,
+      [callId, me.orgId, confirmHunt.body.id, live.id, confirmHunt.body.providerAccountId, live.id],
+    );
+    await db.query(`UPDATE orchestrator.legs SET status = 'holding', call_id = $2 WHERE id = $1`, [live.id, callId]);
+    const path = (huntId: string, legId: string) => `/hunts/${huntId}/legs/${legId}/confirm-human`;
+    const viewerKey = (
+      await api.api<CreatedApiKeyDto>('POST', '/api-keys', {
+        token: owner.accessToken,
+        body: { name: 'wallboard', role: 'viewer' },
+      })
+    ).body.key;
+
+    const refusals: [string, { token?: string; headers?: Record<string, string> }, number][] = [
+      [`/hunts/not-a-uuid/legs/${live.id}/confirm-human`, { token: owner.accessToken }, 400],
+      [path(confirmHunt.body.id, 'nope'), { token: owner.accessToken }, 400],
+      [path(confirmHunt.body.id, live.id), {}, 401],
+      [path(confirmHunt.body.id, live.id), { headers: { 'x-api-key': viewerKey } }, 403],
+      [path(confirmHunt.body.id, live.id), { token: stranger.accessToken }, 404],
+      [path(confirmHunt.body.id, randomUUID()), { token: owner.accessToken }, 404],
+      [path(hunt.id, live.id), { token: owner.accessToken }, 404],
+      // Still dialing: nobody can have heard a person on it.
+      [path(confirmHunt.body.id, dialing.id), { token: owner.accessToken }, 409],
+    ];
+    for (const [where, as, status] of refusals) {
+      const answer = await api.api('POST', where, as);
+      expect({ where, status: answer.status }).toEqual({ where, status });
+      if (status !== 401) expectErrorEnvelope(answer.body, answer.headers);
+    }
+
+    const confirmed = await api.api<HuntDto>('POST', path(confirmHunt.body.id, live.id), { token: owner.accessToken });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: 'transferring', winnerLegId: live.id });
+    expect(confirmed.body.legs.find((l) => l.id === dialing.id)).toMatchObject({
+      status: 'ended',
+      endReason: 'lost-race',
+    });
+    const late = await api.api('POST', path(confirmHunt.body.id, dialing.id), { token: owner.accessToken });
+    expect(late.status).toBe(409);
+    expectErrorEnvelope(late.body, late.headers);
+    const [row] = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM orchestrator.lines WHERE leased_hunt_id = $1',
+      [confirmHunt.body.id],
+    );
+    expect(row.n).toBe(1);
+  });
+
   it('cancels: every leg ended, the line free', async () => {
     const cancelled = await api.api<HuntDto>('POST', `/hunts/${hunt.id}/cancel`, { token: owner.accessToken });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.legs.every((l) => l.status === 'ended' && l.endReason === 'cancelled')).toBe(true);
     const [row] = await db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM orchestrator.lines WHERE leased_hunt_id IS NOT NULL',
+      'SELECT count(*)::int AS n FROM orchestrator.lines WHERE leased_hunt_id = $1',
+      [hunt.id],
     );
     expect(row.n).toBe(0);
   });

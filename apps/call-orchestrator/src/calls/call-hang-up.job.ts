@@ -8,6 +8,8 @@ export const HANG_UP_CALL_JOB = 'orchestrator.hang-up-call';
 /** How soon a hang-up looks again at a call whose dial request is still out. */
 const DIAL_IN_FLIGHT_RECHECK_MS = 250;
 
+const hangUpKey = (callId: string) => `hang-up:${callId}`;
+
 interface HangUpPayload {
   callId: string;
 }
@@ -28,7 +30,17 @@ export class CallHangUps {
 
   /** Hangs up the call after the caller's transaction commits (once, whatever asks again). */
   async schedule(manager: EntityManager, callId: string, at: Date): Promise<void> {
-    await this.scheduler.schedule(HANG_UP_CALL_JOB, at, { callId }, { key: `hang-up:${callId}`, manager });
+    await this.scheduler.schedule(HANG_UP_CALL_JOB, at, { callId }, { key: hangUpKey(callId), manager });
+  }
+
+  /** `schedule` for many calls at once (one statement: a hunt's losers). */
+  async scheduleMany(manager: EntityManager, callIds: readonly string[], at: Date): Promise<void> {
+    await this.scheduler.scheduleMany(
+      HANG_UP_CALL_JOB,
+      at,
+      callIds.map((callId) => ({ key: hangUpKey(callId), payload: { callId } })),
+      { manager },
+    );
   }
 
   // Not transactional: the provider request is the work, and hanging up twice is harmless.

@@ -80,24 +80,21 @@ export class HuntEnding {
     reason: LegEndReason,
     exceptLegId?: string,
   ): Promise<number> {
-    const now = this.clock.now();
-    let ended = 0;
-    for (const leg of await this.legs.live(manager, orgId, huntId)) {
-      if (leg.id === exceptLegId) continue;
-      await this.scheduler.cancel(dialJobKey(leg.id), manager);
-      const moved = await this.transitions.move(
-        manager,
-        orgId,
-        leg.id,
-        'ended',
-        { source: 'engine', kind: reason },
-        { reason },
-      );
-      if (!moved) continue;
-      ended++;
-      this.metrics.legsEnded.inc({ reason });
-      if (moved.callId) await this.hangUps.schedule(manager, moved.callId, now);
-    }
-    return ended;
+    const ended = await this.transitions.endAllLive(
+      manager,
+      orgId,
+      huntId,
+      reason,
+      { source: 'engine', kind: reason },
+      exceptLegId,
+    );
+    await this.scheduler.cancelMany(
+      ended.map((leg) => dialJobKey(leg.id)),
+      manager,
+    );
+    const calls = ended.flatMap((leg) => (leg.callId ? [leg.callId] : []));
+    await this.hangUps.scheduleMany(manager, calls, this.clock.now());
+    if (ended.length > 0) this.metrics.legsEnded.inc({ reason }, ended.length);
+    return ended.length;
   }
 }

@@ -15,4 +15,16 @@ export class HuntEvents {
   publish(manager: EntityManager, orgId: string, event: HuntEvent): Promise<EventEnvelope<HuntEvent['data']>> {
     return this.outbox.add(manager, event.subject, event.data, { orgId, orderKey: event.data.huntId });
   }
+
+  /** Many events of one change, in the order given (one statement). */
+  async publishMany(manager: EntityManager, orgId: string, events: readonly HuntEvent[]): Promise<void> {
+    await this.outbox.addMany(
+      manager,
+      events.map((event) => ({
+        subject: event.subject,
+        data: event.data,
+        meta: { orgId, orderKey: event.data.huntId },
+      })),
+    );
+  }
 }

@@ -10,19 +10,17 @@ import { JobScheduler } from '@callfleet/persistence';
 import { AppException, Clock, type OrgCaller, requireRole } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CallsRepository } from '../calls/calls.repository';
-import { decideHuman, type HumanSignal, type IgnoredWhy } from '../detection/human-decision';
+import { decideHuman, type HumanDecision, type HumanSignal, type IgnoredWhy } from '../detection/human-decision';
 import { HUNT_TRANSFER_JOB, type HuntTransferPayload, huntTransferKey } from '../handoff/hunt-transfer.job';
-import type { LegDetection, LegEntity } from '../legs/leg.entity';
+import type { LegDetection } from '../legs/leg.entity';
 import { LegTransitions } from '../legs/leg-transitions.service';
 import { LegsRepository } from '../legs/legs.repository';
 import { LineLeases } from '../lines/line-leases.repository';
-import type { HuntEntity } from './hunt.entity';
 import { HuntMetrics } from './hunt.metrics';
 import { HUNT_RUNNER_ROLES } from './hunt-creation.service';
 import { HuntEnding, huntDeadlineKey } from './hunt-ending.service';
 import { HuntEvents } from './hunt-events.outbox';
-import { HuntWinnerRepository } from './hunt-winner.repository';
+import { HuntWinnerRepository, type SignalTarget } from './hunt-winner.repository';
 import { HuntsRepository } from './hunts.repository';
 import { HuntsService } from './hunts.service';
 
@@ -74,7 +72,6 @@ export class HuntWinner {
     private readonly hunts: HuntsRepository,
     private readonly huntViews: HuntsService,
     private readonly legs: LegsRepository,
-    private readonly calls: CallsRepository,
     private readonly transitions: LegTransitions,
     private readonly ending: HuntEnding,
     private readonly leases: LineLeases,
@@ -84,11 +81,15 @@ export class HuntWinner {
     private readonly metrics: HuntMetrics,
   ) {}
 
-  /** Judges one signal and acts on it, in its own transaction. */
+  /**
+   * Judges one signal and acts on it. The read is outside any transaction: a signal that cannot win
+   * (the hunt is won already, the leg is over) costs one read and one insert, which is what most of
+   * 70 racing signals are; a claim runs in its own transaction, where the conditional write decides.
+   */
   async claim(report: HumanSignalReport): Promise<ClaimOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.dataSource.transaction((manager) => this.claimIn(manager, report));
+        const outcome = await this.judge(report);
         this.count(report.decidedBy, outcome);
         return outcome;
       } catch (error) {
@@ -128,29 +129,53 @@ export class HuntWinner {
     return this.huntViews.get(caller.orgId, huntId);
   }
 
-  private async claimIn(manager: EntityManager, report: HumanSignalReport): Promise<ClaimOutcome> {
-    const leg = await this.legOf(manager, report);
-    const hunt = leg && (await this.hunts.get(manager, report.orgId, leg.huntId));
-    if (!leg || !hunt || (report.huntId !== undefined && hunt.id !== report.huntId)) {
+  private async judge(report: HumanSignalReport): Promise<ClaimOutcome> {
+    const of = report.legId ? { legId: report.legId } : report.callId ? { callId: report.callId } : null;
+    const target = of && (await this.winners.target(this.dataSource.manager, report.orgId, of));
+    if (!target || (report.huntId !== undefined && target.huntId !== report.huntId)) {
       return { outcome: 'ignored', why: 'unknown-leg' };
     }
-    const call = leg.callId ? await this.calls.byId(manager, leg.callId) : null;
     const decision = decideHuman(report, {
-      huntStatus: hunt.status,
-      winnerLegId: hunt.winnerLegId,
-      legId: leg.id,
-      legStatus: leg.status,
-      callLive: call !== null && !(TERMINAL_CALL_STATUSES as readonly string[]).includes(call.status),
-      mode: hunt.detection.mode,
-      minConfidence: hunt.detection.minConfidence,
-      script: hunt.ivrScript,
-      ivrStep: leg.ivrStep,
+      huntStatus: target.huntStatus,
+      winnerLegId: target.winnerLegId,
+      legId: target.legId,
+      legStatus: target.legStatus,
+      callLive:
+        target.callStatus !== null && !(TERMINAL_CALL_STATUSES as readonly string[]).includes(target.callStatus),
+      mode: target.detection.mode,
+      minConfidence: target.detection.minConfidence,
+      script: target.ivrScript,
+      ivrStep: target.ivrStep,
     });
-    const recorded = await this.legs.recordEvent(manager, {
-      orgId: leg.orgId,
-      huntId: hunt.id,
-      legId: leg.id,
-      callId: leg.callId,
+    const huntId = target.huntId;
+    if (decision.act === 'ignore' || decision.act === 'lost') {
+      if (!(await this.record(this.dataSource.manager, target, report, decision))) {
+        return { outcome: 'ignored', why: 'duplicate', huntId };
+      }
+      return decision.act === 'lost'
+        ? { outcome: 'lost', huntId, winnerLegId: target.winnerLegId }
+        : { outcome: 'ignored', why: decision.why, huntId };
+    }
+    return this.dataSource.transaction(async (manager) => {
+      // In the transaction: a redelivery racing this one waits on the key, then finds it taken.
+      if (!(await this.record(manager, target, report, decision)))
+        return { outcome: 'ignored', why: 'duplicate', huntId };
+      return decision.act === 'alert' ? this.alert(manager, target, report) : this.win(manager, target, report);
+    });
+  }
+
+  /** The signal's line in the leg's history; false when its key was recorded already. */
+  private record(
+    manager: EntityManager,
+    target: SignalTarget,
+    report: HumanSignalReport,
+    decision: HumanDecision,
+  ): Promise<boolean> {
+    return this.legs.recordEvent(manager, {
+      orgId: target.orgId,
+      huntId: target.huntId,
+      legId: target.legId,
+      callId: target.callId,
       source: report.source,
       kind: report.kind,
       confidence: report.confidence,
@@ -164,116 +189,69 @@ export class HuntWinner {
         ...(report.evidence ? { evidence: report.evidence } : {}),
       },
     });
-    if (!recorded) return { outcome: 'ignored', why: 'duplicate', huntId: hunt.id };
-    switch (decision.act) {
-      case 'ignore':
-        return { outcome: 'ignored', why: decision.why, huntId: hunt.id };
-      case 'lost':
-        return { outcome: 'lost', huntId: hunt.id, winnerLegId: hunt.winnerLegId };
-      case 'alert':
-        return this.alert(manager, hunt, leg, report);
-      case 'claim':
-        return this.win(manager, hunt, leg, report);
-    }
-  }
-
-  private async legOf(manager: EntityManager, report: HumanSignalReport): Promise<LegEntity | null> {
-    if (report.legId) return this.legs.get(manager, report.orgId, report.legId);
-    if (!report.callId) return null;
-    const leg = await this.legs.ofCall(manager, report.callId);
-    // Another org's call is as good as unknown.
-    return leg?.orgId === report.orgId ? leg : null;
   }
 
   /** Confirm mode: the leg's first detection is noted and announced; the hunt runs on, waiting for a person. */
-  private async alert(
-    manager: EntityManager,
-    hunt: HuntEntity,
-    leg: LegEntity,
-    report: HumanSignalReport,
-  ): Promise<ClaimOutcome> {
-    if (await this.legs.setDetection(manager, leg.orgId, leg.id, detectionOf(report))) {
-      await this.events.publish(manager, leg.orgId, {
+  private async alert(manager: EntityManager, target: SignalTarget, report: HumanSignalReport): Promise<ClaimOutcome> {
+    if (await this.legs.setDetection(manager, target.orgId, target.legId, detectionOf(report))) {
+      await this.events.publish(manager, target.orgId, {
         subject: HuntEventSubjects.HUMAN_DETECTED,
         data: {
-          huntId: hunt.id,
-          legId: leg.id,
+          huntId: target.huntId,
+          legId: target.legId,
           decidedBy: report.decidedBy,
           confidence: report.confidence,
           mode: 'confirm',
         },
       });
     }
-    return { outcome: 'alerted', huntId: hunt.id, legId: leg.id };
+    return { outcome: 'alerted', huntId: target.huntId, legId: target.legId };
   }
 
-  private async win(
-    manager: EntityManager,
-    hunt: HuntEntity,
-    leg: LegEntity,
-    report: HumanSignalReport,
-  ): Promise<ClaimOutcome> {
-    const { orgId } = leg;
+  private async win(manager: EntityManager, target: SignalTarget, report: HumanSignalReport): Promise<ClaimOutcome> {
+    const { orgId, huntId, legId } = target;
     const now = this.clock.now();
-    const won = await this.winners.claim(manager, orgId, hunt.id, leg.id, now);
+    const won = await this.winners.claim(manager, orgId, huntId, legId, now);
     if (!won) {
       // Another claim (or a cancel, the deadline) got there first; its row is committed now.
-      const after = await this.hunts.get(manager, orgId, hunt.id);
-      if (after?.winnerLegId === leg.id) return { outcome: 'ignored', why: 'already-won', huntId: hunt.id };
-      if (after?.winnerLegId) return { outcome: 'lost', huntId: hunt.id, winnerLegId: after.winnerLegId };
-      return { outcome: 'ignored', why: 'hunt-not-running', huntId: hunt.id };
+      const after = await this.hunts.get(manager, orgId, huntId);
+      if (after?.winnerLegId === legId) return { outcome: 'ignored', why: 'already-won', huntId };
+      if (after?.winnerLegId) return { outcome: 'lost', huntId, winnerLegId: after.winnerLegId };
+      return { outcome: 'ignored', why: 'hunt-not-running', huntId };
     }
     const cause = { source: report.source, kind: 'human-decided', confidence: report.confidence };
-    const human = await this.transitions.move(manager, orgId, leg.id, 'human', cause, { expectFrom: [leg.status] });
+    const human = await this.transitions.move(manager, orgId, legId, 'human', cause, {
+      expectFrom: [target.legStatus],
+    });
     // Moved by a callback since it was read: undo the win (the transaction) and judge the leg again.
-    if (!human) throw new LegMovedMeanwhile(`leg ${leg.id} left ${leg.status}`);
-    await this.legs.replaceDetection(manager, orgId, leg.id, detectionOf(report));
-    await this.events.publish(manager, orgId, {
-      subject: HuntEventSubjects.HUMAN_DETECTED,
-      data: {
-        huntId: hunt.id,
-        legId: leg.id,
-        decidedBy: report.decidedBy,
-        confidence: report.confidence,
-        mode: 'auto',
+    if (!human) throw new LegMovedMeanwhile(`leg ${legId} left ${target.legStatus}`);
+    await this.legs.replaceDetection(manager, orgId, legId, detectionOf(report));
+    await this.events.publishMany(manager, orgId, [
+      {
+        subject: HuntEventSubjects.HUMAN_DETECTED,
+        data: { huntId, legId, decidedBy: report.decidedBy, confidence: report.confidence, mode: 'auto' },
       },
-    });
-    await this.events.publish(manager, orgId, {
-      subject: HuntEventSubjects.WON,
-      data: { huntId: hunt.id, legId: leg.id, fence: won.fence },
-    });
+      { subject: HuntEventSubjects.WON, data: { huntId, legId, fence: won.fence } },
+    ]);
     await this.transitions.move(
       manager,
       orgId,
-      leg.id,
+      legId,
       'transferring',
       { source: 'engine', kind: 'won', detail: { fence: won.fence } },
       { expectFrom: ['human'] },
     );
-    const losers = await this.ending.endLiveLegs(manager, orgId, hunt.id, 'lost-race', leg.id);
-    await this.leases.releaseHunt(manager, orgId, hunt.id, leg.lineId);
+    const losers = await this.ending.endLiveLegs(manager, orgId, huntId, 'lost-race', legId);
+    await this.leases.releaseHunt(manager, orgId, huntId, target.lineId);
     // The budget no longer applies: the hand-off has its own retries.
-    await this.scheduler.cancel(huntDeadlineKey(hunt.id), manager);
-    const payload: HuntTransferPayload = {
-      orgId,
-      huntId: hunt.id,
-      legId: leg.id,
-      fence: won.fence,
-      decidedAtMs: report.decidedAtMs,
-    };
+    await this.scheduler.cancel(huntDeadlineKey(huntId), manager);
+    const payload: HuntTransferPayload = { orgId, huntId, legId, fence: won.fence, decidedAtMs: report.decidedAtMs };
     await this.scheduler.schedule(HUNT_TRANSFER_JOB, now, payload, {
-      key: huntTransferKey(hunt.id, won.fence),
+      key: huntTransferKey(huntId, won.fence),
       manager,
     });
-    this.logger.log({
-      msg: 'hunt won',
-      huntId: hunt.id,
-      legId: leg.id,
-      fence: won.fence,
-      by: report.decidedBy,
-      losers,
-    });
-    return { outcome: 'won', huntId: hunt.id, legId: leg.id, fence: won.fence };
+    this.logger.log({ msg: 'hunt won', huntId, legId, fence: won.fence, by: report.decidedBy, losers });
+    return { outcome: 'won', huntId, legId, fence: won.fence };
   }
 
   private count(decidedBy: DetectionDecider, outcome: ClaimOutcome): void {

@@ -1,9 +1,15 @@
-import { HuntEventSubjects, type LegEndReason, type LegEventSource, type LegStatus } from '@callfleet/contracts';
+import {
+  type HuntEvent,
+  HuntEventSubjects,
+  type LegEndReason,
+  type LegEventSource,
+  type LegStatus,
+} from '@callfleet/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { HuntEvents } from '../hunts/hunt-events.outbox';
 import type { LegEntity } from './leg.entity';
-import { LegsRepository, type LegTransitionOptions, type MovedLeg } from './legs.repository';
+import { type LegEventRecord, LegsRepository, type LegTransitionOptions, type MovedLeg } from './legs.repository';
 
 export interface LegMoveCause {
   source: LegEventSource;
@@ -40,6 +46,31 @@ export class LegTransitions {
     return leg;
   }
 
+  /**
+   * Ends every live leg of the hunt but `exceptLegId` with `reason` (one UPDATE, one history insert,
+   * one outbox insert: a hunt of 70 lines ends in a few statements). The legs ended.
+   */
+  async endAllLive(
+    manager: EntityManager,
+    orgId: string,
+    huntId: string,
+    reason: LegEndReason,
+    cause: LegMoveCause,
+    exceptLegId?: string,
+  ): Promise<MovedLeg[]> {
+    const ended = await this.legs.endAllLive(manager, orgId, huntId, reason, exceptLegId);
+    await this.legs.recordEvents(
+      manager,
+      ended.map((leg) => this.historyLine(leg, cause, { reason })),
+    );
+    await this.events.publishMany(
+      manager,
+      orgId,
+      ended.map((leg) => this.statusChanged(leg)),
+    );
+    return ended;
+  }
+
   /** A leg just inserted (`dialing`): its first history line and event (`from: null`). */
   async created(manager: EntityManager, leg: LegEntity, cause: LegMoveCause): Promise<void> {
     await this.told(manager, Object.assign(leg, { from: null }), cause, {});
@@ -51,10 +82,18 @@ export class LegTransitions {
     cause: LegMoveCause,
     options: LegTransitionOptions,
   ): Promise<void> {
+    await this.legs.recordEvent(manager, this.historyLine(leg, cause, options));
+    await this.events.publish(manager, leg.orgId, this.statusChanged(leg));
+  }
+
+  private historyLine(
+    leg: LegEntity & { from: LegStatus | null },
+    cause: LegMoveCause,
+    options: LegTransitionOptions,
+  ): LegEventRecord {
     const to = leg.status;
-    const orgId = leg.orgId;
-    await this.legs.recordEvent(manager, {
-      orgId,
+    return {
+      orgId: leg.orgId,
       huntId: leg.huntId,
       legId: leg.id,
       callId: leg.callId,
@@ -63,8 +102,11 @@ export class LegTransitions {
       confidence: cause.confidence ?? null,
       detail: { from: leg.from, to, ...(options.reason ? { reason: options.reason } : {}), ...cause.detail },
       at: cause.at,
-    });
-    await this.events.publish(manager, orgId, {
+    };
+  }
+
+  private statusChanged(leg: LegEntity & { from: LegStatus | null }): HuntEvent {
+    return {
       subject: HuntEventSubjects.LEG_STATUS_CHANGED,
       data: {
         huntId: leg.huntId,
@@ -73,9 +115,9 @@ export class LegTransitions {
         callId: leg.callId,
         attempt: leg.attempt,
         from: leg.from,
-        to,
+        to: leg.status,
         reason: (leg.endReason as LegEndReason | null) ?? null,
       },
-    });
+    };
   }
 }

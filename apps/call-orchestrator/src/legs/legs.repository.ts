@@ -67,6 +67,70 @@ export class LegsRepository {
     return Object.assign(leg, { from: rows[0].previous });
   }
 
+  /**
+   * Ends every live leg of the hunt (but `exceptLegId`) with `reason`, in one guarded UPDATE: each
+   * live state may end, so this is the state machine's move for all of them at once. The legs ended.
+   */
+  async endAllLive(
+    manager: EntityManager,
+    orgId: string,
+    huntId: string,
+    reason: LegEndReason,
+    exceptLegId?: string,
+  ): Promise<MovedLeg[]> {
+    const live = legStatusesBefore('ended');
+    const rows: (Record<string, unknown> & { previous: LegStatus })[] = await changedRows(
+      manager,
+      `UPDATE orchestrator.legs l
+          SET status = 'ended', end_reason = $3, ended_at = COALESCE(l.ended_at, now()), updated_at = now()
+         FROM (SELECT id, status FROM orchestrator.legs
+                WHERE org_id = $1 AND hunt_id = $2 AND id IS DISTINCT FROM $4::uuid AND status = ANY($5::text[])
+                ORDER BY id FOR UPDATE) p
+        WHERE l.id = p.id AND p.status = ANY($5::text[])
+        RETURNING l.id, l.org_id, l.hunt_id, l.line_id, l.call_id, l.attempt, l.status, l.end_reason, p.status AS previous`,
+      [orgId, huntId, reason, exceptLegId ?? null, live],
+    );
+    return rows.map((r) =>
+      Object.assign(new LegEntity(), {
+        id: r.id as string,
+        orgId: r.org_id as string,
+        huntId: r.hunt_id as string,
+        lineId: r.line_id as string,
+        callId: (r.call_id as string | null) ?? null,
+        attempt: r.attempt as number,
+        status: r.status as LegStatus,
+        endReason: r.end_reason as LegEndReason,
+        from: r.previous,
+      }),
+    );
+  }
+
+  /** Many lines of history at once (one statement), in the order given. */
+  async recordEvents(manager: EntityManager, events: readonly LegEventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await manager.query(
+      `INSERT INTO orchestrator.leg_events (org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail, signal_key)
+       SELECT e.org_id, e.hunt_id, e.leg_id, e.call_id, COALESCE(e.at, now()), e.source, e.kind, e.confidence, e.detail, e.signal_key
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], $7::text[],
+                     $8::double precision[], $9::jsonb[], $10::text[]) WITH ORDINALITY
+           AS e(org_id, hunt_id, leg_id, call_id, at, source, kind, confidence, detail, signal_key, n)
+        ORDER BY e.n
+       ON CONFLICT (org_id, signal_key) WHERE signal_key IS NOT NULL DO NOTHING`,
+      [
+        events.map((e) => e.orgId),
+        events.map((e) => e.huntId),
+        events.map((e) => e.legId),
+        events.map((e) => e.callId),
+        events.map((e) => e.at ?? null),
+        events.map((e) => e.source),
+        events.map((e) => e.kind),
+        events.map((e) => e.confidence ?? null),
+        events.map((e) => JSON.stringify(e.detail)),
+        events.map((e) => e.signalKey ?? null),
+      ],
+    );
+  }
+
   /** A new leg (status `dialing`); the line is the hunt's already. */
   async insert(
     manager: EntityManager,

@@ -28,7 +28,7 @@ import { ApiErrors } from '../docs/api-responses';
 /** Those who run hunts (viewers only watch). */
 const HUNT_RUNNERS = [Role.OWNER, Role.ADMIN, Role.AGENT] as const;
 
-/** `/hunts/:id/legs/:legId/events`: the path. */
+/** `/hunts/:id/legs/:legId/…`: the path. */
 class LegPathDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
@@ -84,6 +84,21 @@ export class HuntsController {
   @ApiErrors(400, 401, 403, 404)
   cancel(@Param() params: IdParamDto): Promise<HuntDto> {
     return this.rpc.call(HuntCommands.Cancel, params);
+  }
+
+  @Post(':id/legs/:legId/confirm-human')
+  @HttpCode(200)
+  @Roles(...HUNT_RUNNERS)
+  @ApiOperation({
+    summary: 'Confirm a live person on a leg: it wins the hunt (in any detection mode) and is handed off',
+    description:
+      'A person listening says this leg is live. The leg must still be on an answered call of a running hunt ' +
+      '(else 409), and no other leg may have won it (409); a repeated confirmation of the winner answers the hunt as it is.',
+  })
+  @ApiResponse({ status: 200, type: HuntDto })
+  @ApiErrors(400, 401, 403, 404, 409)
+  confirmHuman(@Param() params: LegPathDto): Promise<HuntDto> {
+    return this.rpc.call(HuntCommands.ConfirmHuman, { id: params.id, legId: params.legId });
   }
 
   @Get(':id/legs/:legId/events')

@@ -48,6 +48,40 @@ export class JobScheduler {
   }
 
   /**
+   * `schedule` for many jobs of one kind at once (one statement): each key a no-op when it exists.
+   * The keys scheduled (new ones only).
+   */
+  async scheduleMany(
+    kind: string,
+    runAt: Date,
+    jobs: readonly { key: string; payload: object }[],
+    options: { manager?: EntityManager } = {},
+  ): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const manager = options.manager ?? this.dataSource.manager;
+    const now = this.clock.now();
+    const rows: { key: string }[] = await manager.query(
+      `INSERT INTO "${this.schema}".jobs (key, kind, payload, run_at, created_at, updated_at)
+       SELECT j.key, $3, j.payload, $4, $5, $5 FROM unnest($1::text[], $2::jsonb[]) AS j(key, payload)
+       ON CONFLICT (key) DO NOTHING RETURNING key`,
+      [jobs.map((j) => j.key), jobs.map((j) => JSON.stringify(j.payload)), kind, runAt, now],
+    );
+    if (rows.length > 0) await this.notify(manager);
+    return rows.map((r) => r.key);
+  }
+
+  /** `cancel` for many keys at once: the pending ones are deleted. The number cancelled. */
+  async cancelMany(keys: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<number> {
+    if (keys.length === 0) return 0;
+    const rows: unknown[] = await manager.query(
+      `WITH gone AS (DELETE FROM "${this.schema}".jobs WHERE key = ANY($1::text[]) AND status = 'pending' RETURNING 1)
+       SELECT * FROM gone`,
+      [keys],
+    );
+    return rows.length;
+  }
+
+  /**
    * Deletes the job of `key` unless it is running or finished (a running attempt completes), which
    * frees the key for a new schedule. True when a pending job was cancelled.
    */

@@ -33,6 +33,7 @@ export function schemaOf(dataSource: DataSource): string {
 @Injectable()
 export class Outbox {
   private readonly insert: string;
+  private readonly insertMany: string;
   private readonly channel: string;
 
   constructor(
@@ -50,6 +51,17 @@ export class Outbox {
         RETURNING id
       )
       SELECT pg_notify('${this.channel}', '') FROM added`;
+    // Many events in one statement, their ids in the order given (what the relay publishes them in).
+    this.insertMany = `
+      WITH added AS (
+        INSERT INTO ${outboxTable(schema)} (event_id, subject, envelope, headers, order_key, created_at, available_at)
+        SELECT e.event_id, e.subject, e.envelope, $4::jsonb, e.order_key, $6, $6
+          FROM unnest($1::uuid[], $2::text[], $3::json[], $5::text[]) WITH ORDINALITY
+            AS e(event_id, subject, envelope, order_key, n)
+         ORDER BY e.n
+        RETURNING id
+      )
+      SELECT pg_notify('${this.channel}', '') FROM (SELECT 1 FROM added LIMIT 1) one`;
   }
 
   /**
@@ -81,5 +93,34 @@ export class Outbox {
       envelope.occurredAt,
     ]);
     return envelope;
+  }
+
+  /**
+   * `add` for many events of one change at once (one statement), published in the order given.
+   * Same guarantees: inside the caller's open transaction, declared subjects only.
+   */
+  async addMany<T>(
+    manager: EntityManager,
+    events: readonly { subject: string; data: T; meta?: OutboxEventMeta }[],
+  ): Promise<EventEnvelope<T>[]> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('Outbox.addMany needs the EntityManager of an open transaction');
+    }
+    if (events.length === 0) return [];
+    for (const event of events) this.declared.assertPublishes(event.subject);
+    const now = this.clock.now();
+    const envelopes = events.map((e) => eventEnvelope(e.subject, e.data, e.meta ?? {}, now));
+    const headers = Object.fromEntries(
+      [...contextHeaders(RequestContext.current())].map(([name, values]) => [name, values.join(',')]),
+    );
+    await manager.query(this.insertMany, [
+      envelopes.map((e) => e.id),
+      envelopes.map((e) => e.type),
+      envelopes.map((e) => JSON.stringify(e)),
+      JSON.stringify(headers),
+      events.map((e) => e.meta?.orderKey ?? null),
+      now.toISOString(),
+    ]);
+    return envelopes;
   }
 }
