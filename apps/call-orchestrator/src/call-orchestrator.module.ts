@@ -6,6 +6,7 @@ import { callOrchestratorSchema } from './call-orchestrator.schema';
 import { CallsModule } from './calls/calls.module';
 import { DestinationsModule } from './destinations/destinations.module';
 import { DetectionModule } from './detection/detection.module';
+import { HandoffModule } from './handoff/handoff.module';
 import { HuntEventsModule } from './hunts/hunt-events.module';
 import { HuntsModule } from './hunts/hunts.module';
 import { IngressModule } from './ingress/ingress.module';
@@ -30,6 +31,7 @@ import { TargetsModule } from './targets/targets.module';
     LinesModule,
     HuntsModule,
     IvrModule,
+    HandoffModule,
     IngressModule,
     DetectionModule,
     CallFlowModule,

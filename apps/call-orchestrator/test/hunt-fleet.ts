@@ -56,9 +56,10 @@ export class HuntFleet {
 
   /** `media: true` runs media-stream too (the legs' audio analysed: what `expect` steps wait for). */
   /** `replicas: 2` runs a second orchestrator on the same database (they share the work); `clock` is their time. */
+  /** `env` adds to the orchestrators' environment (e.g. the hand-off's settings). */
   static async start(
     simAccount: Record<string, unknown> = {},
-    options: { media?: boolean; replicas?: number; clock?: Clock } = {},
+    options: { media?: boolean; replicas?: number; clock?: Clock; env?: Record<string, string> } = {},
   ): Promise<HuntFleet> {
     const namespace = testNamespace();
     const sim = await Simulator.start({ WEBHOOK_RETRIES: '2', LOG_LEVEL: 'warn' });
@@ -88,6 +89,7 @@ export class HuntFleet {
       MEDIA_STREAM_PUBLIC_URL: media ? media.url.replace(/^http/, 'ws') : 'ws://127.0.0.1:9',
       CALL_PROVIDER_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'warn',
+      ...options.env,
     };
     const replicas: Service[] = [];
     for (let i = 0; i < (options.replicas ?? 1); i++) {

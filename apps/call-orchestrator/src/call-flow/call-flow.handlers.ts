@@ -42,7 +42,7 @@ export class CallFlowHandlers {
 
   private async instructions(request: CallFlowRequestDto): Promise<string> {
     const query = request.query ?? {};
-    const call = await this.find(request, query[FLOW_CALL_PARAM]);
+    const call = await this.find(request, query);
     if (!call) return hangUpTwiml();
     const handoff = request.params.DialCallStatus !== undefined || query[HANDOFF_QUERY_PARAM] !== undefined;
     if (handoff && this.dialOutcomes) {
@@ -76,18 +76,25 @@ export class CallFlowHandlers {
 
   /**
    * Our call, by our id in the URL (the first request may beat placeCall's reply) or by the
-   * provider's id; only if the provider, account and call id all agree.
+   * provider's id; only if the provider, account and call id (or, for a hand-off's dialed leg, its
+   * parent's) all agree.
    */
-  private async find(request: CallFlowRequestDto, ourId: string | undefined): Promise<CallEntity | null> {
+  private async find(request: CallFlowRequestDto, query: Record<string, string>): Promise<CallEntity | null> {
     const manager = this.dataSource.manager;
+    const ourId = query[FLOW_CALL_PARAM];
     if (ourId && UUID.test(ourId)) {
       const call = await this.calls.byId(manager, ourId);
       if (!call || call.provider !== request.provider || call.accountKey !== request.accountKey) return null;
-      if (call.providerCallId === null) {
+      if (call.providerCallId === null && request.params.ParentCallSid === undefined) {
         await this.calls.setProviderCallId(manager, call.id, request.callId);
         call.providerCallId = request.callId;
       }
-      return call.providerCallId === request.callId ? call : null;
+      if (call.providerCallId === request.callId) return call;
+      // A hand-off's destination answering (`<Number url>`) asks as its own, dialed call, whose parent is ours.
+      const parent = request.params.ParentCallSid;
+      return query[HANDOFF_QUERY_PARAM] !== undefined && parent !== undefined && parent === call.providerCallId
+        ? call
+        : null;
     }
     return this.calls.byProviderCallId(manager, request.provider, request.accountKey, request.callId);
   }

@@ -1,4 +1,10 @@
-import { handoffApologyTwiml, handoffRedirectTwiml, handoffRetryTwiml, handoffStartTwiml } from './handoff-twiml';
+import {
+  destinationBridgeTwiml,
+  handoffApologyTwiml,
+  handoffRedirectTwiml,
+  handoffRetryTwiml,
+  handoffStartTwiml,
+} from './handoff-twiml';
 
 const HEAD = '<?xml version="1.0" encoding="UTF-8"?><Response>';
 const greeting = { text: 'Please hold, connecting you.', voice: 'alice' };
@@ -36,6 +42,20 @@ describe('hand-off TwiML', () => {
   it('escapes the configured messages', () => {
     const xml = handoffStartTwiml({ text: 'Tom & Jerry <say> "hi"', voice: 'Polly.Joanna' }, dial);
     expect(xml).toContain('<Say voice="Polly.Joanna">Tom &#38; Jerry &#60;say&#62; &#34;hi&#34;</Say>');
+  });
+
+  it('asks our flow when the destination answers (the whisper URL), before the bridge', () => {
+    const xml = handoffStartTwiml(greeting, { ...dial, answeredUrl: 'http://h/v?handoff=7&answered=1' });
+    expect(xml).toContain(
+      '<Number sendDigits="ww12#" url="http://h/v?handoff=7&#38;answered=1" method="POST">+15550101100</Number>',
+    );
+    const sip = handoffStartTwiml(greeting, {
+      ...dial,
+      destination: { kind: 'sip', uri: 'sip:q@pbx.example.com' },
+      answeredUrl: 'http://h/v?answered=1',
+    });
+    expect(sip).toContain('<Sip url="http://h/v?answered=1" method="POST">sip:q@pbx.example.com</Sip>');
+    expect(destinationBridgeTwiml()).toBe(`${HEAD}</Response>`);
   });
 
   it('holds the person with a message and a pause before the next dial', () => {

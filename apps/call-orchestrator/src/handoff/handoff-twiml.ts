@@ -22,6 +22,11 @@ export interface DestinationDial {
   timeoutSec: number;
   /** The number the destination sees (the winner's line); omitted: the provider's default. */
   callerId?: string;
+  /**
+   * Asked when the destination answers, before the bridge (Twilio's `<Number url>` / `<Sip url>`, the
+   * whisper): the moment the hand-off is connected. Its answer runs on the destination's side.
+   */
+  answeredUrl?: string;
 }
 
 function twiml(verbs: string): string {
@@ -40,10 +45,11 @@ function invalid(message: string): never {
  * The destination as a `<Dial>` noun. Every value is checked again here (whatever stored it) and
  * escaped: a number is E.164, its digits `0-9*#w`, a SIP URI `sip:`/`sips:`.
  */
-function destinationNoun(destination: DestinationSpec): string {
+function destinationNoun(destination: DestinationSpec, answeredUrl?: string): string {
+  const url = answeredUrl ? ` url="${escapeXml(answeredUrl)}" method="POST"` : '';
   if (destination.kind === 'sip') {
     if (!SIP_URI_PATTERN.test(destination.uri)) invalid('The destination is not a sip: URI');
-    return `<Sip>${escapeXml(destination.uri)}</Sip>`;
+    return `<Sip${url}>${escapeXml(destination.uri)}</Sip>`;
   }
   if (!PHONE_NUMBER_PATTERN.test(destination.number)) invalid('The destination number is not E.164');
   const digits = destination.sendDigits;
@@ -51,7 +57,7 @@ function destinationNoun(destination: DestinationSpec): string {
     invalid('The destination digits may only hold 0-9, *, # and w');
   }
   const sendDigits = digits ? ` sendDigits="${escapeXml(digits)}"` : '';
-  return `<Number${sendDigits}>${escapeXml(destination.number)}</Number>`;
+  return `<Number${sendDigits}${url}>${escapeXml(destination.number)}</Number>`;
 }
 
 function dialVerb(dial: DestinationDial): string {
@@ -61,7 +67,7 @@ function dialVerb(dial: DestinationDial): string {
     ` timeout="${Math.max(5, Math.round(dial.timeoutSec))}"`,
     dial.callerId ? ` callerId="${escapeXml(dial.callerId)}"` : '',
   ].join('');
-  return `<Dial${attributes}>${destinationNoun(dial.destination)}</Dial>`;
+  return `<Dial${attributes}>${destinationNoun(dial.destination, dial.answeredUrl)}</Dial>`;
 }
 
 /** Where the winner's call is sent (a call update): back to our flow, which answers `handoffStartTwiml`. */
@@ -80,6 +86,11 @@ export function handoffStartTwiml(greeting: Spoken, dial: DestinationDial): stri
 /** The destination did not take the call: a short hold message, a pause, and the next dial. */
 export function handoffRetryTwiml(hold: Spoken, pauseSec: number, dial: DestinationDial): string {
   return twiml(`${say(hold)}<Pause length="${Math.max(1, Math.round(pauseSec))}"/>${dialVerb(dial)}`);
+}
+
+/** The answer to the destination's answered request: nothing to say to it, the bridge goes ahead. */
+export function destinationBridgeTwiml(): string {
+  return twiml('');
 }
 
 /** The last dial failed too: the person is told politely, then the call ends. */

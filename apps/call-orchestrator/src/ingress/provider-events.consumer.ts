@@ -6,6 +6,7 @@ import type { CallEntity } from '../calls/call.entity';
 import { CallHangUps } from '../calls/call-hang-up.job';
 import { CallsRepository } from '../calls/calls.repository';
 import { AMD_HUMAN_CONFIDENCE } from '../detection/human-decision';
+import { Handoff } from '../handoff/handoff.service';
 import { HuntMetrics } from '../hunts/hunt.metrics';
 import { HuntWinner } from '../hunts/hunt-winner.service';
 import { HuntsRepository } from '../hunts/hunts.repository';
@@ -42,6 +43,7 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
     private readonly ivr: IvrRunner,
     private readonly hangUps: CallHangUps,
     private readonly winner: HuntWinner,
+    private readonly handoff: Handoff,
     private readonly clock: Clock,
     private readonly metrics: HuntMetrics,
   ) {}
@@ -102,6 +104,8 @@ export class ProviderEventsConsumer implements OnApplicationBootstrap {
     if (!outcome) return;
     const cause = { source: 'provider' as const, kind: `call-${status}`, at: occurredAt };
     if (outcome.to === 'ended' || outcome.to === 'failed') {
+      // The winner hanging up mid hand-off: the hand-off decides (its <Dial action> may say it was connected).
+      if (leg.status === 'transferring' && (await this.handoff.winnerCallEnded(manager, leg, hunt))) return;
       await this.endings.end(manager, leg.orgId, leg.id, outcome.to, outcome.reason ?? 'completed', cause);
       return;
     }

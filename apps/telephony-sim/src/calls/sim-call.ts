@@ -71,6 +71,7 @@ export type HistoryEntry = Stamp &
     | { type: 'bridged'; target: DialTarget; dialCallSid?: string }
     | { type: 'unbridged'; dialCallSid?: string; reason: string }
     | { type: 'dial'; dialCallSid: string; status: DialAttemptStatus; destination: DialTarget }
+    | { type: 'dial-whisper'; dialCallSid: string; url: string }
     | { type: 'answered-by'; answeredBy: string }
     | { type: 'hang-up'; by: 'api' | 'far-end' | 'instructions'; reason: string }
     | { type: 'error'; message: string; code?: number }

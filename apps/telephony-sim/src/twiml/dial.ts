@@ -28,12 +28,24 @@ export function dialActionParams(outcome: DialOutcome): Record<string, string> {
 }
 
 /**
+ * Asks a destination's `url` (Twilio's whisper, `<Number url>`) when it answers, as its own call: the
+ * dialed leg's `CallSid` with the far end's call as `ParentCallSid`. Its TwiML would run on the
+ * destination's side; the simulator notes the request and bridges.
+ */
+export type DialWhisper = (attempt: DialAttempt, url: string, method: 'GET' | 'POST') => Promise<void>;
+
+/**
  * Rings every noun of the `<Dial>` at once, each doing what its destination scenario says; the first
  * to answer is bridged to the far end (the rest are canceled) until the destination or the far end
  * hangs up. While it rings, a person on the far end stays on the line, waiting. Rejects only when
  * `signal` aborts with the call still live (a redirect): the dial is canceled and the new instructions run.
  */
-export async function runDial(step: DialStep, rt: CallRuntime, signal: AbortSignal): Promise<DialOutcome> {
+export async function runDial(
+  step: DialStep,
+  rt: CallRuntime,
+  signal: AbortSignal,
+  whisper?: DialWhisper,
+): Promise<DialOutcome> {
   const ringing = step.targets.map((target) => {
     const priorDials = rt.countDial(destinationKey(target));
     const plan = planDestination(target, priorDials);
@@ -94,7 +106,11 @@ export async function runDial(step: DialStep, rt: CallRuntime, signal: AbortSign
   }
   for (const entry of ringing)
     if (entry.attempt.status === 'ringing' && entry !== firstAnswer) settle(rt, entry.attempt, 'canceled');
-  return talk(rt, signal, firstAnswer.attempt, firstAnswer.plan.talkSeconds);
+  const { attempt, plan } = firstAnswer;
+  if (attempt.destination.url && whisper) {
+    await whisper(attempt, attempt.destination.url, attempt.destination.urlMethod ?? 'POST').catch(() => undefined);
+  }
+  return talk(rt, signal, attempt, plan.talkSeconds);
 }
 
 /** The destination answered: bridged until it hangs up (`talkSeconds`), the far end hangs up, or a redirect. */

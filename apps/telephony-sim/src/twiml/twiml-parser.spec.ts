@@ -57,6 +57,26 @@ describe('parseTwiml', () => {
     ).toThrow(TwimlParseError);
   });
 
+  it("reads a destination's whisper URL (asked when it answers) and its method", () => {
+    const [dial] = parseTwiml(
+      '<Response><Dial><Number url="https://hooks.example/v?handoff=1&#38;answered=1">+15550001100</Number>' +
+        '<Sip url="/answered" method="GET">sip:q@pbx.example</Sip><Queue url="/ignored">support</Queue></Dial></Response>',
+    );
+    expect(dial).toMatchObject({
+      targets: [
+        {
+          kind: 'number',
+          value: '+15550001100',
+          url: 'https://hooks.example/v?handoff=1&answered=1',
+          urlMethod: 'POST',
+        },
+        { kind: 'sip', value: 'sip:q@pbx.example', url: '/answered', urlMethod: 'GET' },
+        { kind: 'queue', value: 'support' },
+      ],
+    });
+    expect((dial as { targets: { url?: string }[] }).targets[2].url).toBeUndefined();
+  });
+
   it('reads forks, their tracks, their stop, and a connected stream with an action', () => {
     expect(
       parseTwiml(
@@ -93,6 +113,17 @@ describe('parseTwiml', () => {
     ['a dial without a target', '<Response><Dial></Dial></Response>'],
   ])('refuses %s', (_, document) => {
     expect(() => parseTwiml(document)).toThrow(TwimlParseError);
+  });
+
+  it('reads escaped URLs and texts as an XML parser does (their query and ampersands kept)', () => {
+    const [redirect, dial, say] = parseTwiml(
+      '<Response><Redirect method="POST">http://h/voice?call=c1&#38;resume=1&amp;x=&#x26;</Redirect>' +
+        '<Dial action="http://h/voice?call=c1&#38;handoff=7&amp;attempt=2"><Number>+15550001111</Number></Dial>' +
+        '<Say>Tom &amp; Jerry &#60;3 &bogus; &#99999999;</Say></Response>',
+    );
+    expect(redirect).toEqual({ verb: 'Redirect', url: 'http://h/voice?call=c1&resume=1&x=&', method: 'POST' });
+    expect(dial).toMatchObject({ action: 'http://h/voice?call=c1&handoff=7&attempt=2' });
+    expect(say).toMatchObject({ text: 'Tom & Jerry <3 &bogus; &#99999999;' });
   });
 
   it('refuses a document that is too large', () => {

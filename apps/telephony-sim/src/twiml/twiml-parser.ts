@@ -54,15 +54,33 @@ function children(node: XmlNode): XmlNode[] {
   return name ? (node[name] as XmlNode[]) : [];
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * XML's own entities and character references (`&amp;`, `&#38;`, `&#x26;`), as any XML parser reads
+ * them: a URL escaped into TwiML keeps its query. The parser's entity processing stays off (a
+ * DOCTYPE is refused anyway), so nothing else is expanded.
+ */
+function decodeEntities(raw: string): string {
+  return raw.replace(/&(#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-z]{2,4});/g, (whole, ref: string) => {
+    if (ref[0] !== '#') return NAMED_ENTITIES[ref] ?? whole;
+    const code = ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
 function text(node: XmlNode): string {
-  return children(node)
-    .map((c) => (typeof c['#text'] === 'string' ? c['#text'] : ''))
-    .join('')
-    .trim();
+  return decodeEntities(
+    children(node)
+      .map((c) => (typeof c['#text'] === 'string' ? c['#text'] : ''))
+      .join('')
+      .trim(),
+  );
 }
 
 function attr(node: XmlNode, name: string): string | undefined {
-  return node[':@']?.[name];
+  const raw = node[':@']?.[name];
+  return raw === undefined ? undefined : decodeEntities(raw);
 }
 
 function integer(node: XmlNode, name: string, fallback: number, min: number, max: number): number {
@@ -149,7 +167,14 @@ function dial(node: XmlNode): DialStep {
     if (sendDigits !== undefined && !DIGITS.test(sendDigits)) {
       throw new TwimlParseError('<Number sendDigits> may only hold 0-9, *, # and w');
     }
-    targets.push({ kind, value: text(child), ...(sendDigits ? { sendDigits } : {}) });
+    const url = kind === 'number' || kind === 'sip' || kind === 'client' ? attr(child, 'url') : undefined;
+    const urlMethod = attr(child, 'method')?.toUpperCase() === 'GET' ? 'GET' : 'POST';
+    targets.push({
+      kind,
+      value: text(child),
+      ...(sendDigits ? { sendDigits } : {}),
+      ...(url ? { url, urlMethod } : {}),
+    });
   }
   if (targets.length === 0 || targets.some((t) => !t.value)) throw new TwimlParseError('<Dial> needs a target');
   const action = attr(node, 'action');

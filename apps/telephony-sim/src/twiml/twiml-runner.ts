@@ -117,7 +117,19 @@ async function dial(
   signal: AbortSignal,
   fetch: TwimlFetch,
 ): Promise<NextDocument | undefined> {
-  const outcome = await runDial(step, rt, signal);
+  const outcome = await runDial(step, rt, signal, async (attempt, url, method) => {
+    rt.note({ type: 'dial-whisper', dialCallSid: attempt.dialCallSid, url });
+    await fetch(url, method, {
+      CallSid: attempt.dialCallSid,
+      ParentCallSid: rt.call.sid,
+      CallStatus: 'in-progress',
+      Direction: 'outbound-dial',
+      From: step.callerId ?? rt.call.from,
+      Caller: step.callerId ?? rt.call.from,
+      To: attempt.destination.value,
+      Called: attempt.destination.value,
+    });
+  });
   const params = dialActionParams(outcome);
   if (outcome.callEnded) {
     if (step.action) fetch(step.action, step.method, params).catch(() => undefined);

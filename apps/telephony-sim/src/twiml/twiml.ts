@@ -32,6 +32,9 @@ export interface DialTarget {
   value: string;
   /** `<Number sendDigits>`: keys pressed to the destination once it answers (an extension behind a main number). */
   sendDigits?: string;
+  /** `<Number url>` / `<Sip url>` (Twilio's whisper): fetched when the destination answers, before the bridge. */
+  url?: string;
+  urlMethod?: 'GET' | 'POST';
 }
 
 /** `<Stream>` inside `<Connect>` (bidirectional) or `<Start>` (listen only). */
