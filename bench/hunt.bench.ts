@@ -360,7 +360,8 @@ export async function huntBenchmark(broker: BenchBroker): Promise<BenchmarkResul
 
     const orchestratorMetrics = async () =>
       parseHistogram(await (await fetch(`http://127.0.0.1:${orchestratorPort}/metrics`)).text(), TRANSFER_METRIC);
-    const metricBefore = await orchestratorMetrics();
+    // Scraped again once the warm-up hunt is won, so the metric's figures leave it out too.
+    let metricBefore = await orchestratorMetrics();
     const ours: Decision[] = [];
     const floorDecisions: Decision[] = [];
     const oursWinners: number[] = [];
@@ -514,9 +515,10 @@ export async function huntBenchmark(broker: BenchBroker): Promise<BenchmarkResul
         const turns = [
           () =>
             oursRacers[i] &&
-            decideOurs(oursRacers[i]).then((d) => {
+            decideOurs(oursRacers[i]).then(async (d) => {
               ours.push(d);
-              return settled(oursRacers[i], d);
+              await settled(oursRacers[i], d);
+              if (round === 0 && i === 0) metricBefore = await orchestratorMetrics();
             }),
           () => floorRacers[i] && decideFloor(floorRacers[i]).then((d) => floorDecisions.push(d)),
         ];
