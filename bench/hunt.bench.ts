@@ -69,6 +69,8 @@ interface Decision {
   liveLegs: number;
   /** ours: from the winner's event to the start of the transaction that made it the winner (`won_at`). */
   toWinMs?: number | null;
+  /** ours: from the winner's event to the hand-off's durable job being written (in the win's transaction). */
+  toJobScheduledMs?: number | null;
   /** ours: the hunt's other calls hung up at the simulator before the winner's call update arrived. */
   hangUpsBefore?: number;
   transferAt?: number;
@@ -461,7 +463,13 @@ export async function huntBenchmark(broker: BenchBroker): Promise<BenchmarkResul
         const winner = racers.find((r) => r.legId === won?.winner_leg_id);
         const toWinMs =
           winner && won.won_ms !== null ? won.won_ms - (sentAt.get(winner.providerCallId) ?? first) : null;
-        return { latencyMs, liveLegs: live, toWinMs, transferAt, winnerSid };
+        const [job] = await database.query<{ created_ms: number }>(
+          `SELECT (extract(epoch FROM created_at) * 1000)::float8 AS created_ms FROM orchestrator.jobs
+           WHERE kind = 'orchestrator.hunt-transfer' AND payload->>'huntId' = $1 ORDER BY id LIMIT 1`,
+          [racers[0].huntId],
+        );
+        const toJobScheduledMs = winner && job ? job.created_ms - (sentAt.get(winner.providerCallId) ?? first) : null;
+        return { latencyMs, liveLegs: live, toWinMs, toJobScheduledMs, transferAt, winnerSid };
       };
       const decideFloor = async (racers: Racer[]): Promise<Decision> => {
         const sentAt = await race(nc, `${namespace}.floor.${LiveHumanDetected.subject}`, fleet.orgId, racers);
@@ -630,6 +638,9 @@ function report(
     oursHangUpsBeforeTransfer: summarizeOrNull(
       ours.flatMap((d) => (d.hangUpsBefore === undefined ? [] : [d.hangUpsBefore])),
     ),
+    oursToTransferJobWrittenMs: summarizeOrNull(
+      ours.flatMap((d) => (d.toJobScheduledMs == null ? [] : [d.toJobScheduledMs])),
+    ),
     oursToWinTransactionMs: summarizeOrNull(ours.flatMap((d) => (d.toWinMs == null ? [] : [d.toWinMs]))),
     latencyRatioOursToFloor: {
       p50: ratio(oursVariant?.p50Ms, floorVariant?.p50Ms),
@@ -654,6 +665,11 @@ function report(
       `  ours, the hunt's other calls hung up before the transfer request arrived: median ${hangUps.p50Ms} of ${HUNT_SIZE - 1}`,
     );
   if (toWin) console.log(`  ours, event -> the win's transaction begins: p50 ${toWin.p50Ms} ms  p99 ${toWin.p99Ms} ms`);
+  const toJob = notes.oursToTransferJobWrittenMs;
+  if (toJob)
+    console.log(
+      `  ours, event -> the hand-off's job written (in that transaction): p50 ${toJob.p50Ms} ms  p99 ${toJob.p99Ms} ms`,
+    );
   console.log(`  goal p99 < ${GOAL_P99_MS} ms: ${notes.verdict}`);
   if (!oursVariant && !process.env.BENCH_VARIANTS) {
     throw new Error(
