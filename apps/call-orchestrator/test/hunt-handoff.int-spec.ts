@@ -50,11 +50,33 @@ async function holdingHunt(fleet: HuntFleet, destination: string): Promise<Held>
   return { orgId, hunt, legId: leg.id, callId: row.call_id, sid: leg.providerCallId ?? '' };
 }
 
+/** A transfer job's row as the scheduler writes it, or as a replica killed mid-run leaves it; runners woken. */
+async function insertTransferJob(
+  fleet: HuntFleet,
+  key: string,
+  payload: HuntTransferPayload,
+  killedMidRun = false,
+): Promise<void> {
+  await fleet.orchestratorDb.query(
+    `INSERT INTO orchestrator.jobs (key, kind, payload, status, run_at, attempts, locked_by, locked_until, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, now(), $5, $6, $7, now(), now())`,
+    killedMidRun
+      ? [key, HUNT_TRANSFER_JOB, payload, 'running', 1, 'killed-replica', new Date(Date.now() - 1_000)]
+      : [key, HUNT_TRANSFER_JOB, payload, 'pending', 0, null, null],
+  );
+  await fleet.orchestratorDb.query(`SELECT pg_notify('orchestrator_jobs', '')`);
+}
+
 /**
- * What the win does (one conditional write of the hunt and its winner, the transfer job scheduled in
- * the same transaction). Replaced by hunts.v1.confirm-human once hunt-winner lands.
+ * What the win does: the hunt and its winner moved to `transferring` (fence 1), the transfer job
+ * scheduled. `claimed-then-crashed`: a transfer job also took the hand-off (`sending`, committed) and
+ * died before its call update left, its row still `running` under an expired lease.
  */
-async function winForTest(fleet: HuntFleet, held: Held, jobKey?: string): Promise<HuntTransferPayload> {
+async function winForTest(
+  fleet: HuntFleet,
+  held: Held,
+  how: 'won' | 'claimed-then-crashed' = 'won',
+): Promise<HuntTransferPayload> {
   // replaced by hunts.v1.confirm-human once hunt-winner lands
   const payload: HuntTransferPayload = {
     orgId: held.orgId,
@@ -63,28 +85,22 @@ async function winForTest(fleet: HuntFleet, held: Held, jobKey?: string): Promis
     fence: 1,
     decidedAtMs: Date.now(),
   };
+  const crashed = how === 'claimed-then-crashed';
   await fleet.orchestratorDb.query(
-    `WITH won AS (
-       UPDATE orchestrator.hunts SET status = 'transferring', winner_leg_id = $3, winner_fence = 1, won_at = now(),
-              transfer_status = 'pending', updated_at = now()
-        WHERE id = $1 AND org_id = $2 AND status = 'running' AND winner_leg_id IS NULL RETURNING id),
-     leg AS (UPDATE orchestrator.legs SET status = 'transferring', updated_at = now() WHERE id = $3 AND id IN (SELECT $3::uuid FROM won) RETURNING id)
-     INSERT INTO orchestrator.jobs (key, kind, payload, run_at, created_at, updated_at)
-     SELECT $4, $5, $6, now(), now(), now() FROM leg`,
-    [held.hunt.id, held.orgId, held.legId, jobKey ?? huntTransferKey(held.hunt.id, 1), HUNT_TRANSFER_JOB, payload],
+    `UPDATE orchestrator.hunts SET status = 'transferring', winner_leg_id = $3, winner_fence = 1, won_at = now(),
+            transfer_status = $4, transfer_attempts = $5, updated_at = now()
+      WHERE id = $1 AND org_id = $2 AND status = 'running' AND winner_leg_id IS NULL`,
+    [held.hunt.id, held.orgId, held.legId, crashed ? 'sending' : 'pending', crashed ? 1 : 0],
   );
-  await fleet.orchestratorDb.query(`SELECT pg_notify('orchestrator_jobs', '')`);
+  await fleet.orchestratorDb.query(`UPDATE orchestrator.legs SET status = 'transferring' WHERE id = $1`, [held.legId]);
+  await insertTransferJob(fleet, huntTransferKey(held.hunt.id, 1), payload, crashed);
   return payload;
 }
 
 /** The same transfer job once more, under another key (a redelivery the scheduler's key would never allow). */
 async function transferJobAgain(fleet: HuntFleet, payload: HuntTransferPayload): Promise<void> {
   const key = `${huntTransferKey(payload.huntId, payload.fence)}:again:${randomUUID()}`;
-  await fleet.orchestratorDb.query(
-    `INSERT INTO orchestrator.jobs (key, kind, payload, run_at, created_at, updated_at) VALUES ($1, $2, $3, now(), now(), now())`,
-    [key, HUNT_TRANSFER_JOB, payload],
-  );
-  await fleet.orchestratorDb.query(`SELECT pg_notify('orchestrator_jobs', '')`);
+  await insertTransferJob(fleet, key, payload);
   await waitFor(
     async () => {
       const [job] = await fleet.orchestratorDb.query<{ status: string }>(
@@ -176,6 +192,10 @@ describe('the hand-off of a won leg, through the simulator', () => {
     expect(hangUps.map((h) => h.by)).toEqual(['far-end']);
     expect(await said(fleet, held.sid)).toEqual([GREETING]);
 
+    // The transfer's latency was measured, from the deciding signal to the request leaving.
+    const metrics = await (await fetch(`${fleet.orchestrator.url}/metrics`)).text();
+    expect(metrics).toMatch(/^callfleet_hunt_transfer_latency_seconds_count(\{[^}]*\})? [1-9]/m);
+
     // A repeated transfer job changes nothing: one dial, one transfer-started.
     await transferJobAgain(fleet, payload);
     expect(await dials(fleet, held.sid)).toHaveLength(1);
@@ -207,6 +227,20 @@ describe('the hand-off of a won leg, through the simulator', () => {
     expect(after.transfer.attempts).toBe(3);
     expect(await huntEvents(fleet, held.hunt.id)).toHaveLength(4);
     expect(await dials(fleet, held.sid)).toHaveLength(3);
+  });
+
+  it('sends the redirect from the retried job when the first run died between its claim and its request', async () => {
+    const held = await holdingHunt(fleet, '+15550601104');
+    await winForTest(fleet, held, 'claimed-then-crashed');
+    const connected = await fleet.waitForHunt(held.orgId, held.hunt.id, (h) => h.status === 'connected', 'connected');
+    expect(connected.transfer).toMatchObject({ status: 'connected', attempts: 1 });
+    // The destination hung up first (…1104): the bridge is over, so the call ends with our <Hangup/>.
+    await waitFor(async () => (await fleet.simCall(held.sid)).status === 'completed', 30_000, 'the call ended');
+    expect((await dials(fleet, held.sid)).map((d) => d.status)).toEqual(['completed']);
+    expect(await said(fleet, held.sid)).toEqual([GREETING]);
+    expect(await fleet.leasedLines(held.orgId)).toBe(0);
+    // The dead run committed its transfer-started with its claim (the helper writes none).
+    expect((await huntEvents(fleet, held.hunt.id)).map((e) => e.subject)).toEqual(['connected']);
   });
 });
 

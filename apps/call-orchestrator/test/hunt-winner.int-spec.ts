@@ -6,10 +6,13 @@ import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { liveHumanEventId } from '../../media-stream/src/detection/live-human-event-id';
 import { HUNT_TRANSFER_JOB } from '../src/handoff/hunt-transfer.job';
+import { DIAL_LEG_JOB } from '../src/legs/leg-endings.service';
 import { HuntFleet } from './hunt-fleet';
 
 /** The simulator's number whose far end answers and holds for good (apps/telephony-sim, scenario `hold-forever`). */
 const HOLD_FOREVER = '+15550100008';
+/** A person answers at once; the simulator's AMD says `human`. */
+const HUMAN = '+15550100002';
 
 /**
  * The win through the fleet: legs holding on the simulator, media-stream's durable live-human
@@ -222,5 +225,67 @@ describe('the win through the fleet', () => {
     expect(refused).toMatchObject({ ok: false, status: 409, body: { code: 'CONFLICT' } });
     expect(await transferJobs(hunt.id)).toHaveLength(1);
     expect(await fleet.leasedLines(orgId)).toBe(1);
+
+    // A redial written just as the win read the hunt's live legs: its dial finds the hunt won and ends it.
+    const late = randomUUID();
+    await fleet.orchestratorDb.query(
+      `INSERT INTO orchestrator.legs (id, org_id, hunt_id, line_id, attempt, status) VALUES ($1, $2, $3, $4, 2, 'dialing')`,
+      [late, orgId, hunt.id, other.lineId],
+    );
+    await fleet.orchestratorDb.query(
+      `INSERT INTO orchestrator.jobs (key, kind, payload, run_at, created_at, updated_at)
+       VALUES ($1, $2, $3, now(), now(), now())`,
+      [`dial:${late}`, DIAL_LEG_JOB, JSON.stringify({ orgId, legId: late })],
+    );
+    await fleet.orchestratorDb.query(`SELECT pg_notify('orchestrator_jobs', '')`);
+    const ended = await fleet.waitForHunt(
+      orgId,
+      hunt.id,
+      (h) => h.legs.some((l) => l.id === late && l.status === 'ended'),
+      'the late redial ended',
+    );
+    expect(ended.legs.find((l) => l.id === late)).toMatchObject({ endReason: 'lost-race', providerCallId: null });
+    // It dialed nothing.
+    expect(await fleet.orchestratorDb.query('SELECT id FROM orchestrator.calls WHERE dial_key = $1', [late])).toEqual(
+      [],
+    );
+    expect(await fleet.leasedLines(orgId)).toBe(1);
+  });
+
+  it("wins on the provider's AMD `human` where the target answers directly (no script), never behind a menu", async () => {
+    const { orgId } = await fleet.org(2);
+    const direct = await fleet.ok<HuntDto>(
+      'hunts.v1.create',
+      { phoneNumber: HUMAN, lines: 1, ivrScript: [] },
+      { orgId, roles: ['agent'] },
+    );
+    const won = await fleet.waitForHunt(orgId, direct.id, (h) => h.status === 'transferring', 'won by AMD');
+    expect(won.legs.find((l) => l.id === won.winnerLegId)?.detection).toMatchObject({ decidedBy: 'amd' });
+    expect(await transferJobs(direct.id)).toHaveLength(1);
+
+    const menu = await fleet.ok<HuntDto>(
+      'hunts.v1.create',
+      { phoneNumber: HUMAN, lines: 1, ivrScript: [{ action: 'wait', ms: 60_000 }] },
+      { orgId, roles: ['agent'] },
+    );
+    const legId = menu.legs[0].id;
+    // The AMD result is in the leg's history, judged and ignored: a target with a menu answers with a machine.
+    const amd = await waitFor(
+      async () => {
+        const rows = await fleet.orchestratorDb.query<{ detail: Record<string, unknown> }>(
+          `SELECT detail FROM orchestrator.leg_events WHERE leg_id = $1 AND kind = 'amd'`,
+          [legId],
+        );
+        return rows.length > 0 && rows;
+      },
+      20_000,
+      'the AMD result kept',
+    );
+    expect(amd).toEqual([
+      { detail: expect.objectContaining({ answeredBy: 'human', decision: 'ignore', why: 'not-answered-directly' }) },
+    ]);
+    const still = await fleet.hunt(orgId, menu.id);
+    expect(still.winnerLegId).toBeNull();
+    expect(await transferJobs(menu.id)).toHaveLength(0);
   });
 });

@@ -63,9 +63,13 @@ export class CallControl {
     await adapter.hangUp(account.account, { callId: call.providerCallId });
   }
 
-  /** Replaces what the call is doing (Twilio: a call update with `Twiml`). */
-  async updateInstructions(call: CallEntity, twiml: string): Promise<void> {
+  /**
+   * Replaces what the call is doing (Twilio: a call update with `Twiml`). `leaving` is called as the
+   * request leaves (after the account's look-up), for latency measured to that moment.
+   */
+  async updateInstructions(call: CallEntity, twiml: string, leaving?: () => void): Promise<void> {
     const { adapter, account } = await this.open(call);
+    leaving?.();
     await adapter.updateInstructions(account.account, { callId: requirePlaced(call), instructions: twiml });
   }
 

@@ -115,10 +115,10 @@ export class Handoff implements DialOutcomeHandler {
         [HANDOFF_QUERY_PARAM]: String(key.fence),
         [HANDOFF_ATTEMPT_PARAM]: '1',
       });
-      const twiml = handoffRedirectTwiml(start);
-      if (taken.first)
-        this.metrics.transferLatency.observe(Math.max(0, this.clock.nowMs() - payload.decidedAtMs) / 1000);
-      await this.control.updateInstructions(call, twiml);
+      await this.control.updateInstructions(call, handoffRedirectTwiml(start), () => {
+        if (taken.first)
+          this.metrics.transferLatency.observe(Math.max(0, this.clock.nowMs() - payload.decidedAtMs) / 1000);
+      });
     } catch (error) {
       if (jobAttempt < TRANSFER_MAX_ATTEMPTS) throw error;
       this.logger.error({ msg: 'the transfer request failed for good', huntId: key.huntId, error: String(error) });

@@ -30,6 +30,17 @@ export interface LegEventRecord {
   signalKey?: string | null;
 }
 
+/** A leg's columns as LegEntity's fields (a move returns the leg it made, without a second read). */
+const LEG_FIELDS = `l.id, l.org_id AS "orgId", l.hunt_id AS "huntId", l.line_id AS "lineId", l.call_id AS "callId",
+  l.attempt, l.status, l.end_reason AS "endReason", l.ivr_step AS "ivrStep", l.detection, l.started_at AS "startedAt",
+  l.answered_at AS "answeredAt", l.human_at AS "humanAt", l.ended_at AS "endedAt", l.updated_at AS "updatedAt"`;
+
+type LegRowWithPrevious = LegEntity & { previous: LegStatus };
+
+function movedLeg({ previous, ...leg }: LegRowWithPrevious): MovedLeg {
+  return Object.assign(new LegEntity(), leg, { from: previous });
+}
+
 /**
  * The legs' SQL. A move is one conditional UPDATE guarded by the state machine (`canMoveLeg`): two
  * writers racing for the same leg (a callback and a cancel, two replicas) cannot both move it, and a
@@ -48,7 +59,7 @@ export class LegsRepository {
     const allowed = legStatusesBefore(to).filter((s) => !options.expectFrom || options.expectFrom.includes(s));
     if (allowed.length === 0) return null;
     const final = FINAL_LEG_STATUSES.has(to);
-    const rows: { id: string; previous: LegStatus }[] = await changedRows(
+    const rows: LegRowWithPrevious[] = await changedRows(
       manager,
       `UPDATE orchestrator.legs l
           SET status = $3,
@@ -59,12 +70,10 @@ export class LegsRepository {
               updated_at = now()
          FROM (SELECT id, status FROM orchestrator.legs WHERE id = $1 AND org_id = $2 FOR UPDATE) p
         WHERE l.id = p.id AND p.status = ANY($6::text[])
-        RETURNING l.id, p.status AS previous`,
+        RETURNING ${LEG_FIELDS}, p.status AS previous`,
       [legId, orgId, to, final, options.reason ?? null, allowed],
     );
-    if (rows.length === 0) return null;
-    const leg = await manager.findOneByOrFail(LegEntity, { id: legId, orgId });
-    return Object.assign(leg, { from: rows[0].previous });
+    return rows.length > 0 ? movedLeg(rows[0]) : null;
   }
 
   /**
@@ -79,7 +88,7 @@ export class LegsRepository {
     exceptLegId?: string,
   ): Promise<MovedLeg[]> {
     const live = legStatusesBefore('ended');
-    const rows: (Record<string, unknown> & { previous: LegStatus })[] = await changedRows(
+    const rows: LegRowWithPrevious[] = await changedRows(
       manager,
       `UPDATE orchestrator.legs l
           SET status = 'ended', end_reason = $3, ended_at = COALESCE(l.ended_at, now()), updated_at = now()
@@ -87,22 +96,10 @@ export class LegsRepository {
                 WHERE org_id = $1 AND hunt_id = $2 AND id IS DISTINCT FROM $4::uuid AND status = ANY($5::text[])
                 ORDER BY id FOR UPDATE) p
         WHERE l.id = p.id AND p.status = ANY($5::text[])
-        RETURNING l.id, l.org_id, l.hunt_id, l.line_id, l.call_id, l.attempt, l.status, l.end_reason, p.status AS previous`,
+        RETURNING ${LEG_FIELDS}, p.status AS previous`,
       [orgId, huntId, reason, exceptLegId ?? null, live],
     );
-    return rows.map((r) =>
-      Object.assign(new LegEntity(), {
-        id: r.id as string,
-        orgId: r.org_id as string,
-        huntId: r.hunt_id as string,
-        lineId: r.line_id as string,
-        callId: (r.call_id as string | null) ?? null,
-        attempt: r.attempt as number,
-        status: r.status as LegStatus,
-        endReason: r.end_reason as LegEndReason,
-        from: r.previous,
-      }),
-    );
+    return rows.map(movedLeg);
   }
 
   /** Many lines of history at once (one statement), in the order given. */
