@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { gatewayMeBenchmark } from './gateway-me.bench';
+import { huntBenchmark } from './hunt.bench';
 import { ingestBenchmark } from './ingest.bench';
 import { type BenchBroker, startBenchBroker } from './lib/private-nats';
 import { type BenchmarkResult, printResult, saveResult } from './lib/report';
@@ -15,6 +16,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'ingest-twilio-status', run: ingestBenchmark },
   { name: 'recording-copy', run: () => recordingCopyBenchmark() },
   { name: 'media', run: mediaBenchmark },
+  { name: 'hunt', run: huntBenchmark },
 ];
 
 /** `npm run bench [-- name ...]`: runs the named benchmarks (default all), prints and saves ratios. */

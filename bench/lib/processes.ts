@@ -56,6 +56,35 @@ export async function waitForHttp(url: string, timeoutMs = 30_000, process?: Chi
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
 }
 
+/**
+ * Spawns a built service and waits until it is ready; a start that crashes (the services have now
+ * and then died of SIGSEGV while booting on the shared 2-core machine) is retried, at most `tries`
+ * times in all, and said on stderr. A service that is up but never ready is not retried.
+ */
+export async function spawnReadyService(
+  name: string,
+  env: Record<string, string>,
+  port: number,
+  tries = 3,
+): Promise<ChildProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const child = spawnService(name, { ...env, PORT: String(port) });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 120_000, child);
+      return child;
+    } catch (error) {
+      // Only a crash (killed by a signal) is retried; a service that refused its config exits with a code.
+      if (child.signalCode === null || attempt >= tries) {
+        await stop(child);
+        throw error;
+      }
+      process.stderr.write(
+        `  ${name} exited while starting (${child.signalCode ?? child.exitCode}): starting it again\n`,
+      );
+    }
+  }
+}
+
 /** A child killed by a signal (a crash) has no exit code, only a signal code. */
 function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
