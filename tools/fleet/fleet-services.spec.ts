@@ -105,6 +105,24 @@ describe('fleet services', () => {
       expect(childEnv(spec('gateway'), input)).not.toHaveProperty('SIM_DEV_HOLD_MIN_SECONDS');
     });
 
+    it('points the peer URLs at the moved layout with FLEET_PORT_BASE, and leaves them to the defaults without it', () => {
+      const moved = { ...input, portBase: 20_000 };
+      expect(childEnv(spec('call-orchestrator'), moved)).toMatchObject({
+        WEBHOOKS_PUBLIC_BASE_URL: 'http://127.0.0.1:20001',
+        MEDIA_STREAM_PUBLIC_URL: 'ws://127.0.0.1:20002',
+      });
+      expect(childEnv(spec('webhook-ingest'), moved)).toMatchObject({
+        WEBHOOK_PUBLIC_BASE_URL: 'http://127.0.0.1:20001',
+        DEV_PROVIDER_API_BASE_URL: 'http://127.0.0.1:20900',
+      });
+      // Compose-only peers (MinIO) are no fleet service: the service's own default holds.
+      expect(childEnv(spec('recording-pipeline'), moved)).not.toHaveProperty('S3_ENDPOINT');
+      expect(childEnv(spec('call-orchestrator'), input)).not.toHaveProperty('WEBHOOKS_PUBLIC_BASE_URL');
+      // The developer's own setting wins.
+      const own = { ...moved, parentEnv: { MEDIA_STREAM_PUBLIC_URL: 'wss://media.example' } };
+      expect(childEnv(spec('call-orchestrator'), own).MEDIA_STREAM_PUBLIC_URL).toBe('wss://media.example');
+    });
+
     it('points auth at the signing keys under the data directory', () => {
       expect(childEnv(spec('auth'), input).JWT_KEYS_DIR).toBe(join('/repo/.data', 'keys'));
       expect(childEnv(spec('gateway'), input)).not.toHaveProperty('JWT_KEYS_DIR');

@@ -18,6 +18,8 @@ export interface FleetServiceSpec {
   links?: { label: string; path: string }[];
   /** Settings for the local demo that the developer's own environment overrides. */
   demoEnv?: Record<string, string>;
+  /** How it finds its peers in compose (`http://<service>:<port>`), re-pointed at the local layout. */
+  peerEnv?: Record<string, string>;
 }
 
 /** What the summary printed by `npm start` points at besides each service's base URL. */
@@ -47,6 +49,7 @@ export function fleetServiceOf(definition: ServiceDefinition): FleetServiceSpec 
     optional: definition.deployment?.devOnly,
     links: SUMMARY_LINKS[definition.name],
     demoEnv: DEMO_ENV[definition.name],
+    peerEnv: definition.deployment?.composeEnvironment,
     // Secret directories (auth's signing keys) live under the data directory, filled by the service itself.
     extraEnv: keys && ((dataDir) => ({ [keys.env]: join(dataDir, 'keys') })),
   };
@@ -100,6 +103,23 @@ export interface ChildEnvInput {
   natsPassword?: string;
   databaseUrl: string;
   dataDir: string;
+  /** FLEET_PORT_BASE: the peers' URLs follow the moved layout (their dev defaults name the usual ports). */
+  portBase?: number;
+}
+
+/**
+ * The peer URLs of a service on a moved layout: each `http://<service>:<its port>` of its compose
+ * environment (`ws://` alike) as `…//127.0.0.1:<that service's port at portBase>`; values that name
+ * no fleet service (MinIO, flags) are left out, the service's own defaults hold for them.
+ */
+export function movedPeerEnv(spec: FleetServiceSpec, portBase: number): Record<string, string> {
+  const moved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(spec.peerEnv ?? {})) {
+    const peer = /^(\w+:\/\/)([a-z-]+):(\d+)(.*)$/.exec(value);
+    const target = peer && FLEET_SERVICES.find((s) => s.name === peer[2] && s.defaultPort === Number(peer[3]));
+    if (peer && target) moved[name] = `${peer[1]}127.0.0.1:${servicePort(target, portBase)}${peer[4]}`;
+  }
+  return moved;
 }
 
 /**
@@ -109,7 +129,8 @@ export interface ChildEnvInput {
  * own NATS password.
  */
 export function childEnv(spec: FleetServiceSpec, input: ChildEnvInput): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...spec.demoEnv, ...input.parentEnv };
+  const peers = input.portBase === undefined ? {} : movedPeerEnv(spec, input.portBase);
+  const env: NodeJS.ProcessEnv = { ...spec.demoEnv, ...peers, ...input.parentEnv };
   // A developer's own NATS credentials (or the file of all of them) must not reach every service.
   for (const name of ['DATABASE_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_PASSWORDS_FILE']) delete env[name];
   Object.assign(env, {

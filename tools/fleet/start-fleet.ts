@@ -114,6 +114,7 @@ class Fleet {
             natsPassword: this.nats?.passwords[spec.name],
             databaseUrl: this.database?.url ?? '',
             dataDir: settings.dataDir,
+            portBase: settings.portBase,
           }),
           onUnexpectedExit: (s, description) => this.onUnexpectedExit(s, description),
         });

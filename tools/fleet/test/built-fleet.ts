@@ -17,10 +17,14 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** A FLEET_PORT_BASE whose whole layout is free, so a test never meets a developer's running fleet. */
+/**
+ * A FLEET_PORT_BASE whose whole layout is free, so a test never meets a developer's running fleet. Below
+ * Linux's ephemeral range (32768 and up), where no outgoing connection takes one of its ports meanwhile.
+ */
 export async function freePortBase(): Promise<number> {
+  const span = Math.max(...FLEET_SERVICES.map((s) => servicePort(s, 0)));
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * (32_000 - span - 20_000));
     const ports = FLEET_SERVICES.map((s) => servicePort(s, base));
     if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
   }

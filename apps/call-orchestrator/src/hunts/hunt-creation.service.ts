@@ -106,9 +106,14 @@ export class HuntCreation {
         createdAt: now,
         endedAt: null,
       });
-      const legIds: string[] = [];
+      const legIds = lines.map(() => randomUUID());
+      // The hunt's first event, before its legs' (one outbox order per hunt: a reader sees it first).
+      await this.events.publish(manager, orgId, {
+        subject: HuntEventSubjects.CREATED,
+        data: { huntId, targetId: target?.id ?? null, lineCount: lines.length, legIds },
+      });
       for (const [i, line] of lines.entries()) {
-        const legId = randomUUID();
+        const legId = legIds[i];
         const dialAt = new Date(now.getTime() + i * staggerMs);
         await this.leases.assignLeg(manager, orgId, line.id, huntId, legId);
         const leg = await this.legs.insert(manager, {
@@ -121,7 +126,6 @@ export class HuntCreation {
         });
         await this.transitions.created(manager, leg, { source: 'engine', kind: 'leg-created' });
         await this.endings.scheduleDial(manager, orgId, legId, dialAt);
-        legIds.push(legId);
       }
       await this.scheduler.schedule(
         HUNT_DEADLINE_JOB,
@@ -129,10 +133,6 @@ export class HuntCreation {
         { orgId, huntId },
         { key: huntDeadlineKey(huntId), manager },
       );
-      await this.events.publish(manager, orgId, {
-        subject: HuntEventSubjects.CREATED,
-        data: { huntId, targetId: target?.id ?? null, lineCount: lines.length, legIds },
-      });
     });
     this.metrics.huntsCreated.inc();
     this.logger.log({ msg: 'hunt created', huntId, lines: count });
