@@ -294,8 +294,8 @@ describe('gateway (auth + two gateway replicas, real NATS and PostgreSQL)', () =
 
     it('counts authenticated calls per organization', async () => {
       const me = await a.api('GET', '/auth/me', { token: orgB.accessToken });
-      expect(me.headers.get('x-ratelimit-limit')).toBe('1000');
-      expect(Number(me.headers.get('x-ratelimit-remaining'))).toBeLessThan(1000);
+      expect(me.headers.get('x-ratelimit-limit')).toBe('6000');
+      expect(Number(me.headers.get('x-ratelimit-remaining'))).toBeLessThan(6000);
     });
   });
 
