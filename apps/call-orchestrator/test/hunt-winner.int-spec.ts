@@ -18,7 +18,7 @@ const HUMAN = '+15550100002';
  * The win through the fleet: legs holding on the simulator, media-stream's durable live-human
  * decision published on JetStream exactly as media-stream publishes it (its envelope and message id),
  * the orchestrator's consumer deciding, the losers hung up at the simulator. The hand-off itself is
- * not on this branch: its job is asserted as the row the win scheduled.
+ * hunt-handoff's (hunt-handoff.int-spec.ts): here its job is asserted as the row the win scheduled.
  */
 describe('the win through the fleet', () => {
   let fleet: HuntFleet;
@@ -145,7 +145,7 @@ describe('the win through the fleet', () => {
     }
     expect((await fleet.simCall(winner?.providerCallId ?? '')).status).toBe('in-progress');
     expect(await fleet.leasedLines(orgId)).toBe(1);
-    // One hand-off, under the fence (the hand-off runs it at once).
+    // One hand-off, under the fence (run at once by the winning process; what it does is hunt-handoff's).
     const jobs = await transferJobs(hunt.id);
     expect(jobs).toEqual([
       {

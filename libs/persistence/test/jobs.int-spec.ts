@@ -220,6 +220,63 @@ describe('durable jobs and timers', () => {
     await waitFor(async () => (await effects('in-tx-2')) === 1, 10_000, 'the committed job to run');
   });
 
+  it('runs a just-scheduled job at once in the process that asks, once, as a polled job is run', async () => {
+    const runner = (replica: Replica) => replica.app.get(JobRunner);
+    // Written without the NOTIFY that wakes the runners: left to runNow (unless a slow poll comes round meanwhile).
+    await allIdle();
+    await db.query(
+      `INSERT INTO ${FIXTURE_SCHEMA}.jobs (key, kind, payload, run_at, created_at, updated_at)
+       VALUES ('now-0', 'fixture.effect', '{}', $1, $1, $1)`,
+      [clock.now()],
+    );
+    const ranHere = await runner(a()).runNow('now-0');
+    // Once it resolves true the job has run, here, to its end.
+    if (ranHere) expect(fixture(a()).executions.filter((e) => e.key === 'now-0')).toHaveLength(1);
+    await waitFor(async () => (await job('now-0')).status === 'done', 10_000, 'the job to be done');
+    await allIdle();
+    expect(executionsOf('now-0')).toHaveLength(1);
+    expect(await job('now-0')).toMatchObject({ status: 'done', attempts: 1 });
+
+    await scheduler(a()).schedule('fixture.effect', clock.now(), {}, { key: 'now-1' });
+    // Both replicas ask, and both runners were woken by the schedule: one claim wins, the rest are no-ops.
+    const ran = await Promise.all([runner(a()).runNow('now-1'), runner(b()).runNow('now-1')]);
+    await allIdle();
+    expect(executionsOf('now-1')).toHaveLength(1);
+    expect(await effects('now-1')).toBe(1);
+    expect(await job('now-1')).toMatchObject({ status: 'done', attempts: 1 });
+    expect(ran.filter(Boolean).length).toBeLessThanOrEqual(1);
+    expect(await runner(a()).runNow('now-1')).toBe(false);
+
+    // A timer not yet due is left to its time; an unknown key is nothing.
+    await scheduler(a()).schedule('fixture.effect', new Date(clock.nowMs() + 60_000), {}, { key: 'now-later' });
+    expect(await runner(a()).runNow('now-later')).toBe(false);
+    expect(await runner(a()).runNow('no-such-job')).toBe(false);
+    expect(await job('now-later')).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await scheduler(a()).cancel('now-later')).toBe(true);
+  });
+
+  it('retries a job run at once that throws, as a polled one: attempt counted, effects rolled back, backoff', async () => {
+    const failedBefore = await runs('fixture.failing', 'retried');
+    const dataSource = a().app.get(DataSource);
+    await dataSource.transaction((manager) =>
+      scheduler(a()).schedule('fixture.failing', clock.now(), {}, { key: 'now-failing', manager }),
+    );
+    await a().app.get(JobRunner).runNow('now-failing');
+    const row = await waitFor(
+      async () => {
+        const now = await job('now-failing');
+        return now.status === 'pending' && now.attempts === 1 && now;
+      },
+      10_000,
+      'the first attempt to fail',
+    );
+    expect(row.last_error).toBe('boom on attempt 1');
+    expect(row.run_at.getTime()).toBeGreaterThan(clock.nowMs());
+    expect(await effects('now-failing')).toBe(0);
+    expect(await runs('fixture.failing', 'retried')).toBe(failedBefore + 1);
+    expect(await scheduler(a()).cancel('now-failing')).toBe(true);
+  });
+
   it('cancels a pending timer, freeing its key', async () => {
     await scheduler(a()).schedule('fixture.effect', new Date(clock.nowMs() + 1_000), {}, { key: 'cancelled-1' });
     expect(await scheduler(b()).cancel('cancelled-1')).toBe(true);

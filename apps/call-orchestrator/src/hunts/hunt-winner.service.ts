@@ -6,7 +6,7 @@ import {
   type LegEventSource,
   TERMINAL_CALL_STATUSES,
 } from '@callfleet/contracts';
-import { JobScheduler } from '@callfleet/persistence';
+import { JobRunner, JobScheduler } from '@callfleet/persistence';
 import { AppException, Clock, type OrgCaller, requireRole } from '@callfleet/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -60,7 +60,8 @@ const CLAIM_TRIES = 3;
  * other live leg ends `lost-race` (pending dials dropped, placed calls hung up by durable jobs),
  * their lines are given back (the winner's stays leased until its hand-off ends), the deadline timer
  * is dropped, `human-detected` and `won` go to the outbox, and the hand-off's durable job is
- * scheduled under the fence (`handoff/hunt-transfer.job.ts`).
+ * scheduled under the fence (`handoff/hunt-transfer.job.ts`); once committed, this process runs
+ * that job at once (`JobRunner.runNow`), the same job a runner would otherwise claim.
  */
 @Injectable()
 export class HuntWinner {
@@ -76,6 +77,7 @@ export class HuntWinner {
     private readonly ending: HuntEnding,
     private readonly leases: LineLeases,
     private readonly scheduler: JobScheduler,
+    private readonly runner: JobRunner,
     private readonly events: HuntEvents,
     private readonly clock: Clock,
     private readonly metrics: HuntMetrics,
@@ -90,6 +92,8 @@ export class HuntWinner {
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await this.judge(report);
+        // Committed: the hand-off starts here and now rather than after a runner's wake-up and poll.
+        if (outcome.outcome === 'won') void this.runner.runNow(huntTransferKey(outcome.huntId, outcome.fence));
         this.count(report.decidedBy, outcome);
         return outcome;
       } catch (error) {

@@ -22,6 +22,19 @@ interface ClaimedRow {
   recurrence: string | null;
 }
 
+function claimedJob(row: ClaimedRow, lockedBy: string): ClaimedJob {
+  return {
+    id: String(row.id),
+    key: row.key,
+    kind: row.kind,
+    payload: row.payload,
+    attempt: row.attempts,
+    maxAttempts: row.max_attempts,
+    recurrence: row.recurrence,
+    lockedBy,
+  };
+}
+
 /** The lease holder lost the job (its lease expired and another runner claimed it): its result is void. */
 export class LeaseLostError extends Error {
   constructor(job: ClaimedJob) {
@@ -58,16 +71,31 @@ export class JobQueue {
        SELECT * FROM claimed`,
       [kinds, lockedBy, now, leaseUntil, limit],
     );
-    return rows.map((row) => ({
-      id: String(row.id),
-      key: row.key,
-      kind: row.kind,
-      payload: row.payload,
-      attempt: row.attempts,
-      maxAttempts: row.max_attempts,
-      recurrence: row.recurrence,
-      lockedBy,
-    }));
+    return rows.map((row) => claimedJob(row, lockedBy));
+  }
+
+  /**
+   * Claims the one job `key` as `claim` would, when it is of `kinds`, pending and due. A runner's
+   * poll holding or having taken the row wins: this waits on its lock, then finds it no longer
+   * pending (undefined).
+   */
+  async claimByKey(
+    key: string,
+    kinds: string[],
+    lockedBy: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<ClaimedJob | undefined> {
+    const rows: ClaimedRow[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE ${this.table} SET status = 'running', attempts = attempts + 1, locked_by = $3,
+           locked_until = $5, updated_at = $4
+         WHERE key = $1 AND kind = ANY($2) AND status = 'pending' AND run_at <= $4
+         RETURNING id, key, kind, payload, attempts, max_attempts, recurrence)
+       SELECT * FROM claimed`,
+      [key, kinds, lockedBy, now, leaseUntil],
+    );
+    return rows[0] && claimedJob(rows[0], lockedBy);
   }
 
   /** The lease holder is still at work: pushes its lease out. False when the lease was lost. */

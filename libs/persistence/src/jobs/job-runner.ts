@@ -64,7 +64,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly queue: JobQueue;
   private readonly schema: string;
   private readonly runnerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
@@ -152,6 +152,38 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
+  /**
+   * Runs the job `key` now, in this process, when it is pending and due (its scheduler's transaction
+   * committed): claimed as a poll claims it, then run as a polled job is (handler, lease, outcome,
+   * metrics), not held back by `concurrency` (the caller's own rate bounds it). Spares a just-scheduled
+   * job the wake-up and the poll when its latency matters. A runner that claimed it first wins (false
+   * then, nothing done here); a crash leaves the lease to expire and another runner to retry it.
+   * Never rejects; tracked, so shutdown waits for it. True when it ran here, once run.
+   */
+  runNow(key: string): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    const running = this.claimAndRun(key).catch((error: unknown) => {
+      this.logger.warn(`job ${key} could not be run at once (a runner's poll takes it): ${String(error)}`);
+      return false;
+    });
+    this.track(running);
+    return running;
+  }
+
+  private async claimAndRun(key: string): Promise<boolean> {
+    const now = this.clock.now();
+    const job = await this.queue.claimByKey(
+      key,
+      this.kinds(),
+      this.runnerId,
+      now,
+      new Date(now.getTime() + this.leaseMs),
+    );
+    if (!job) return false;
+    await this.run(job);
+    return true;
+  }
+
   kinds(): string[] {
     return [...this.handlers.keys()];
   }
@@ -215,7 +247,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.timer = setTimeout(() => this.wake(), Math.max(0, Math.min(untilNext, this.pollIntervalMs))).unref();
   }
 
-  private track(running: Promise<void>): void {
+  private track(running: Promise<unknown>): void {
     this.inFlight.add(running);
     void running.finally(() => {
       this.inFlight.delete(running);
