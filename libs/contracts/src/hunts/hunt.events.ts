@@ -1,20 +1,6 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { EventEnvelopeFields, Nullable } from '../events/event-envelope';
-import { defineEvent } from '../nats/event-descriptor';
-import { Streams } from '../nats/streams';
+import { IsArray, IsIn, IsInt, IsNumber, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { envelopedEvent } from '../events/enveloped-event';
+import { Nullable } from '../events/event-envelope';
 import { LEG_END_REASONS, LEG_STATUSES, type LegEndReason, type LegStatus } from './hunt-model';
 
 /** Subjects of call-orchestrator's hunt events (stream EVENTS), published through its outbox, in order per hunt. */
@@ -172,14 +158,7 @@ export interface HuntEventDataMap {
 export type HuntEvent = { [S in HuntEventSubject]: { subject: S; data: HuntEventDataMap[S] } }[HuntEventSubject];
 
 function huntEvent<T extends object>(subject: HuntEventSubject, data: new () => T) {
-  class Envelope extends EventEnvelopeFields {
-    @IsObject()
-    @ValidateNested()
-    @Type(() => data)
-    data: T;
-  }
-  Object.defineProperty(Envelope, 'name', { value: `${data.name.replace(/Data$/, '')}Event` });
-  return defineEvent({ stream: Streams.EVENTS.name, subject, payload: Envelope });
+  return envelopedEvent(subject, data);
 }
 
 export const HuntCreated = huntEvent(HuntEventSubjects.CREATED, HuntCreatedData);

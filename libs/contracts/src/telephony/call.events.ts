@@ -1,20 +1,7 @@
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { EventEnvelopeFields, Nullable } from '../events/event-envelope';
+import { IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+import { envelopedEvent } from '../events/enveloped-event';
+import { Nullable } from '../events/event-envelope';
 import { PHONE_NUMBER_PATTERN } from '../hunts/destination.dto';
-import { defineEvent } from '../nats/event-descriptor';
-import { Streams } from '../nats/streams';
 import { CALL_RECORD_STATUSES, type CallRecordStatus } from './call.dto';
 
 /**
@@ -92,14 +79,7 @@ export interface CallEventDataMap {
 export type CallEvent = { [S in CallEventSubject]: { subject: S; data: CallEventDataMap[S] } }[CallEventSubject];
 
 function callEvent<T extends object>(subject: CallEventSubject, data: new () => T) {
-  class Envelope extends EventEnvelopeFields {
-    @IsObject()
-    @ValidateNested()
-    @Type(() => data)
-    data: T;
-  }
-  Object.defineProperty(Envelope, 'name', { value: `${data.name.replace(/Data$/, '')}Event` });
-  return defineEvent({ stream: Streams.EVENTS.name, subject, payload: Envelope });
+  return envelopedEvent(subject, data);
 }
 
 export const CallCreated = callEvent(CallEventSubjects.CREATED, CallCreatedData);
